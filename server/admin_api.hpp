@@ -1,0 +1,30 @@
+// The admin API under /_gls/: what tests use to see and steer the emulator
+// (health, reset, the clock, ...). JSON in, JSON out; every refusal is a 4xx
+// JSON error that says why.
+#pragma once
+
+#include <functional>
+
+#include "http_types.hpp"
+#include "state/emulator.hpp"
+
+namespace gls {
+
+class AdminApi {
+ public:
+  // `load_fixtures` re-loads the configured fixtures after a reset.
+  AdminApi(Emulator& emu, std::function<Status()> load_fixtures);
+
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  HttpResponse health();
+  HttpResponse reset(const HttpRequest& request);
+  HttpResponse clock_get();
+  HttpResponse clock_post(const HttpRequest& request);
+
+  Emulator& emu_;
+  std::function<Status()> load_fixtures_;
+};
+
+}  // namespace gls

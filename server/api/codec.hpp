@@ -1,0 +1,31 @@
+// The REST-JSON request codec: from an HTTP request to the operation's input
+// document, driven by the member bindings of the API description.
+//
+// The input document is one JSON object whose members are named as in the
+// model (PascalCase), whichever part of the request they came from: URI
+// labels, query parameters, headers or the JSON body. It has been validated
+// against the input shape when decode_input returns no error.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string_view>
+
+#include "api/errors.hpp"
+#include "api/router.hpp"
+#include "http_types.hpp"
+
+namespace gls::api {
+
+std::optional<ApiError> decode_input(const Model& model, const RouteMatch& route, const HttpRequest& request,
+                                     rapidjson::Document& input);
+
+// Parses a JSON text strictly (UTF-8 validated, no trailing garbage).
+// On failure, fills `error` with "not valid JSON: <why> (at byte N)".
+bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error);
+
+// Splits a query string into decoded (key, value) pairs. False on bad encoding.
+bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
+
+}  // namespace gls::api

@@ -1,0 +1,246 @@
+#include "cli.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <thread>
+
+namespace gls {
+
+namespace {
+
+struct Flag {
+  const char* name;  // without the leading "--"
+  const char* env;
+  bool takes_value;
+  // Applies the value; returns an error message, or empty when fine.
+  std::function<std::string(Options&, const std::string&)> apply;
+};
+
+template <class T>
+bool parse_number(const std::string& s, T& out) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+}
+
+bool parse_double(const std::string& s, double& out) {
+  try {
+    size_t n = 0;
+    out = std::stod(s, &n);
+    return n == s.size() && std::isfinite(out);
+  } catch (...) {
+    return false;
+  }
+}
+
+bool parse_bool(const std::string& s, bool& out) {
+  if (s == "1" || s == "true" || s == "yes" || s == "on") return out = true, true;
+  if (s == "0" || s == "false" || s == "no" || s == "off") return out = false, true;
+  return false;
+}
+
+const std::vector<Flag>& flags() {
+  static const std::vector<Flag> table = {
+      {"host", "GLS_HOST", true, [](Options& o, const std::string& v) {
+         if (v.empty()) return std::string("must not be empty");
+         o.host = v;
+         return std::string();
+       }},
+      {"port", "GLS_PORT", true, [](Options& o, const std::string& v) {
+         unsigned p = 0;
+         if (!parse_number(v, p) || p > 65535) return std::string("must be a port number from 0 to 65535");
+         o.port = static_cast<uint16_t>(p);
+         return std::string();
+       }},
+      {"threads", "GLS_THREADS", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.threads) || o.threads < 1 || o.threads > 256)
+           return std::string("must be a number of I/O threads from 1 to 256");
+         return std::string();
+       }},
+      {"db", "GLS_DB", true, [](Options& o, const std::string& v) {
+         if (v.empty()) return std::string("must be a file path or :memory:");
+         o.db = v;
+         return std::string();
+       }},
+      {"fixtures", "GLS_FIXTURES", true, [](Options& o, const std::string& v) {
+         if (v.empty()) return std::string("must name a file or directory");
+         o.fixtures.push_back(v);
+         return std::string();
+       }},
+      {"no-default-fixtures", "GLS_NO_DEFAULT_FIXTURES", false, [](Options& o, const std::string& v) {
+         bool b = true;
+         if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
+         o.default_fixtures = !b;
+         return std::string();
+       }},
+      {"account-id", "GLS_ACCOUNT_ID", true, [](Options& o, const std::string& v) {
+         if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos)
+           return std::string("must be 12 digits");
+         o.account_id = v;
+         return std::string();
+       }},
+      {"region", "GLS_REGION", true, [](Options& o, const std::string& v) {
+         if (v.empty() || v.size() > 20 || v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+           return std::string("must be a region name such as us-west-2");
+         o.region = v;
+         return std::string();
+       }},
+      {"clock", "GLS_CLOCK", true, [](Options& o, const std::string& v) {
+         if (!parse_clock_mode(v, o.clock)) return std::string("must be real or manual");
+         return std::string();
+       }},
+      {"time-scale", "GLS_TIME_SCALE", true, [](Options& o, const std::string& v) {
+         if (!parse_double(v, o.time_scale) || o.time_scale <= 0 || o.time_scale > 1e6)
+           return std::string("must be a number greater than 0 and at most 1000000");
+         return std::string();
+       }},
+      {"seed", "GLS_SEED", true, [](Options& o, const std::string& v) {
+         uint64_t s = 0;
+         if (!parse_number(v, s)) return std::string("must be a non-negative integer");
+         o.seed = s;
+         return std::string();
+       }},
+      {"timings", "GLS_TIMINGS", true, [](Options& o, const std::string& v) {
+         if (v.empty()) return std::string("must name a JSON file");
+         o.timings = v;
+         return std::string();
+       }},
+      {"export-dir", "GLS_EXPORT_DIR", true, [](Options& o, const std::string& v) {
+         if (v.empty()) return std::string("must name a directory");
+         o.export_dir = v;
+         return std::string();
+       }},
+      {"auto-connect", "GLS_AUTO_CONNECT", true, [](Options& o, const std::string& v) {
+         double s = 0;
+         if (!parse_double(v, s) || s < 0 || s > 86400) return std::string("must be seconds from 0 to 86400");
+         o.auto_connect_seconds = s;
+         return std::string();
+       }},
+      {"log-level", "GLS_LOG_LEVEL", true, [](Options& o, const std::string& v) {
+         if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error")
+           return std::string("must be trace, debug, info, warn or error");
+         o.log_level = v;
+         return std::string();
+       }},
+      {"log-format", "GLS_LOG_FORMAT", true, [](Options& o, const std::string& v) {
+         if (v != "text" && v != "json") return std::string("must be text or json");
+         o.log_format = v;
+         return std::string();
+       }},
+      {"journal-size", "GLS_JOURNAL_SIZE", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.journal_size) || o.journal_size < 1 || o.journal_size > 1000000)
+           return std::string("must be a number of entries from 1 to 1000000");
+         return std::string();
+       }},
+      {"validate-responses", "GLS_VALIDATE_RESPONSES", false, [](Options& o, const std::string& v) {
+         bool b = true;
+         if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
+         o.validate_responses = b;
+         return std::string();
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string default_db_path(const EnvLookup& env) {
+  const char* xdg = env("XDG_DATA_HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/gls-local/state.db";
+  const char* home = env("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/share/gls-local/state.db";
+}
+
+std::string usage() {
+  return R"(gls-local: a local emulator of the Amazon GameLift Streams API
+
+Usage: gls-local [flags]
+
+  --host ADDRESS            address to listen on (default 127.0.0.1)
+  --port N                  port to listen on; 0 picks a free one (default 8766)
+  --threads N               I/O threads (default: the number of cores)
+  --db PATH | :memory:      SQLite database (default $XDG_DATA_HOME/gls-local/state.db)
+  --fixtures FILE_OR_DIR    load fixtures into an empty database (repeatable)
+  --no-default-fixtures     do not load the built-in fixtures/default.json
+  --account-id ID           default account, 12 digits (default 111122223333)
+  --region REGION           default region (default us-west-2)
+  --clock real|manual       real: runs at --time-scale; manual: moves only when told (default real)
+  --time-scale X            emulator seconds per wall second in real mode (default 1)
+  --seed N                  seed for IDs and probabilistic faults, for reproducible runs
+  --timings FILE            JSON file overriding lifecycle durations
+  --export-dir DIR          write exported session files under DIR/<bucket>/<key>
+  --auto-connect SECONDS    a simulated client connects this long after a session is ACTIVE
+  --log-level LEVEL         trace, debug, info, warn or error (default info)
+  --log-format text|json    one line per request, as text or JSON (default text)
+  --journal-size N          requests kept in the request journal (default 1000)
+  --validate-responses      check every response against the API model (for tests)
+  --help                    show this help
+  --version                 show the version
+
+Every flag can also be set by an environment variable: GLS_ and the flag's name
+in capitals, e.g. GLS_PORT=9000 or GLS_NO_DEFAULT_FIXTURES=1.
+)";
+}
+
+CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
+  CliResult r;
+  Options& o = r.options;
+  unsigned cores = std::thread::hardware_concurrency();
+  o.threads = cores == 0 ? 1 : static_cast<int>(std::min(cores, 256u));
+  o.db = default_db_path(env);
+
+  auto error = [&](const std::string& message) {
+    r.run = false;
+    r.exit_code = 2;
+    r.output = "gls-local: " + message + " (see --help)";
+    return r;
+  };
+
+  // Environment first, so that the command line wins.
+  for (const Flag& f : flags()) {
+    const char* v = env(f.env);
+    if (!v) continue;
+    std::string value = v;
+    if (f.apply && !value.empty()) {
+      std::string problem = f.apply(o, value);
+      if (!problem.empty()) return error(std::string(f.env) + "='" + value + "': " + problem);
+    }
+  }
+
+  bool fixtures_from_cli = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      r.output = usage();
+      return r;
+    }
+    if (arg == "--version") {
+      r.output = std::string("gls-local ") + GLS_VERSION;
+      return r;
+    }
+    if (arg.rfind("--", 0) != 0) return error("unexpected argument '" + arg + "'");
+    std::string name = arg.substr(2);
+    std::optional<std::string> value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const Flag* flag = nullptr;
+    for (const Flag& f : flags())
+      if (name == f.name) flag = &f;
+    if (!flag) return error("unknown flag --" + name);
+    if (flag->takes_value && !value) {
+      if (i + 1 >= argc) return error("--" + name + " needs a value");
+      value = argv[++i];
+    }
+    if (name == "fixtures" && !fixtures_from_cli) {
+      o.fixtures.clear();  // the command line replaces GLS_FIXTURES
+      fixtures_from_cli = true;
+    }
+    std::string problem = flag->apply(o, value.value_or(""));
+    if (!problem.empty()) return error("--" + name + " '" + value.value_or("") + "': " + problem);
+  }
+  r.run = true;
+  return r;
+}
+
+}  // namespace gls

@@ -1,0 +1,332 @@
+// The only translation unit that instantiates Beast's templates.
+#include "http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "api/errors.hpp"
+
+namespace gls {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class Connection;
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)), ioc(options.threads) {}
+  ~Impl() { destroying = true; }
+
+  void accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  void track(const std::shared_ptr<Connection>& c);
+  void untrack(Connection* c);
+  void begin_shutdown();
+
+  ServerOptions options;
+  RequestHandler handler;
+  // Declared before the io_context: connections still queued in it when it is
+  // destroyed untrack themselves from here.
+  std::mutex mu;  // guards `connections` and `registry`
+  std::unordered_set<Connection*> connections;
+  std::vector<std::weak_ptr<Connection>> registry;  // the same, for shutdown
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> destroying{false};
+
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  uint16_t bound_port = 0;
+  std::optional<net::steady_timer> grace_timer;
+};
+
+namespace {
+
+// What a connection is doing, so that shutdown knows whom it may interrupt.
+enum class Phase { Idle, Reading, Handling, Writing };
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket&& socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::wait_for_request, shared_from_this()));
+  }
+
+  // Called by shutdown, on any thread: close the connection now if it is only
+  // waiting; requests in progress finish first.
+  void stop() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == Phase::Idle || self->phase_ == Phase::Reading) self->stream_.cancel();
+    });
+  }
+
+  ~Connection() { server_.untrack(this); }
+
+ private:
+  void wait_for_request() {
+    if (server_.stopping) return close();
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    phase_ = Phase::Idle;
+    stream_.expires_after(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->buffer_.commit(n);
+      if (ec) return self->close();
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    phase_ = Phase::Reading;
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    stream_.expires_after(server_.options.read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Connection::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, size_t) {
+    if (ec) return fail(ec);
+    auto length = parser_->content_length();
+    if (length && *length > server_.options.body_limit)
+      return reject(api::payload_too_large("The request body is " + std::to_string(*length) +
+                                           " bytes; the limit is " + std::to_string(server_.options.body_limit)));
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec) return fail(ec);
+    phase_ = Phase::Handling;
+    auto message = parser_->release();
+    parser_.reset();
+
+    HttpRequest req;
+    req.method = std::string(message.method_string());
+    req.target = std::string(message.target());
+    req.headers.reserve(8);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    req.body = std::move(message.body());
+    req.peer = peer_;
+    const bool keep_alive = message.keep_alive();
+    const unsigned version = message.version();
+
+    HttpResponse out;
+    try {
+      out = server_.handler(req);
+    } catch (const std::exception& e) {
+      spdlog::error("request handler failed: {}", e.what());
+      out = api::error_response({"InternalServerException", 500, "internal error"});
+    }
+    const bool keep = keep_alive && !out.close;
+    respond(std::move(out), keep, version);
+  }
+
+  void respond(HttpResponse out, bool keep_alive, unsigned version) {
+    switch (out.fault) {
+      case ConnectionFault::Reset: return reset();
+      case ConnectionFault::Close: return close();
+      case ConnectionFault::Malformed: return write_malformed();
+      case ConnectionFault::None: break;
+    }
+    phase_ = Phase::Writing;
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(version);
+    res->result(static_cast<unsigned>(out.status));
+    for (auto& [k, v] : out.headers) res->set(k, v);
+    res->body() = std::move(out.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    stream_.expires_after(server_.options.write_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+      if (ec || !keep_alive) return self->close();
+      self->wait_for_request();
+    });
+  }
+
+  // A request that cannot be served: answer the JSON error and close.
+  void reject(const api::ApiError& e) {
+    HttpResponse r = api::error_response(e);
+    r.set_header("Connection", "close");
+    respond(std::move(r), false, 11);
+  }
+
+  void fail(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::eof || ec == net::error::connection_reset)
+      return close();
+    if (ec == http::error::body_limit)
+      return reject(api::payload_too_large("The request body is larger than " +
+                                           std::to_string(server_.options.body_limit) + " bytes"));
+    if (ec == http::error::header_limit) {
+      api::ApiError e{"RequestHeaderFieldsTooLargeException", 431,
+                      "The request line and headers are larger than " +
+                          std::to_string(server_.options.header_limit) + " bytes"};
+      return reject(e);
+    }
+    return reject(api::bad_request("Malformed HTTP request: " + ec.message()));
+  }
+
+  void write_malformed() {
+    phase_ = Phase::Writing;
+    auto bytes = std::make_shared<std::string>("HTTP/1.1 200 OK\r\nContent-Length: 42x\r\nContent-Type: application/json\r\n\r\n{\"Arn\": tru");
+    stream_.expires_after(server_.options.write_timeout);
+    net::async_write(stream_.socket(), net::buffer(*bytes),
+                     [self = shared_from_this(), bytes](beast::error_code, size_t) { self->close(); });
+  }
+
+  void reset() {
+    beast::error_code ec;
+    stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
+    stream_.socket().close(ec);
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;
+  std::string peer_;
+  Phase phase_ = Phase::Idle;
+};
+
+}  // namespace
+
+void HttpServer::Impl::accept() {
+  acceptor->async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
+}
+
+void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stopping) return;
+  if (!ec) {
+    socket.set_option(tcp::no_delay(true), ec);
+    auto c = std::make_shared<Connection>(std::move(socket), *this);
+    track(c);
+    c->start();
+  } else if (ec != net::error::operation_aborted) {
+    spdlog::warn("accept failed: {}", ec.message());
+  }
+  accept();
+}
+
+void HttpServer::Impl::track(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mu);
+  connections.insert(c.get());
+  registry.push_back(c);
+  if (registry.size() > 2 * connections.size() + 64) {
+    std::erase_if(registry, [](const std::weak_ptr<Connection>& w) { return w.expired(); });
+  }
+}
+
+void HttpServer::Impl::untrack(Connection* c) {
+  std::lock_guard lock(mu);
+  connections.erase(c);
+  if (stopping && connections.empty() && !destroying) ioc.stop();
+}
+
+void HttpServer::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  net::post(ioc, [this] {
+    beast::error_code ec;
+    if (acceptor) acceptor->close(ec);
+    std::vector<std::shared_ptr<Connection>> live;
+    {
+      std::lock_guard lock(mu);
+      for (auto& w : registry)
+        if (auto c = w.lock()) live.push_back(std::move(c));
+      if (connections.empty()) {
+        ioc.stop();
+        return;
+      }
+    }
+    for (auto& c : live) c->stop();
+    grace_timer.emplace(ioc, options.shutdown_grace);
+    grace_timer->async_wait([this](beast::error_code) {
+      spdlog::warn("connections still open after the shutdown grace period; stopping");
+      ioc.stop();
+    });
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::listen() {
+  auto& o = impl_->options;
+  beast::error_code ec;
+  auto address = net::ip::make_address(o.host, ec);
+  if (ec) return validation("invalid --host '" + o.host + "': " + ec.message());
+  tcp::endpoint ep(address, o.port);
+  auto& acc = impl_->acceptor.emplace(impl_->ioc);
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return validation("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
+  impl_->bound_port = acc.local_endpoint().port();
+  impl_->accept();
+  return ok();
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::run() {
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::shutdown() { impl_->begin_shutdown(); }
+
+boost::asio::io_context& HttpServer::io_context() { return impl_->ioc; }
+
+}  // namespace gls

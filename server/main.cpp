@@ -1,0 +1,121 @@
+// gls-local: wires the flags, the store, the domain, the pipeline and the
+// HTTP server together, and shuts them down in order on SIGINT/SIGTERM.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "admin_api.hpp"
+#include "cli.hpp"
+#include "fixture_loader.hpp"
+#include "http_server.hpp"
+#include "pipeline.hpp"
+#include "state/repository.hpp"
+
+namespace {
+
+int fail_start(const std::string& message) {
+  std::fprintf(stderr, "gls-local: %s\n", message.c_str());
+  return 2;
+}
+
+void setup_logging(const gls::Options& o) {
+  auto logger = spdlog::stdout_logger_mt("gls");
+  if (o.log_format == "json")
+    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
+  else
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+  logger->set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gls::CliResult cli = gls::parse_cli(argc, argv, [](const char* name) { return std::getenv(name); });
+  if (!cli.run) {
+    std::FILE* out = cli.exit_code == 0 ? stdout : stderr;
+    std::fprintf(out, "%s\n", cli.output.c_str());
+    return cli.exit_code;
+  }
+  const gls::Options& o = cli.options;
+  setup_logging(o);
+
+  // Everything the flags name is checked before the database is touched.
+  std::vector<gls::FixtureSource> sources;
+  if (o.default_fixtures) sources.push_back(gls::default_fixtures());
+  for (const std::string& f : o.fixtures) {
+    auto read = gls::read_fixture_sources(f);
+    if (!read) return fail_start(read.error().message);
+    for (auto& s : *read) sources.push_back(std::move(s));
+  }
+  if (!o.timings.empty() && !std::filesystem::is_regular_file(o.timings))
+    return fail_start("--timings: " + o.timings + " is not a readable file");
+  if (!o.export_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.export_dir, ec);
+    if (ec || !std::filesystem::is_directory(o.export_dir))
+      return fail_start("--export-dir: cannot use " + o.export_dir + " as a directory");
+  }
+
+  auto store = gls::Store::open(o.db);
+  if (!store) return fail_start(store.error().message);
+
+  gls::EmulatorConfig config;
+  config.default_scope = {o.account_id, o.region};
+  config.clock_mode = o.clock;
+  config.time_scale = o.time_scale;
+  config.seed = o.seed ? *o.seed : std::random_device{}();
+  config.export_dir = o.export_dir;
+  gls::Emulator emu(std::move(*store), config);
+
+  auto load_all = [&emu, &sources]() -> gls::Status {
+    for (const auto& source : sources)
+      if (auto s = gls::load_fixtures(emu, source); !s) return s;
+    return gls::ok();
+  };
+  const bool empty = emu.store().transaction([](gls::Store& db) {
+    return gls::repo::count(db, "applications") + gls::repo::count(db, "stream_groups") +
+               gls::repo::count(db, "stream_sessions") + gls::repo::count(db, "stream_urls") ==
+           0;
+  });
+  if (empty) {
+    if (auto s = load_all(); !s) return fail_start(s.error().message);
+  } else if (!o.fixtures.empty()) {
+    spdlog::warn("the database {} already holds resources: fixtures not loaded (POST /_gls/reset reloads them)", o.db);
+  }
+
+  gls::AdminApi admin(emu, load_all);
+  gls::Pipeline pipeline(emu, admin, {.validate_responses = o.validate_responses});
+
+  gls::ServerOptions server_options;
+  server_options.host = o.host;
+  server_options.port = o.port;
+  server_options.threads = o.threads;
+  gls::HttpServer server(server_options, [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); });
+  if (auto s = server.listen(); !s) return fail_start(s.error().message);
+
+  boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("signal {}: finishing requests in flight, then stopping", signo);
+    server.shutdown();
+  });
+
+  std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  std::printf("gls-local %s listening on http://%s:%u (db %s, account %s, region %s, clock %s)\n", GLS_VERSION,
+              host.c_str(), server.port(), o.db.c_str(), o.account_id.c_str(), o.region.c_str(),
+              std::string(gls::to_string(o.clock)).c_str());
+  std::fflush(stdout);
+
+  server.run();
+  emu.persist_clock();
+  spdlog::info("stopped");
+  spdlog::shutdown();
+  return 0;
+}

@@ -1,0 +1,40 @@
+// Rendering records into the API's output shapes, as JSON.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "state/ids.hpp"
+#include "state/records.hpp"
+
+namespace gls {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+enum class SessionView {
+  Full,     // GetStreamSession, StartStreamSession
+  Summary,  // ListStreamSessions, GetStreamUrl
+  Account,  // ListStreamSessionsByAccount: export metadata shows its status only
+};
+
+// Writes a session as the JSON object of the given view.
+void write_session(JsonWriter& w, const Scope& scope, const StreamSession& s, SessionView view);
+
+// Compact JSON text of a value, as stored for echoed attributes.
+std::string json_text(const rapidjson::Value& v);
+
+// Small writing helpers.
+void write_string(JsonWriter& w, std::string_view key, std::string_view value);
+void write_string(JsonWriter& w, std::string_view key, const char* value);
+void write_optional(JsonWriter& w, std::string_view key, const std::optional<std::string>& value);
+void write_int(JsonWriter& w, std::string_view key, int64_t value);
+void write_time(JsonWriter& w, std::string_view key, int64_t ms);
+void write_raw(JsonWriter& w, std::string_view key, const std::optional<std::string>& json);
+void write_key(JsonWriter& w, std::string_view key);
+
+}  // namespace gls

@@ -1,0 +1,64 @@
+// VirtualClock: the emulator's own time.
+//
+// In `real` mode it runs at `scale` times wall speed from an anchor; in
+// `manual` mode it stands still until advanced or set. Either way it never
+// goes backwards: advancing by a negative amount or setting an earlier time is
+// refused, and a reading is never lower than an earlier one. All times are
+// milliseconds since the Unix epoch. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "state/result.hpp"
+
+namespace gls {
+
+enum class ClockMode { Real, Manual };
+
+std::string_view to_string(ClockMode m);
+bool parse_clock_mode(std::string_view s, ClockMode& out);
+
+struct ClockReading {
+  int64_t now_ms;
+  ClockMode mode;
+  double scale;
+};
+
+class VirtualClock {
+ public:
+  // Starts at `start_ms` emulator time.
+  VirtualClock(ClockMode mode, double scale, int64_t start_ms);
+
+  int64_t now_ms() const;
+  ClockReading read() const;
+
+  // Moves time forward by `ms` (>= 0) in either mode.
+  Status advance(int64_t ms);
+  // Jumps to `ms`, which must not be earlier than now.
+  Status set(int64_t ms);
+  // Changes mode and/or scale from now on; time does not jump.
+  Status set_mode(ClockMode mode, double scale);
+
+  // Wall-clock time until the emulator reaches `due_ms`; max() when the
+  // clock is manual (it will only get there by being advanced).
+  std::chrono::steady_clock::duration wall_time_until(int64_t due_ms) const;
+
+  static int64_t wall_now_ms();
+
+ private:
+  int64_t now_locked() const;
+  void reanchor_locked(int64_t emu_ms);
+
+  mutable std::mutex mu_;
+  ClockMode mode_;
+  double scale_;
+  int64_t anchor_emu_ms_;
+  std::chrono::steady_clock::time_point anchor_wall_;
+  mutable int64_t last_reading_ms_;
+};
+
+}  // namespace gls

@@ -1,0 +1,141 @@
+// The resources the emulator keeps, as plain values.
+//
+// A record is what one row (plus its child rows) of the store holds; the
+// server renders records into the API's output shapes. Attributes that are
+// only ever echoed back are kept as canonical JSON text (`*_json`).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gls {
+
+enum class SessionStatus {
+  Activating,
+  Active,
+  Connected,
+  PendingClientReconnection,
+  Reconnecting,
+  Terminating,
+  Terminated,
+  Error,
+};
+inline constexpr SessionStatus kAllSessionStatuses[] = {
+    SessionStatus::Activating,   SessionStatus::Active,      SessionStatus::Connected,
+    SessionStatus::PendingClientReconnection, SessionStatus::Reconnecting,
+    SessionStatus::Terminating,  SessionStatus::Terminated,  SessionStatus::Error,
+};
+std::string_view to_string(SessionStatus s);
+std::optional<SessionStatus> parse_session_status(std::string_view s);
+
+enum class ApplicationStatus { Initialized, Processing, Ready, Deleting, Error };
+std::string_view to_string(ApplicationStatus s);
+std::optional<ApplicationStatus> parse_application_status(std::string_view s);
+
+enum class StreamGroupStatus { Activating, UpdatingLocations, Active, ActiveWithErrors, Error, Deleting, Expired };
+std::string_view to_string(StreamGroupStatus s);
+std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s);
+
+enum class LocationStatus { Activating, Active, Error, Removing };
+std::string_view to_string(LocationStatus s);
+std::optional<LocationStatus> parse_location_status(std::string_view s);
+
+enum class StreamUrlStatus { Active, Expired, Revoked, LimitReached };
+std::string_view to_string(StreamUrlStatus s);
+std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s);
+
+struct Application {
+  std::string id;
+  std::string description;
+  std::string runtime_type;
+  std::string runtime_version;
+  std::string executable_path;
+  std::string source_uri;
+  std::string log_paths_json = "[]";
+  std::optional<std::string> log_output_uri;
+  ApplicationStatus status = ApplicationStatus::Initialized;
+  std::optional<std::string> status_reason;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct GroupLocation {
+  std::string name;
+  LocationStatus status = LocationStatus::Activating;
+  int64_t always_on = 0;
+  std::optional<int64_t> on_demand;
+  std::optional<int64_t> target_idle;
+  std::optional<int64_t> maximum;
+  std::optional<std::string> vpc_json;
+  // Derived from the sessions running there, never stored.
+  int64_t allocated = 0;
+};
+
+struct StreamGroup {
+  std::string id;
+  std::string description;
+  std::string stream_class;
+  std::optional<std::string> default_app_id;
+  StreamGroupStatus status = StreamGroupStatus::Activating;
+  std::optional<std::string> status_reason;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  std::optional<int64_t> expires_ms;
+  std::vector<GroupLocation> locations;    // primary first
+  std::vector<std::string> app_ids;        // associated applications
+};
+
+struct StreamSession {
+  std::string group_id;
+  std::string id;
+  std::string app_id;
+  std::optional<std::string> description;
+  std::optional<std::string> user_id;
+  SessionStatus status = SessionStatus::Activating;
+  std::optional<std::string> status_reason;
+  std::string protocol = "WebRTC";
+  std::string location;
+  std::string signal_request;
+  std::optional<std::string> signal_response;
+  int64_t connection_timeout_s = 120;
+  int64_t session_length_s = 43200;
+  std::optional<std::string> launch_args_json;
+  std::optional<std::string> env_vars_json;
+  std::optional<std::string> perf_stats_json;
+  std::optional<std::string> display_json;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> log_uri;
+  std::optional<std::string> websdk_url;
+  std::optional<std::string> export_status;
+  std::optional<std::string> export_reason;
+  std::optional<std::string> export_uri;
+  std::optional<std::string> url_id;  // the stream URL that started it, if any
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct StreamUrl {
+  std::string group_id;
+  std::string id;
+  std::string app_id;
+  std::string protocol = "WebRTC";
+  StreamUrlStatus status = StreamUrlStatus::Active;
+  std::optional<std::string> status_reason;
+  std::optional<int64_t> usage_limit;
+  int64_t uses = 0;
+  std::string locations_json = "[]";
+  std::optional<int64_t> session_length_s;
+  std::optional<std::string> description;
+  std::optional<std::string> launch_args_json;
+  std::optional<std::string> env_vars_json;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> display_json;
+  int64_t expires_ms = 0;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+}  // namespace gls

@@ -1,0 +1,264 @@
+#include "state/repository.hpp"
+
+namespace gls::repo {
+
+// ---- applications ----------------------------------------------------------------
+
+namespace {
+constexpr std::string_view kAppColumns =
+    "id, description, runtime_type, runtime_version, executable_path, source_uri, log_paths, log_output_uri, "
+    "status, status_reason, created_ms, updated_ms";
+
+Application read_application(const Stmt& q) {
+  Application a;
+  a.id = q.text(0);
+  a.description = q.text(1);
+  a.runtime_type = q.text(2);
+  a.runtime_version = q.text(3);
+  a.executable_path = q.text(4);
+  a.source_uri = q.text(5);
+  a.log_paths_json = q.text(6);
+  a.log_output_uri = q.opt_text(7);
+  a.status = parse_application_status(q.text_view(8)).value_or(ApplicationStatus::Error);
+  a.status_reason = q.opt_text(9);
+  a.created_ms = q.int64(10);
+  a.updated_ms = q.int64(11);
+  return a;
+}
+}  // namespace
+
+std::optional<Application> find_application(Store& db, const Scope& s, std::string_view id) {
+  static const std::string sql = "SELECT " + std::string(kAppColumns) +
+                      " FROM applications WHERE account = ? AND region = ? AND id = ?";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, id);
+  if (!q.step()) return std::nullopt;
+  return read_application(q);
+}
+
+void insert_application(Store& db, const Scope& s, const Application& a) {
+  static const std::string sql = "INSERT INTO applications (account, region, " + std::string(kAppColumns) +
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  db.prepare(sql)
+      .args(s.account, s.region, a.id, a.description, a.runtime_type, a.runtime_version, a.executable_path,
+            a.source_uri, a.log_paths_json, a.log_output_uri, to_string(a.status), a.status_reason, a.created_ms,
+            a.updated_ms)
+      .run();
+}
+
+void update_application(Store& db, const Scope& s, const Application& a) {
+  db.prepare(
+        "UPDATE applications SET description = ?, log_paths = ?, log_output_uri = ?, status = ?, "
+        "status_reason = ?, updated_ms = ? WHERE account = ? AND region = ? AND id = ?")
+      .args(a.description, a.log_paths_json, a.log_output_uri, to_string(a.status), a.status_reason, a.updated_ms,
+            s.account, s.region, a.id)
+      .run();
+}
+
+std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id) {
+  Stmt q = db.prepare(
+      "SELECT group_id FROM associations WHERE account = ? AND region = ? AND app_id = ? "
+      "ORDER BY created_ms, group_id");
+  q.args(s.account, s.region, app_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+// ---- stream groups ----------------------------------------------------------------
+
+std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
+  Stmt q = db.prepare(
+      "SELECT id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, "
+      "expires_ms FROM stream_groups WHERE account = ? AND region = ? AND id = ?");
+  q.args(s.account, s.region, id);
+  if (!q.step()) return std::nullopt;
+  StreamGroup g;
+  g.id = q.text(0);
+  g.description = q.text(1);
+  g.stream_class = q.text(2);
+  g.default_app_id = q.opt_text(3);
+  g.status = parse_stream_group_status(q.text_view(4)).value_or(StreamGroupStatus::Error);
+  g.status_reason = q.opt_text(5);
+  g.created_ms = q.int64(6);
+  g.updated_ms = q.int64(7);
+  g.expires_ms = q.opt_int64(8);
+
+  Stmt l = db.prepare(
+      "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
+      "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
+      "     AND x.group_id = l.group_id AND x.location = l.location "
+      "     AND x.status IN ('ACTIVE', 'CONNECTED', 'PENDING_CLIENT_RECONNECTION', 'RECONNECTING', 'TERMINATING')) "
+      "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position");
+  l.args(s.account, s.region, id);
+  while (l.step()) {
+    GroupLocation loc;
+    loc.name = l.text(0);
+    loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
+    loc.always_on = l.int64(2);
+    loc.on_demand = l.opt_int64(3);
+    loc.target_idle = l.opt_int64(4);
+    loc.maximum = l.opt_int64(5);
+    loc.vpc_json = l.opt_text(6);
+    loc.allocated = l.int64(7);
+    g.locations.push_back(std::move(loc));
+  }
+
+  Stmt a = db.prepare(
+      "SELECT app_id FROM associations WHERE account = ? AND region = ? AND group_id = ? ORDER BY created_ms, app_id");
+  a.args(s.account, s.region, id);
+  while (a.step()) g.app_ids.push_back(a.text(0));
+  return g;
+}
+
+bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
+  Stmt q = db.prepare("SELECT 1 FROM stream_groups WHERE account = ? AND region = ? AND id = ?");
+  q.args(s.account, s.region, id);
+  return q.step();
+}
+
+void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
+  db.prepare(
+        "INSERT INTO stream_groups (account, region, id, description, stream_class, default_app_id, status, "
+        "status_reason, created_ms, updated_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .args(s.account, s.region, g.id, g.description, g.stream_class, g.default_app_id, to_string(g.status),
+            g.status_reason, g.created_ms, g.updated_ms, g.expires_ms)
+      .run();
+  int64_t position = 0;
+  for (const GroupLocation& l : g.locations) {
+    db.prepare(
+          "INSERT INTO group_locations (account, region, group_id, location, position, status, always_on, "
+          "on_demand, target_idle, maximum, vpc, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .args(s.account, s.region, g.id, l.name, position++, to_string(l.status), l.always_on, l.on_demand,
+              l.target_idle, l.maximum, l.vpc_json, g.updated_ms)
+        .run();
+  }
+  for (const std::string& app : g.app_ids) associate(db, s, g.id, app, g.created_ms);
+}
+
+void associate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id, int64_t now_ms) {
+  db.prepare(
+        "INSERT INTO associations (account, region, group_id, app_id, created_ms) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING")
+      .args(s.account, s.region, group_id, app_id, now_ms)
+      .run();
+}
+
+// ---- stream sessions ----------------------------------------------------------------
+
+namespace {
+constexpr std::string_view kSessionColumns =
+    "group_id, id, app_id, description, user_id, status, status_reason, protocol, location, signal_request, "
+    "signal_response, connection_timeout, session_length, launch_args, env_vars, perf_stats, display, role_arn, "
+    "log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms";
+
+StreamSession read_session(const Stmt& q) {
+  StreamSession x;
+  x.group_id = q.text(0);
+  x.id = q.text(1);
+  x.app_id = q.text(2);
+  x.description = q.opt_text(3);
+  x.user_id = q.opt_text(4);
+  x.status = parse_session_status(q.text_view(5)).value_or(SessionStatus::Error);
+  x.status_reason = q.opt_text(6);
+  x.protocol = q.text(7);
+  x.location = q.text(8);
+  x.signal_request = q.text(9);
+  x.signal_response = q.opt_text(10);
+  x.connection_timeout_s = q.int64(11);
+  x.session_length_s = q.int64(12);
+  x.launch_args_json = q.opt_text(13);
+  x.env_vars_json = q.opt_text(14);
+  x.perf_stats_json = q.opt_text(15);
+  x.display_json = q.opt_text(16);
+  x.role_arn = q.opt_text(17);
+  x.log_uri = q.opt_text(18);
+  x.websdk_url = q.opt_text(19);
+  x.export_status = q.opt_text(20);
+  x.export_reason = q.opt_text(21);
+  x.export_uri = q.opt_text(22);
+  x.url_id = q.opt_text(23);
+  x.created_ms = q.int64(24);
+  x.updated_ms = q.int64(25);
+  return x;
+}
+
+// Binds every column of kSessionColumns, in order, starting at parameter `first`.
+void bind_session(Stmt& q, int first, const StreamSession& x) {
+  q.args_from(first, x.group_id, x.id, x.app_id, x.description, x.user_id, to_string(x.status), x.status_reason,
+              x.protocol, x.location, x.signal_request, x.signal_response, x.connection_timeout_s,
+              x.session_length_s, x.launch_args_json, x.env_vars_json, x.perf_stats_json, x.display_json,
+              x.role_arn, x.log_uri, x.websdk_url, x.export_status, x.export_reason, x.export_uri, x.url_id,
+              x.created_ms, x.updated_ms);
+}
+}  // namespace
+
+std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
+  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
+                      " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id, id);
+  if (!q.step()) return std::nullopt;
+  return read_session(q);
+}
+
+std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id) {
+  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
+                      " FROM stream_sessions WHERE account = ? AND region = ? AND id = ? LIMIT 1";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, id);
+  if (!q.step()) return std::nullopt;
+  return read_session(q);
+}
+
+void insert_session(Store& db, const Scope& s, const StreamSession& x) {
+  static const std::string sql = "INSERT INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region);
+  bind_session(q, 3, x);
+  q.run();
+}
+
+void update_session(Store& db, const Scope& s, const StreamSession& x) {
+  // Replace the whole row: a session is always read, changed and written back
+  // inside one transaction.
+  static const std::string sql = "REPLACE INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region);
+  bind_session(q, 3, x);
+  q.run();
+}
+
+// ---- history --------------------------------------------------------------------------
+
+void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
+                       std::optional<std::string_view> from, std::string_view to,
+                       std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms) {
+  Stmt q = db.prepare(
+      "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.args(s.account, s.region, kind, resource);
+  from ? q.bind(5, *from) : q.bind_null(5);
+  q.bind(6, to);
+  reason ? q.bind(7, *reason) : q.bind_null(7);
+  q.bind(8, cause).bind(9, time_ms);
+  q.run();
+}
+
+// ---- everything -------------------------------------------------------------------------
+
+void wipe(Store& db) {
+  for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
+                            "stream_urls", "tags", "idempotency", "history", "timers"})
+    db.exec(std::string("DELETE FROM ") + table);
+}
+
+int64_t count(Store& db, std::string_view table) {
+  Stmt q = db.prepare("SELECT COUNT(*) FROM " + std::string(table));
+  q.step();
+  return q.int64(0);
+}
+
+}  // namespace gls::repo

@@ -1,0 +1,48 @@
+// Reading and writing records: the only code that knows the table layout.
+//
+// Every function must be called inside Store::transaction(), and acts within
+// one Scope (account and region). Finders return std::nullopt for a resource
+// that does not exist in that scope.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "state/ids.hpp"
+#include "state/records.hpp"
+#include "state/store.hpp"
+
+namespace gls::repo {
+
+// ---- applications
+std::optional<Application> find_application(Store& db, const Scope& s, std::string_view id);
+void insert_application(Store& db, const Scope& s, const Application& a);
+void update_application(Store& db, const Scope& s, const Application& a);
+// IDs of the stream groups an application is associated with.
+std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id);
+
+// ---- stream groups (with their locations and associated applications)
+std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id);
+bool stream_group_exists(Store& db, const Scope& s, std::string_view id);
+void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g);
+void associate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id, int64_t now_ms);
+
+// ---- stream sessions
+std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id);
+// A session by ID alone, in any stream group of the scope.
+std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id);
+void insert_session(Store& db, const Scope& s, const StreamSession& x);
+void update_session(Store& db, const Scope& s, const StreamSession& x);
+
+// ---- history
+void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
+                       std::optional<std::string_view> from, std::string_view to,
+                       std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms);
+
+// ---- everything
+void wipe(Store& db);
+int64_t count(Store& db, std::string_view table);
+
+}  // namespace gls::repo
