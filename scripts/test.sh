@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds gls-local and runs every test: unit tests, the conformance test
+# against the API model, and the integration tests through boto3, the AWS CLI
+# and the AWS SDK for JavaScript. Installs what is missing first.
+#   scripts/test.sh                    the normal build (build/)
+#   GLS_SANITIZE=1 scripts/test.sh     with AddressSanitizer and UBSan (build-asan/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+build_dir=build
+cmake_args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLS_WERROR=ON)
+if [ "${GLS_SANITIZE:-0}" = 1 ]; then
+  build_dir=build-asan
+  cmake_args+=(-DGLS_SANITIZE=ON -DGLS_BENCH=OFF)
+fi
+cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+ctest --test-dir "$build_dir" --output-on-failure -j 2 --timeout 900

@@ -1,0 +1,90 @@
+// Starting a real gls-local for the JavaScript SDK tests: a free loopback
+// port, an in-memory database, the built-in fixtures and strict response
+// checking (--validate-responses).
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { GameLiftStreamsClient } from "@aws-sdk/client-gameliftstreams";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export function binary() {
+  const p = process.env.GLS_BINARY || path.join(root, "build", "gls-local");
+  if (!existsSync(p)) throw new Error(`gls-local binary not found at ${p}; build it first`);
+  return p;
+}
+
+export async function startServer(args = [], { strict = true, env = {} } = {}) {
+  const argv = ["--port", "0", "--db", ":memory:", "--threads", "2", ...(strict ? ["--validate-responses"] : []), ...args];
+  const proc = spawn(binary(), argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  let buffered = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("gls-local did not start:\n" + log.join("\n"))), 30000);
+    const onData = (chunk) => {
+      buffered += chunk.toString();
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        log.push(line);
+        const m = line.match(/listening on (http:\/\/\S+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      }
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", (c) => log.push(c.toString()));
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gls-local exited with ${code} during start-up:\n${log.join("\n")}`));
+    });
+  });
+  proc.removeAllListeners("exit");
+
+  const server = {
+    url,
+    log,
+    proc,
+    client(options = {}) {
+      return new GameLiftStreamsClient({
+        endpoint: url,
+        region: options.region ?? "us-west-2",
+        credentials: { accessKeyId: options.accessKeyId ?? "AKIDEXAMPLE", secretAccessKey: "secret" },
+        maxAttempts: options.maxAttempts ?? 1,
+      });
+    },
+    async admin(method, p, body) {
+      const res = await fetch(url + "/_gls" + p, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async raw(method, p, { body, headers } = {}) {
+      const res = await fetch(url + p, { method, body, headers });
+      const text = await res.text();
+      let json = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      const exited = new Promise((resolve) => proc.on("exit", (code) => resolve(code)));
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 20000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  return server;
+}
