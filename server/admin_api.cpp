@@ -2,7 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "api/codec.hpp"
 #include "api/errors.hpp"
@@ -26,6 +28,75 @@ HttpResponse admin_error(int status, const std::string& code, std::string messag
 }
 HttpResponse bad_admin_request(std::string message) {
   return admin_error(400, "ValidationException", std::move(message));
+}
+
+HttpResponse domain_error(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::NotFound: return admin_error(404, "ResourceNotFoundException", e.message);
+    case ErrorKind::Conflict: return admin_error(409, "ConflictException", e.message);
+    case ErrorKind::Validation: return admin_error(400, "ValidationException", e.message);
+    default: return admin_error(500, "InternalServerException", e.message);
+  }
+}
+
+// The path's segments after /_gls/, percent-decoded.
+bool split_admin_path(std::string_view path, std::vector<std::string>& parts) {
+  path.remove_prefix(std::string_view("/_gls/").size());
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    std::string part;
+    if (!api::percent_decode(path.substr(0, slash), part)) return false;
+    parts.push_back(std::move(part));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return true;
+}
+
+// Admin requests are rarely signed: the scope comes from an ARN in the path,
+// else from ?account=&region=, else the defaults.
+Scope admin_scope(const Emulator& emu, const HttpRequest& request, std::string_view identifier) {
+  Scope scope = emu.config().default_scope;
+  std::vector<std::pair<std::string, std::string>> query;
+  api::parse_query(request.query(), query);
+  for (const auto& [k, v] : query) {
+    if (k == "account") scope.account = v;
+    if (k == "region") scope.region = v;
+  }
+  if (auto arn = parse_arn(identifier)) {
+    scope.account = arn->account;
+    scope.region = arn->region;
+  }
+  return scope;
+}
+
+std::optional<std::string> optional_string(const rapidjson::Value& body, const char* key, HttpResponse& error) {
+  auto it = body.FindMember(key);
+  if (it == body.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (!it->value.IsString()) {
+    error = bad_admin_request(std::string("'") + key + "' must be a string");
+    return std::nullopt;
+  }
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+HttpResponse unknown_members(const rapidjson::Value& body, std::initializer_list<std::string_view> known) {
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      return bad_admin_request("unknown member '" + std::string(name) + "'; this request takes " + list);
+    }
+  }
+  return HttpResponse{0, {}, {}, ConnectionFault::None, false};
+}
+
+HttpResponse session_response(const Scope& scope, const StreamSession& s) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write_session(w, scope, s, SessionView::Full);
+  return json_response(200, buf);
 }
 
 // Parses an optional JSON object body; an empty body is {}.
@@ -69,6 +140,11 @@ HttpResponse AdminApi::handle(const HttpRequest& request) {
     if (path == "/_gls/reset" && m == "POST") return reset(request);
     if (path == "/_gls/clock" && m == "GET") return clock_get();
     if (path == "/_gls/clock" && m == "POST") return clock_post(request);
+    if (path.rfind("/_gls/sessions/", 0) == 0) {
+      std::vector<std::string> parts;
+      if (!split_admin_path(path, parts)) return bad_admin_request("the path is not valid percent-encoded UTF-8");
+      return session(request, parts);
+    }
   } catch (const std::exception& e) {
     return admin_error(500, "InternalServerException", std::string("admin request failed: ") + e.what());
   }
@@ -169,8 +245,102 @@ HttpResponse AdminApi::clock_post(const HttpRequest& request) {
     return bad_admin_request("the clock takes one of advanceSeconds, set, or mode/scale");
   }
   if (!status) return bad_admin_request(status.error().message);
+  // Answer only once everything that fell due has happened; then let the
+  // deadline waker re-arm for the new time or mode.
+  emu_.catch_up();
+  emu_.store().transaction([this](Store& db) { emu_.scheduler().reload(db); });
   emu_.persist_clock();
   return clock_get();
+}
+
+HttpResponse AdminApi::session(const HttpRequest& request, const std::vector<std::string>& parts) {
+  // parts: sessions, {sg}, {session}, {action}
+  if (parts.size() != 4)
+    return admin_error(404, "UnknownOperationException",
+                       "session admin paths are /_gls/sessions/{streamGroup}/{session}/{events|status|history|timings}");
+  const std::string& group = parts[1];
+  const std::string& id = parts[2];
+  const std::string& action = parts[3];
+  const std::string& m = request.method;
+  const Scope scope = admin_scope(emu_, request, group);
+  StreamSessions& sessions = emu_.sessions();
+
+  if (action == "history" && m == "GET") {
+    auto history = sessions.history(scope, group, id);
+    if (!history) return domain_error(history.error());
+    auto current = sessions.get(scope, group, id);
+    if (!current) return domain_error(current.error());
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    write_string(w, "arn", stream_session_arn(scope, current->group_id, current->id));
+    write_string(w, "status", to_string(current->status));
+    write_key(w, "history");
+    w.StartArray();
+    for (const HistoryEntry& e : *history) {
+      w.StartObject();
+      write_key(w, "from");
+      e.from ? (void)w.String(e.from->c_str()) : (void)w.Null();
+      write_string(w, "to", e.to);
+      write_key(w, "reason");
+      e.reason ? (void)w.String(e.reason->c_str()) : (void)w.Null();
+      write_string(w, "cause", e.cause);
+      write_key(w, "time");
+      w.Double(static_cast<double>(e.time_ms) / 1000.0);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return json_response(200, buf);
+  }
+
+  if (m != "POST" || (action != "events" && action != "status" && action != "timings"))
+    return admin_error(404, "UnknownOperationException",
+                       "No admin operation matches " + m + " " + std::string(request.path()) +
+                           "; use POST .../events, POST .../status, POST .../timings or GET .../history");
+  rapidjson::Document body;
+  HttpResponse error;
+  if (!parse_body(request, body, error)) return error;
+  error.status = 0;  // from here on, a status says that a member was bad
+
+  if (action == "events") {
+    if (auto bad = unknown_members(body, {"event", "reason"}); bad.status) return bad;
+    auto event = optional_string(body, "event", error);
+    if (error.status) return error;
+    if (!event) return bad_admin_request("'event' is required: clientConnect, clientDisconnect, userInput, "
+                                         "applicationExit or fail");
+    auto reason = optional_string(body, "reason", error);
+    if (error.status) return error;
+    auto s = sessions.event(scope, group, id, *event, reason);
+    if (!s) return domain_error(s.error());
+    return session_response(scope, *s);
+  }
+  if (action == "status") {
+    if (auto bad = unknown_members(body, {"status", "statusReason", "force"}); bad.status) return bad;
+    auto status = optional_string(body, "status", error);
+    if (error.status) return error;
+    if (!status) return bad_admin_request("'status' is required");
+    auto reason = optional_string(body, "statusReason", error);
+    if (error.status) return error;
+    bool force = false;
+    if (body.HasMember("force")) {
+      if (!body["force"].IsBool()) return bad_admin_request("'force' must be true or false");
+      force = body["force"].GetBool();
+    }
+    auto s = sessions.force_status(scope, group, id, *status, reason, force);
+    if (!s) return domain_error(s.error());
+    return session_response(scope, *s);
+  }
+  // timings
+  auto s = sessions.set_timings(scope, group, id, request.body);
+  if (!s) return domain_error(s.error());
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_key(w, "streamSession");
+  w.RawValue(s->timings_json->c_str(), s->timings_json->size(), rapidjson::kObjectType);
+  w.EndObject();
+  return json_response(200, buf);
 }
 
 }  // namespace gls

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "http_types.hpp"
 #include "state/emulator.hpp"
@@ -22,6 +24,8 @@ class AdminApi {
   HttpResponse reset(const HttpRequest& request);
   HttpResponse clock_get();
   HttpResponse clock_post(const HttpRequest& request);
+  // /_gls/sessions/{sg}/{session}/{events|status|history|timings}
+  HttpResponse session(const HttpRequest& request, const std::vector<std::string>& parts);
 
   Emulator& emu_;
   std::function<Status()> load_fixtures_;

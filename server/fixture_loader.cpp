@@ -13,6 +13,7 @@
 #include "api/validate.hpp"
 #include "render.hpp"
 #include "state/repository.hpp"
+#include "state/session_lifecycle.hpp"
 #include "state/stream_sessions.hpp"
 
 namespace gls {
@@ -401,6 +402,9 @@ class FixtureFile {
     }
     x.created_ms = time_or_now(item, "CreatedAt");
     x.updated_ms = time_or_now(item, "LastUpdatedAt");
+    x.requested_locations_json = "[\"" + x.location + "\"]";
+    x.placed = x.status != SessionStatus::Activating;
+    emu_.session_lifecycle().adopt(db_, scope_, x);
     repo::insert_session(db_, scope_, x);
     repo::record_transition(db_, scope_, "streamsession", x.group_id + "/" + x.id, std::nullopt,
                             to_string(x.status), x.status_reason, "admin", x.updated_ms);

@@ -35,7 +35,8 @@ class Connection;
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, RequestHandler h) : options(std::move(o)), handler(std::move(h)), ioc(options.threads) {}
+  Impl(ServerOptions o, RequestHandler h, RejectHandler r)
+      : options(std::move(o)), handler(std::move(h)), reject(std::move(r)), ioc(options.threads) {}
   ~Impl() { destroying = true; }
 
   void accept();
@@ -46,6 +47,7 @@ struct HttpServer::Impl {
 
   ServerOptions options;
   RequestHandler handler;
+  RejectHandler reject;
   // Declared before the io_context: connections still queued in it when it is
   // destroyed untrack themselves from here.
   std::mutex mu;  // guards `connections` and `registry`
@@ -162,7 +164,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     respond(std::move(out), keep, version);
   }
 
-  void respond(HttpResponse out, bool keep_alive, unsigned version) {
+  void respond(HttpResponse out, bool keep_alive, unsigned version, bool linger = false) {
     switch (out.fault) {
       case ConnectionFault::Reset: return reset();
       case ConnectionFault::Close: return close();
@@ -178,17 +180,42 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->keep_alive(keep_alive);
     res->prepare_payload();
     stream_.expires_after(server_.options.write_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
-      if (ec || !keep_alive) return self->close();
-      self->wait_for_request();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
+                        if (!ec && linger) return self->drain();
+                        if (ec || !keep_alive) return self->close();
+                        self->wait_for_request();
+                      });
+  }
+
+  // After refusing a request whose body may still be arriving: stop sending,
+  // then read and drop what comes until the client closes or 5 s pass, so
+  // that the client reads the answer instead of a connection reset.
+  void drain() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    phase_ = Phase::Idle;
+    stream_.expires_after(std::chrono::seconds(5));
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](beast::error_code rec, size_t) {
+      if (rec) return self->close();
+      self->buffer_.consume(self->buffer_.size());
+      self->drain_more();
+    });
+  }
+  void drain_more() {
+    stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](beast::error_code rec, size_t) {
+      if (rec) return self->close();
+      self->buffer_.consume(self->buffer_.size());
+      self->drain_more();
     });
   }
 
   // A request that cannot be served: answer the JSON error and close.
   void reject(const api::ApiError& e) {
-    HttpResponse r = api::error_response(e);
+    HttpResponse r = server_.reject(e.status, e.code, e.message);
     r.set_header("Connection", "close");
-    respond(std::move(r), false, 11);
+    respond(std::move(r), false, 11, true);
   }
 
   void fail(beast::error_code ec) {
@@ -294,8 +321,8 @@ void HttpServer::Impl::begin_shutdown() {
   });
 }
 
-HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler, RejectHandler reject)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(reject))) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -46,10 +46,13 @@ struct ServerOptions {
 // Answers one request; called on the connection's strand, possibly from
 // several I/O threads at once for different connections.
 using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
+// Answers a request the transport refused before it was complete (too
+// large, malformed): the status, the error's name and a message.
+using RejectHandler = std::function<HttpResponse(int status, const std::string& code, const std::string& message)>;
 
 class HttpServer {
  public:
-  HttpServer(ServerOptions options, RequestHandler handler);
+  HttpServer(ServerOptions options, RequestHandler handler, RejectHandler reject);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

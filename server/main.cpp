@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <random>
 
 #include "admin_api.hpp"
 #include "cli.hpp"
+#include "deadline_waker.hpp"
 #include "fixture_loader.hpp"
 #include "http_server.hpp"
 #include "pipeline.hpp"
@@ -54,8 +57,15 @@ int main(int argc, char** argv) {
     if (!read) return fail_start(read.error().message);
     for (auto& s : *read) sources.push_back(std::move(s));
   }
-  if (!o.timings.empty() && !std::filesystem::is_regular_file(o.timings))
-    return fail_start("--timings: " + o.timings + " is not a readable file");
+  gls::Timings timings;
+  if (!o.timings.empty()) {
+    std::ifstream in(o.timings);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || !std::filesystem::is_regular_file(o.timings))
+      return fail_start("--timings: " + o.timings + " is not a readable file");
+    if (auto s = timings.merge_json(text.str()); !s) return fail_start("--timings " + o.timings + ": " + s.error().message);
+  }
   if (!o.export_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(o.export_dir, ec);
@@ -72,6 +82,8 @@ int main(int argc, char** argv) {
   config.time_scale = o.time_scale;
   config.seed = o.seed ? *o.seed : std::random_device{}();
   config.export_dir = o.export_dir;
+  config.timings = timings;
+  if (o.auto_connect_seconds) config.auto_connect_ms = static_cast<int64_t>(*o.auto_connect_seconds * 1000);
   gls::Emulator emu(std::move(*store), config);
 
   auto load_all = [&emu, &sources]() -> gls::Status {
@@ -97,13 +109,21 @@ int main(int argc, char** argv) {
   server_options.host = o.host;
   server_options.port = o.port;
   server_options.threads = o.threads;
-  gls::HttpServer server(server_options, [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); });
+  gls::HttpServer server(
+      server_options, [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); },
+      [&pipeline](int status, const std::string& code, const std::string& message) {
+        return pipeline.reject(status, code, message);
+      });
   if (auto s = server.listen(); !s) return fail_start(s.error().message);
+
+  gls::DeadlineWaker waker(server.io_context(), emu);
+  waker.start();
 
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     spdlog::info("signal {}: finishing requests in flight, then stopping", signo);
+    waker.stop();
     server.shutdown();
   });
 

@@ -101,6 +101,14 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
   return response;
 }
 
+HttpResponse Pipeline::reject(int status, const std::string& code, const std::string& message) {
+  std::string request_id = new_request_id();
+  HttpResponse response = api::error_response({code, status, message});
+  response.set_header("x-amzn-RequestId", request_id);
+  spdlog::info("(refused) {} {} {}: {}", status, code, request_id, message);
+  return response;
+}
+
 HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record) {
   const api::Model& model = api::service_model();
   api::RouteMatch route = router_.match(request.method, request.path());

@@ -45,6 +45,8 @@ class Pipeline {
   Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options);
 
   HttpResponse handle(HttpRequest& request);
+  // A request the transport refused before it was complete.
+  HttpResponse reject(int status, const std::string& code, const std::string& message);
 
   // The account and region a request acts in: from the SigV4 credential
   // scope when present (a 12-digit access key id is the account), else the

@@ -1,5 +1,10 @@
-// The emulator's state root: the store, the clock, the ID generator and the
-// configuration that every domain operation shares.
+// The emulator's state root: the store, the clock, the scheduler, the ID
+// generator, the lifecycle durations and the domain objects, shared by every
+// request.
+//
+// transact() is how the domain reads and writes: it fixes "now" for the
+// transaction and first fires every deadline due by then, so no read ever
+// shows a state whose deadline has passed.
 //
 // The clock never goes backwards, also across restarts on the same database:
 // its high-water mark is kept in the store and the clock starts at or after
@@ -7,12 +12,17 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "state/clock.hpp"
 #include "state/ids.hpp"
+#include "state/page_tokens.hpp"
+#include "state/scheduler.hpp"
+#include "state/session_lifecycle.hpp"
 #include "state/store.hpp"
 #include "state/stream_sessions.hpp"
+#include "state/timings.hpp"
 
 namespace gls {
 
@@ -22,6 +32,8 @@ struct EmulatorConfig {
   double time_scale = 1.0;
   uint64_t seed = 0;
   std::string export_dir;
+  std::optional<int64_t> auto_connect_ms;  // a simulated client connects this long after ACTIVE
+  Timings timings;
 };
 
 class Emulator {
@@ -33,10 +45,23 @@ class Emulator {
   Store& store() { return *store_; }
   VirtualClock& clock() { return clock_; }
   IdGenerator& ids() { return ids_; }
+  Scheduler& scheduler() { return scheduler_; }
+  const Timings& timings() const { return config_.timings; }
+  const PageTokens& page_tokens() const { return page_tokens_; }
   const EmulatorConfig& config() const { return config_; }
 
   // The domain, one object per kind of resource.
   StreamSessions& sessions() { return sessions_; }
+  SessionLifecycle& session_lifecycle() { return session_lifecycle_; }
+
+  // Runs f(db, now) in one transaction at emulator time `now`, after firing
+  // every deadline due by `now` (in a transaction of its own, so that it
+  // stands even when f's transaction is rolled back).
+  template <class F>
+  auto transact(F&& f);
+
+  // Fires every deadline due by now; returns how many fired.
+  size_t catch_up();
 
   // Records the clock's current reading so a restart never starts earlier.
   void persist_clock();
@@ -51,7 +76,19 @@ class Emulator {
   EmulatorConfig config_;
   VirtualClock clock_;
   IdGenerator ids_;
+  Scheduler scheduler_;
+  PageTokens page_tokens_;
   StreamSessions sessions_{*this};
+  SessionLifecycle session_lifecycle_{*this};
 };
+
+template <class F>
+auto Emulator::transact(F&& f) {
+  return store_->exclusive([&]() {
+    const int64_t now = clock_.now_ms();
+    if (scheduler_.next_due() <= now) store_->transaction([&](Store& db) { scheduler_.fire_due(db, now); });
+    return store_->transaction([&](Store& db) { return f(db, now); });
+  });
+}
 
 }  // namespace gls

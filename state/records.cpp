@@ -1,5 +1,6 @@
 #include "state/records.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -72,5 +73,28 @@ std::string_view to_string(LocationStatus s) { return name_of(kLocation, s); }
 std::optional<LocationStatus> parse_location_status(std::string_view s) { return parse(kLocation, s); }
 std::string_view to_string(StreamUrlStatus s) { return name_of(kUrl, s); }
 std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse(kUrl, s); }
+
+bool holds_capacity(const StreamSession& s) {
+  switch (s.status) {
+    case SessionStatus::Activating: return s.placed;
+    case SessionStatus::Active:
+    case SessionStatus::Connected:
+    case SessionStatus::PendingClientReconnection:
+    case SessionStatus::Reconnecting:
+    case SessionStatus::Terminating: return true;
+    case SessionStatus::Terminated:
+    case SessionStatus::Error: return false;
+  }
+  return false;
+}
+
+bool is_final(SessionStatus s) { return s == SessionStatus::Terminated || s == SessionStatus::Error; }
+
+int64_t session_capacity(const GroupLocation& l) {
+  // MaximumCapacity caps always-on plus on-demand; the deprecated
+  // OnDemandCapacity adds to always-on when no maximum is given.
+  int64_t total = l.maximum ? *l.maximum : l.always_on + l.on_demand.value_or(0);
+  return std::max(l.always_on, total);
+}
 
 }  // namespace gls

@@ -115,7 +115,28 @@ struct StreamSession {
   std::optional<std::string> url_id;  // the stream URL that started it, if any
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // While ACTIVATING: whether a unit of capacity is reserved yet.
+  bool placed = true;
+  std::optional<std::string> requested_locations_json;  // priority order
+  std::optional<std::string> timings_json;              // this session's own durations
 };
+
+// One status change of a resource, as the history keeps it.
+struct HistoryEntry {
+  std::optional<std::string> from;  // none for the creation
+  std::string to;
+  std::optional<std::string> reason;
+  std::string cause;  // api, timer, admin or fault
+  int64_t time_ms = 0;
+};
+
+// Statuses in which a session occupies a unit of its location's capacity.
+bool holds_capacity(const StreamSession& s);
+// Statuses from which nothing more happens.
+bool is_final(SessionStatus s);
+
+// How many sessions a location can run at once.
+int64_t session_capacity(const GroupLocation& l);
 
 struct StreamUrl {
   std::string group_id;

@@ -88,7 +88,8 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
       "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
       "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
       "     AND x.group_id = l.group_id AND x.location = l.location "
-      "     AND x.status IN ('ACTIVE', 'CONNECTED', 'PENDING_CLIENT_RECONNECTION', 'RECONNECTING', 'TERMINATING')) "
+      "     AND (x.status IN ('ACTIVE', 'CONNECTED', 'PENDING_CLIENT_RECONNECTION', 'RECONNECTING', 'TERMINATING') "
+      "          OR (x.status = 'ACTIVATING' AND x.placed = 1))) "
       "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position");
   l.args(s.account, s.region, id);
   while (l.step()) {
@@ -115,6 +116,29 @@ bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
   Stmt q = db.prepare("SELECT 1 FROM stream_groups WHERE account = ? AND region = ? AND id = ?");
   q.args(s.account, s.region, id);
   return q.step();
+}
+
+std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::string_view group_id,
+                                           std::string_view location) {
+  Stmt l = db.prepare(
+      "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
+      "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
+      "     AND x.group_id = l.group_id AND x.location = l.location "
+      "     AND (x.status IN ('ACTIVE', 'CONNECTED', 'PENDING_CLIENT_RECONNECTION', 'RECONNECTING', 'TERMINATING') "
+      "          OR (x.status = 'ACTIVATING' AND x.placed = 1))) "
+      "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?");
+  l.args(s.account, s.region, group_id, location);
+  if (!l.step()) return std::nullopt;
+  GroupLocation loc;
+  loc.name = l.text(0);
+  loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
+  loc.always_on = l.int64(2);
+  loc.on_demand = l.opt_int64(3);
+  loc.target_idle = l.opt_int64(4);
+  loc.maximum = l.opt_int64(5);
+  loc.vpc_json = l.opt_text(6);
+  loc.allocated = l.int64(7);
+  return loc;
 }
 
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
@@ -150,7 +174,8 @@ namespace {
 constexpr std::string_view kSessionColumns =
     "group_id, id, app_id, description, user_id, status, status_reason, protocol, location, signal_request, "
     "signal_response, connection_timeout, session_length, launch_args, env_vars, perf_stats, display, role_arn, "
-    "log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms";
+    "log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms, placed, "
+    "requested_locations, timings";
 
 StreamSession read_session(const Stmt& q) {
   StreamSession x;
@@ -180,6 +205,9 @@ StreamSession read_session(const Stmt& q) {
   x.url_id = q.opt_text(23);
   x.created_ms = q.int64(24);
   x.updated_ms = q.int64(25);
+  x.placed = q.int64(26) != 0;
+  x.requested_locations_json = q.opt_text(27);
+  x.timings_json = q.opt_text(28);
   return x;
 }
 
@@ -189,7 +217,7 @@ void bind_session(Stmt& q, int first, const StreamSession& x) {
               x.protocol, x.location, x.signal_request, x.signal_response, x.connection_timeout_s,
               x.session_length_s, x.launch_args_json, x.env_vars_json, x.perf_stats_json, x.display_json,
               x.role_arn, x.log_uri, x.websdk_url, x.export_status, x.export_reason, x.export_uri, x.url_id,
-              x.created_ms, x.updated_ms);
+              x.created_ms, x.updated_ms, x.placed, x.requested_locations_json, x.timings_json);
 }
 }  // namespace
 
@@ -213,18 +241,49 @@ std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, st
 
 void insert_session(Store& db, const Scope& s, const StreamSession& x) {
   static const std::string sql = "INSERT INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region);
   bind_session(q, 3, x);
   q.run();
 }
 
+std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id) {
+  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
+                                 " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ? "
+                                 "AND placed = 0 AND status = 'ACTIVATING' ORDER BY created_ms, id";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id);
+  std::vector<StreamSession> out;
+  while (q.step()) out.push_back(read_session(q));
+  return out;
+}
+
+std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& query) {
+  static const std::string sql =
+      "SELECT " + std::string(kSessionColumns) +
+      " FROM stream_sessions WHERE account = ?1 AND region = ?2"
+      " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR export_status = ?5)"
+      " AND (?6 IS NULL OR (created_ms, group_id, id) > (?6, ?7, ?8))"
+      " ORDER BY created_ms, group_id, id LIMIT ?9";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, query.group_id, query.status, query.export_status);
+  if (query.after) {
+    q.bind(6, query.after->created_ms).bind(7, query.after->group_id).bind(8, query.after->id);
+  } else {
+    q.bind_null(6).bind_null(7).bind_null(8);
+  }
+  q.bind(9, static_cast<int64_t>(query.limit) + 1);
+  std::vector<StreamSession> out;
+  while (q.step()) out.push_back(read_session(q));
+  return out;
+}
+
 void update_session(Store& db, const Scope& s, const StreamSession& x) {
   // Replace the whole row: a session is always read, changed and written back
   // inside one transaction.
   static const std::string sql = "REPLACE INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region);
   bind_session(q, 3, x);
@@ -245,6 +304,16 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   reason ? q.bind(7, *reason) : q.bind_null(7);
   q.bind(8, cause).bind(9, time_ms);
   q.run();
+}
+
+std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
+  Stmt q = db.prepare(
+      "SELECT from_status, to_status, reason, cause, time_ms FROM history "
+      "WHERE account = ? AND region = ? AND kind = ? AND resource = ? ORDER BY seq");
+  q.args(s.account, s.region, kind, resource);
+  std::vector<HistoryEntry> out;
+  while (q.step()) out.push_back({q.opt_text(0), q.text(1), q.opt_text(2), q.text(3), q.int64(4)});
+  return out;
 }
 
 // ---- everything -------------------------------------------------------------------------

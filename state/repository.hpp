@@ -26,6 +26,9 @@ std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::s
 // ---- stream groups (with their locations and associated applications)
 std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id);
 bool stream_group_exists(Store& db, const Scope& s, std::string_view id);
+// One location of a group, with the number of sessions occupying it.
+std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::string_view group_id,
+                                           std::string_view location);
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g);
 void associate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id, int64_t now_ms);
 
@@ -34,12 +37,34 @@ std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string
 // A session by ID alone, in any stream group of the scope.
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id);
 void insert_session(Store& db, const Scope& s, const StreamSession& x);
+// Sessions of a group still waiting for capacity, oldest first.
+std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id);
+
+// Where a page of sessions starts: after this (created, group, id).
+struct SessionKey {
+  int64_t created_ms = 0;
+  std::string group_id;
+  std::string id;
+};
+struct SessionQuery {
+  std::optional<std::string> group_id;       // all groups when empty
+  std::optional<std::string> status;         // StreamSessionStatus filter
+  std::optional<std::string> export_status;  // ExportFilesStatus filter
+  std::optional<SessionKey> after;
+  int limit = 25;
+};
+// Up to limit + 1 sessions in (created, group, id) order: one more than a
+// page, so that the caller knows whether another page follows.
+std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& q);
 void update_session(Store& db, const Scope& s, const StreamSession& x);
 
 // ---- history
 void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms);
+
+// Oldest first.
+std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource);
 
 // ---- everything
 void wipe(Store& db);

@@ -188,6 +188,16 @@ CREATE TABLE timers (
 CREATE INDEX timers_by_due ON timers (due_ms, id);
 CREATE INDEX timers_by_resource ON timers (account, region, kind, resource);
 )sql",
+
+      // 2: what the session lifecycle needs: whether a starting session holds
+      // capacity yet, the locations it asked for (in priority order) and its
+      // own lifecycle durations.
+      R"sql(
+ALTER TABLE stream_sessions ADD COLUMN placed INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE stream_sessions ADD COLUMN requested_locations TEXT;
+ALTER TABLE stream_sessions ADD COLUMN timings TEXT;
+CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, placed, status, created_ms);
+)sql",
   };
   return migrations;
 }

@@ -101,6 +101,14 @@ class Store {
   template <class F>
   auto transaction(F&& f) -> decltype(f(*this));
 
+  // Runs `f()` holding the store lock, so that several transactions run
+  // back to back without another thread's in between.
+  template <class F>
+  auto exclusive(F&& f) -> decltype(f()) {
+    std::lock_guard lock(mu_);
+    return f();
+  }
+
   // A cached prepared statement. Only valid inside transaction().
   Stmt prepare(std::string_view sql);
   void exec(std::string_view sql);

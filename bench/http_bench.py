@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""GetStreamSession throughput and latency: gls-local against nginx serving the same bytes.
+
+In one run, on this machine:
+  1. start gls-local (one I/O thread, default fixtures on a SQLite file) and
+     time how long it takes from exec to the first 200 for GetStreamSession;
+  2. fetch that response and have nginx (its own config and prefix, one worker,
+     loopback port) serve exactly the same body and headers;
+  3. drive each with wrk over 32 keep-alive connections, alternating servers,
+     for several rounds; both servers share CPU 0, wrk runs on CPU 1;
+  4. print medians of throughput, p50 and p99, the ratio, and gls-local's RSS.
+
+Both servers log nothing per request (gls-local --log-level warn, nginx
+access_log off), so that the comparison is of serving, not of logging.
+Usage: bench/http_bench.py [--binary build/gls-local] [--rounds 5] [--duration 10]
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+PATH = "/streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pinned(cpu, cmd):
+    return (["taskset", "-c", str(cpu)] if shutil.which("taskset") and os.cpu_count() > 1 else []) + cmd
+
+
+def wait_200(url, deadline):
+    """Polls until `url` answers 200; returns (body, headers)."""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return r.read(), dict(r.headers)
+        except OSError:
+            time.sleep(0.001)
+    raise RuntimeError(f"{url} did not answer 200 in time")
+
+
+def start_gls(binary, workdir):
+    port = free_port()
+    db = os.path.join(workdir, "bench.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(pinned(0, [binary, "--port", str(port), "--threads", "1", "--db", db,
+                                       "--log-level", "warn"]),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    body, all_headers = wait_200(url + PATH, t0 + 30)
+    startup_ms = (time.monotonic() - t0) * 1000
+    headers = {k: v for k, v in all_headers.items() if k.lower() in ("content-type", "x-amzn-requestid")}
+    return proc, url, startup_ms, body, headers
+
+
+def start_nginx(workdir, body, headers):
+    port = free_port()
+    root = os.path.join(workdir, "nginx")
+    os.makedirs(os.path.join(root, "logs"), exist_ok=True)
+    # nginx started as root serves as an unprivileged worker user: let it read.
+    for d in (workdir, root):
+        os.chmod(d, 0o755)
+    with open(os.path.join(root, "session.json"), "wb") as f:
+        f.write(body)
+    extra = "".join(f'    add_header {k} "{v}";\n' for k, v in headers.items() if k.lower() != "content-type")
+    conf = os.path.join(root, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+daemon off;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/logs/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 60s;
+  client_body_temp_path {root}/tmp;
+  proxy_temp_path {root}/tmp;
+  fastcgi_temp_path {root}/tmp;
+  uwsgi_temp_path {root}/tmp;
+  scgi_temp_path {root}/tmp;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      root {root};
+      default_type application/json;
+      try_files /session.json =404;
+{extra}    }}
+  }}
+}}
+""")
+    proc = subprocess.Popen(pinned(0, ["nginx", "-p", root, "-c", conf]),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_200(url + PATH, time.monotonic() + 10)
+    return proc, url
+
+
+def wrk(url, duration, connections):
+    out = subprocess.run(pinned(1, ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url + PATH]),
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {}
+    for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M):
+        lat[pct] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
+    return rps, lat["50"], lat["99"]
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", "build", "gls-local"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=32)
+    args = ap.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is not installed (scripts/setup.sh installs it)")
+
+    with tempfile.TemporaryDirectory(prefix="gls-bench-") as workdir:
+        startups = []
+        for _ in range(3):  # start-up time, median of three cold starts
+            proc, url, startup_ms, body, headers = start_gls(args.binary, workdir)
+            startups.append(startup_ms)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=20)
+        gls, gls_url, _, body, headers = start_gls(args.binary, workdir)
+        nginx, nginx_url = start_nginx(workdir, body, headers)
+        try:
+            results = {"gls-local": [], "nginx": []}
+            wrk(gls_url, 2, args.connections)  # warm-up
+            wrk(nginx_url, 2, args.connections)
+            for r in range(args.rounds):
+                for name, url in (("gls-local", gls_url), ("nginx", nginx_url)):
+                    results[name].append(wrk(url, args.duration, args.connections))
+                    rps, p50, p99 = results[name][-1]
+                    print(f"round {r + 1} {name:9s} {rps:10.0f} req/s  p50 {p50:.3f} ms  p99 {p99:.3f} ms", flush=True)
+            rss, hwm = rss_kib(gls.pid)
+        finally:
+            gls.send_signal(signal.SIGTERM)
+            nginx.send_signal(signal.SIGQUIT)
+            gls.wait(timeout=20)
+            nginx.wait(timeout=20)
+
+    def med(name, i):
+        return statistics.median(x[i] for x in results[name])
+
+    g_rps, n_rps = med("gls-local", 0), med("nginx", 0)
+    print()
+    print(f"GetStreamSession, {args.connections} keep-alive connections, {args.rounds} rounds of {args.duration} s, "
+          f"medians ({len(body)} byte body)")
+    print(f"  {'':10s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
+    for name in ("gls-local", "nginx"):
+        print(f"  {name:10s} {med(name, 0):10.0f} {med(name, 1):8.3f} {med(name, 2):8.3f}")
+    print(f"  throughput ratio gls-local/nginx: {g_rps / n_rps:.2f}  (target >= 0.80)")
+    print(f"  gls-local p99: {med('gls-local', 2):.3f} ms  (target <= 2 ms)")
+    print(f"  gls-local RSS after the load: {rss / 1024:.1f} MiB (peak {hwm / 1024:.1f} MiB)")
+    print(f"  gls-local start-up to first 200: {statistics.median(startups):.1f} ms (median of 3)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+#include "state/scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace gls {
+
+void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
+
+void Scheduler::lower_next_due(int64_t due_ms) {
+  int64_t current = next_due_.load(std::memory_order_acquire);
+  while (due_ms < current && !next_due_.compare_exchange_weak(current, due_ms, std::memory_order_acq_rel)) {
+  }
+  if (due_ms < current && listener_) listener_(due_ms);
+}
+
+void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                    std::string_view event, int64_t due_ms, std::string_view detail) {
+  Stmt q = db.prepare(
+      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  q.args(due_ms, scope.account, scope.region, kind, resource, event);
+  detail.empty() ? q.bind_null(7) : q.bind(7, detail);
+  q.run();
+  lower_next_due(due_ms);
+}
+
+void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                       std::string_view event) {
+  if (event.empty()) {
+    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
+        .args(scope.account, scope.region, kind, resource)
+        .run();
+  } else {
+    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
+        .args(scope.account, scope.region, kind, resource, event)
+        .run();
+  }
+}
+
+std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
+                                      std::string_view resource, std::string_view event) {
+  Stmt q = db.prepare(
+      "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
+  q.args(scope.account, scope.region, kind, resource, event);
+  if (!q.step() || q.is_null(0)) return std::nullopt;
+  return q.int64(0);
+}
+
+size_t Scheduler::fire_due(Store& db, int64_t now) {
+  if (next_due() > now) return 0;
+  size_t fired = 0;
+  while (true) {
+    Timer t;
+    {
+      Stmt q = db.prepare(
+          "SELECT id, due_ms, account, region, kind, resource, event, detail FROM timers "
+          "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT 1");
+      q.args(now);
+      if (!q.step()) break;
+      t.id = q.int64(0);
+      t.due_ms = q.int64(1);
+      t.scope = {q.text(2), q.text(3)};
+      t.kind = q.text(4);
+      t.resource = q.text(5);
+      t.event = q.text(6);
+      if (!q.is_null(7)) t.detail = q.text(7);
+    }
+    db.prepare("DELETE FROM timers WHERE id = ?").args(t.id).run();
+    auto handler = handlers_.find(t.kind);
+    if (handler == handlers_.end()) {
+      spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
+      continue;
+    }
+    db.prepare("SAVEPOINT fire_timer").run();
+    try {
+      handler->second(db, t);
+      db.prepare("RELEASE fire_timer").run();
+    } catch (const std::exception& e) {
+      db.prepare("ROLLBACK TO fire_timer").run();
+      db.prepare("RELEASE fire_timer").run();
+      spdlog::error("timer {} {} {} failed and was dropped: {}", t.kind, t.resource, t.event, e.what());
+    }
+    ++fired;
+  }
+  reload(db);
+  return fired;
+}
+
+void Scheduler::reload(Store& db) {
+  Stmt q = db.prepare("SELECT MIN(due_ms) FROM timers");
+  int64_t next = kNever;
+  if (q.step() && !q.is_null(0)) next = q.int64(0);
+  next_due_.store(next, std::memory_order_release);
+  if (next != kNever && listener_) listener_(next);
+}
+
+}  // namespace gls
