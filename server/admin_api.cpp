@@ -218,39 +218,52 @@ HttpResponse AdminApi::clock_post(const HttpRequest& request) {
     out = v.GetDouble();
     return std::nullopt;
   };
-  Status status = ok();
+  if (body.HasMember("advanceSeconds") && body.HasMember("set"))
+    return bad_admin_request("give either advanceSeconds or set, not both");
+  if (body.ObjectEmpty())
+    return bad_admin_request("the clock takes advanceSeconds, set, and/or mode and scale");
+
+  // Validate everything before changing anything.
+  double seconds = 0, epoch = 0;
   if (body.HasMember("advanceSeconds")) {
-    double seconds = 0;
     if (auto e = number("advanceSeconds", seconds)) return *e;
+    if (seconds < 0) return bad_admin_request("the clock cannot go backwards: advanceSeconds must not be negative");
     if (seconds > 1e10) return bad_admin_request("'advanceSeconds' is too large");
-    status = emu_.clock().advance(static_cast<int64_t>(std::llround(seconds * 1000)));
-  } else if (body.HasMember("set")) {
-    double epoch = 0;
+  }
+  if (body.HasMember("set")) {
     if (auto e = number("set", epoch)) return *e;
     if (epoch < 0 || epoch > 1e11) return bad_admin_request("'set' must be epoch seconds");
-    status = emu_.clock().set(static_cast<int64_t>(std::llround(epoch * 1000)));
-  } else if (body.HasMember("mode") || body.HasMember("scale")) {
-    ClockReading now = emu_.clock().read();
-    ClockMode mode = now.mode;
-    double scale = now.scale;
-    if (body.HasMember("mode")) {
-      const auto& v = body["mode"];
-      if (!v.IsString() || !parse_clock_mode(v.GetString(), mode))
-        return bad_admin_request("'mode' must be \"real\" or \"manual\"");
-    }
-    if (body.HasMember("scale"))
-      if (auto e = number("scale", scale)) return *e;
-    status = emu_.clock().set_mode(mode, scale);
-  } else {
-    return bad_admin_request("the clock takes one of advanceSeconds, set, or mode/scale");
   }
+  ClockReading now = emu_.clock().read();
+  ClockMode mode = now.mode;
+  double scale = now.scale;
+  if (body.HasMember("mode")) {
+    const auto& v = body["mode"];
+    if (!v.IsString() || !parse_clock_mode(v.GetString(), mode))
+      return bad_admin_request("'mode' must be \"real\" or \"manual\"");
+  }
+  if (body.HasMember("scale")) {
+    if (auto e = number("scale", scale)) return *e;
+    if (!(scale > 0) || scale > 1e6) return bad_admin_request("'scale' must be greater than 0 and at most 1000000");
+  }
+  if (body.HasMember("set") && static_cast<int64_t>(std::llround(epoch * 1000)) < now.now_ms)
+    return bad_admin_request("the clock cannot go backwards: " + std::to_string(epoch) + " is before now (" +
+                             std::to_string(static_cast<double>(now.now_ms) / 1000.0) + ")");
+
+  // Mode and scale first, then the jump, which applies to the new mode.
+  Status status = emu_.clock().set_mode(mode, scale);
+  if (status && body.HasMember("advanceSeconds"))
+    status = emu_.clock().advance(static_cast<int64_t>(std::llround(seconds * 1000)));
+  if (status && body.HasMember("set")) status = emu_.clock().set(static_cast<int64_t>(std::llround(epoch * 1000)));
   if (!status) return bad_admin_request(status.error().message);
   // Answer only once everything that fell due has happened; then let the
   // deadline waker re-arm for the new time or mode.
   emu_.catch_up();
   emu_.store().transaction([this](Store& db) { emu_.scheduler().reload(db); });
-  emu_.persist_clock();
-  return clock_get();
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write_clock(w, emu_.persist_clock());
+  return json_response(200, buf);
 }
 
 HttpResponse AdminApi::session(const HttpRequest& request, const std::vector<std::string>& parts) {

@@ -229,7 +229,8 @@ CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
       if (name == f.name) flag = &f;
     if (!flag) return error("unknown flag --" + name);
     if (flag->takes_value && !value) {
-      if (i + 1 >= argc) return error("--" + name + " needs a value");
+      if (i + 1 >= argc || std::string_view(argv[i + 1]).rfind("--", 0) == 0)
+        return error("--" + name + " needs a value");
       value = argv[++i];
     }
     if (name == "fixtures" && !fixtures_from_cli) {

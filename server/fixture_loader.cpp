@@ -109,7 +109,7 @@ class FixtureFile {
   Status check_shape(Value& item, const char* shape) {
     std::vector<api::Violation> violations;
     const api::Model& model = api::service_model();
-    api::validate(model, model.shape_or_die(shape), item, "", violations, {.check_required = false});
+    api::validate(model, model.shape_or_die(shape), item, "", violations, {.check_required = false, .model_names = true});
     if (!violations.empty()) return fail_item(api::describe(violations));
     return ok();
   }

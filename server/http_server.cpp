@@ -79,11 +79,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::wait_for_request, shared_from_this()));
   }
 
-  // Called by shutdown, on any thread: close the connection now if it is only
-  // waiting; requests in progress finish first.
+  // Called by shutdown, on any thread: close the connection now if it is
+  // waiting for a request; a request being received or handled is answered
+  // first (within the read timeout and the shutdown grace period).
   void stop() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->phase_ == Phase::Idle || self->phase_ == Phase::Reading) self->stream_.cancel();
+      if (self->phase_ == Phase::Idle) self->stream_.cancel();
     });
   }
 
@@ -104,6 +105,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_header() {
     phase_ = Phase::Reading;
+    head_ = false;
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
@@ -152,6 +154,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.peer = peer_;
     const bool keep_alive = message.keep_alive();
     const unsigned version = message.version();
+    head_ = message.method() == http::verb::head;
+    if (version >= 11 && message.find(http::field::host) == message.end())
+      return reject(api::bad_request("An HTTP/1.1 request must have a Host header"));
 
     HttpResponse out;
     try {
@@ -179,6 +184,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->body() = std::move(out.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
+    // A HEAD answer has the headers of the GET answer and no body.
+    if (head_) res->body().clear();
     stream_.expires_after(server_.options.write_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
@@ -261,6 +268,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<http::response<http::empty_body>> continue_;
   std::string peer_;
   Phase phase_ = Phase::Idle;
+  bool head_ = false;  // the request being answered is a HEAD
 };
 
 }  // namespace

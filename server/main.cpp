@@ -86,10 +86,13 @@ int main(int argc, char** argv) {
   if (o.auto_connect_seconds) config.auto_connect_ms = static_cast<int64_t>(*o.auto_connect_seconds * 1000);
   gls::Emulator emu(std::move(*store), config);
 
+  // All fixture files load in one transaction: a bad one loads nothing at all.
   auto load_all = [&emu, &sources]() -> gls::Status {
-    for (const auto& source : sources)
-      if (auto s = gls::load_fixtures(emu, source); !s) return s;
-    return gls::ok();
+    return emu.store().transaction([&](gls::Store&) -> gls::Status {
+      for (const auto& source : sources)
+        if (auto s = gls::load_fixtures(emu, source); !s) return s;
+      return gls::ok();
+    });
   };
   const bool empty = emu.store().transaction([](gls::Store& db) {
     return gls::repo::count(db, "applications") + gls::repo::count(db, "stream_groups") +

@@ -19,6 +19,11 @@ bool parse_clock_mode(std::string_view s, ClockMode& out) {
   return false;
 }
 
+int64_t ClockAnchor::project(int64_t wall_now_ms) const {
+  if (mode == ClockMode::Manual || wall_now_ms <= wall_ms) return emu_ms;
+  return emu_ms + static_cast<int64_t>(std::floor(static_cast<double>(wall_now_ms - wall_ms) * scale));
+}
+
 VirtualClock::VirtualClock(ClockMode mode, double scale, int64_t start_ms)
     : mode_(mode),
       scale_(scale),
@@ -56,6 +61,11 @@ int64_t VirtualClock::now_ms() const {
 ClockReading VirtualClock::read() const {
   std::lock_guard lock(mu_);
   return {now_locked(), mode_, scale_};
+}
+
+ClockAnchor VirtualClock::anchor() const {
+  std::lock_guard lock(mu_);
+  return {now_locked(), wall_now_ms(), mode_, scale_};
 }
 
 Status VirtualClock::advance(int64_t ms) {

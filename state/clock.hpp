@@ -28,6 +28,17 @@ struct ClockReading {
   double scale;
 };
 
+// Where the clock stood at a wall-clock instant: enough to carry on after a
+// restart (in real mode, emulator time keeps running while stopped).
+struct ClockAnchor {
+  int64_t emu_ms;
+  int64_t wall_ms;  // system clock
+  ClockMode mode;
+  double scale;
+  // The emulator time this anchor gives at wall time `wall_now_ms`.
+  int64_t project(int64_t wall_now_ms) const;
+};
+
 class VirtualClock {
  public:
   // Starts at `start_ms` emulator time.
@@ -35,6 +46,8 @@ class VirtualClock {
 
   int64_t now_ms() const;
   ClockReading read() const;
+  // The current reading as an anchor (to persist).
+  ClockAnchor anchor() const;
 
   // Moves time forward by `ms` (>= 0) in either mode.
   Status advance(int64_t ms);

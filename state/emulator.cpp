@@ -1,26 +1,39 @@
 #include "state/emulator.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "state/repository.hpp"
 
 namespace gls {
 
 namespace {
-constexpr std::string_view kClockHighWater = "clock.high_water_ms";
+constexpr std::string_view kClockAnchor = "clock.anchor";  // "emu_ms wall_ms mode scale"
 constexpr std::string_view kPageTokenKey = "page_tokens.key";
 }  // namespace
 
 VirtualClock Emulator::start_clock(Store& store, const EmulatorConfig& config) {
-  int64_t start = VirtualClock::wall_now_ms();
-  int64_t floor = store.transaction([](Store& db) {
-    int64_t f = 0;
-    if (auto hw = db.setting(kClockHighWater)) f = std::stoll(*hw);
+  const int64_t wall = VirtualClock::wall_now_ms();
+  // A fresh database starts at wall time. Otherwise the clock carries on from
+  // its anchor (a clock that ran in real mode kept running while stopped),
+  // and never starts before the latest transition it has recorded.
+  int64_t start = store.transaction([&](Store& db) {
+    int64_t t = wall;
+    if (auto text = db.setting(kClockAnchor)) {
+      ClockAnchor a{};
+      char mode[16] = {};
+      long long emu_ms = 0, wall_ms = 0;
+      if (std::sscanf(text->c_str(), "%lld %lld %15s %lf", &emu_ms, &wall_ms, mode, &a.scale) == 4) {
+        a.emu_ms = emu_ms;
+        a.wall_ms = wall_ms;
+        a.mode = std::string_view(mode) == "manual" ? ClockMode::Manual : ClockMode::Real;
+        t = a.project(wall);
+      }
+    }
     Stmt q = db.prepare("SELECT MAX(time_ms) FROM history");
-    if (q.step() && !q.is_null(0)) f = std::max(f, q.int64(0));
-    return f;
+    if (q.step() && !q.is_null(0)) t = std::max(t, q.int64(0));
+    return t;
   });
-  start = std::max(start, floor);
   return VirtualClock(config.clock_mode, config.time_scale, start);
 }
 
@@ -48,7 +61,14 @@ size_t Emulator::catch_up() {
   });
 }
 
-void Emulator::persist_clock() { store_->set_setting(kClockHighWater, std::to_string(clock_.now_ms())); }
+ClockReading Emulator::persist_clock() {
+  const ClockAnchor a = clock_.anchor();
+  char text[96];
+  std::snprintf(text, sizeof text, "%lld %lld %s %.17g", static_cast<long long>(a.emu_ms),
+                static_cast<long long>(a.wall_ms), a.mode == ClockMode::Manual ? "manual" : "real", a.scale);
+  store_->set_setting(kClockAnchor, text);
+  return {a.emu_ms, a.mode, a.scale};
+}
 
 void Emulator::wipe() {
   store_->transaction([this](Store& db) {

@@ -63,8 +63,9 @@ class Emulator {
   // Fires every deadline due by now; returns how many fired.
   size_t catch_up();
 
-  // Records the clock's current reading so a restart never starts earlier.
-  void persist_clock();
+  // Records where the clock stands, so that a restart carries on from there
+  // (never earlier); returns the reading it recorded.
+  ClockReading persist_clock();
 
   // Removes every resource, timer and history entry. The clock stays.
   void wipe();

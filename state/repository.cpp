@@ -280,13 +280,22 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
 }
 
 void update_session(Store& db, const Scope& s, const StreamSession& x) {
-  // Replace the whole row: a session is always read, changed and written back
-  // inside one transaction.
   static const std::string sql = "REPLACE INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "?, ?, ?, ?, ?, ?, ?)";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region);
   bind_session(q, 3, x);
+  q.run();
+}
+
+void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
+  Stmt q = db.prepare(
+      "UPDATE stream_sessions SET status = ?, status_reason = ?, signal_request = ?, signal_response = ?, "
+      "export_status = ?, export_reason = ?, export_uri = ?, location = ?, placed = ?, updated_ms = ? "
+      "WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
+  q.args(to_string(x.status), x.status_reason, x.signal_request, x.signal_response, x.export_status, x.export_reason,
+         x.export_uri, x.location, x.placed, x.updated_ms, s.account, s.region, x.group_id, x.id);
   q.run();
 }
 

@@ -57,6 +57,10 @@ struct SessionQuery {
 // page, so that the caller knows whether another page follows.
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& q);
 void update_session(Store& db, const Scope& s, const StreamSession& x);
+// Writes back only what a status change alters (status, reason, signalling,
+// export, placement, times), leaving the other indexes of the row alone:
+// the lifecycle's hot path.
+void update_session_state(Store& db, const Scope& s, const StreamSession& x);
 
 // ---- history
 void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,

@@ -36,6 +36,14 @@ void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std
   }
 }
 
+void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                              std::string_view event1, std::string_view event2) {
+  db.prepare(
+        "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
+      .args(scope.account, scope.region, kind, resource, event1, event2)
+      .run();
+}
+
 std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
                                       std::string_view resource, std::string_view event) {
   Stmt q = db.prepare(

@@ -49,6 +49,9 @@ class Scheduler {
   // Cancels the resource's pending timers: all of them, or those of one event.
   void cancel(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
               std::string_view event = {});
+  // Cancels the resource's pending timers of one or two events, in one statement.
+  void cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                     std::string_view event1, std::string_view event2);
   // The due time of a resource's pending timer for `event`, if armed.
   std::optional<int64_t> due(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                              std::string_view event);

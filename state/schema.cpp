@@ -191,12 +191,59 @@ CREATE INDEX timers_by_resource ON timers (account, region, kind, resource);
 
       // 2: what the session lifecycle needs: whether a starting session holds
       // capacity yet, the locations it asked for (in priority order) and its
-      // own lifecycle durations.
+      // own lifecycle durations. Session rows are large (offers, answers,
+      // echoed JSON), so the table becomes an ordinary rowid table with a
+      // unique key: a status change then rewrites one row and only the
+      // indexes whose columns changed.
       R"sql(
-ALTER TABLE stream_sessions ADD COLUMN placed INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE stream_sessions ADD COLUMN requested_locations TEXT;
-ALTER TABLE stream_sessions ADD COLUMN timings TEXT;
-CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, placed, status, created_ms);
+CREATE TABLE stream_sessions_v2 (
+  account             TEXT NOT NULL,
+  region              TEXT NOT NULL,
+  group_id            TEXT NOT NULL,
+  id                  TEXT NOT NULL,
+  app_id              TEXT NOT NULL,
+  description         TEXT,
+  user_id             TEXT,
+  status              TEXT NOT NULL,
+  status_reason       TEXT,
+  protocol            TEXT NOT NULL,
+  location            TEXT NOT NULL,
+  signal_request      TEXT NOT NULL,
+  signal_response     TEXT,
+  connection_timeout  INTEGER NOT NULL,
+  session_length      INTEGER NOT NULL,
+  launch_args         TEXT,
+  env_vars            TEXT,
+  perf_stats          TEXT,
+  display             TEXT,
+  role_arn            TEXT,
+  log_uri             TEXT,
+  websdk_url          TEXT,
+  export_status       TEXT,
+  export_reason       TEXT,
+  export_uri          TEXT,
+  url_id              TEXT,
+  created_ms          INTEGER NOT NULL,
+  updated_ms          INTEGER NOT NULL,
+  placed              INTEGER NOT NULL DEFAULT 1,
+  requested_locations TEXT,
+  timings             TEXT
+);
+INSERT INTO stream_sessions_v2 (account, region, group_id, id, app_id, description, user_id, status, status_reason,
+  protocol, location, signal_request, signal_response, connection_timeout, session_length, launch_args, env_vars,
+  perf_stats, display, role_arn, log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms,
+  updated_ms)
+SELECT account, region, group_id, id, app_id, description, user_id, status, status_reason, protocol, location,
+  signal_request, signal_response, connection_timeout, session_length, launch_args, env_vars, perf_stats, display,
+  role_arn, log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms
+FROM stream_sessions;
+DROP TABLE stream_sessions;
+ALTER TABLE stream_sessions_v2 RENAME TO stream_sessions;
+CREATE UNIQUE INDEX sessions_key ON stream_sessions (account, region, group_id, id);
+CREATE INDEX sessions_by_account ON stream_sessions (account, region, created_ms, group_id, id);
+CREATE INDEX sessions_by_group ON stream_sessions (account, region, group_id, created_ms, id);
+CREATE INDEX sessions_by_location ON stream_sessions (account, region, group_id, location, status, placed);
+CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, placed, status, created_ms, id);
 )sql",
   };
   return migrations;

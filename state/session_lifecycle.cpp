@@ -37,15 +37,16 @@ constexpr std::string_view kFaultApplicationExit = "applicationExit";
 constexpr std::string_view kFaultFail = "fail";
 constexpr std::string_view kRejectedOffer = "rejectedOffer";
 
-// The timers that belong to a status: armed on entering it, cancelled on leaving.
-std::vector<std::string_view> status_timers(S s) {
+// The timers that belong to a status (at most two): armed on entering it,
+// cancelled on leaving it.
+std::pair<std::string_view, std::string_view> status_timers(S s) {
   switch (s) {
     case S::Activating: return {kPlaced, kPlacementTimeout};
     case S::Active: return {kConnectionTimeout, kAutoConnect};
-    case S::Connected: return {kIdleTimeout};
-    case S::PendingClientReconnection: return {kReconnectionTimeout};
-    case S::Reconnecting: return {kReconnected};
-    case S::Terminating: return {kTerminated};
+    case S::Connected: return {kIdleTimeout, kIdleTimeout};
+    case S::PendingClientReconnection: return {kReconnectionTimeout, kReconnectionTimeout};
+    case S::Reconnecting: return {kReconnected, kReconnected};
+    case S::Terminating: return {kTerminated, kTerminated};
     case S::Terminated:
     case S::Error: return {};
   }
@@ -202,13 +203,18 @@ void SessionLifecycle::start(Store& db, const Scope& scope, StreamSession& s, in
                           to_string(Cause::Api), at);
 }
 
+void SessionLifecycle::leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from) {
+  auto [a, b] = status_timers(from);
+  if (!a.empty()) emu_.scheduler().cancel_events(db, scope, kKind, resource_key(s), a, b);
+}
+
 void SessionLifecycle::adopt(Store& db, const Scope& scope, StreamSession& s) {
   if (is_final(s.status)) return;
   enter(db, scope, s, s.status, s.updated_ms);
   if (s.status != S::Terminating) arm(db, scope, s, kMaxSessionLength, s.created_ms + s.session_length_s * 1000);
 }
 
-void SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, SessionStatus from, int64_t at) {
+bool SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, SessionStatus from, int64_t at) {
   switch (s.status) {
     case S::Activating:
       if (try_place(db, scope, s))
@@ -243,14 +249,10 @@ void SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, Se
       finish_export(db, scope, s, at);
       const bool held = from != S::Terminated && from != S::Error && (from != S::Activating || s.placed);
       s.placed = false;
-      if (held) {
-        // Write the session first, so that its unit counts as free.
-        repo::update_session(db, scope, s);
-        place_waiting(db, scope, s.group_id, at);
-      }
-      break;
+      return held;
     }
   }
+  return false;
 }
 
 Status SessionLifecycle::apply(Store& db, const Scope& scope, StreamSession& s, SessionEvent event, int64_t at,
@@ -260,7 +262,7 @@ Status SessionLifecycle::apply(Store& db, const Scope& scope, StreamSession& s, 
     return conflict("Stream session " + s.id + " is " + std::string(to_string(s.status)) + "; " +
                     std::string(to_string(event)) + " is not possible in that status");
   const SessionStatus from = s.status;
-  for (std::string_view e : status_timers(from)) emu_.scheduler().cancel(db, scope, kKind, resource_key(s), e);
+  leave(db, scope, s, from);
   s.status = row->to;
   switch (row->rule) {
     case R::Clear: s.status_reason.reset(); break;
@@ -269,10 +271,12 @@ Status SessionLifecycle::apply(Store& db, const Scope& scope, StreamSession& s, 
     case R::FromEvent: s.status_reason = reason; break;
   }
   s.updated_ms = at;
-  enter(db, scope, s, from, at);
-  repo::update_session(db, scope, s);
+  const bool released = enter(db, scope, s, from, at);
+  repo::update_session_state(db, scope, s);
   repo::record_transition(db, scope, kKind, resource_key(s), to_string(from), to_string(s.status), s.status_reason,
                           to_string(cause), at);
+  // Only now that the session is written does its unit count as free.
+  if (released) place_waiting(db, scope, s.group_id, at);
   return ok();
 }
 
@@ -292,14 +296,15 @@ Status SessionLifecycle::force(Store& db, const Scope& scope, StreamSession& s, 
   } else if (reason) {
     return validation("a " + std::string(to_string(to)) + " session has no StatusReason");
   }
-  for (std::string_view e : status_timers(from)) emu_.scheduler().cancel(db, scope, kKind, resource_key(s), e);
+  leave(db, scope, s, from);
   s.status = to;
   s.status_reason = reason;
   s.updated_ms = at;
-  enter(db, scope, s, from, at);
-  repo::update_session(db, scope, s);
+  const bool released = enter(db, scope, s, from, at);
+  repo::update_session_state(db, scope, s);
   repo::record_transition(db, scope, kKind, resource_key(s), to_string(from), to_string(to), s.status_reason,
                           to_string(Cause::Admin), at);
+  if (released) place_waiting(db, scope, s.group_id, at);
   return ok();
 }
 
@@ -376,7 +381,7 @@ void SessionLifecycle::place_waiting(Store& db, const Scope& scope, const std::s
     if (!try_place(db, scope, w)) continue;
     emu_.scheduler().cancel(db, scope, kKind, resource_key(w), kPlacementTimeout);
     arm(db, scope, w, kPlaced, at + duration_ms(w, "placementSeconds"));
-    repo::update_session(db, scope, w);
+    repo::update_session_state(db, scope, w);
   }
 }
 

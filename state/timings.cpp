@@ -55,7 +55,7 @@ int64_t Timings::millis(std::string_view kind, std::string_view name) const {
 
 Status Timings::merge_json(std::string_view json, std::string_view only_kind) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return validation("timings must be a JSON object");
   Timings next = *this;
   auto apply_kind = [&](std::string_view kind, const rapidjson::Value& obj) -> Status {

@@ -4,14 +4,48 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/validate.hpp"
 
 namespace gls::api {
 
+namespace {
+// How deeply objects and arrays may nest: far more than any request of the
+// API needs, and little enough that no recursive walk over a parsed value
+// can exhaust the stack.
+constexpr int kMaxJsonDepth = 100;
+
+// The deepest nesting of objects and arrays in `text`, or -1 past the limit.
+int nesting_depth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return -1;
+      deepest = std::max(deepest, depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+}  // namespace
+
 bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error) {
-  constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
+  if (nesting_depth(text) < 0) {
+    error = "not valid JSON here: objects and arrays nest more than " + std::to_string(kMaxJsonDepth) + " levels deep";
+    return false;
+  }
+  constexpr unsigned kFlags =
+      rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream memory(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
   doc.ParseStream<kFlags, rapidjson::UTF8<>>(in);

@@ -47,6 +47,11 @@ class Validator {
   }
 
  private:
+  std::string path_of(const std::string& parent, const std::string& name) const {
+    if (!opt_.model_names) return member_path(parent, name);
+    return parent.empty() ? name : parent + "." + name;
+  }
+
   void add(const Shape& shape, const rapidjson::Value& v, const std::string& path, std::string problem) {
     if (out_.size() >= kMaxReported) return;
     out_.push_back({path, echo(shape, v), std::move(problem)});
@@ -57,7 +62,7 @@ class Validator {
     for (const Member& m : shape.members) {
       auto it = v.FindMember(m.name.c_str());
       bool present = it != v.MemberEnd() && !it->value.IsNull();
-      std::string mpath = member_path(path, m.name);
+      std::string mpath = path_of(path, m.name);
       if (!present) {
         if (m.required && opt_.check_required)
           out_.size() < kMaxReported ? out_.push_back({mpath, "null", "Member must not be null"}) : void();
@@ -70,7 +75,7 @@ class Validator {
       std::string name(it->name.GetString(), it->name.GetStringLength());
       if (!shape.find_member(name)) {
         if (out_.size() < kMaxReported)
-          out_.push_back({member_path(path, name), "", "Member is not defined by " + shape.name});
+          out_.push_back({path_of(path, name), "", "Member is not defined by " + shape.name});
       }
     }
   }

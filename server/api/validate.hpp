@@ -27,6 +27,7 @@ struct Violation {
 struct ValidationOptions {
   bool check_required = true;   // off for fixtures, whose items may omit members
   bool allow_unknown = false;   // members the shape does not define
+  bool model_names = false;     // paths with the members' own (PascalCase) names, as fixture files spell them
 };
 
 // Checks `value` against `shape`, appending what is wrong to `out`.

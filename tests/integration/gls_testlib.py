@@ -107,6 +107,7 @@ class GlsServer:
                 self.proc.kill()
                 self.proc.wait()
         self._reader.join(timeout=5)
+        self.proc.stdout.close()
         return self.proc.returncode
 
     def request(self, method, path, body=None, headers=None, timeout=30):
