@@ -57,7 +57,7 @@ size_t Emulator::catch_up() {
   return store_->exclusive([&]() -> size_t {
     const int64_t now = clock_.now_ms();
     if (scheduler_.next_due() > now) return 0;
-    return store_->transaction([&](Store& db) { return scheduler_.fire_due(db, now); });
+    return scheduler_.run(*store_, now);
   });
 }
 

@@ -87,7 +87,7 @@ template <class F>
 auto Emulator::transact(F&& f) {
   return store_->exclusive([&]() {
     const int64_t now = clock_.now_ms();
-    if (scheduler_.next_due() <= now) store_->transaction([&](Store& db) { scheduler_.fire_due(db, now); });
+    if (scheduler_.next_due() <= now) scheduler_.run(*store_, now);
     return store_->transaction([&](Store& db) { return f(db, now); });
   });
 }

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace gls {
 
 void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
@@ -20,6 +23,7 @@ void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::s
   q.args(due_ms, scope.account, scope.region, kind, resource, event);
   detail.empty() ? q.bind_null(7) : q.bind(7, detail);
   q.run();
+  armed_floor_ = std::min(armed_floor_, due_ms);
   lower_next_due(due_ms);
 }
 
@@ -53,41 +57,68 @@ std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string
   return q.int64(0);
 }
 
+size_t Scheduler::run(Store& store, int64_t now) {
+  while (true) {
+    try {
+      return store.transaction([&](Store& db) { return fire_due(db, now); });
+    } catch (const TimerFailure& failure) {
+      // Everything fired in that transaction was rolled back; drop the timer
+      // that failed and fire the rest again.
+      spdlog::error("a timer failed and was dropped: {}", failure.what());
+      store.transaction([&](Store& db) { db.prepare("DELETE FROM timers WHERE id = ?").args(failure.id).run(); });
+    }
+  }
+}
+
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
+  constexpr int kBatch = 512;
   size_t fired = 0;
-  while (true) {
-    Timer t;
+  bool more = true;
+  while (more) {
+    // Read the next due timers in (due, id) order, a batch at a time.
+    std::vector<Timer> batch;
     {
       Stmt q = db.prepare(
           "SELECT id, due_ms, account, region, kind, resource, event, detail FROM timers "
-          "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT 1");
-      q.args(now);
-      if (!q.step()) break;
-      t.id = q.int64(0);
-      t.due_ms = q.int64(1);
-      t.scope = {q.text(2), q.text(3)};
-      t.kind = q.text(4);
-      t.resource = q.text(5);
-      t.event = q.text(6);
-      if (!q.is_null(7)) t.detail = q.text(7);
+          "WHERE due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+      q.args(now, static_cast<int64_t>(kBatch));
+      while (q.step()) {
+        Timer t;
+        t.id = q.int64(0);
+        t.due_ms = q.int64(1);
+        t.scope = {q.text(2), q.text(3)};
+        t.kind = q.text(4);
+        t.resource = q.text(5);
+        t.event = q.text(6);
+        if (!q.is_null(7)) t.detail = q.text(7);
+        batch.push_back(std::move(t));
+      }
     }
-    db.prepare("DELETE FROM timers WHERE id = ?").args(t.id).run();
-    auto handler = handlers_.find(t.kind);
-    if (handler == handlers_.end()) {
-      spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
-      continue;
+    more = batch.size() == static_cast<size_t>(kBatch);
+    armed_floor_ = kNever;
+    for (const Timer& t : batch) {
+      // A timer armed meanwhile may be due before the rest of the batch
+      // (same due time: it has a higher id, so it comes after): read again.
+      if (armed_floor_ < t.due_ms) {
+        more = true;
+        break;
+      }
+      Stmt del = db.prepare("DELETE FROM timers WHERE id = ?");
+      del.args(t.id).run();
+      if (del.changes() == 0) continue;  // cancelled by a timer fired before it
+      auto handler = handlers_.find(t.kind);
+      if (handler == handlers_.end()) {
+        spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
+        continue;
+      }
+      try {
+        handler->second(db, t);
+      } catch (const std::exception& e) {
+        throw TimerFailure(t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
+      }
+      ++fired;
     }
-    db.prepare("SAVEPOINT fire_timer").run();
-    try {
-      handler->second(db, t);
-      db.prepare("RELEASE fire_timer").run();
-    } catch (const std::exception& e) {
-      db.prepare("ROLLBACK TO fire_timer").run();
-      db.prepare("RELEASE fire_timer").run();
-      spdlog::error("timer {} {} {} failed and was dropped: {}", t.kind, t.resource, t.event, e.what());
-    }
-    ++fired;
   }
   reload(db);
   return fired;

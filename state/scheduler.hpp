@@ -6,8 +6,8 @@
 //   order, including timers that firing arms with a due time <= now; each
 //   handler runs with the timer's own due time as "now", so what it changes
 //   is stamped with the time it was due, not the time someone looked.
-// - A timer whose handler throws is logged and dropped (in a savepoint), so
-//   one bad timer never blocks the others.
+// - A timer whose handler throws is logged and dropped (the batch is rolled
+//   back and fired again without it), so one bad timer never blocks the others.
 // - next_due() is a lock-free hint for the fast path: never later than the
 //   earliest pending timer (it may be earlier, which only costs a lookup).
 // Every method that takes a Store must run inside Store::transaction().
@@ -18,6 +18,8 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -56,8 +58,17 @@ class Scheduler {
   std::optional<int64_t> due(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                              std::string_view event);
 
-  // Fires everything due at or before `now`; returns how many fired.
+  // Fires everything due at or before `now` in one transaction of its own;
+  // returns how many fired. Call holding the store (Store::exclusive).
+  size_t run(Store& store, int64_t now);
+  // The same, inside the caller's transaction; a failing handler throws
+  // TimerFailure.
   size_t fire_due(Store& db, int64_t now);
+
+  struct TimerFailure : std::runtime_error {
+    TimerFailure(int64_t timer_id, const std::string& what) : std::runtime_error(what), id(timer_id) {}
+    int64_t id;
+  };
 
   int64_t next_due() const { return next_due_.load(std::memory_order_acquire); }
   // Recomputes next_due() from the table (after a restart or a rollback).
@@ -69,6 +80,7 @@ class Scheduler {
   void lower_next_due(int64_t due_ms);
 
   std::map<std::string, Handler, std::less<>> handlers_;
+  int64_t armed_floor_ = kNever;  // the earliest due time armed since the current batch was read
   std::atomic<int64_t> next_due_{kNever};
   std::function<void(int64_t)> listener_;
 };

@@ -239,11 +239,22 @@ SELECT account, region, group_id, id, app_id, description, user_id, status, stat
 FROM stream_sessions;
 DROP TABLE stream_sessions;
 ALTER TABLE stream_sessions_v2 RENAME TO stream_sessions;
-CREATE UNIQUE INDEX sessions_key ON stream_sessions (account, region, group_id, id);
+-- Keys start with their most selective column (random IDs), so that index
+-- searches decide on the first field instead of walking shared prefixes.
+CREATE UNIQUE INDEX sessions_key ON stream_sessions (id, group_id, account, region);
 CREATE INDEX sessions_by_account ON stream_sessions (account, region, created_ms, group_id, id);
 CREATE INDEX sessions_by_group ON stream_sessions (account, region, group_id, created_ms, id);
-CREATE INDEX sessions_by_location ON stream_sessions (account, region, group_id, location, status, placed);
-CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, placed, status, created_ms, id);
+-- Partial indexes: only the sessions that hold capacity, and only those
+-- waiting for it, so that most status changes touch neither.
+-- (Written without IN lists, which would make every UPDATE build temporary tables.)
+CREATE INDEX sessions_holding ON stream_sessions (group_id, location, account, region)
+  WHERE status <> 'TERMINATED' AND status <> 'ERROR' AND (placed = 1 OR status <> 'ACTIVATING');
+CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, created_ms, id)
+  WHERE status = 'ACTIVATING' AND placed = 0;
+DROP INDEX timers_by_resource;
+CREATE INDEX timers_by_resource ON timers (resource, kind, account, region);
+DROP INDEX history_by_resource;
+CREATE INDEX history_by_resource ON history (resource, kind, account, region, seq);
 )sql",
   };
   return migrations;

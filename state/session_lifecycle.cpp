@@ -203,7 +203,10 @@ void SessionLifecycle::start(Store& db, const Scope& scope, StreamSession& s, in
                           to_string(Cause::Api), at);
 }
 
-void SessionLifecycle::leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from) {
+void SessionLifecycle::leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from,
+                             SessionStatus to) {
+  // Entering an ending status cancels every timer of the session anyway.
+  if (to == S::Terminating || to == S::Terminated || to == S::Error) return;
   auto [a, b] = status_timers(from);
   if (!a.empty()) emu_.scheduler().cancel_events(db, scope, kKind, resource_key(s), a, b);
 }
@@ -262,7 +265,7 @@ Status SessionLifecycle::apply(Store& db, const Scope& scope, StreamSession& s, 
     return conflict("Stream session " + s.id + " is " + std::string(to_string(s.status)) + "; " +
                     std::string(to_string(event)) + " is not possible in that status");
   const SessionStatus from = s.status;
-  leave(db, scope, s, from);
+  leave(db, scope, s, from, row->to);
   s.status = row->to;
   switch (row->rule) {
     case R::Clear: s.status_reason.reset(); break;
@@ -296,7 +299,7 @@ Status SessionLifecycle::force(Store& db, const Scope& scope, StreamSession& s, 
   } else if (reason) {
     return validation("a " + std::string(to_string(to)) + " session has no StatusReason");
   }
-  leave(db, scope, s, from);
+  leave(db, scope, s, from, to);
   s.status = to;
   s.status_reason = reason;
   s.updated_ms = at;

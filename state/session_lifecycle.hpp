@@ -117,7 +117,7 @@ class SessionLifecycle {
  private:
   // Entry actions of the session's (new) status; true when it gave back capacity.
   bool enter(Store& db, const Scope& scope, StreamSession& s, SessionStatus from, int64_t at);
-  void leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from);
+  void leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from, SessionStatus to);
   void arm(Store& db, const Scope& scope, const StreamSession& s, std::string_view event, int64_t due,
            std::string_view detail = {});
   // Reserves a unit of capacity in the first requested location that has one.

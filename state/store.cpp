@@ -78,7 +78,22 @@ double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }
 
 // ---- Store -------------------------------------------------------------------
 
+namespace {
+// Before SQLite's first use: the store serializes every access itself (one
+// connection behind one mutex), so SQLite's own locking and its memory
+// statistics, which take a global mutex on every allocation, are not needed.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize() == SQLITE_OK;
+  }();
+  (void)configured;
+}
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  configure_sqlite_once();
   const bool memory = path == ":memory:";
   if (!memory) {
     std::error_code ec;
@@ -141,9 +156,16 @@ void Store::exec(std::string_view sql) {
 }
 
 Stmt Store::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) it = cache_.emplace(std::string(sql), Stmt::Pool{}).first;
-  Stmt::Pool& pool = it->second;
+  Stmt::Pool* found = nullptr;
+  if (auto a = by_address_.find(sql.data()); a != by_address_.end() && *a->second.first == sql) {
+    found = a->second.second;
+  } else {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) it = cache_.emplace(std::string(sql), Stmt::Pool{}).first;
+    found = &it->second;
+    by_address_[sql.data()] = {&it->first, found};
+  }
+  Stmt::Pool& pool = *found;
   if (!pool.empty()) {
     sqlite3_stmt* s = pool.back();
     pool.pop_back();

@@ -139,6 +139,10 @@ class Store {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, Stmt::Pool, SqlHash, std::equal_to<>> cache_;
+  // SQL text is nearly always a literal or a static string: find its pool by
+  // the text's address first (checked against the text), and hash the text
+  // only when that misses.
+  std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
 };
 
 template <class F>
