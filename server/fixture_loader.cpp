@@ -77,6 +77,9 @@ class FixtureFile {
     }
     if (scope_.account.size() != 12 || scope_.account.find_first_not_of("0123456789") != std::string::npos)
       return fail("account", "must be 12 digits");
+    if (scope_.region.empty() || scope_.region.size() > 20 ||
+        scope_.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+      return fail("region", "must be a region name such as us-west-2");
     // Order matters: sessions refer to groups, groups to applications.
     if (auto s = each(doc, "applications", &FixtureFile::application); !s) return s;
     if (auto s = each(doc, "streamGroups", &FixtureFile::stream_group); !s) return s;
@@ -324,8 +327,10 @@ class FixtureFile {
     Status status = ok();
     std::optional<std::string> id = take_string(item, "Id", status);
     if (!status) return status;
+    if (item.HasMember("ApplicationArn")) to_arn(item["ApplicationArn"], ResourceType::Application);
+    if (auto s = check_shape(item, "GetStreamSessionOutput"); !s) return s;
     std::optional<std::string> group_id = opt_string(item, "StreamGroupId");
-    if (item.HasMember("Arn") && item["Arn"].IsString()) {
+    if (item.HasMember("Arn")) {
       auto arn = parse_arn(item["Arn"].GetString());
       if (!arn || arn->type != "streamsession" || arn->path.size() != 2)
         return fail_item("member 'Arn': not a stream session ARN");
@@ -337,8 +342,6 @@ class FixtureFile {
       id = arn->path[1];
     }
     if (!group_id) return fail_item("a stream session needs 'StreamGroupId' (or 'Arn')");
-    if (item.HasMember("ApplicationArn")) to_arn(item["ApplicationArn"], ResourceType::Application);
-    if (auto s = check_shape(item, "GetStreamSessionOutput"); !s) return s;
 
     if (!id) id = emu_.ids().stream_session();
     if (!is_stream_session_id(*id)) return fail_item("'" + *id + "' is not a stream session ID (13 letters or digits)");
@@ -403,7 +406,7 @@ class FixtureFile {
     x.created_ms = time_or_now(item, "CreatedAt");
     x.updated_ms = time_or_now(item, "LastUpdatedAt");
     x.requested_locations_json = "[\"" + x.location + "\"]";
-    x.placed = x.status != SessionStatus::Activating;
+    x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
     emu_.session_lifecycle().adopt(db_, scope_, x);
     repo::insert_session(db_, scope_, x);
     repo::record_transition(db_, scope_, "streamsession", x.group_id + "/" + x.id, std::nullopt,

@@ -87,7 +87,8 @@ Result<std::vector<std::string>> arn_path(const Scope& scope, std::string_view i
   auto arn = parse_arn(identifier);
   const size_t parts = (type == ResourceType::StreamSession || type == ResourceType::StreamUrl) ? 2 : 1;
   if (!arn || arn->type != arn_type_name(type) || arn->path.size() != parts)
-    return validation("'" + std::string(identifier) + "' is not a " + std::string(display_name(type)) + " ARN");
+    return validation("'" + std::string(identifier) + "' is not " +
+                      (type == ResourceType::Application ? "an " : "a ") + std::string(display_name(type)) + " ARN");
   if (arn->account != scope.account || arn->region != scope.region)
     return not_found("The " + std::string(display_name(type)) + " " + std::string(identifier) +
                      " is not in account " + scope.account + ", region " + scope.region);

@@ -74,19 +74,7 @@ std::optional<LocationStatus> parse_location_status(std::string_view s) { return
 std::string_view to_string(StreamUrlStatus s) { return name_of(kUrl, s); }
 std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse(kUrl, s); }
 
-bool holds_capacity(const StreamSession& s) {
-  switch (s.status) {
-    case SessionStatus::Activating: return s.placed;
-    case SessionStatus::Active:
-    case SessionStatus::Connected:
-    case SessionStatus::PendingClientReconnection:
-    case SessionStatus::Reconnecting:
-    case SessionStatus::Terminating: return true;
-    case SessionStatus::Terminated:
-    case SessionStatus::Error: return false;
-  }
-  return false;
-}
+bool holds_capacity(const StreamSession& s) { return s.placed && !is_final(s.status); }
 
 bool is_final(SessionStatus s) { return s == SessionStatus::Terminated || s == SessionStatus::Error; }
 

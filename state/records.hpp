@@ -115,7 +115,9 @@ struct StreamSession {
   std::optional<std::string> url_id;  // the stream URL that started it, if any
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
-  // While ACTIVATING: whether a unit of capacity is reserved yet.
+  // Whether the session holds a unit of its location's capacity: from its
+  // placement (while ACTIVATING) until it ends. A session that never found
+  // capacity never holds one, whatever status it ends through.
   bool placed = true;
   std::optional<std::string> requested_locations_json;  // priority order
   std::optional<std::string> timings_json;              // this session's own durations

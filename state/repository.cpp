@@ -88,7 +88,7 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
       "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
       "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
       "     AND x.group_id = l.group_id AND x.location = l.location "
-      "     AND x.status <> 'TERMINATED' AND x.status <> 'ERROR' AND (x.placed = 1 OR x.status <> 'ACTIVATING')) "
+      "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
       "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position");
   l.args(s.account, s.region, id);
   while (l.step()) {
@@ -123,7 +123,7 @@ std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::strin
       "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
       "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
       "     AND x.group_id = l.group_id AND x.location = l.location "
-      "     AND x.status <> 'TERMINATED' AND x.status <> 'ERROR' AND (x.placed = 1 OR x.status <> 'ACTIVATING')) "
+      "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
       "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?");
   l.args(s.account, s.region, group_id, location);
   if (!l.step()) return std::nullopt;

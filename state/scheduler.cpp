@@ -104,9 +104,11 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
         more = true;
         break;
       }
-      Stmt del = db.prepare("DELETE FROM timers WHERE id = ?");
-      del.args(t.id).run();
-      if (del.changes() == 0) continue;  // cancelled by a timer fired before it
+      // Cancelled by a timer fired before it? (Row ids can be reused once a
+      // timer is gone, so the whole timer must match, not just its id.)
+      Stmt del = db.prepare("DELETE FROM timers WHERE id = ? AND due_ms = ? AND resource = ? AND event = ?");
+      del.args(t.id, t.due_ms, t.resource, t.event).run();
+      if (del.changes() == 0) continue;
       auto handler = handlers_.find(t.kind);
       if (handler == handlers_.end()) {
         spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
@@ -119,6 +121,8 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
       }
       ++fired;
     }
+    // Firing may have armed timers that are already due.
+    if (armed_floor_ <= now) more = true;
   }
   reload(db);
   return fired;

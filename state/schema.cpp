@@ -244,11 +244,10 @@ ALTER TABLE stream_sessions_v2 RENAME TO stream_sessions;
 CREATE UNIQUE INDEX sessions_key ON stream_sessions (id, group_id, account, region);
 CREATE INDEX sessions_by_account ON stream_sessions (account, region, created_ms, group_id, id);
 CREATE INDEX sessions_by_group ON stream_sessions (account, region, group_id, created_ms, id);
--- Partial indexes: only the sessions that hold capacity, and only those
--- waiting for it, so that most status changes touch neither.
--- (Written without IN lists, which would make every UPDATE build temporary tables.)
-CREATE INDEX sessions_holding ON stream_sessions (group_id, location, account, region)
-  WHERE status <> 'TERMINATED' AND status <> 'ERROR' AND (placed = 1 OR status <> 'ACTIVATING');
+-- Partial indexes: only the sessions that hold capacity (placed = 1 from
+-- placement until the session ends), and only those waiting for it, so that
+-- most status changes touch neither.
+CREATE INDEX sessions_holding ON stream_sessions (group_id, location, account, region) WHERE placed = 1;
 CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, created_ms, id)
   WHERE status = 'ACTIVATING' AND placed = 0;
 DROP INDEX timers_by_resource;

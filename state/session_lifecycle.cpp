@@ -226,6 +226,7 @@ bool SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, Se
         arm(db, scope, s, kPlacementTimeout, at + duration_ms(s, "placementTimeoutSeconds"));
       break;
     case S::Active:
+      s.placed = true;  // (also when an admin forces a session here)
       // The stream has answered the client's offer (CreateStreamSessionConnection
       // has already stored the answer to a new offer).
       if (!s.signal_response) s.signal_response = make_signal_response(emu_.ids());
@@ -233,12 +234,15 @@ bool SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, Se
       if (auto auto_connect = emu_.config().auto_connect_ms) arm(db, scope, s, kAutoConnect, at + *auto_connect);
       break;
     case S::Connected:
+      s.placed = true;
       arm(db, scope, s, kIdleTimeout, at + duration_ms(s, "idleTimeoutSeconds"));
       break;
     case S::PendingClientReconnection:
+      s.placed = true;
       arm(db, scope, s, kReconnectionTimeout, at + s.connection_timeout_s * 1000);
       break;
     case S::Reconnecting:
+      s.placed = true;
       arm(db, scope, s, kReconnected, at + duration_ms(s, "reconnectingSeconds"));
       break;
     case S::Terminating:
@@ -250,7 +254,8 @@ bool SessionLifecycle::enter(Store& db, const Scope& scope, StreamSession& s, Se
     case S::Error: {
       emu_.scheduler().cancel(db, scope, kKind, resource_key(s));
       finish_export(db, scope, s, at);
-      const bool held = from != S::Terminated && from != S::Error && (from != S::Activating || s.placed);
+      (void)from;
+      const bool held = s.placed;
       s.placed = false;
       return held;
     }

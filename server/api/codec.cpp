@@ -134,7 +134,8 @@ std::optional<ApiError> decode_input(const Model& model, const RouteMatch& route
     rapidjson::Value name(m.name.c_str(), static_cast<rapidjson::SizeType>(m.name.size()), a);
     if (m.binding == Binding::Uri) {
       for (const auto& [label, value] : route.labels)
-        if (label == m.wire_name) input.AddMember(name, rapidjson::Value(value.c_str(), a), a);
+        if (label == m.wire_name)
+          input.AddMember(name, rapidjson::Value(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), a), a);
     } else if (m.binding == Binding::Query) {
       if (target.type == Type::List) {
         rapidjson::Value list(rapidjson::kArrayType);

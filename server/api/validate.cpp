@@ -14,7 +14,11 @@ std::string echo(const Shape& shape, const rapidjson::Value& v) {
   if (v.IsNull()) return "null";
   if (v.IsString()) {
     std::string s(v.GetString(), v.GetStringLength());
-    if (s.size() > kMaxEcho) s = s.substr(0, kMaxEcho) + "...";
+    if (s.size() > kMaxEcho) {
+      size_t cut = kMaxEcho;
+      while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+      s = s.substr(0, cut) + "...";
+    }
     return "'" + s + "'";
   }
   if (v.IsBool()) return v.GetBool() ? "'true'" : "'false'";
@@ -59,12 +63,17 @@ class Validator {
 
   void structure(const Shape& shape, const rapidjson::Value& v, const std::string& path) {
     if (!v.IsObject()) return add(shape, v, path, "Member must be a structure (a JSON object)");
+    const bool top = depth_++ == 0;
+    struct Up {
+      int& d;
+      ~Up() { --d; }
+    } up{depth_};
     for (const Member& m : shape.members) {
       auto it = v.FindMember(m.name.c_str());
       bool present = it != v.MemberEnd() && !it->value.IsNull();
       std::string mpath = path_of(path, m.name);
       if (!present) {
-        if (m.required && opt_.check_required)
+        if (m.required && (opt_.check_required || !top))
           out_.size() < kMaxReported ? out_.push_back({mpath, "null", "Member must not be null"}) : void();
         continue;
       }
@@ -148,6 +157,7 @@ class Validator {
   const Model& model_;
   std::vector<Violation>& out_;
   const ValidationOptions& opt_;
+  int depth_ = 0;  // of structures
 };
 
 }  // namespace

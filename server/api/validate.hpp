@@ -25,7 +25,8 @@ struct Violation {
 };
 
 struct ValidationOptions {
-  bool check_required = true;   // off for fixtures, whose items may omit members
+  bool check_required = true;   // off for fixtures, whose items may omit their own members (nested
+                                // structures, such as a RuntimeEnvironment, are always complete)
   bool allow_unknown = false;   // members the shape does not define
   bool model_names = false;     // paths with the members' own (PascalCase) names, as fixture files spell them
 };

@@ -1,0 +1,300 @@
+// Command-line flags, their environment variables, and the default database path.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli.hpp"
+
+using gls::CliResult;
+using Env = std::map<std::string, std::string>;
+
+namespace {
+
+gls::EnvLookup lookup(const Env& env) {
+  return [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+}
+
+CliResult parse(std::vector<std::string> args, const Env& env = {{"HOME", "/home/player"}}) {
+  std::vector<const char*> argv = {"gls-local"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return gls::parse_cli(static_cast<int>(argv.size()), argv.data(), lookup(env));
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// A refused command line: exit 2, one line naming what is wrong.
+void require_refused(const CliResult& r, const std::string& names) {
+  CHECK_FALSE(r.run);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find('\n') == std::string::npos);
+  CHECK(r.output.rfind("gls-local: ", 0) == 0);
+  CHECK_MESSAGE(contains(r.output, names), "output: " << r.output);
+}
+
+}  // namespace
+
+TEST_CASE("defaults") {
+  CliResult r = parse({});
+  REQUIRE(r.run);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.empty());
+  const gls::Options& o = r.options;
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == 8766);
+  unsigned cores = std::thread::hardware_concurrency();
+  CHECK(o.threads == (cores == 0 ? 1 : static_cast<int>(std::min(cores, 256u))));
+  CHECK(o.db == "/home/player/.local/share/gls-local/state.db");
+  CHECK(o.fixtures.empty());
+  CHECK(o.default_fixtures);
+  CHECK(o.account_id == "111122223333");
+  CHECK(o.region == "us-west-2");
+  CHECK(o.clock == gls::ClockMode::Real);
+  CHECK(o.time_scale == 1.0);
+  CHECK_FALSE(o.seed.has_value());
+  CHECK(o.timings.empty());
+  CHECK(o.export_dir.empty());
+  CHECK_FALSE(o.auto_connect_seconds.has_value());
+  CHECK(o.log_level == "info");
+  CHECK(o.log_format == "text");
+  CHECK(o.journal_size == 1000);
+  CHECK_FALSE(o.validate_responses);
+}
+
+TEST_CASE("each flag with a good value") {
+  CliResult r = parse({"--host", "0.0.0.0", "--port", "9000", "--threads", "4", "--db", ":memory:", "--fixtures",
+                       "a.json", "--fixtures", "dir", "--no-default-fixtures", "--account-id", "444455556666",
+                       "--region", "eu-central-1", "--clock", "manual", "--time-scale", "60", "--seed", "18446744073709551615",
+                       "--timings", "t.json", "--export-dir", "/tmp/exports", "--auto-connect", "1.5", "--log-level",
+                       "debug", "--log-format", "json", "--journal-size", "50", "--validate-responses"});
+  REQUIRE_MESSAGE(r.run, r.output);
+  const gls::Options& o = r.options;
+  CHECK(o.host == "0.0.0.0");
+  CHECK(o.port == 9000);
+  CHECK(o.threads == 4);
+  CHECK(o.db == ":memory:");
+  CHECK(o.fixtures == std::vector<std::string>{"a.json", "dir"});
+  CHECK_FALSE(o.default_fixtures);
+  CHECK(o.account_id == "444455556666");
+  CHECK(o.region == "eu-central-1");
+  CHECK(o.clock == gls::ClockMode::Manual);
+  CHECK(o.time_scale == 60.0);
+  CHECK(o.seed == std::optional<uint64_t>(18446744073709551615ULL));
+  CHECK(o.timings == "t.json");
+  CHECK(o.export_dir == "/tmp/exports");
+  CHECK(o.auto_connect_seconds == std::optional<double>(1.5));
+  CHECK(o.log_level == "debug");
+  CHECK(o.log_format == "json");
+  CHECK(o.journal_size == 50);
+  CHECK(o.validate_responses);
+
+  // Limits that are still good.
+  r = parse({"--port", "0", "--threads", "256", "--time-scale", "1000000", "--auto-connect", "0", "--journal-size",
+             "1000000", "--seed", "0", "--port", "65535"});
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.port == 65535);  // the last one wins
+  CHECK(r.options.threads == 256);
+  CHECK(r.options.time_scale == 1e6);
+  CHECK(r.options.auto_connect_seconds == std::optional<double>(0.0));
+  CHECK(r.options.journal_size == 1000000);
+  CHECK(r.options.seed == std::optional<uint64_t>(0));
+}
+
+TEST_CASE("each flag with a bad value is refused, naming the flag") {
+  struct Case {
+    const char* flag;
+    const char* value;
+  };
+  for (const Case& c : {
+           Case{"--host", ""},
+           Case{"--port", "abc"}, Case{"--port", "65536"}, Case{"--port", "-1"}, Case{"--port", "80x"},
+           Case{"--port", ""},
+           Case{"--threads", "0"}, Case{"--threads", "257"}, Case{"--threads", "two"},
+           Case{"--db", ""},
+           Case{"--fixtures", ""},
+           Case{"--account-id", "12345"}, Case{"--account-id", "1111222233334"}, Case{"--account-id", "11112222333a"},
+           Case{"--region", ""}, Case{"--region", "US-WEST-2"}, Case{"--region", "us_west_2"},
+           Case{"--region", "a-very-long-region-name-1"},
+           Case{"--clock", "fast"}, Case{"--clock", "Manual"},
+           Case{"--time-scale", "0"}, Case{"--time-scale", "-1"}, Case{"--time-scale", "1000001"},
+           Case{"--time-scale", "inf"}, Case{"--time-scale", "nan"}, Case{"--time-scale", "1x"},
+           Case{"--seed", "-1"}, Case{"--seed", "1.5"}, Case{"--seed", "18446744073709551616"},
+           Case{"--timings", ""},
+           Case{"--export-dir", ""},
+           Case{"--auto-connect", "-1"}, Case{"--auto-connect", "86401"}, Case{"--auto-connect", "soon"},
+           Case{"--log-level", "verbose"}, Case{"--log-level", "INFO"},
+           Case{"--log-format", "xml"},
+           Case{"--journal-size", "0"}, Case{"--journal-size", "1000001"},
+       }) {
+    CAPTURE(c.flag);
+    CAPTURE(c.value);
+    CliResult r = parse({c.flag, c.value});
+    require_refused(r, std::string(c.flag) + " '" + c.value + "': ");
+    // The same with --flag=value.
+    r = parse({std::string(c.flag) + "=" + c.value});
+    require_refused(r, std::string(c.flag) + " '" + c.value + "': ");
+  }
+
+  // Boolean flags take an optional =value.
+  CliResult r = parse({"--validate-responses=maybe"});
+  require_refused(r, "--validate-responses 'maybe': must be true or false");
+  r = parse({"--no-default-fixtures=2"});
+  require_refused(r, "--no-default-fixtures '2'");
+}
+
+TEST_CASE("the messages say what a good value is") {
+  require_refused(parse({"--port", "abc"}), "--port 'abc': must be a port number from 0 to 65535");
+  require_refused(parse({"--clock", "fast"}), "must be real or manual");
+  require_refused(parse({"--account-id", "1"}), "must be 12 digits");
+  CHECK(parse({"--port", "abc"}).output == "gls-local: --port 'abc': must be a port number from 0 to 65535 (see --help)");
+}
+
+TEST_CASE("--flag=value is the same as --flag value") {
+  CliResult r = parse({"--port=9001", "--db=/tmp/x.db", "--region=ap-south-1", "--clock=manual"});
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.port == 9001);
+  CHECK(r.options.db == "/tmp/x.db");
+  CHECK(r.options.region == "ap-south-1");
+  CHECK(r.options.clock == gls::ClockMode::Manual);
+  // Only the first '=' splits.
+  r = parse({"--db=/tmp/a=b.db"});
+  REQUIRE(r.run);
+  CHECK(r.options.db == "/tmp/a=b.db");
+
+  r = parse({"--validate-responses=false", "--no-default-fixtures=no"});
+  REQUIRE(r.run);
+  CHECK_FALSE(r.options.validate_responses);
+  CHECK(r.options.default_fixtures);
+  r = parse({"--validate-responses=on", "--no-default-fixtures=yes"});
+  REQUIRE(r.run);
+  CHECK(r.options.validate_responses);
+  CHECK_FALSE(r.options.default_fixtures);
+}
+
+TEST_CASE("environment variables") {
+  Env env = {{"HOME", "/home/p"},         {"GLS_HOST", "::1"},          {"GLS_PORT", "9100"},
+             {"GLS_THREADS", "3"},        {"GLS_DB", "/data/gls.db"},   {"GLS_FIXTURES", "fx.json"},
+             {"GLS_NO_DEFAULT_FIXTURES", "1"}, {"GLS_ACCOUNT_ID", "999988887777"}, {"GLS_REGION", "eu-west-1"},
+             {"GLS_CLOCK", "manual"},     {"GLS_TIME_SCALE", "2.5"},    {"GLS_SEED", "42"},
+             {"GLS_TIMINGS", "tm.json"},  {"GLS_EXPORT_DIR", "/exp"},   {"GLS_AUTO_CONNECT", "3"},
+             {"GLS_LOG_LEVEL", "warn"},   {"GLS_LOG_FORMAT", "json"},   {"GLS_JOURNAL_SIZE", "7"},
+             {"GLS_VALIDATE_RESPONSES", "true"}};
+  CliResult r = parse({}, env);
+  REQUIRE_MESSAGE(r.run, r.output);
+  const gls::Options& o = r.options;
+  CHECK(o.host == "::1");
+  CHECK(o.port == 9100);
+  CHECK(o.threads == 3);
+  CHECK(o.db == "/data/gls.db");
+  CHECK(o.fixtures == std::vector<std::string>{"fx.json"});
+  CHECK_FALSE(o.default_fixtures);
+  CHECK(o.account_id == "999988887777");
+  CHECK(o.region == "eu-west-1");
+  CHECK(o.clock == gls::ClockMode::Manual);
+  CHECK(o.time_scale == 2.5);
+  CHECK(o.seed == std::optional<uint64_t>(42));
+  CHECK(o.timings == "tm.json");
+  CHECK(o.export_dir == "/exp");
+  CHECK(o.auto_connect_seconds == std::optional<double>(3.0));
+  CHECK(o.log_level == "warn");
+  CHECK(o.log_format == "json");
+  CHECK(o.journal_size == 7);
+  CHECK(o.validate_responses);
+
+  // Boolean variables can say no.
+  r = parse({}, {{"GLS_NO_DEFAULT_FIXTURES", "0"}, {"GLS_VALIDATE_RESPONSES", "off"}});
+  REQUIRE(r.run);
+  CHECK(r.options.default_fixtures);
+  CHECK_FALSE(r.options.validate_responses);
+
+  // An empty variable is as good as unset.
+  r = parse({}, {{"GLS_PORT", ""}, {"GLS_NO_DEFAULT_FIXTURES", ""}});
+  REQUIRE(r.run);
+  CHECK(r.options.port == 8766);
+  CHECK(r.options.default_fixtures);
+}
+
+TEST_CASE("a bad environment variable is refused, naming the variable") {
+  CliResult r = parse({}, {{"GLS_PORT", "http"}});
+  require_refused(r, "GLS_PORT='http': must be a port number from 0 to 65535");
+  r = parse({}, {{"GLS_CLOCK", "slow"}});
+  require_refused(r, "GLS_CLOCK='slow'");
+  r = parse({}, {{"GLS_NO_DEFAULT_FIXTURES", "perhaps"}});
+  require_refused(r, "GLS_NO_DEFAULT_FIXTURES='perhaps'");
+}
+
+TEST_CASE("the command line wins over the environment") {
+  Env env = {{"GLS_PORT", "9100"}, {"GLS_REGION", "eu-west-1"}, {"GLS_FIXTURES", "env.json"},
+             {"GLS_NO_DEFAULT_FIXTURES", "1"}, {"GLS_DB", "/env.db"}};
+  CliResult r = parse({"--port", "9200", "--fixtures", "cli1.json", "--fixtures", "cli2.json",
+                       "--no-default-fixtures=false", "--db", ":memory:"},
+                      env);
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.port == 9200);
+  CHECK(r.options.region == "eu-west-1");  // not on the command line: from the environment
+  CHECK(r.options.fixtures == std::vector<std::string>{"cli1.json", "cli2.json"});  // replaces GLS_FIXTURES
+  CHECK(r.options.default_fixtures);
+  CHECK(r.options.db == ":memory:");
+
+  // Without --fixtures on the command line, GLS_FIXTURES stays.
+  r = parse({"--port", "9200"}, env);
+  REQUIRE(r.run);
+  CHECK(r.options.fixtures == std::vector<std::string>{"env.json"});
+}
+
+TEST_CASE("--help and --version print and exit 0") {
+  for (const char* help : {"--help", "-h"}) {
+    CliResult r = parse({"--port", "1", help, "--bogus"});
+    CHECK_FALSE(r.run);
+    CHECK(r.exit_code == 0);
+    CHECK(r.output == gls::usage());
+  }
+  const std::string usage = gls::usage();
+  for (const char* flag : {"--host", "--port", "--threads", "--db", "--fixtures", "--no-default-fixtures",
+                           "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
+                           "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
+                           "--help", "--version"}) {
+    CAPTURE(flag);
+    CHECK(contains(usage, flag));
+  }
+
+  CliResult r = parse({"--version"});
+  CHECK_FALSE(r.run);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == std::string("gls-local ") + GLS_VERSION);
+}
+
+TEST_CASE("unknown flags, stray arguments and missing values") {
+  require_refused(parse({"--bogus"}), "unknown flag --bogus");
+  require_refused(parse({"--bogus=1"}), "unknown flag --bogus");
+  require_refused(parse({"--Port", "1"}), "unknown flag --Port");
+  require_refused(parse({"-p", "1"}), "unexpected argument '-p'");
+  require_refused(parse({"serve"}), "unexpected argument 'serve'");
+  require_refused(parse({"--port"}), "--port needs a value");
+  require_refused(parse({"--host", "h", "--db"}), "--db needs a value");
+  // The next flag is not taken as a value silently: it is checked as one.
+  require_refused(parse({"--port", "--host"}), "--port needs a value");
+  // The first problem is reported.
+  CliResult r = parse({"--port", "x", "--bogus"});
+  require_refused(r, "--port 'x'");
+}
+
+TEST_CASE("default_db_path") {
+  CHECK(gls::default_db_path(lookup({{"XDG_DATA_HOME", "/xdg"}, {"HOME", "/home/p"}})) ==
+        "/xdg/gls-local/state.db");
+  CHECK(gls::default_db_path(lookup({{"XDG_DATA_HOME", ""}, {"HOME", "/home/p"}})) ==
+        "/home/p/.local/share/gls-local/state.db");
+  CHECK(gls::default_db_path(lookup({{"HOME", "/home/p"}})) == "/home/p/.local/share/gls-local/state.db");
+  CHECK(gls::default_db_path(lookup({})) == "./.local/share/gls-local/state.db");
+
+  // parse_cli uses it when --db is not given.
+  CliResult r = parse({}, {{"XDG_DATA_HOME", "/xdg"}});
+  REQUIRE(r.run);
+  CHECK(r.options.db == "/xdg/gls-local/state.db");
+}
