@@ -204,8 +204,9 @@ void Store::migrate() {
   }
 }
 
-void Store::begin() { exec("BEGIN IMMEDIATE"); }
-void Store::commit() { exec("COMMIT"); }
+// Prepared once: a transaction per request should not parse SQL.
+void Store::begin() { prepare("BEGIN IMMEDIATE").run(); }
+void Store::commit() { prepare("COMMIT").run(); }
 void Store::rollback() {
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);

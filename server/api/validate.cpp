@@ -71,13 +71,17 @@ class Validator {
     for (const Member& m : shape.members) {
       auto it = v.FindMember(m.name.c_str());
       bool present = it != v.MemberEnd() && !it->value.IsNull();
-      std::string mpath = path_of(path, m.name);
       if (!present) {
-        if (m.required && (opt_.check_required || !top))
-          out_.size() < kMaxReported ? out_.push_back({mpath, "null", "Member must not be null"}) : void();
+        if (m.required && (opt_.check_required || !top) && out_.size() < kMaxReported)
+          out_.push_back({path_of(path, m.name), "null", "Member must not be null"});
         continue;
       }
-      check(model_.shape_or_die(m.shape), it->value, mpath);
+      const Shape& target = model_.shape_or_die(m.shape);
+      // Scalars build their path only when they are wrong.
+      if (target.type == Type::Structure || target.type == Type::List || target.type == Type::Map)
+        check(target, it->value, path_of(path, m.name));
+      else
+        check_scalar(target, it->value, path, m.name);
     }
     if (opt_.allow_unknown) return;
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
@@ -87,6 +91,12 @@ class Validator {
           out_.push_back({path_of(path, name), "", "Member is not defined by " + shape.name});
       }
     }
+  }
+
+  void check_scalar(const Shape& shape, const rapidjson::Value& v, const std::string& parent, const std::string& name) {
+    const size_t before = out_.size();
+    check(shape, v, std::string());
+    for (size_t i = before; i < out_.size(); ++i) out_[i].path = path_of(parent, name);
   }
 
   void count(const Shape& shape, const rapidjson::Value& v, const std::string& path, size_t n) {
