@@ -126,11 +126,6 @@ const std::vector<Flag>& flags() {
          o.log_format = v;
          return std::string();
        }},
-      {"journal-size", "GLS_JOURNAL_SIZE", true, [](Options& o, const std::string& v) {
-         if (!parse_number(v, o.journal_size) || o.journal_size < 1 || o.journal_size > 1000000)
-           return std::string("must be a number of entries from 1 to 1000000");
-         return std::string();
-       }},
       {"validate-responses", "GLS_VALIDATE_RESPONSES", false, [](Options& o, const std::string& v) {
          bool b = true;
          if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
@@ -171,7 +166,6 @@ Usage: gls-local [flags]
   --auto-connect SECONDS    a simulated client connects this long after a session is ACTIVE
   --log-level LEVEL         trace, debug, info, warn or error (default info)
   --log-format text|json    one line per request, as text or JSON (default text)
-  --journal-size N          requests kept in the request journal (default 1000)
   --validate-responses      check every response against the API model (for tests)
   --help                    show this help
   --version                 show the version
@@ -194,6 +188,19 @@ CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
     r.output = "gls-local: " + message + " (see --help)";
     return r;
   };
+
+  // --help and --version answer whatever else is wrong.
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      r.output = usage();
+      return r;
+    }
+    if (arg == "--version") {
+      r.output = std::string("gls-local ") + GLS_VERSION;
+      return r;
+    }
+  }
 
   // Environment first, so that the command line wins.
   for (const Flag& f : flags()) {

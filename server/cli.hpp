@@ -32,7 +32,6 @@ struct Options {
   std::optional<double> auto_connect_seconds;
   std::string log_level = "info";
   std::string log_format = "text";
-  size_t journal_size = 1000;
   bool validate_responses = false;
 };
 

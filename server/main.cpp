@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <random>
 
 #include "admin_api.hpp"
+#include "api/errors.hpp"
 #include "cli.hpp"
 #include "deadline_waker.hpp"
 #include "fixture_loader.hpp"
@@ -27,10 +29,25 @@ int fail_start(const std::string& message) {
   return 2;
 }
 
+// --log-format json: one JSON object per line, the message properly escaped.
+class JsonLineFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto since_epoch = msg.time.time_since_epoch();
+    const double seconds = std::chrono::duration<double>(since_epoch).count();
+    std::string line = "{\"time\":" + std::to_string(seconds) + ",\"level\":" +
+                       gls::api::json_quote(std::string_view(spdlog::level::to_string_view(msg.level).data(),
+                                                             spdlog::level::to_string_view(msg.level).size())) + ",\"message\":" +
+                       gls::api::json_quote(std::string_view(msg.payload.data(), msg.payload.size())) + "}\n";
+    dest.append(line.data(), line.data() + line.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLineFormatter>(); }
+};
+
 void setup_logging(const gls::Options& o) {
   auto logger = spdlog::stdout_logger_mt("gls");
   if (o.log_format == "json")
-    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
+    logger->set_formatter(std::make_unique<JsonLineFormatter>());
   else
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   logger->set_level(spdlog::level::from_str(o.log_level));

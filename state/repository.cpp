@@ -67,6 +67,29 @@ std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::s
 
 // ---- stream groups ----------------------------------------------------------------
 
+namespace {
+// A location with the number of sessions that hold a unit of it.
+constexpr std::string_view kLocationSelect =
+    "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
+    "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
+    "     AND x.group_id = l.group_id AND x.location = l.location "
+    "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
+    "FROM group_locations l";
+
+GroupLocation read_location(const Stmt& l) {
+  GroupLocation loc;
+  loc.name = l.text(0);
+  loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
+  loc.always_on = l.int64(2);
+  loc.on_demand = l.opt_int64(3);
+  loc.target_idle = l.opt_int64(4);
+  loc.maximum = l.opt_int64(5);
+  loc.vpc_json = l.opt_text(6);
+  loc.allocated = l.int64(7);
+  return loc;
+}
+}  // namespace
+
 std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
   Stmt q = db.prepare(
       "SELECT id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, "
@@ -84,25 +107,11 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
   g.updated_ms = q.int64(7);
   g.expires_ms = q.opt_int64(8);
 
-  Stmt l = db.prepare(
-      "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
-      "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
-      "     AND x.group_id = l.group_id AND x.location = l.location "
-      "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
-      "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position");
+  static const std::string locations_sql =
+      std::string(kLocationSelect) + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position";
+  Stmt l = db.prepare(locations_sql);
   l.args(s.account, s.region, id);
-  while (l.step()) {
-    GroupLocation loc;
-    loc.name = l.text(0);
-    loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
-    loc.always_on = l.int64(2);
-    loc.on_demand = l.opt_int64(3);
-    loc.target_idle = l.opt_int64(4);
-    loc.maximum = l.opt_int64(5);
-    loc.vpc_json = l.opt_text(6);
-    loc.allocated = l.int64(7);
-    g.locations.push_back(std::move(loc));
-  }
+  while (l.step()) g.locations.push_back(read_location(l));
 
   Stmt a = db.prepare(
       "SELECT app_id FROM associations WHERE account = ? AND region = ? AND group_id = ? ORDER BY created_ms, app_id");
@@ -119,24 +128,12 @@ bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
 
 std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::string_view group_id,
                                            std::string_view location) {
-  Stmt l = db.prepare(
-      "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
-      "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
-      "     AND x.group_id = l.group_id AND x.location = l.location "
-      "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
-      "FROM group_locations l WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?");
+  static const std::string sql =
+      std::string(kLocationSelect) + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?";
+  Stmt l = db.prepare(sql);
   l.args(s.account, s.region, group_id, location);
   if (!l.step()) return std::nullopt;
-  GroupLocation loc;
-  loc.name = l.text(0);
-  loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
-  loc.always_on = l.int64(2);
-  loc.on_demand = l.opt_int64(3);
-  loc.target_idle = l.opt_int64(4);
-  loc.maximum = l.opt_int64(5);
-  loc.vpc_json = l.opt_text(6);
-  loc.allocated = l.int64(7);
-  return loc;
+  return read_location(l);
 }
 
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
@@ -249,7 +246,7 @@ void insert_session(Store& db, const Scope& s, const StreamSession& x) {
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id) {
   static const std::string sql = "SELECT " + std::string(kSessionColumns) +
                                  " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ? "
-                                 "AND placed = 0 AND status = 'ACTIVATING' ORDER BY created_ms, id";
+                                 "AND placed = 0 AND status = 'ACTIVATING' ORDER BY created_ms, rowid";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id);
   std::vector<StreamSession> out;

@@ -37,7 +37,7 @@ std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string
 // A session by ID alone, in any stream group of the scope.
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id);
 void insert_session(Store& db, const Scope& s, const StreamSession& x);
-// Sessions of a group still waiting for capacity, oldest first.
+// Sessions of a group still waiting for capacity, in the order they started.
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id);
 
 // Where a page of sessions starts: after this (created, group, id).

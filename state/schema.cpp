@@ -248,7 +248,9 @@ CREATE INDEX sessions_by_group ON stream_sessions (account, region, group_id, cr
 -- placement until the session ends), and only those waiting for it, so that
 -- most status changes touch neither.
 CREATE INDEX sessions_holding ON stream_sessions (group_id, location, account, region) WHERE placed = 1;
-CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, created_ms, id)
+-- Waiting sessions are placed oldest first, in the order they were started
+-- (created_ms, then rowid, which the index carries at its end).
+CREATE INDEX sessions_waiting ON stream_sessions (account, region, group_id, created_ms)
   WHERE status = 'ACTIVATING' AND placed = 0;
 DROP INDEX timers_by_resource;
 CREATE INDEX timers_by_resource ON timers (resource, kind, account, region);
