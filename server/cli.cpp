@@ -216,14 +216,6 @@ CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
   bool fixtures_from_cli = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      r.output = usage();
-      return r;
-    }
-    if (arg == "--version") {
-      r.output = std::string("gls-local ") + GLS_VERSION;
-      return r;
-    }
     if (arg.rfind("--", 0) != 0) return error("unexpected argument '" + arg + "'");
     std::string name = arg.substr(2);
     std::optional<std::string> value;
