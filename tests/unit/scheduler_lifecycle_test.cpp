@@ -1,0 +1,153 @@
+// The scheduler (deadlines as rows, fired in order at their own due time)
+// and the session transition table, below the HTTP layer.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "state/emulator.hpp"
+#include "state/repository.hpp"
+#include "state/scheduler.hpp"
+#include "state/session_lifecycle.hpp"
+
+using namespace gls;
+
+namespace {
+
+std::unique_ptr<Emulator> make_emulator() {
+  auto store = Store::open(":memory:");
+  REQUIRE(store.ok());
+  EmulatorConfig config;
+  config.clock_mode = ClockMode::Manual;
+  config.seed = 7;
+  return std::make_unique<Emulator>(std::move(*store), config);
+}
+
+const Scope kScope{"111122223333", "us-west-2"};
+
+}  // namespace
+
+TEST_CASE("timers fire in (due, id) order, each with its own due time, including ones armed while firing") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  std::vector<std::pair<std::string, int64_t>> fired;  // event, due
+  sched.on("test", [&](Store& db, const Timer& t) {
+    fired.emplace_back(t.event, t.due_ms);
+    // "chain" arms a follow-up that is due before the later timers.
+    if (t.event == "chain") sched.arm(db, kScope, "test", "r1", "follow-up", t.due_ms + 5);
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "r2", "late", now + 100);
+    sched.arm(db, kScope, "test", "r1", "chain", now + 10);
+    sched.arm(db, kScope, "test", "r3", "same-due-first", now + 50);
+    sched.arm(db, kScope, "test", "r4", "same-due-second", now + 50);
+    sched.arm(db, kScope, "test", "r5", "future", now + 1000);
+  });
+  CHECK(sched.next_due() == now + 10);
+  REQUIRE(emu->clock().advance(200).ok());
+  CHECK(emu->catch_up() == 5);
+  const std::vector<std::pair<std::string, int64_t>> expected = {
+      {"chain", now + 10}, {"follow-up", now + 15}, {"same-due-first", now + 50},
+      {"same-due-second", now + 50}, {"late", now + 100}};
+  CHECK(fired == expected);
+  // The one not yet due stays, and is the next deadline.
+  CHECK(sched.next_due() == now + 1000);
+  CHECK(emu->catch_up() == 0);
+}
+
+TEST_CASE("a timer cancelled by one fired before it in the same advance never fires") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  std::vector<std::string> fired;
+  sched.on("test", [&](Store& db, const Timer& t) {
+    fired.push_back(t.event);
+    if (t.event == "first") {
+      sched.cancel(db, kScope, "test", "r", "second");
+      // A new timer, possibly reusing the cancelled one's row id, must still fire.
+      sched.arm(db, kScope, "test", "r", "replacement", t.due_ms + 1);
+    }
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "r", "first", now + 1);
+    sched.arm(db, kScope, "test", "r", "second", now + 2);
+  });
+  REQUIRE(emu->clock().advance(10).ok());
+  emu->catch_up();
+  CHECK(fired == std::vector<std::string>{"first", "replacement"});
+}
+
+TEST_CASE("a timer whose handler throws is dropped, and the others still fire") {
+  // What a handler does lives in the store: the failed batch is rolled back
+  // and fired again without the bad timer, so each good one takes effect once.
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  sched.on("test", [&](Store& db, const Timer& t) {
+    if (t.event == "bad") throw std::runtime_error("broken handler");
+    auto seen = db.setting("fired." + t.event);
+    db.set_setting("fired." + t.event, std::to_string(seen ? std::stoi(*seen) + 1 : 1));
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "a", "before", now + 1);
+    sched.arm(db, kScope, "test", "b", "bad", now + 2);
+    sched.arm(db, kScope, "test", "c", "after", now + 3);
+  });
+  REQUIRE(emu->clock().advance(10).ok());
+  CHECK(emu->catch_up() == 2);
+  CHECK(emu->store().setting("fired.before") == std::optional<std::string>("1"));
+  CHECK(emu->store().setting("fired.after") == std::optional<std::string>("1"));
+  CHECK_FALSE(emu->store().setting("fired.bad").has_value());
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+}
+
+TEST_CASE("the session transition table is a function of (status, event) and ends in final statuses") {
+  const auto& table = SessionLifecycle::table();
+  std::set<std::pair<int, int>> keys;
+  std::set<SessionStatus> from, to;
+  for (const SessionTransition& t : table) {
+    CAPTURE(to_string(t.from));
+    CAPTURE(to_string(t.event));
+    CHECK(keys.insert({static_cast<int>(t.from), static_cast<int>(t.event)}).second);  // one row per pair
+    from.insert(t.from);
+    to.insert(t.to);
+    CHECK_FALSE(is_final(t.from));  // nothing leaves TERMINATED or ERROR
+    if (t.to == SessionStatus::Terminating) {
+      REQUIRE(t.rule == ReasonRule::Set);
+      CHECK(is_termination_reason(t.reason));
+    }
+    if (t.to == SessionStatus::Error) {
+      CHECK((t.rule == ReasonRule::FromEvent || (t.rule == ReasonRule::Set && is_error_reason(t.reason))));
+    }
+    if (t.to == SessionStatus::Terminated) CHECK(t.rule == ReasonRule::Keep);
+    if (!is_final(t.to) && t.to != SessionStatus::Terminating) CHECK(t.rule == ReasonRule::Clear);
+  }
+  // Every status is reached, and every non-final one is left.
+  for (SessionStatus s : kAllSessionStatuses) {
+    CAPTURE(to_string(s));
+    if (s != SessionStatus::Activating) CHECK(to.count(s) == 1);
+    if (!is_final(s)) CHECK(from.count(s) == 1);
+  }
+  CHECK(SessionLifecycle::reachable(SessionStatus::Active, SessionStatus::Connected));
+  CHECK_FALSE(SessionLifecycle::reachable(SessionStatus::Active, SessionStatus::PendingClientReconnection));
+  CHECK_FALSE(SessionLifecycle::reachable(SessionStatus::Terminated, SessionStatus::Active));
+  CHECK(SessionLifecycle::find(SessionStatus::Activating, SessionEvent::TerminateRequested) == nullptr);
+}
+
+TEST_CASE("every StatusReason of the model is set by some transition or the fail event") {
+  std::set<std::string> reasons;
+  for (const SessionTransition& t : SessionLifecycle::table())
+    if (t.rule == ReasonRule::Set) reasons.insert(t.reason);
+  for (const char* r : {"internalError", "applicationLogS3DestinationError", "assumeRoleFailed"}) {
+    CHECK(is_error_reason(r));  // reached through the fail event (FromEvent rows)
+    reasons.insert(r);
+  }
+  const std::set<std::string> model = {"internalError",       "invalidSignalRequest",    "placementTimeout",
+                                       "applicationLogS3DestinationError", "assumeRoleFailed", "applicationExit",
+                                       "connectionTimeout",   "reconnectionTimeout",     "maxSessionLengthTimeout",
+                                       "idleTimeout",         "apiTerminated"};
+  CHECK(reasons == model);
+}
