@@ -14,8 +14,10 @@ import os
 import pathlib
 import queue
 import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -155,10 +157,22 @@ class ServerTestCase(unittest.TestCase):
         cls.gls = cls.server.client()
 
     @classmethod
+    def class_tmpdir(cls, prefix="gls-test-"):
+        """A directory for this class's files (fixtures, exports), removed once its server has stopped."""
+        d = tempfile.mkdtemp(prefix=prefix)
+        cls._tmpdirs = getattr(cls, "_tmpdirs", []) + [d]
+        return d
+
+    @classmethod
     def tearDownClass(cls):
-        code = cls.server.stop()
-        if code != 0:
-            raise AssertionError(f"gls-local exited with {code}:\n" + "\n".join(cls.server.log[-50:]))
+        try:
+            code = cls.server.stop()
+            if code != 0:
+                raise AssertionError(f"gls-local exited with {code}:\n" + "\n".join(cls.server.log[-50:]))
+        finally:
+            for d in getattr(cls, "_tmpdirs", []):
+                shutil.rmtree(d, ignore_errors=True)
+            cls._tmpdirs = []
 
     def setUp(self):
         status, _ = self.server.admin("POST", "/reset")

@@ -8,8 +8,6 @@ time (not the time of the read), in GetStreamSession and in the history.
 """
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 import unittest
@@ -739,16 +737,10 @@ class ExportFiles(LifecycleCase):
 class ExportToDisk(LifecycleCase):
     @classmethod
     def setUpClass(cls):
-        cls.export_dir = tempfile.mkdtemp(prefix="gls-export-")
+        cls.export_dir = cls.class_tmpdir("gls-export-")
         cls.server_args = ("--clock", "manual", "--export-dir", cls.export_dir)
         super().setUpClass()
 
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.export_dir, ignore_errors=True)
 
     def test_real_zip_written(self):
         sid, t0 = self.connected_session(UserId="player-7")
@@ -841,19 +833,13 @@ class Pagination(LifecycleCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="gls-fixtures-")
+        cls.tmp = cls.class_tmpdir("gls-fixtures-")
         path = os.path.join(cls.tmp, "pages.json")
         with open(path, "w") as f:
             json.dump(PAGINATION_FIXTURES, f)
         cls.server_args = ("--clock", "manual", "--fixtures", path, "--no-default-fixtures")
         super().setUpClass()
 
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def make(self, n):
         return {sid_of(self.start()) for _ in range(n)}

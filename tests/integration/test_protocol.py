@@ -4,8 +4,6 @@ account/region isolation (SPEC sections 3 and 7)."""
 import datetime
 import json
 import pathlib
-import shutil
-import tempfile
 import unittest
 
 from gls_testlib import SDK_PROBLEM, ServerTestCase
@@ -97,7 +95,7 @@ class FullSessionShape(ServerTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="gls-protocol-")
+        cls.tmp = cls.class_tmpdir("gls-protocol-")
         path = pathlib.Path(cls.tmp) / "full.json"
         path.write_text(json.dumps({"streamSessions": [{
             "Id": "FULL000000001", "StreamGroupId": GROUP_ID, "ApplicationArn": APP_ID,
@@ -115,12 +113,6 @@ class FullSessionShape(ServerTestCase):
         cls.server_args = ("--fixtures", str(path))
         super().setUpClass()
 
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_all_members_present(self):
         r = self.gls.get_stream_session(Identifier=GROUP_ID, StreamSessionIdentifier="FULL000000001")
