@@ -213,21 +213,13 @@ Result<ApplicationPage> Applications::list(const Scope& scope, const std::option
                                            int max_results) {
   return emu_.transact([&](Store& db, int64_t now) -> Result<ApplicationPage> {
     const std::string context = "ListApplications|" + scope.account + "|" + scope.region;
-    std::optional<repo::PageKey> after;
-    if (next_token) {
-      auto position = emu_.page_tokens().open(context, *next_token);
-      if (!position) return std::move(position).take_error();
-      auto colon = position->find(':');
-      if (colon == std::string::npos) return validation("The NextToken is not valid");
-      after = repo::PageKey{std::stoll(position->substr(0, colon)), position->substr(colon + 1)};
-    }
+    auto after = emu_.page_tokens().open_key(context, next_token);
+    if (!after) return std::move(after).take_error();
     ApplicationPage page;
-    page.items = repo::list_applications(db, scope, after, max_results);
-    if (static_cast<int>(page.items.size()) > max_results) {
-      page.items.resize(static_cast<size_t>(max_results));
-      const Application& last = page.items.back();
-      page.next_token = emu_.page_tokens().issue(context, std::to_string(last.created_ms) + ":" + last.id);
-    }
+    page.items = repo::list_applications(db, scope, *after, max_results);
+    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const Application& a) {
+      return PageKey{a.created_ms, a.id};
+    });
     for (Application& a : page.items) describe(db, scope, a, now);
     return page;
   });

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state/ids.hpp"
+#include "state/page_tokens.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
 
@@ -24,11 +25,7 @@ void update_application(Store& db, const Scope& s, const Application& a);
 std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id);
 void delete_application(Store& db, const Scope& s, std::string_view id);
 
-// Where a page of a List operation starts: after this (created, id).
-struct PageKey {
-  int64_t created_ms = 0;
-  std::string id;
-};
+using gls::PageKey;
 // Up to limit + 1 applications in creation order (one more than a page, so
 // that the caller knows whether another page follows).
 std::vector<Application> list_applications(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit);

@@ -192,20 +192,14 @@ Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<s
     q.limit = max_results;
     const std::string context = "ListStreamUrls|" + scope.account + "|" + scope.region + "|" +
                                 q.group_id.value_or("") + "|" + status.value_or("");
-    if (next_token) {
-      auto position = emu_.page_tokens().open(context, *next_token);
-      if (!position) return std::move(position).take_error();
-      auto colon = position->find(':');
-      if (colon == std::string::npos) return validation("The NextToken is not valid");
-      q.after = repo::PageKey{std::stoll(position->substr(0, colon)), position->substr(colon + 1)};
-    }
+    auto after = emu_.page_tokens().open_key(context, next_token);
+    if (!after) return std::move(after).take_error();
+    q.after = *after;
     StreamUrlPage page;
     page.items = repo::list_stream_urls(db, scope, q);
-    if (static_cast<int>(page.items.size()) > max_results) {
-      page.items.resize(static_cast<size_t>(max_results));
-      const StreamUrl& last = page.items.back();
-      page.next_token = emu_.page_tokens().issue(context, std::to_string(last.created_ms) + ":" + resource_key(last));
-    }
+    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamUrl& u) {
+      return PageKey{u.created_ms, resource_key(u)};
+    });
     for (StreamUrl& u : page.items) refresh(db, scope, u);
     return page;
   });
