@@ -205,7 +205,8 @@ class Applications(EmptyScope):
 
     def test_delete_in_error(self):
         app = self.ready_app()
-        self.admin_ok("POST", f"/applications/{app}/status", {"status": "ERROR", "statusReason": "sourceModified"})
+        self.admin_ok("POST", f"/applications/{app}/status",
+                      {"status": "ERROR", "statusReason": "sourceModified", "force": True})
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
         self.advance(APP_DELETING + 0.5)
@@ -273,7 +274,8 @@ class Applications(EmptyScope):
         # Every reason of the model is accepted.
         for reason in ("internalError", "sourceModified"):
             other = self.ready_app()
-            self.admin_ok("POST", f"/applications/{other}/status", {"status": "ERROR", "statusReason": reason})
+            self.admin_ok("POST", f"/applications/{other}/status",
+                          {"status": "ERROR", "statusReason": reason, "force": True})
             self.assertEqual(self.gls.get_application(Identifier=other)["StatusReason"], reason)
         # Going back to INITIALIZED is not a transition of the lifecycle: 409 unless forced.
         ready = self.ready_app()
@@ -524,14 +526,15 @@ class StreamGroups(EmptyScope):
         self.assertEqual(u2["LocationStates"][0]["AlwaysOnCapacity"], 6)
 
     def test_update_refusals(self):
-        processing = self.create_app()["Id"]
-        self.advance(APP_INITIALIZED + 0.5)
         gid = self.create_group()["Id"]
         with self.assertRaises(self.gls.exceptions.ConflictException) as ctx:
             self.gls.update_stream_group(Identifier=gid, Description="too early")
         self.assertCode(ctx, "ConflictException", 409)
-        self.advance(GROUP_ACTIVATING)
+        self.advance(GROUP_ACTIVATING + 0.5)
         self.assertEqual(self.group(gid)["Status"], "ACTIVE")
+        processing = self.create_app()["Id"]
+        self.advance(APP_INITIALIZED + 0.5)
+        self.assertEqual(self.app_status(processing), "PROCESSING")
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.update_stream_group(Identifier=gid, DefaultApplicationIdentifier=processing)
         self.assertCode(ctx, "ValidationException", 400)
@@ -646,7 +649,7 @@ class StreamGroups(EmptyScope):
             with self.subTest(status=forced):
                 gid = self.create_group()["Id"]
                 self.admin_ok("POST", f"/streamgroups/{gid}/status",
-                              {"status": forced, "statusReason": "noAvailableInstances"})
+                              {"status": forced, "statusReason": "noAvailableInstances", "force": True})
                 with self.assertRaises(botocore.exceptions.WaiterError) as ctx:
                     self.gls.get_waiter("stream_group_active").wait(Identifier=gid,
                                                                     WaiterConfig={"Delay": 1, "MaxAttempts": 3})
@@ -654,7 +657,9 @@ class StreamGroups(EmptyScope):
                 self.assertIn("failure state", str(ctx.exception))
 
     def test_admin_forced_group_status(self):
-        gid = self.active_group()
+        # A deployment that fails: ACTIVATING -> ERROR, and the activation timer is cancelled.
+        gid = self.create_group()["Id"]
+        self.advance(1)
         t = self.now()
         self.admin_ok("POST", f"/streamgroups/{gid}/status", {"status": "ERROR", "statusReason": "internalError"})
         g = self.group(gid)
@@ -662,35 +667,44 @@ class StreamGroups(EmptyScope):
         self.assertTimestamp(g["LastUpdatedAt"], t)
         h = self.history(f"/streamgroups/{gid}/history")
         self.assertEqual((h[-1]["from"], h[-1]["to"], h[-1]["reason"], h[-1]["cause"]),
-                         ("ACTIVE", "ERROR", "internalError", "admin"))
+                         ("ACTIVATING", "ERROR", "internalError", "admin"))
+        self.assertAlmostEqual(h[-1]["time"], t, places=3)
+        self.advance(GROUP_ACTIVATING + 1)
+        self.assertEqual(self.group(gid)["Status"], "ERROR")
+        # Going back to ACTIVATING is not a transition: 409 unless forced.
+        active = self.active_group()
+        status, body = self.server.admin("POST", f"/streamgroups/{active}/status", {"status": "ACTIVATING"})
+        self.assertEqual(status, 409, body)
+        self.assertEqual(self.group(active)["Status"], "ACTIVE")
+        self.admin_ok("POST", f"/streamgroups/{active}/status",
+                      {"status": "ERROR", "statusReason": "noAvailableInstances", "force": True})
+        self.assertEqual(self.group(active)["StatusReason"], "noAvailableInstances")
         gid2 = self.active_group()
         self.admin_ok("POST", f"/streamgroups/{gid2}/status",
                       {"status": "ACTIVE_WITH_ERRORS", "statusReason": "noAvailableInstances"})
         g2 = self.group(gid2)
         self.assertEqual(g2["Status"], "ACTIVE_WITH_ERRORS")
-        # ACTIVE_WITH_ERRORS still takes updates and sessions (contract).
+        # ACTIVE_WITH_ERRORS still takes updates (contract).
         self.gls.update_stream_group(Identifier=gid2, Description="still updatable")
-        # A forced ERROR while ACTIVATING cancels the activation.
-        gid3 = self.create_group()["Id"]
-        self.admin_ok("POST", f"/streamgroups/{gid3}/status", {"status": "ERROR", "statusReason": "internalError"})
-        self.advance(GROUP_ACTIVATING + 1)
-        self.assertEqual(self.group(gid3)["Status"], "ERROR")
-        status, body = self.server.admin("POST", f"/streamgroups/{gid3}/status", {"status": "BOGUS"})
+        status, body = self.server.admin("POST", f"/streamgroups/{gid2}/status", {"status": "BOGUS"})
         self.assertEqual(status, 400, body)
 
-    def test_location_forced_error_makes_group_active_with_errors(self):
-        # Model documentation of ACTIVE_WITH_ERRORS: "one or more locations in the stream
-        # group are in an error state"; and of a location in ERROR: "you can remove this
-        # location and try to add it again".
-        gid = self.active_group(LocationConfigurations=[{"LocationName": REGION}, {"LocationName": "us-east-1"}])
+    def test_location_error_makes_group_active_with_errors(self):
+        # Per the model's documentation of the statuses, a group with a failed location is
+        # ACTIVE_WITH_ERRORS, and a location in ERROR is removed and added again to retry.
+        r = self.create_group(LocationConfigurations=[{"LocationName": REGION}, {"LocationName": "us-east-1"}])
+        gid, t0 = r["Id"], ts(r["CreatedAt"])
+        self.advance(1)
         t = self.now()
         self.admin_ok("POST", f"/streamgroups/{gid}/locations/us-east-1/status", {"status": "ERROR"})
         self.assertEqual(self.location(gid, "us-east-1")["Status"], "ERROR")
-        self.assertEqual(self.location(gid, REGION)["Status"], "ACTIVE")
-        self.assertEqual(self.group(gid)["Status"], "ACTIVE_WITH_ERRORS")
         lh = self.history(f"/streamgroups/{gid}/locations/us-east-1/history")
-        self.assertEqual((lh[-1]["from"], lh[-1]["to"], lh[-1]["cause"]), ("ACTIVE", "ERROR", "admin"))
+        self.assertEqual((lh[-1]["from"], lh[-1]["to"], lh[-1]["cause"]), ("ACTIVATING", "ERROR", "admin"))
         self.assertAlmostEqual(lh[-1]["time"], t, places=3)
+        self.advance_to(t0 + GROUP_ACTIVATING + 0.5)
+        self.assertEqual(self.location(gid, REGION)["Status"], "ACTIVE")
+        self.assertEqual(self.location(gid, "us-east-1")["Status"], "ERROR", "the failed location stays in ERROR")
+        self.assertEqual(self.group(gid)["Status"], "ACTIVE_WITH_ERRORS")
         self.gls.remove_stream_group_locations(Identifier=gid, Locations=["us-east-1"])
         self.assertEqual(self.location(gid, "us-east-1")["Status"], "REMOVING")
         self.advance(LOCATION_REMOVING + 0.5)
@@ -699,6 +713,13 @@ class StreamGroups(EmptyScope):
         self.gls.add_stream_group_locations(Identifier=gid, LocationConfigurations=[{"LocationName": "us-east-1"}])
         self.advance(LOCATION_ADDING + 0.5)
         self.assertEqual(self.location(gid, "us-east-1")["Status"], "ACTIVE")
+        self.assertEqual(self.group(gid)["Status"], "ACTIVE")
+
+    def test_location_forced_error_on_an_active_group(self):
+        gid = self.active_group(LocationConfigurations=[{"LocationName": REGION}, {"LocationName": "us-east-1"}])
+        self.admin_ok("POST", f"/streamgroups/{gid}/locations/us-east-1/status", {"status": "ERROR", "force": True})
+        self.assertEqual(self.location(gid, "us-east-1")["Status"], "ERROR")
+        self.assertEqual(self.group(gid)["Status"], "ACTIVE_WITH_ERRORS")
         status, body = self.server.admin("POST", f"/streamgroups/{gid}/locations/eu-west-3/status", {"status": "ERROR"})
         self.assertEqual(status, 404, body)
 
@@ -819,8 +840,13 @@ class Locations(EmptyScope):
         self.assertTimestamp(g["LastUpdatedAt"], t)
         self.assertEqual(self.location(gid, "us-east-1")["Status"], "REMOVING")
         s = self.session(gid, there)
-        self.assertEqual((s["Status"], s.get("StatusReason")), ("TERMINATING", "apiTerminated"))
+        self.assertEqual(s["Status"], "TERMINATING", "sessions in a removed location end")
+        reason = s.get("StatusReason")
+        self.assertTrue(reason, "StatusReason is set on TERMINATING")
         self.assertEqual(self.session(gid, here)["Status"], "ACTIVE")
+        lh = self.history(f"/streamgroups/{gid}/locations/us-east-1/history")
+        self.assertEqual((lh[-1]["from"], lh[-1]["to"]), ("ACTIVE", "REMOVING"))
+        self.assertAlmostEqual(lh[-1]["time"], t, places=3)
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.remove_stream_group_locations(Identifier=gid, Locations=["eu-central-1"])
         self.assertCode(ctx, "ValidationException", 400)
@@ -832,10 +858,7 @@ class Locations(EmptyScope):
         self.assertEqual(g["Status"], "ACTIVE")
         self.assertTimestamp(g["LastUpdatedAt"], t + LOCATION_REMOVING)
         s = self.session(gid, there)
-        self.assertEqual((s["Status"], s.get("StatusReason")), ("TERMINATED", "apiTerminated"))
-        lh = self.history(f"/streamgroups/{gid}/locations/us-east-1/history")
-        self.assertEqual((lh[-1]["from"], lh[-1]["to"]), ("ACTIVE", "REMOVING"))
-        self.assertAlmostEqual(lh[-1]["time"], t, places=3)
+        self.assertEqual((s["Status"], s.get("StatusReason")), ("TERMINATED", reason))
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.start(gid, app, Locations=["us-east-1"])
         self.assertCode(ctx, "ValidationException", 400)
@@ -901,8 +924,6 @@ class Associations(EmptyScope):
 
     def test_refusals(self):
         ready = self.ready_app()
-        processing = self.create_app()["Id"]
-        self.advance(APP_INITIALIZED + 0.5)
         gid = self.create_group()["Id"]
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.associate_applications(Identifier=gid, ApplicationIdentifiers=[ready])
@@ -910,7 +931,10 @@ class Associations(EmptyScope):
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.disassociate_applications(Identifier=gid, ApplicationIdentifiers=[ready])
         self.assertCode(ctx, "ValidationException", 400)
-        self.advance(GROUP_ACTIVATING)
+        self.advance(GROUP_ACTIVATING + 0.5)
+        processing = self.create_app()["Id"]
+        self.advance(APP_INITIALIZED + 0.5)
+        self.assertEqual(self.app_status(processing), "PROCESSING")
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.associate_applications(Identifier=gid, ApplicationIdentifiers=[processing])
         self.assertCode(ctx, "ValidationException", 400)
@@ -925,7 +949,8 @@ class Associations(EmptyScope):
             self.gls.associate_applications(Identifier=gid, ApplicationIdentifiers=[ready, processing])
         self.assertEqual(self.group(gid).get("AssociatedApplications", []), [])
         errored = self.ready_app()
-        self.admin_ok("POST", f"/applications/{errored}/status", {"status": "ERROR", "statusReason": "internalError"})
+        self.admin_ok("POST", f"/applications/{errored}/status",
+                      {"status": "ERROR", "statusReason": "internalError", "force": True})
         with self.assertRaises(self.gls.exceptions.ValidationException):
             self.gls.associate_applications(Identifier=gid, ApplicationIdentifiers=[errored])
 
@@ -959,7 +984,8 @@ class Associations(EmptyScope):
             self.start(gid, app)
         self.assertCode(ctx, "ConflictException", 409)
         self.advance(GROUP_ACTIVATING + 0.5)
-        self.admin_ok("POST", f"/streamgroups/{gid}/status", {"status": "ERROR", "statusReason": "internalError"})
+        self.admin_ok("POST", f"/streamgroups/{gid}/status",
+                      {"status": "ERROR", "statusReason": "internalError", "force": True})
         with self.assertRaises(self.gls.exceptions.ConflictException) as ctx:
             self.start(gid, app)
         self.assertCode(ctx, "ConflictException", 409)

@@ -220,7 +220,8 @@ class CreateAndGet(StreamUrlCase):
         self.assertCode(ctx, "ConflictException", 409)
         # An associated application that is no longer READY.
         self.gls.associate_applications(Identifier=self.gid, ApplicationIdentifiers=[other])
-        self.admin_ok("POST", f"/applications/{other}/status", {"status": "ERROR", "statusReason": "internalError"})
+        self.admin_ok("POST", f"/applications/{other}/status",
+                      {"status": "ERROR", "statusReason": "internalError", "force": True})
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.create_url(ApplicationIdentifier=other)
         self.assertCode(ctx, "ValidationException", 400)
@@ -254,7 +255,7 @@ class ListUrls(StreamUrlCase):
         a = self.create_url(Description="Alpha", UsageLimit=1)
         b = self.create_url(Description="Beta")
         c = self.gls.create_stream_url(Identifier=gid2, ApplicationIdentifier=app2, Protocol="WebRTC",
-                                       UrlExpiresAfterMinutes=5, Locations=[REGION])
+                                       UrlExpiresAfterMinutes=5, Locations=[REGION], Description="Gamma")
         self.use(a["StreamUrl"])
         self.gls.revoke_stream_url(Identifier=self.gid, StreamUrlIdentifier=b["StreamUrlId"])
         r = self.gls.list_stream_urls()
