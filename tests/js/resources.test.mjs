@@ -7,8 +7,11 @@ import assert from "node:assert/strict";
 import {
   AssociateApplicationsCommand,
   CreateApplicationCommand,
+  CreateStreamUrlCommand,
   DeleteApplicationCommand,
+  DeleteStreamGroupCommand,
   DisassociateApplicationsCommand,
+  GetApplicationCommand,
   ListApplicationsCommand,
   ListApplicationShaderCachesCommand,
   ListTagsForResourceCommand,
@@ -222,6 +225,29 @@ describe("CreateApplication and GetApplication", () => {
     // A different token with the same input is a new application.
     const other = await client.send(new CreateApplicationCommand({ ...input, ClientToken: "token-" + "8".repeat(32) }));
     assert.notEqual(other.Id, first.Id);
+  });
+});
+
+describe("isolation and concurrency", () => {
+  test("applications are isolated per account and per region", async () => {
+    const app = await createApp(client);
+    for (const other of [server.client({ accessKeyId: "444455556666" }), server.client({ region: "eu-west-1" })]) {
+      await refused(other.send(new GetApplicationCommand({ Identifier: app.Id })), "ResourceNotFoundException", 404);
+      const listed = await other.send(new ListApplicationsCommand({}));
+      assert.ok(!(listed.Items ?? []).some((i) => i.Id === app.Id), "another scope does not list it");
+      await refused(other.send(new DeleteApplicationCommand({ Identifier: app.Id })), "ResourceNotFoundException", 404);
+    }
+    // The same account with its 12-digit access key id sees it.
+    assert.equal((await server.client({ accessKeyId: ACCOUNT }).send(new GetApplicationCommand({ Identifier: app.Id }))).Arn, app.Arn);
+  });
+
+  test("20 concurrent CreateApplication calls with one ClientToken create one application", async () => {
+    const before = (await listAllApps()).length;
+    const input = appInput({ Description: "Raced game", ClientToken: "race-" + "9".repeat(40) });
+    const outs = await Promise.all(Array.from({ length: 20 }, () => client.send(new CreateApplicationCommand(structuredClone(input)))));
+    assert.equal(new Set(outs.map((o) => o.Arn)).size, 1, "every call answers the same application");
+    for (const o of outs) assert.equal(o.$metadata.httpStatusCode, 201);
+    assert.equal((await listAllApps()).length, before + 1);
   });
 });
 
@@ -550,6 +576,24 @@ describe("ListApplicationShaderCaches and ReplicationStatuses", () => {
     assert.deepEqual(again.Items.map((i) => i.Identifier).sort(), out.Items.map((i) => i.Identifier).sort());
   });
 
+  test("disassociating (or deleting) the only group of a family removes that family's shader cache", async () => {
+    const [def, app] = await readyApps(server, client, 2);
+    const gen5 = await activeGroup(server, client, { StreamClass: "gen5n_ultra", DefaultApplicationIdentifier: def.Id });
+    const gen6 = await activeGroup(server, client, { StreamClass: "gen6e_pro", DefaultApplicationIdentifier: def.Id });
+    for (const g of [gen5, gen6]) {
+      await client.send(new AssociateApplicationsCommand({ Identifier: g.Id, ApplicationIdentifiers: [app.Id] }));
+    }
+    const groupsOf = async () =>
+      (await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }))).Items.map((i) => i.AssociatedStreamGroups);
+    assert.deepEqual((await groupsOf()).sort(), [[gen5.Arn], [gen6.Arn]].sort());
+    await client.send(new DisassociateApplicationsCommand({ Identifier: gen5.Id, ApplicationIdentifiers: [app.Id] }));
+    assert.deepEqual(await groupsOf(), [[gen6.Arn]]);
+    await client.send(new DeleteStreamGroupCommand({ Identifier: gen6.Id }));
+    await advance(server, T.groupDeleting);
+    assert.deepEqual(await groupsOf(), []);
+    assert.deepEqual((await getApp(client, app.Id)).AssociatedStreamGroups ?? [], []);
+  });
+
   test("ListApplicationShaderCaches of an unknown application is a ResourceNotFoundException", async () => {
     await refused(
       client.send(new ListApplicationShaderCachesCommand({ Identifier: "a-000000000" })),
@@ -693,6 +737,34 @@ describe("TagResource, UntagResource and ListTagsForResource", () => {
       "AccessDeniedException",
       403,
     );
+  });
+
+  test("only applications and stream groups take tags: session and stream URL ARNs are ValidationException", async () => {
+    const app = await readyApp(server, client);
+    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
+    const { out: session } = await startSession(client, group.Id, app.Id);
+    const url = await client.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: app.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 10,
+        Locations: [REGION],
+      }),
+    );
+    for (const arn of [session.Arn, url.Arn]) {
+      await refused(client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: "b" } })), "ValidationException", 400);
+      await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: arn })), "ValidationException", 400);
+      await refused(client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] })), "ValidationException", 400);
+    }
+  });
+
+  test("deleting a stream group deletes its tags", async () => {
+    const group = await activeGroup(server, client, { Tags: { short: "lived" } });
+    assert.deepEqual(await tagsOf(group.Arn), { short: "lived" });
+    await client.send(new DeleteStreamGroupCommand({ Identifier: group.Id }));
+    await advance(server, T.groupDeleting);
+    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: group.Arn })), "ValidationException", 400);
   });
 
   test("deleting an application deletes its tags", async () => {
