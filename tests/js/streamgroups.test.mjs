@@ -412,6 +412,68 @@ describe("UpdateStreamGroup", () => {
   });
 });
 
+describe("UPDATING_LOCATIONS and ACTIVE_WITH_ERRORS", () => {
+  test("UpdateStreamGroup is a ConflictException while locations are updating; sessions still start in ACTIVE locations", async () => {
+    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
+    await client.send(
+      new AddStreamGroupLocationsCommand({ Identifier: group.Id, LocationConfigurations: [{ LocationName: "ca-central-1" }] }),
+    );
+    assert.equal((await getGroup(client, group.Id)).Status, "UPDATING_LOCATIONS");
+    await refused(
+      client.send(new UpdateStreamGroupCommand({ Identifier: group.Id, Description: "busy" })),
+      "ConflictException",
+      409,
+    );
+    const { out } = await startSession(client, group.Id, app.Id);
+    assert.equal(out.Location, REGION);
+    // The location being added cannot host sessions yet.
+    await refused(startSession(client, group.Id, app.Id, { Locations: ["ca-central-1"] }), "ValidationException", 400);
+    await advance(server, T.locationActivating);
+    assert.equal((await getGroup(client, group.Id)).Status, "ACTIVE");
+    const { out: there } = await startSession(client, group.Id, app.Id, { Locations: ["ca-central-1"] });
+    assert.equal(there.Location, "ca-central-1");
+  });
+
+  test("a location in ERROR makes the group ACTIVE_WITH_ERRORS: it can still be updated, associated and streamed, and the location removed", async () => {
+    const other = await readyApp(server, client);
+    const group = await activeGroup(server, client, {
+      DefaultApplicationIdentifier: app.Id,
+      LocationConfigurations: [{ LocationName: REGION }, { LocationName: "us-east-1" }],
+    });
+    const forced = await server.admin("POST", `/streamgroups/${group.Id}/locations/us-east-1/status`, { status: "ERROR" });
+    assert.equal(forced.status, 200, JSON.stringify(forced.body));
+    const degraded = await getGroup(client, group.Id);
+    assert.equal(degraded.Status, "ACTIVE_WITH_ERRORS");
+    assert.deepEqual(degraded.LocationStates.map((l) => [l.LocationName, l.Status]), [[REGION, "ACTIVE"], ["us-east-1", "ERROR"]]);
+    const updated = await client.send(new UpdateStreamGroupCommand({ Identifier: group.Id, Description: "Degraded" }));
+    assert.equal(updated.Description, "Degraded");
+    assert.equal(updated.Status, "ACTIVE_WITH_ERRORS", "the update does not hide the location's error");
+    const assoc = await client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [other.Id] }));
+    assert.ok(assoc.ApplicationArns.includes(other.Arn));
+    const { out } = await startSession(client, group.Id, other.Id);
+    assert.equal(out.Status, "ACTIVATING");
+    assert.equal(out.Location, REGION);
+    await refused(startSession(client, group.Id, other.Id, { Locations: ["us-east-1"] }), "ValidationException", 400);
+    // The model: "remove any locations which are in error".
+    const removed = await client.send(new RemoveStreamGroupLocationsCommand({ Identifier: group.Id, Locations: ["us-east-1"] }));
+    assert.equal(removed.$metadata.httpStatusCode, 204);
+    await advance(server, T.locationRemoving);
+    const healed = await getGroup(client, group.Id);
+    assert.equal(healed.Status, "ACTIVE");
+    assert.deepEqual(healed.LocationStates.map((l) => [l.LocationName, l.Status]), [[REGION, "ACTIVE"]]);
+  });
+
+  test("stream groups are isolated per account and per region", async () => {
+    const group = await createGroup(client);
+    for (const other of [server.client({ accessKeyId: "444455556666" }), server.client({ region: "eu-west-1" })]) {
+      await refused(getGroup(other, group.Id), "ResourceNotFoundException", 404);
+      const listed = await other.send(new ListStreamGroupsCommand({}));
+      assert.ok(!(listed.Items ?? []).some((i) => i.Id === group.Id));
+      await refused(other.send(new DeleteStreamGroupCommand({ Identifier: group.Id })), "ResourceNotFoundException", 404);
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------
 // AddStreamGroupLocations and RemoveStreamGroupLocations
 // ---------------------------------------------------------------------------
@@ -749,7 +811,7 @@ describe("stream group waiters", () => {
     assert.equal(result.reason.Arn, group.Arn);
   });
 
-  test("waitUntilStreamGroupActive fails on ERROR and on DELETING", async () => {
+  test("waitUntilStreamGroupActive fails on ERROR, ACTIVE_WITH_ERRORS and DELETING", async () => {
     const failing = await createGroup(client);
     const returned = waitForStreamGroupActive(params(), { Identifier: failing.Id });
     await sleep(500);
@@ -762,6 +824,15 @@ describe("stream group waiters", () => {
     assert.equal(result.state, "FAILURE");
     assert.equal(result.reason.Status, "ERROR");
     assert.equal(result.reason.StatusReason, "noAvailableInstances");
+
+    const degraded = await createGroup(client);
+    const degrading = waitForStreamGroupActive(params(), { Identifier: degraded.Id });
+    await sleep(500);
+    const forcedDegraded = await server.admin("POST", `/streamgroups/${degraded.Id}/status`, { status: "ACTIVE_WITH_ERRORS" });
+    assert.equal(forcedDegraded.status, 200, JSON.stringify(forcedDegraded.body));
+    const degradedResult = await degrading;
+    assert.equal(degradedResult.state, "FAILURE");
+    assert.equal(degradedResult.reason.Status, "ACTIVE_WITH_ERRORS");
 
     const deleted = await createGroup(client);
     await client.send(new DeleteStreamGroupCommand({ Identifier: deleted.Id }));
