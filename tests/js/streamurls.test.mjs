@@ -16,6 +16,7 @@ import {
   ListStreamUrlsCommand,
   RevokeStreamUrlCommand,
   TerminateStreamSessionCommand,
+  UpdateStreamGroupCommand,
   paginateListStreamSessions,
   paginateListStreamSessionsByAccount,
   paginateListStreamUrls,
@@ -310,6 +311,53 @@ describe("the shareable StreamUrl", () => {
   });
 });
 
+describe("the shareable StreamUrl under load and placement", () => {
+  test("10 concurrent GETs of a URL with UsageLimit 2: exactly two sessions, eight 410s", async () => {
+    const url = await createUrl({ UsageLimit: 2 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => play(url.StreamUrl)));
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 410, 410, 410, 410, 410, 410, 410, 410], results.map((r) => r.text).join("\n"));
+    const started = results.filter((r) => r.status === 200).map((r) => r.json.StreamSessionId);
+    assertUnique(started, "started sessions");
+    const got = await getUrl(client, group.Id, url.StreamUrlId);
+    assert.equal(got.Status, "LIMIT_REACHED");
+    assert.equal(got.RemainingUses, 0);
+    assert.deepEqual(got.StreamSessions.map((x) => x.Arn).sort(), started.map((id) => sessionArn(group.Id, id)).sort());
+  });
+
+  test("sessions go to the first location of the URL's list that has capacity", async () => {
+    const own = await activeGroup(server, client, {
+      StreamClass: "gen4n_ultra",
+      DefaultApplicationIdentifier: app.Id,
+      LocationConfigurations: [
+        { LocationName: REGION, AlwaysOnCapacity: 2 },
+        { LocationName: "us-east-1", AlwaysOnCapacity: 1 },
+      ],
+    });
+    const url = await createUrl({ Identifier: own.Id, UsageLimit: 3, Locations: ["us-east-1", REGION] });
+    const ids = [await use(url, own.Id), await use(url, own.Id), await use(url, own.Id)];
+    await advance(server, T.sessionPlacement);
+    const locations = [];
+    for (const id of ids) {
+      const s = await getSession(client, own.Id, id);
+      assert.equal(s.Status, "ACTIVE", id);
+      locations.push(s.Location);
+    }
+    assert.deepEqual(locations, ["us-east-1", REGION, REGION]);
+  });
+
+  test("GetStreamUrl through another group, or from another account, is a ResourceNotFoundException", async () => {
+    const url = await createUrl();
+    const other = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
+    await refused(getUrl(client, other.Id, url.StreamUrlId), "ResourceNotFoundException", 404);
+    await refused(getUrl(client, other.Id, url.Arn), "ResourceNotFoundException", 404);
+    const foreign = server.client({ accessKeyId: "444455556666" });
+    await refused(getUrl(foreign, group.Id, url.StreamUrlId), "ResourceNotFoundException", 404);
+    const listed = await foreign.send(new ListStreamUrlsCommand({}));
+    assert.deepEqual(listed.Items ?? [], []);
+  });
+});
+
 // ---------------------------------------------------------------------------
 // RevokeStreamUrl
 // ---------------------------------------------------------------------------
@@ -579,6 +627,40 @@ describe("AllocatedCapacity and IdleCapacity follow the running sessions", () =>
       for (const id of [s3, s4]) await c.send(new TerminateStreamSessionCommand({ Identifier: g.Id, StreamSessionIdentifier: id }));
       await advance(own, T.sessionTerminating);
       assert.deepEqual(await cap(), { allocated: 1, idle: 1 }, "back to always-on");
+    } finally {
+      assert.equal(await own.stop(), 0);
+    }
+  });
+
+  test("raising the always-on capacity with UpdateStreamGroup places a waiting session", async () => {
+    const own = await startManual(["--no-default-fixtures"]);
+    try {
+      const c = own.client();
+      const a = await readyApp(own, c);
+      const g = await activeGroup(own, c, {
+        StreamClass: "gen4n_ultra",
+        DefaultApplicationIdentifier: a.Id,
+        LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 1 }],
+      });
+      const s1 = (await startSession(c, g.Id, a.Id)).id;
+      const s2 = (await startSession(c, g.Id, a.Id)).id;
+      await advance(own, T.sessionPlacement);
+      assert.equal((await getSession(c, g.Id, s1)).Status, "ACTIVE");
+      assert.equal((await getSession(c, g.Id, s2)).Status, "ACTIVATING", "no capacity for the second");
+      assert.deepEqual(await capacityOf(c, g.Id), { allocated: 1, idle: 0 });
+      const out = await c.send(
+        new UpdateStreamGroupCommand({ Identifier: g.Id, LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 3 }] }),
+      );
+      const l = out.LocationStates.find((x) => x.LocationName === REGION);
+      assert.equal(l.AlwaysOnCapacity, 3);
+      assert.equal(l.RequestedCapacity, 3);
+      assert.deepEqual(await capacityOf(c, g.Id), { allocated: 3, idle: 1 }, "the waiting session holds a unit now");
+      await advance(own, T.sessionPlacement);
+      assert.equal((await getSession(c, g.Id, s2)).Status, "ACTIVE");
+      // Lowering it below the running sessions ends nothing.
+      await c.send(new UpdateStreamGroupCommand({ Identifier: g.Id, LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 1 }] }));
+      for (const id of [s1, s2]) assert.equal((await getSession(c, g.Id, id)).Status, "ACTIVE", id);
+      assert.deepEqual(await capacityOf(c, g.Id), { allocated: 2, idle: 0 }, "at least the running sessions");
     } finally {
       assert.equal(await own.stop(), 0);
     }
