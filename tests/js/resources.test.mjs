@@ -4,6 +4,9 @@
 // paginator, and the documented refusals with their error names.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import {
   AssociateApplicationsCommand,
   CreateApplicationCommand,
@@ -12,6 +15,8 @@ import {
   DeleteStreamGroupCommand,
   DisassociateApplicationsCommand,
   GetApplicationCommand,
+  GetStreamGroupCommand,
+  GetStreamUrlCommand,
   ListApplicationsCommand,
   ListApplicationShaderCachesCommand,
   ListTagsForResourceCommand,
@@ -773,4 +778,76 @@ describe("TagResource, UntagResource and ListTagsForResource", () => {
     await advance(server, T.appDeleting);
     await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: app.Arn })), "ValidationException", 400);
   });
+});
+
+// ---------------------------------------------------------------------------
+// Persistence
+// ---------------------------------------------------------------------------
+
+test("applications, groups, associations, tags and stream URLs survive a restart; pending transitions are re-armed", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gls-resources-"));
+  const db = path.join(dir, "state.db");
+  const args = ["--no-default-fixtures", "--db", db];
+  let first = await startManual(args);
+  let second;
+  try {
+    let c = first.client();
+    const ready = await readyApp(first, c, { Tags: { keep: "me" } });
+    const group = await activeGroup(first, c, { DefaultApplicationIdentifier: ready.Id });
+    const url = await c.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: ready.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 10,
+        UsageLimit: 3,
+        Locations: [REGION],
+      }),
+    );
+    const res = await fetch(url.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(res.status, 200, await res.text());
+    const pending = await createApp(c); // INITIALIZED, due to change in 1 s
+    const activating = await createGroup(c); // ACTIVATING, due in 10 s
+    const before = {
+      ready: await getApp(c, ready.Id),
+      group: await c.send(new GetStreamGroupCommand({ Identifier: group.Id })),
+      url: await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId })),
+    };
+    const clockBefore = await clockNow(first);
+    assert.equal(await first.stop(), 0);
+    first = null;
+
+    second = await startManual(args);
+    c = second.client();
+    assert.ok((await clockNow(second)) >= clockBefore - 0.002, "emulator time does not go backwards");
+    const strip = ({ $metadata, ...rest }) => rest;
+    assert.deepEqual(strip(await getApp(c, ready.Id)), strip(before.ready));
+    assert.deepEqual(strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))), strip(before.group));
+    const urlAfter = await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }));
+    assert.equal(urlAfter.RemainingUses, 2);
+    // The shareable URL is built from the Host the request reached: the new port, the same path and secret.
+    const moved = new URL(urlAfter.StreamUrl);
+    const was = new URL(before.url.StreamUrl);
+    assert.equal(moved.origin, new URL(second.url).origin);
+    assert.equal(moved.pathname + moved.search, was.pathname + was.search);
+    assert.deepEqual({ ...strip(urlAfter), StreamUrl: null }, { ...strip(before.url), StreamUrl: null });
+    const tags = await c.send(new ListTagsForResourceCommand({ ResourceArn: ready.Arn }));
+    assert.deepEqual(tags.Tags, { keep: "me" });
+    assert.equal((await getApp(c, pending.Id)).Status, "INITIALIZED");
+    assert.equal((await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }))).Status, "ACTIVATING");
+    await advance(second, T.groupActivating);
+    const app = await getApp(c, pending.Id);
+    assert.equal(app.Status, "READY");
+    near(secs(app.LastUpdatedAt), secs(pending.CreatedAt) + 6, "READY at its stored due time");
+    const g = await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }));
+    assert.equal(g.Status, "ACTIVE");
+    near(secs(g.LastUpdatedAt), secs(activating.CreatedAt) + T.groupActivating, "ACTIVE at its stored due time");
+    // And the shareable URL still works after the restart.
+    const again = await fetch(urlAfter.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(again.status, 200, await again.text());
+  } finally {
+    if (first) await first.stop();
+    if (second) assert.equal(await second.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,11 +7,18 @@ import assert from "node:assert/strict";
 import {
   AddStreamGroupLocationsCommand,
   AssociateApplicationsCommand,
+  CreateApplicationCommand,
   CreateStreamGroupCommand,
+  CreateStreamUrlCommand,
   DeleteStreamGroupCommand,
   DisassociateApplicationsCommand,
+  ListApplicationShaderCachesCommand,
+  ListApplicationsCommand,
   ListStreamGroupsCommand,
+  ListStreamUrlsCommand,
   RemoveStreamGroupLocationsCommand,
+  RevokeStreamUrlCommand,
+  TagResourceCommand,
   UpdateStreamGroupCommand,
   paginateListStreamGroups,
   waitForStreamGroupActive,
@@ -853,5 +860,97 @@ describe("stream group waiters", () => {
     await advance(server, T.groupDeleting);
     const result = await waiting;
     assert.equal(result.state, "SUCCESS");
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The default fixtures, and input the SDK sends unchecked
+// ---------------------------------------------------------------------------
+
+describe("with the default fixtures", () => {
+  let fx;
+  let c;
+  const FX_APP = "a-9ZY8X7Wv6";
+  const FX_SG = "sg-1AB2C3De4";
+  before(async () => {
+    fx = await startManual();
+    c = fx.client();
+  });
+  after(async () => {
+    assert.equal(await fx.stop(), 0);
+  });
+
+  test("the fixture group and application have every member, and the CONNECTED session uses one unit", async () => {
+    const g = await getGroup(c, FX_SG);
+    assertOnlyMembers(g, STREAM_GROUP_MEMBERS, "GetStreamGroup");
+    assert.equal(g.Arn, sgArn(FX_SG));
+    assert.equal(g.Status, "ACTIVE");
+    assert.equal(g.StreamClass, "gen4n_high");
+    assert.equal(g.Description, "Sample stream group");
+    assert.deepEqual(g.DefaultApplication, { Id: FX_APP, Arn: appArn(FX_APP) });
+    assert.deepEqual(g.AssociatedApplications, [appArn(FX_APP)]);
+    near(secs(g.ExpiresAt), secs(g.CreatedAt) + 365 * DAY, "ExpiresAt");
+    assert.equal(g.LocationStates.length, 1);
+    checkLocation(g.LocationStates[0], { LocationName: REGION, Status: "ACTIVE", AlwaysOnCapacity: 4, OnDemandCapacity: 0 });
+    assert.equal(g.LocationStates[0].AllocatedCapacity, 4);
+    assert.equal(g.LocationStates[0].IdleCapacity, 3, "one unit streams the fixture's CONNECTED session");
+
+    const a = await getApp(c, FX_APP);
+    assert.equal(a.Status, "READY");
+    assert.equal(a.Description, "Sample game");
+    assert.deepEqual(a.AssociatedStreamGroups, [sgArn(FX_SG)]);
+    assert.deepEqual(a.ReplicationStatuses, [{ Location: REGION, Status: "COMPLETED" }]);
+    const caches = await c.send(new ListApplicationShaderCachesCommand({ Identifier: FX_APP }));
+    assert.equal(caches.Items.length, 1);
+    assert.deepEqual(caches.Items[0].AssociatedStreamGroups, [sgArn(FX_SG)]);
+  });
+
+  const bad = [
+    ["ListApplications MaxResults 0", () => new ListApplicationsCommand({ MaxResults: 0 })],
+    ["ListStreamGroups MaxResults 101", () => new ListStreamGroupsCommand({ MaxResults: 101 })],
+    ["ListStreamUrls Status 'GONE'", () => new ListStreamUrlsCommand({ Status: "GONE" })],
+    ["CreateStreamGroup StreamClass 'gen9x_huge'", () => new CreateStreamGroupCommand({ Description: "x", StreamClass: "gen9x_huge" })],
+    ["CreateStreamGroup AlwaysOnCapacity -2", () =>
+      new CreateStreamGroupCommand({ Description: "x", StreamClass: "gen4n_high", LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: -2 }] })],
+    ["CreateStreamUrl UsageLimit 0", () =>
+      new CreateStreamUrlCommand({ Identifier: FX_SG, ApplicationIdentifier: FX_APP, Protocol: "WebRTC", UrlExpiresAfterMinutes: 5, Locations: [REGION], UsageLimit: 0 })],
+    ["CreateStreamUrl UrlExpiresAfterMinutes 0", () =>
+      new CreateStreamUrlCommand({ Identifier: FX_SG, ApplicationIdentifier: FX_APP, Protocol: "WebRTC", UrlExpiresAfterMinutes: 0, Locations: [REGION] })],
+    ["CreateStreamUrl without Locations", () =>
+      new CreateStreamUrlCommand({ Identifier: FX_SG, ApplicationIdentifier: FX_APP, Protocol: "WebRTC", UrlExpiresAfterMinutes: 5 })],
+    ["RevokeStreamUrl RevocationMode 'NUKE'", () =>
+      new RevokeStreamUrlCommand({ Identifier: FX_SG, StreamUrlIdentifier: "su-1AB2C3De4", RevocationMode: "NUKE" })],
+    ["CreateApplication Description of 81 characters", () =>
+      new CreateApplicationCommand({ Description: "d".repeat(81), RuntimeEnvironment: { Type: "PROTON", Version: "20241007" }, ExecutablePath: "a.exe", ApplicationSourceUri: "s3://b/a" })],
+    ["CreateApplication ClientToken of 31 characters", () =>
+      new CreateApplicationCommand({ Description: "d", RuntimeEnvironment: { Type: "PROTON", Version: "20241007" }, ExecutablePath: "a.exe", ApplicationSourceUri: "s3://b/a", ClientToken: "t".repeat(31) })],
+    ["TagResource with 51 tags", () =>
+      new TagResourceCommand({ ResourceArn: sgArn(FX_SG), Tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) })],
+    ["DisassociateApplications with 51 applications", () =>
+      new DisassociateApplicationsCommand({ Identifier: FX_SG, ApplicationIdentifiers: Array.from({ length: 51 }, () => FX_APP) })],
+  ];
+  for (const [label, make] of bad) {
+    test(`ValidationException for ${label}`, async () => {
+      const err = await refused(c.send(make()), "ValidationException", 400);
+      assert.match(err.message, /validation error/, err.message);
+    });
+  }
+
+  test("a NextToken of one list is refused by another", async () => {
+    const apps = [];
+    for (let i = 0; i < 3; i++) apps.push(await createApp(c));
+    const page = await c.send(new ListApplicationsCommand({ MaxResults: 1 }));
+    assert.ok(page.NextToken);
+    await refused(c.send(new ListStreamGroupsCommand({ NextToken: page.NextToken })), "ValidationException", 400);
+    await refused(c.send(new ListStreamUrlsCommand({ NextToken: page.NextToken })), "ValidationException", 400);
+    // ... and by the same list in another account.
+    await refused(
+      fx.client({ accessKeyId: "444455556666" }).send(new ListApplicationsCommand({ NextToken: page.NextToken })),
+      "ValidationException",
+      400,
+    );
+    const next = await c.send(new ListApplicationsCommand({ MaxResults: 1, NextToken: page.NextToken }));
+    assert.equal(next.Items.length, 1);
+    assert.notEqual(next.Items[0].Id, page.Items[0].Id);
   });
 });
