@@ -254,6 +254,112 @@ describe("isolation and concurrency", () => {
     for (const o of outs) assert.equal(o.$metadata.httpStatusCode, 201);
     assert.equal((await listAllApps()).length, before + 1);
   });
+
+  test("20 concurrent AssociateApplications calls of one application each: none is lost", async () => {
+    const apps = await readyApps(server, client, 20);
+    const group = await activeGroup(server, client);
+    await Promise.all(
+      apps.map((a) => client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [a.Id] }))),
+    );
+    const g = await client.send(new GetStreamGroupCommand({ Identifier: group.Id }));
+    assert.deepEqual([...g.AssociatedApplications].sort(), apps.map((a) => a.Arn).sort());
+    assert.ok(apps.some((a) => a.Id === g.DefaultApplication?.Id), "one of them became the default");
+    for (const a of apps) assert.deepEqual((await getApp(client, a.Id)).AssociatedStreamGroups, [group.Arn], a.Id);
+  });
+
+  test("20 concurrent TagResource calls with different keys: every tag is kept", async () => {
+    const app = await createApp(client);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { [`k${i}`]: `v${i}` } }))),
+    );
+    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: app.Arn }));
+    assert.deepEqual(out.Tags, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`])));
+  });
+
+  test("DeleteApplication racing AssociateApplications: the application ends either associated or deleted, never both", async () => {
+    const group = await activeGroup(server, client);
+    const apps = await readyApps(server, client, 15);
+    const outcomes = await Promise.all(
+      apps.map((a) =>
+        Promise.all([
+          client.send(new DeleteApplicationCommand({ Identifier: a.Id })).then(() => "ok", (e) => e.name),
+          client
+            .send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [a.Id] }))
+            .then(() => "ok", (e) => e.name),
+        ]),
+      ),
+    );
+    const g = await client.send(new GetStreamGroupCommand({ Identifier: group.Id }));
+    const associated = new Set(g.AssociatedApplications ?? []);
+    outcomes.forEach(([del, assoc], i) => {
+      const a = apps[i];
+      assert.ok(!(del === "ok" && assoc === "ok"), `${a.Id}: both the delete and the association succeeded`);
+      assert.ok(del === "ok" || assoc === "ok", `${a.Id}: neither succeeded (${del}, ${assoc})`);
+      if (del === "ok") {
+        assert.equal(assoc, "ValidationException", `${a.Id}: associating a DELETING application`);
+        assert.ok(!associated.has(a.Arn), `${a.Id} is deleted but associated`);
+      } else {
+        assert.equal(del, "ValidationException", `${a.Id}: deleting an associated application`);
+        assert.ok(associated.has(a.Arn), `${a.Id} is not associated`);
+      }
+    });
+    await advance(server, T.appDeleting);
+    for (const [i, [del]] of outcomes.entries()) {
+      if (del === "ok") await refused(getApp(client, apps[i].Id), "ResourceNotFoundException", 404);
+      else assert.equal((await getApp(client, apps[i].Id)).Status, "READY");
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Snapshot and restore through the admin API
+// ---------------------------------------------------------------------------
+
+test("GET /_gls/state and PUT /_gls/state restore applications, groups and stream URLs as the API shows them", async () => {
+  const own = await startManual(["--no-default-fixtures"]);
+  try {
+    const c = own.client();
+    const app = await readyApp(own, c, { Description: "Snapshot game" });
+    const group = await activeGroup(own, c, {
+      DefaultApplicationIdentifier: app.Id,
+      LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 2 }, { LocationName: "us-east-1" }],
+    });
+    const url = await c.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: app.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 30,
+        UsageLimit: 4,
+        Locations: [REGION],
+      }),
+    );
+    const strip = ({ $metadata, ...rest }) => rest;
+    const snapshot = async () => ({
+      app: strip(await getApp(c, app.Id)),
+      group: strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))),
+      url: strip(await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }))),
+    });
+    const before = await snapshot();
+    const exported = await own.admin("GET", "/state");
+    assert.equal(exported.status, 200, JSON.stringify(exported.body));
+    for (const k of ["applications", "streamGroups", "streamSessions", "streamUrls"]) assert.ok(Array.isArray(exported.body[k]), k);
+    assert.deepEqual(exported.body.applications.map((a) => a.Id), [app.Id]);
+    assert.deepEqual(exported.body.streamGroups.map((g) => g.Id), [group.Id]);
+    assert.deepEqual(exported.body.streamUrls.map((u) => u.StreamUrlId), [url.StreamUrlId]);
+
+    const reset = await own.admin("POST", "/reset", { fixtures: false });
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+    await refused(getApp(c, app.Id), "ResourceNotFoundException", 404);
+
+    const restored = await own.admin("PUT", "/state", exported.body);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.deepEqual(await snapshot(), before);
+    const used = await fetch(before.url.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(used.status, 200, await used.text());
+  } finally {
+    assert.equal(await own.stop(), 0);
+  }
 });
 
 // ---------------------------------------------------------------------------
