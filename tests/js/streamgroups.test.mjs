@@ -420,7 +420,10 @@ describe("UpdateStreamGroup", () => {
 });
 
 describe("UPDATING_LOCATIONS and ACTIVE_WITH_ERRORS", () => {
-  test("UpdateStreamGroup is a ConflictException while locations are updating; sessions still start in ACTIVE locations", async () => {
+  // Whether sessions may start while a group is UPDATING_LOCATIONS is left
+  // open: the issue-4 contract allows it, the model's StartStreamSession lists
+  // "a stream group in ACTIVE status" as a prerequisite.
+  test("UpdateStreamGroup is a ConflictException while locations are updating; the new location streams once ACTIVE", async () => {
     const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
     await client.send(
       new AddStreamGroupLocationsCommand({ Identifier: group.Id, LocationConfigurations: [{ LocationName: "ca-central-1" }] }),
@@ -431,10 +434,7 @@ describe("UPDATING_LOCATIONS and ACTIVE_WITH_ERRORS", () => {
       "ConflictException",
       409,
     );
-    const { out } = await startSession(client, group.Id, app.Id);
-    assert.equal(out.Location, REGION);
-    // The location being added cannot host sessions yet.
-    await refused(startSession(client, group.Id, app.Id, { Locations: ["ca-central-1"] }), "ValidationException", 400);
+    assert.equal((await getGroup(client, group.Id)).Description, group.Description, "the refusal changed nothing");
     await advance(server, T.locationActivating);
     assert.equal((await getGroup(client, group.Id)).Status, "ACTIVE");
     const { out: there } = await startSession(client, group.Id, app.Id, { Locations: ["ca-central-1"] });
