@@ -561,7 +561,7 @@ HttpResponse AdminApi::state_get(const HttpRequest& request) {
   const Scope scope = admin_scope(emu_, request, "");
   const std::string endpoint = endpoint_of(request);
   return render_json([&](JsonWriter& w) {
-    emu_.transact([&](Store& db, int64_t now) {
+    (void)emu_.transact([&](Store& db, int64_t now) {
       w.StartObject();
       write_string(w, "account", scope.account);
       write_string(w, "region", scope.region);
