@@ -159,6 +159,8 @@ HttpResponse ChaosAdmin::metrics() {
   r.status = 200;
   r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   r.body = metrics_.render(statuses);
+  r.body += "# HELP gls_event_streams Clients connected to GET /_gls/events.\n# TYPE gls_event_streams gauge\n";
+  r.body += "gls_event_streams " + std::to_string(events_.subscribers()) + "\n";
   return r;
 }
 

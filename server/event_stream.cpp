@@ -77,8 +77,9 @@ EventStream::~EventStream() {
   journal_.unsubscribe(journal_handle_);
 }
 
-size_t EventStream::subscribers() const {
+size_t EventStream::subscribers() {
   std::lock_guard lock(mu_);
+  std::erase_if(subscribers_, [](const std::shared_ptr<Subscriber>& s) { return !s->out->open(); });
   return subscribers_.size();
 }
 

@@ -39,7 +39,8 @@ class EventStream {
 
   // The streamed response to GET /_gls/events, or a 400 for a bad filter.
   HttpResponse open(const HttpRequest& request);
-  size_t subscribers() const;
+  // Clients connected now (those that went away are forgotten here too).
+  size_t subscribers();
 
  private:
   struct Subscriber;

@@ -75,6 +75,7 @@ class StreamSink final : public BodyStream {
   StreamSink(std::weak_ptr<Connection> connection, std::shared_ptr<std::atomic<bool>> closed)
       : connection_(std::move(connection)), closed_(std::move(closed)) {}
   bool write(std::string bytes) override;
+  bool open() const override { return !closed_->load(); }
 
  private:
   std::weak_ptr<Connection> connection_;
@@ -114,7 +115,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // On the strand: bytes a StreamSink was given.
   void enqueue(std::string bytes) {
-    if (phase_ != Phase::Streaming || ending_) return;
+    // (An empty chunk would end a chunked body.)
+    if (phase_ != Phase::Streaming || ending_ || bytes.empty()) return;
     if (chunked_) {
       char size[20];
       std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());

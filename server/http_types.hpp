@@ -54,6 +54,8 @@ class BodyStream {
   // Queues bytes for the client. False once the connection is gone: the
   // producer should then let go of the stream.
   virtual bool write(std::string bytes) = 0;
+  // False once the connection is gone.
+  virtual bool open() const = 0;
 };
 
 // A response whose body never ends by itself: the connection stays open and

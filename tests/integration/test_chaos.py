@@ -7,6 +7,7 @@ import json
 import queue
 import re
 import signal
+import socket
 import threading
 import time
 import unittest
@@ -112,6 +113,13 @@ class EventReader:
                 return out
 
     def close(self):
+        # Shut the socket down first: that wakes the reader thread, which holds
+        # the response's lock while it waits for a line.
+        try:
+            self.conn.sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):
+            pass
+        self.thread.join(5)
         self.conn.close()
 
 
@@ -623,11 +631,23 @@ class LoggingAndShutdown(unittest.TestCase):
     def test_a_vanished_client_is_forgotten(self):
         server = GlsServer()
         self.addCleanup(server.stop)
-        for _ in range(3):
-            EventReader(server).close()
+
+        def streams():
+            _, _, text = server.request("GET", "/_gls/metrics")
+            return int(re.search(r"^gls_event_streams (\d+)$", text, re.M).group(1))
+
+        readers = [EventReader(server) for _ in range(3)]
+        self.assertEqual(streams(), 3)
+        for r in readers:
+            r.close()
+        deadline = time.time() + 5
+        while streams() and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(streams(), 0, "closed streams are noticed without waiting for an event")
         # The server carries on: events still flow to a live stream, requests are answered.
         live = EventReader(server)
         self.addCleanup(live.close)
+        self.assertEqual(streams(), 1)
         status, _ = server.admin("POST", f"/sessions/{SG}/{SESSION}/events", {"event": "clientDisconnect"})
         self.assertEqual(status, 200)
         got = live.take("transition")
