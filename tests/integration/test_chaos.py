@@ -330,11 +330,11 @@ class Latency(ChaosCase):
     def test_fixed(self):
         base = self.baseline()
         self.add_fault({"operation": "GetStreamSession", "latencyMs": 400})
-        for _ in range(3):
-            took = self.timed(self.get) - base
-            self.assertGreaterEqual(took, 400 * 0.8)
-            self.assertLessEqual(took, 400 * 1.2)
-        for e in self.journal("?limit=3"):
+        took = sorted(self.timed(self.get) - base for _ in range(5))
+        # Never early; typically (the median) within 20% even on a busy machine.
+        self.assertGreaterEqual(took[0], 400 * 0.8, took)
+        self.assertLessEqual(took[2], 400 * 1.2, took)
+        for e in self.journal("?limit=5"):
             self.assertEqual(e["fault"], {"rule": 1, "type": "latency"})
             self.assertGreaterEqual(e["latencyMs"], 400)
             self.assertLess(e["latencyMs"], 400 * 1.2)

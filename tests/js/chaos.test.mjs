@@ -197,12 +197,16 @@ describe("chaos through the JavaScript SDK", () => {
     await getSession(gls);
     const base = performance.now() - t0;
     await addFault(server, { operation: "GetStreamSession", latencyMs: 400 });
-    for (let i = 0; i < 3; i++) {
+    const took = [];
+    for (let i = 0; i < 5; i++) {
       const t = performance.now();
       await getSession(gls);
-      const took = performance.now() - t - base;
-      assert.ok(took >= 320 && took <= 480, `took ${took} ms`);
+      took.push(performance.now() - t - base);
     }
+    took.sort((a, b) => a - b);
+    // Never early; typically (the median) within 20% even on a busy machine.
+    assert.ok(took[0] >= 320, `took ${took} ms`);
+    assert.ok(took[2] <= 480, `took ${took} ms`);
   });
 
   test("latency: uniform between the bounds", async () => {
