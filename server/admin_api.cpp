@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 #include "api/codec.hpp"
 #include "api/errors.hpp"
 #include "dashboard.hpp"
+#include "fixture_loader.hpp"
 #include "render.hpp"
 #include "state/repository.hpp"
 
@@ -128,6 +130,85 @@ void write_clock(JsonWriter& w, const ClockReading& c) {
   w.EndObject();
 }
 
+void write_history(JsonWriter& w, const std::vector<HistoryEntry>& history) {
+  write_key(w, "history");
+  w.StartArray();
+  for (const HistoryEntry& e : history) {
+    w.StartObject();
+    write_key(w, "from");
+    e.from ? (void)w.String(e.from->c_str()) : (void)w.Null();
+    write_string(w, "to", e.to);
+    write_key(w, "reason");
+    e.reason ? (void)w.String(e.reason->c_str()) : (void)w.Null();
+    write_string(w, "cause", e.cause);
+    write_key(w, "time");
+    w.Double(static_cast<double>(e.time_ms) / 1000.0);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// A resource's history with its ARN and current status.
+HttpResponse history_response(const std::string& arn, std::string_view status,
+                              const std::vector<HistoryEntry>& history) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_string(w, "arn", arn);
+  write_string(w, "status", status);
+  write_history(w, history);
+  w.EndObject();
+  return json_response(200, buf);
+}
+
+// The body of a forced status: {"status", "statusReason", "force"}.
+struct ForcedStatus {
+  std::string status;
+  std::optional<std::string> reason;
+  bool force = false;
+};
+std::optional<HttpResponse> parse_forced_status(const HttpRequest& request, ForcedStatus& out, bool with_reason) {
+  rapidjson::Document body;
+  HttpResponse error;
+  if (!parse_body(request, body, error)) return error;
+  error.status = 0;
+  if (auto bad = with_reason ? unknown_members(body, {"status", "statusReason", "force"})
+                             : unknown_members(body, {"status", "force"});
+      bad.status)
+    return bad;
+  auto status = optional_string(body, "status", error);
+  if (error.status) return error;
+  if (!status) return bad_admin_request("'status' is required");
+  out.status = *status;
+  out.reason = optional_string(body, "statusReason", error);
+  if (error.status) return error;
+  if (body.HasMember("force")) {
+    if (!body["force"].IsBool()) return bad_admin_request("'force' must be true or false");
+    out.force = body["force"].GetBool();
+  }
+  return std::nullopt;
+}
+
+template <class F>
+HttpResponse render_json(F&& f) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  f(w);
+  return json_response(200, buf);
+}
+
+HttpResponse unknown_admin_path(const HttpRequest& request, std::string_view hint) {
+  return admin_error(404, "UnknownOperationException",
+                     "No admin operation matches " + request.method + " " + std::string(request.path()) + "; " +
+                         std::string(hint));
+}
+
+// How the client reached the emulator, for URLs that point back at it.
+std::string endpoint_of(const HttpRequest& request) {
+  std::string_view host = request.header("host");
+  return "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
+}
+
 }  // namespace
 
 AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures)
@@ -142,10 +223,18 @@ HttpResponse AdminApi::handle(const HttpRequest& request) {
     if (path == "/_gls/reset" && m == "POST") return reset(request);
     if (path == "/_gls/clock" && m == "GET") return clock_get();
     if (path == "/_gls/clock" && m == "POST") return clock_post(request);
-    if (path.rfind("/_gls/sessions/", 0) == 0) {
+    if (path == "/_gls/state" && m == "GET") return state_get(request);
+    if (path == "/_gls/state" && m == "PUT") return state_put(request);
+    for (std::string_view prefix : {"/_gls/sessions/", "/_gls/applications/", "/_gls/streamgroups/",
+                                    "/_gls/streamurls/", "/_gls/play/"}) {
+      if (path.rfind(prefix, 0) != 0) continue;
       std::vector<std::string> parts;
       if (!split_admin_path(path, parts)) return bad_admin_request("the path is not valid percent-encoded UTF-8");
-      return session(request, parts);
+      if (parts[0] == "sessions") return session(request, parts);
+      if (parts[0] == "applications") return application(request, parts);
+      if (parts[0] == "streamgroups") return stream_group(request, parts);
+      if (parts[0] == "streamurls") return stream_url(request, parts);
+      return play(request, parts);
     }
   } catch (const std::exception& e) {
     return admin_error(500, "InternalServerException", std::string("admin request failed: ") + e.what());
@@ -290,21 +379,7 @@ HttpResponse AdminApi::session(const HttpRequest& request, const std::vector<std
     w.StartObject();
     write_string(w, "arn", stream_session_arn(scope, current->group_id, current->id));
     write_string(w, "status", to_string(current->status));
-    write_key(w, "history");
-    w.StartArray();
-    for (const HistoryEntry& e : *history) {
-      w.StartObject();
-      write_key(w, "from");
-      e.from ? (void)w.String(e.from->c_str()) : (void)w.Null();
-      write_string(w, "to", e.to);
-      write_key(w, "reason");
-      e.reason ? (void)w.String(e.reason->c_str()) : (void)w.Null();
-      write_string(w, "cause", e.cause);
-      write_key(w, "time");
-      w.Double(static_cast<double>(e.time_ms) / 1000.0);
-      w.EndObject();
-    }
-    w.EndArray();
+    write_history(w, *history);
     w.EndObject();
     return json_response(200, buf);
   }
@@ -356,6 +431,181 @@ HttpResponse AdminApi::session(const HttpRequest& request, const std::vector<std
   w.RawValue(s->timings_json->c_str(), s->timings_json->size(), rapidjson::kObjectType);
   w.EndObject();
   return json_response(200, buf);
+}
+
+// ---- applications, stream groups, locations and stream URLs ----------------------------
+
+HttpResponse AdminApi::application(const HttpRequest& request, const std::vector<std::string>& parts) {
+  // parts: applications, {id}, {status|history}
+  constexpr std::string_view hint = "use POST /_gls/applications/{id}/status or GET /_gls/applications/{id}/history";
+  if (parts.size() != 3) return unknown_admin_path(request, hint);
+  const Scope scope = admin_scope(emu_, request, parts[1]);
+  Applications& apps = emu_.applications();
+  if (parts[2] == "history" && request.method == "GET") {
+    auto history = apps.history(scope, parts[1]);
+    if (!history) return domain_error(history.error());
+    auto current = apps.get(scope, parts[1]);
+    auto id = resolve_id(scope, parts[1], ResourceType::Application);
+    return history_response(application_arn(scope, *id),
+                            current ? to_string(current->status) : std::string_view(history->back().to), *history);
+  }
+  if (parts[2] != "status" || request.method != "POST") return unknown_admin_path(request, hint);
+  ForcedStatus f;
+  if (auto error = parse_forced_status(request, f, true)) return *error;
+  auto a = apps.force_status(scope, parts[1], f.status, f.reason, f.force);
+  if (!a) return domain_error(a.error());
+  return render_json([&](JsonWriter& w) { write_application(w, scope, *a, ResourceView::Full); });
+}
+
+HttpResponse AdminApi::stream_group(const HttpRequest& request, const std::vector<std::string>& parts) {
+  // parts: streamgroups, {id}, {status|history}  or  streamgroups, {id}, locations, {name}, {status|history}
+  constexpr std::string_view hint =
+      "use POST|GET /_gls/streamgroups/{id}/{status|history} or /_gls/streamgroups/{id}/locations/{name}/{status|history}";
+  const bool location = parts.size() == 5 && parts[2] == "locations";
+  if (parts.size() != 3 && !location) return unknown_admin_path(request, hint);
+  const std::string& action = parts.back();
+  const Scope scope = admin_scope(emu_, request, parts[1]);
+  StreamGroups& groups = emu_.stream_groups();
+  if (action == "history" && request.method == "GET") {
+    auto history = location ? groups.location_history(scope, parts[1], parts[3]) : groups.history(scope, parts[1]);
+    if (!history) return domain_error(history.error());
+    auto id = resolve_id(scope, parts[1], ResourceType::StreamGroup);
+    std::string arn = stream_group_arn(scope, *id) + (location ? "/location/" + parts[3] : "");
+    return history_response(arn, history->back().to, *history);
+  }
+  if (action != "status" || request.method != "POST") return unknown_admin_path(request, hint);
+  ForcedStatus f;
+  if (auto error = parse_forced_status(request, f, !location)) return *error;
+  auto g = location ? groups.force_location_status(scope, parts[1], parts[3], f.status, f.force)
+                    : groups.force_status(scope, parts[1], f.status, f.reason, f.force);
+  if (!g) return domain_error(g.error());
+  return render_json([&](JsonWriter& w) { write_stream_group(w, scope, *g, ResourceView::Full); });
+}
+
+HttpResponse AdminApi::stream_url(const HttpRequest& request, const std::vector<std::string>& parts) {
+  // parts: streamurls, {sg}, {su}, history
+  if (parts.size() != 4 || parts[3] != "history" || request.method != "GET")
+    return unknown_admin_path(request, "use GET /_gls/streamurls/{streamGroup}/{streamUrl}/history");
+  const Scope scope = admin_scope(emu_, request, parts[1]);
+  auto history = emu_.stream_urls().history(scope, parts[1], parts[2]);
+  if (!history) return domain_error(history.error());
+  auto group = resolve_id(scope, parts[1], ResourceType::StreamGroup);
+  auto id = resolve_child_id(scope, *group, parts[2], ResourceType::StreamUrl);
+  return history_response(stream_url_arn(scope, *group, *id), history->back().to, *history);
+}
+
+// The emulator's web player: what a browser opening a stream URL reaches.
+HttpResponse AdminApi::play(const HttpRequest& request, const std::vector<std::string>& parts) {
+  if (parts.size() != 3 || (request.method != "GET" && request.method != "HEAD"))
+    return unknown_admin_path(request, "a stream URL is opened with GET");
+  std::string token;
+  std::vector<std::pair<std::string, std::string>> query;
+  api::parse_query(request.query(), query);
+  for (const auto& [k, v] : query)
+    if (k == "token") token = v;
+  auto opened = emu_.stream_urls().open(parts[1], parts[2], token);
+  if (!opened) {
+    const Error& e = opened.error();
+    if (e.kind == ErrorKind::NotFound) return admin_error(404, "ResourceNotFoundException", e.message);
+    if (e.kind == ErrorKind::Conflict && e.message.rfind("This stream URL", 0) == 0)
+      return admin_error(410, "StreamUrlGone", e.message);
+    return domain_error(e);
+  }
+  const auto& [scope, session] = *opened;
+  const std::string arn = stream_session_arn(scope, session.group_id, session.id);
+  std::string_view accept = request.header("accept");
+  if (accept.find("text/html") != std::string_view::npos) {
+    HttpResponse r;
+    r.status = 200;
+    r.set_header("Content-Type", "text/html; charset=utf-8");
+    r.set_header("x-gls-stream-session-arn", arn);
+    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GameLift Streams Local</title>"
+             "</head><body><h1>Stream session started</h1><p>Stream session <code id=\"session\">" + session.id +
+             "</code> in stream group <code>" + session.group_id + "</code> is <span id=\"status\">" +
+             std::string(to_string(session.status)) + "</span>.</p><p><code>" + arn + "</code></p></body></html>";
+    return r;
+  }
+  HttpResponse r = render_json([&](JsonWriter& w) {
+    w.StartObject();
+    write_string(w, "StreamSessionArn", arn);
+    write_string(w, "StreamSessionId", session.id);
+    write_string(w, "StreamGroupId", session.group_id);
+    write_string(w, "Status", to_string(session.status));
+    w.EndObject();
+  });
+  r.set_header("x-gls-stream-session-arn", arn);
+  return r;
+}
+
+// ---- the whole state ------------------------------------------------------------------------
+
+HttpResponse AdminApi::state_get(const HttpRequest& request) {
+  const Scope scope = admin_scope(emu_, request, "");
+  const std::string endpoint = endpoint_of(request);
+  return render_json([&](JsonWriter& w) {
+    auto read = emu_.transact([&](Store& db, int64_t now) {
+      w.StartObject();
+      write_string(w, "account", scope.account);
+      write_string(w, "region", scope.region);
+      write_key(w, "clock");
+      write_clock(w, emu_.clock().read());
+      write_key(w, "applications");
+      w.StartArray();
+      for (Application& a : repo::list_applications(db, scope, std::nullopt, 1 << 30)) {
+        emu_.applications().describe(db, scope, a, now);
+        write_application(w, scope, a, ResourceView::Full);
+      }
+      w.EndArray();
+      write_key(w, "streamGroups");
+      w.StartArray();
+      for (const StreamGroup& g : repo::list_stream_groups(db, scope, std::nullopt, 1 << 30))
+        write_stream_group(w, scope, g, ResourceView::Full);
+      w.EndArray();
+      write_key(w, "streamSessions");
+      w.StartArray();
+      repo::SessionQuery q;
+      q.limit = 1 << 30;
+      for (const StreamSession& s : repo::list_sessions(db, scope, q)) {
+        // The Get shape, plus the stream URL that started it (not an API member).
+        rapidjson::StringBuffer one;
+        JsonWriter ow(one);
+        write_session(ow, scope, s, SessionView::Full);
+        std::string text(one.GetString(), one.GetSize());
+        if (s.url_id) text.insert(text.size() - 1, ",\"StreamUrlId\":\"" + *s.url_id + "\"");
+        w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+      }
+      w.EndArray();
+      write_key(w, "streamUrls");
+      w.StartArray();
+      repo::StreamUrlQuery uq;
+      uq.limit = 1 << 30;
+      for (StreamUrl& u : repo::list_stream_urls(db, scope, uq)) write_stream_url(w, scope, u, ResourceView::Full, endpoint);
+      w.EndArray();
+      w.EndObject();
+      return ok();
+    });
+    // handle() answers a failed read as a 500 that says why.
+    if (!read) throw std::runtime_error(read.error().message);
+  });
+}
+
+HttpResponse AdminApi::state_put(const HttpRequest& request) {
+  rapidjson::Document body;
+  HttpResponse error;
+  if (!parse_body(request, body, error)) return error;
+  // The scope's resources are replaced by the document's, all or nothing.
+  Scope scope = admin_scope(emu_, request, "");
+  if (body.HasMember("account") && body["account"].IsString()) scope.account = body["account"].GetString();
+  if (body.HasMember("region") && body["region"].IsString()) scope.region = body["region"].GetString();
+  body.RemoveMember("clock");
+  rapidjson::StringBuffer text;
+  JsonWriter w(text);
+  body.Accept(w);
+  Status s = emu_.replace_scope(scope, [&](Store&) {
+    return load_fixtures(emu_, FixtureSource{"PUT /_gls/state", std::string(text.GetString(), text.GetSize())});
+  });
+  if (!s) return domain_error(s.error());
+  return state_get(request);
 }
 
 }  // namespace gls

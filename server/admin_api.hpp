@@ -26,6 +26,17 @@ class AdminApi {
   HttpResponse clock_post(const HttpRequest& request);
   // /_gls/sessions/{sg}/{session}/{events|status|history|timings}
   HttpResponse session(const HttpRequest& request, const std::vector<std::string>& parts);
+  // /_gls/applications/{id}/{status|history}
+  HttpResponse application(const HttpRequest& request, const std::vector<std::string>& parts);
+  // /_gls/streamgroups/{id}/{status|history}, /_gls/streamgroups/{id}/locations/{name}/{status|history}
+  HttpResponse stream_group(const HttpRequest& request, const std::vector<std::string>& parts);
+  // /_gls/streamurls/{sg}/{su}/history
+  HttpResponse stream_url(const HttpRequest& request, const std::vector<std::string>& parts);
+  // /_gls/play/{sg}/{su}?token=...: a browser opening a stream URL
+  HttpResponse play(const HttpRequest& request, const std::vector<std::string>& parts);
+  // /_gls/state: export and import one account and Region's resources
+  HttpResponse state_get(const HttpRequest& request);
+  HttpResponse state_put(const HttpRequest& request);
 
   Emulator& emu_;
   std::function<Status()> load_fixtures_;

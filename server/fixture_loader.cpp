@@ -83,9 +83,9 @@ class FixtureFile {
     // Order matters: sessions refer to groups, groups to applications.
     if (auto s = each(doc, "applications", &FixtureFile::application); !s) return s;
     if (auto s = each(doc, "streamGroups", &FixtureFile::stream_group); !s) return s;
+    // Stream URLs before sessions: a session may name the URL that started it.
+    if (auto s = each(doc, "streamUrls", &FixtureFile::stream_url); !s) return s;
     if (auto s = each(doc, "streamSessions", &FixtureFile::stream_session); !s) return s;
-    if (doc.HasMember("streamUrls") && !doc["streamUrls"].Empty())
-      return fail("streamUrls", "stream URL fixtures are not supported by this version");
     return ok();
   }
 
@@ -189,9 +189,9 @@ class FixtureFile {
 
   Status application(Value& item) {
     list_to_arns(item, "AssociatedStreamGroups", ResourceType::StreamGroup);
+    // Replication follows from the associations (an exported state has it).
+    item.RemoveMember("ReplicationStatuses");
     if (auto s = check_shape(item, "GetApplicationOutput"); !s) return s;
-    if (item.HasMember("ReplicationStatuses"))
-      return fail_item("'ReplicationStatuses' follow from the stream groups; leave them out");
 
     auto id = own_id(item, ResourceType::Application, emu_.ids().application());
     if (!id) return std::move(id).take_error();
@@ -217,9 +217,13 @@ class FixtureFile {
     a.status_reason = opt_string(item, "StatusReason");
     a.created_ms = time_or_now(item, "CreatedAt");
     a.updated_ms = time_or_now(item, "LastUpdatedAt");
+    if (!is_supported_runtime(a.runtime_type, a.runtime_version))
+      return fail_item("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
+                       " is not a runtime environment of the service");
     repo::insert_application(db_, scope_, a);
     repo::record_transition(db_, scope_, "application", a.id, std::nullopt, to_string(a.status), a.status_reason,
                             "admin", a.updated_ms);
+    emu_.applications().adopt(db_, scope_, a);
     if (item.HasMember("AssociatedStreamGroups"))
       for (const auto& g : item["AssociatedStreamGroups"].GetArray()) {
         auto gid = id_of(g, ResourceType::StreamGroup, "AssociatedStreamGroups");
@@ -253,7 +257,9 @@ class FixtureFile {
     g.status_reason = opt_string(item, "StatusReason");
     g.created_ms = time_or_now(item, "CreatedAt");
     g.updated_ms = time_or_now(item, "LastUpdatedAt");
-    if (item.HasMember("ExpiresAt")) g.expires_ms = time_or_now(item, "ExpiresAt");
+    g.expires_ms = item.HasMember("ExpiresAt")
+                       ? time_or_now(item, "ExpiresAt")
+                       : g.created_ms + emu_.timings().millis("streamGroup", "expirationSeconds");
 
     if (item.HasMember("DefaultApplication")) {
       const Value& d = item["DefaultApplication"];
@@ -295,6 +301,13 @@ class FixtureFile {
         if (l.HasMember("OnDemandCapacity")) loc.on_demand = l["OnDemandCapacity"].GetInt64();
         if (l.HasMember("TargetIdleCapacity")) loc.target_idle = l["TargetIdleCapacity"].GetInt64();
         if (l.HasMember("MaximumCapacity")) loc.maximum = l["MaximumCapacity"].GetInt64();
+        if (l.HasMember("VpcTransitConfiguration")) loc.vpc_json = json_text(l["VpcTransitConfiguration"]);
+        loc.added_ms = g.created_ms;
+        const int64_t tenancy = stream_class_tenancy(g.stream_class);
+        for (int64_t v : {loc.always_on, loc.on_demand.value_or(0), loc.target_idle.value_or(0), loc.maximum.value_or(0)})
+          if (tenancy > 0 && v % tenancy != 0)
+            return fail_item("location " + loc.name + ": capacity " + std::to_string(v) + " is not a multiple of " +
+                             std::to_string(tenancy) + ", the tenancy of stream class " + g.stream_class);
         g.locations.push_back(std::move(loc));
       }
     }
@@ -302,12 +315,17 @@ class FixtureFile {
       GroupLocation loc;
       loc.name = scope_.region;
       loc.status = default_location_status;
-      loc.always_on = 1;
+      loc.always_on = std::max<int64_t>(1, stream_class_tenancy(g.stream_class));
+      loc.added_ms = g.created_ms;
       g.locations.push_back(std::move(loc));
     }
     repo::insert_stream_group(db_, scope_, g);
     repo::record_transition(db_, scope_, "streamgroup", g.id, std::nullopt, to_string(g.status), g.status_reason,
                             "admin", g.updated_ms);
+    for (const GroupLocation& l : g.locations)
+      repo::record_transition(db_, scope_, "location", StreamGroups::location_key(g.id, l.name), std::nullopt,
+                              to_string(l.status), std::nullopt, "admin", g.updated_ms);
+    emu_.stream_groups().adopt(db_, scope_, g);
 
     // Associations that applications declared towards this group.
     for (auto it = pending_associations_.begin(); it != pending_associations_.end();) {
@@ -326,6 +344,8 @@ class FixtureFile {
   Status stream_session(Value& item) {
     Status status = ok();
     std::optional<std::string> id = take_string(item, "Id", status);
+    if (!status) return status;
+    std::optional<std::string> url_id = take_string(item, "StreamUrlId", status);
     if (!status) return status;
     if (item.HasMember("ApplicationArn")) to_arn(item["ApplicationArn"], ResourceType::Application);
     if (auto s = check_shape(item, "GetStreamSessionOutput"); !s) return s;
@@ -406,11 +426,98 @@ class FixtureFile {
     x.created_ms = time_or_now(item, "CreatedAt");
     x.updated_ms = time_or_now(item, "LastUpdatedAt");
     x.requested_locations_json = "[\"" + x.location + "\"]";
+    if (url_id) {
+      if (!repo::find_stream_url(db_, scope_, x.group_id, *url_id))
+        return fail_item("member 'StreamUrlId': stream URL " + *url_id + " is not defined in stream group " + x.group_id);
+      x.url_id = url_id;
+    }
     x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
     emu_.session_lifecycle().adopt(db_, scope_, x);
     repo::insert_session(db_, scope_, x);
     repo::record_transition(db_, scope_, "streamsession", x.group_id + "/" + x.id, std::nullopt,
                             to_string(x.status), x.status_reason, "admin", x.updated_ms);
+    return ok();
+  }
+
+  // ---- stream URLs -------------------------------------------------------------------
+
+  Status stream_url(Value& item) {
+    Status status = ok();
+    std::optional<std::string> id = take_string(item, "Id", status);
+    if (!status) return status;
+    item.RemoveMember("StreamSessions");  // they name the URL themselves (StreamUrlId)
+    for (const char* member : {"ApplicationArn", "StreamGroupArn"})
+      if (item.HasMember(member))
+        to_arn(item[member], member[0] == 'A' ? ResourceType::Application : ResourceType::StreamGroup);
+    std::optional<std::string> given_url = opt_string(item, "StreamUrl");
+    item.RemoveMember("StreamUrl");
+    if (auto s = check_shape(item, "GetStreamUrlOutput"); !s) return s;
+    if (!id && item.HasMember("StreamUrlId")) id = item["StreamUrlId"].GetString();
+    std::optional<std::string> group_id;
+    if (item.HasMember("StreamGroupArn")) {
+      auto g = id_of(item["StreamGroupArn"], ResourceType::StreamGroup, "StreamGroupArn");
+      if (!g) return std::move(g).take_error();
+      group_id = *g;
+    }
+    if (item.HasMember("Arn")) {
+      auto arn = parse_arn(item["Arn"].GetString());
+      if (!arn || arn->type != "streamurl" || arn->path.size() != 2) return fail_item("member 'Arn': not a stream URL ARN");
+      if (arn->account != scope_.account || arn->region != scope_.region)
+        return fail_item("member 'Arn': the stream URL is not in account " + scope_.account + ", region " + scope_.region);
+      if ((group_id && *group_id != arn->path[0]) || (id && *id != arn->path[1]))
+        return fail_item("'Arn' does not name the same stream URL as 'StreamGroupArn' and 'StreamUrlId'");
+      group_id = arn->path[0];
+      id = arn->path[1];
+    }
+    if (!group_id) return fail_item("a stream URL needs 'StreamGroupArn' (or 'Arn')");
+    if (!id) id = emu_.ids().stream_url();
+    if (!is_stream_url_id(*id)) return fail_item("'" + *id + "' is not a stream URL ID (su- and 9 letters or digits)");
+    item_ += " (" + *id + ")";
+    auto group = repo::find_stream_group(db_, scope_, *group_id);
+    if (!group) return fail_item("member 'StreamGroupArn': stream group " + *group_id + " is not defined");
+    if (repo::find_stream_url(db_, scope_, *group_id, *id)) return fail_item("stream URL " + *id + " is defined twice");
+
+    StreamUrl u;
+    u.group_id = *group_id;
+    u.id = *id;
+    if (item.HasMember("ApplicationArn")) {
+      auto app = id_of(item["ApplicationArn"], ResourceType::Application, "ApplicationArn");
+      if (!app) return std::move(app).take_error();
+      u.app_id = *app;
+    } else if (group->default_app_id) {
+      u.app_id = *group->default_app_id;
+    } else {
+      return fail_item("a stream URL needs 'ApplicationArn' when its group has no default application");
+    }
+    if (!repo::find_application(db_, scope_, u.app_id))
+      return fail_item("member 'ApplicationArn': application " + u.app_id + " is not defined");
+    u.protocol = string_or(item, "Protocol", "WebRTC");
+    u.status = parse_stream_url_status(string_or(item, "Status", "ACTIVE")).value();
+    u.status_reason = opt_string(item, "StatusReason");
+    u.usage_limit = item.HasMember("UsageLimit") ? item["UsageLimit"].GetInt64() : 1;
+    const int64_t remaining = item.HasMember("RemainingUses") ? item["RemainingUses"].GetInt64() : *u.usage_limit;
+    u.uses = std::max<int64_t>(0, *u.usage_limit - remaining);
+    u.locations_json = opt_json(item, "Locations").value_or("[]");
+    if (item.HasMember("SessionLengthSeconds")) u.session_length_s = item["SessionLengthSeconds"].GetInt64();
+    u.description = opt_string(item, "Description");
+    u.launch_args_json = opt_json(item, "AdditionalLaunchArgs");
+    u.env_vars_json = opt_json(item, "AdditionalEnvironmentVariables");
+    u.role_arn = opt_string(item, "RoleArn");
+    u.display_json = opt_json(item, "DisplayConfiguration");
+    u.created_ms = time_or_now(item, "CreatedAt");
+    u.updated_ms = u.created_ms;
+    u.expires_ms = item.HasMember("ExpiresAt") ? time_or_now(item, "ExpiresAt") : u.created_ms + 60 * 60'000;
+    // Keep the secret of a given URL, so that an exported state's URLs still open.
+    if (given_url) {
+      auto t = given_url->find("token=");
+      if (t != std::string::npos) u.token = given_url->substr(t + 6);
+    }
+    if (u.token.empty()) u.token = emu_.ids().alphanumeric(32);
+    u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+    repo::insert_stream_url(db_, scope_, u);
+    repo::record_transition(db_, scope_, "streamurl", StreamUrls::resource_key(u), std::nullopt, to_string(u.status),
+                            u.status_reason, "admin", u.updated_ms);
+    emu_.stream_urls().adopt(db_, scope_, u);
     return ok();
   }
 

@@ -1,5 +1,8 @@
 #include "operations.hpp"
 
+#include "input.hpp"
+#include "operations_resources.hpp"
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -9,71 +12,7 @@ namespace gls {
 
 namespace {
 
-// ---- reading a validated input document ---------------------------------------
-
-std::string_view str(const rapidjson::Value& in, const char* member) {
-  const auto& v = in[member];
-  return {v.GetString(), v.GetStringLength()};
-}
-
-std::optional<std::string> opt_str(const rapidjson::Value& in, const char* member) {
-  auto it = in.FindMember(member);
-  if (it == in.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-std::optional<int64_t> opt_int(const rapidjson::Value& in, const char* member) {
-  auto it = in.FindMember(member);
-  if (it == in.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  return it->value.GetInt64();
-}
-
-std::optional<std::string> opt_json(const rapidjson::Value& in, const char* member) {
-  auto it = in.FindMember(member);
-  if (it == in.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  return json_text(it->value);
-}
-
-std::vector<std::string> str_list(const rapidjson::Value& in, const char* member) {
-  std::vector<std::string> out;
-  auto it = in.FindMember(member);
-  if (it == in.MemberEnd() || !it->value.IsArray()) return out;
-  for (const auto& v : it->value.GetArray()) out.emplace_back(v.GetString(), v.GetStringLength());
-  return out;
-}
-
-// A canonical text of the input without its ClientToken: two requests with
-// the same token are the same request when their fingerprints are equal.
-void canonical(const rapidjson::Value& v, JsonWriter& w, bool top) {
-  if (v.IsObject()) {
-    std::vector<const rapidjson::Value::Member*> members;
-    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-      if (!(top && std::string_view(it->name.GetString()) == "ClientToken")) members.push_back(&*it);
-    std::sort(members.begin(), members.end(), [](auto* a, auto* b) {
-      return std::string_view(a->name.GetString(), a->name.GetStringLength()) <
-             std::string_view(b->name.GetString(), b->name.GetStringLength());
-    });
-    w.StartObject();
-    for (auto* m : members) {
-      w.Key(m->name.GetString(), m->name.GetStringLength());
-      canonical(m->value, w, false);
-    }
-    w.EndObject();
-  } else if (v.IsArray()) {
-    w.StartArray();
-    for (const auto& item : v.GetArray()) canonical(item, w, false);
-    w.EndArray();
-  } else {
-    v.Accept(w);
-  }
-}
-
-std::string fingerprint(const rapidjson::Value& in) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  canonical(in, w, true);
-  return std::string(buf.GetString(), buf.GetSize());
-}
+using namespace input;
 
 void write_session_page(JsonWriter& w, const Scope& scope, const SessionPage& page, SessionView view) {
   w.StartObject();
@@ -180,7 +119,8 @@ Status create_stream_session_admin_shell(Call& c) {
 }
 
 const std::map<std::string_view, OperationHandler>& handlers() {
-  static const std::map<std::string_view, OperationHandler> table = {
+  static const std::map<std::string_view, OperationHandler> table = [] {
+    std::map<std::string_view, OperationHandler> t = {
       {"StartStreamSession", &start_stream_session},
       {"GetStreamSession", &get_stream_session},
       {"ListStreamSessions", &list_stream_sessions},
@@ -189,7 +129,10 @@ const std::map<std::string_view, OperationHandler>& handlers() {
       {"CreateStreamSessionConnection", &create_stream_session_connection},
       {"ExportStreamSessionFiles", &export_stream_session_files},
       {"CreateStreamSessionAdminShell", &create_stream_session_admin_shell},
-  };
+    };
+    add_resource_handlers(t);
+    return t;
+  }();
   return table;
 }
 

@@ -20,6 +20,7 @@ struct Call {
   const Scope& scope;
   const rapidjson::Value& input;  // validated against the operation's input shape
   JsonWriter& out;                // the output document, for operations that have one
+  std::string_view endpoint = {};  // how the client reached the emulator, e.g. http://127.0.0.1:8766
 };
 
 using OperationHandler = Status (*)(Call& call);

@@ -135,7 +135,9 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
   const Scope scope = scope_of(request);
   rapidjson::StringBuffer buffer(nullptr, 4096);
   JsonWriter writer(buffer);
-  Call call{emu_, scope, input, writer};
+  std::string_view host = request.header("host");
+  const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
+  Call call{emu_, scope, input, writer, endpoint};
   Status status = ok();
   try {
     status = handler(call);

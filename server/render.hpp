@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "state/ids.hpp"
 #include "state/records.hpp"
@@ -24,6 +25,20 @@ enum class SessionView {
 
 // Writes a session as the JSON object of the given view.
 void write_session(JsonWriter& w, const Scope& scope, const StreamSession& s, SessionView view);
+
+enum class ResourceView {
+  Full,     // Get/Create/Update outputs
+  Summary,  // List outputs
+};
+
+void write_application(JsonWriter& w, const Scope& scope, const Application& a, ResourceView view);
+void write_location_state(JsonWriter& w, const GroupLocation& l);
+void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g, ResourceView view);
+// A stream URL, reached through `endpoint` (e.g. http://127.0.0.1:8766);
+// `sessions` (GetStreamUrl only) lists the sessions it started.
+void write_stream_url(JsonWriter& w, const Scope& scope, const StreamUrl& u, ResourceView view,
+                      std::string_view endpoint, const std::vector<StreamSession>* sessions = nullptr);
+void write_arn_list(JsonWriter& w, std::string_view key, const std::vector<std::string>& arns);
 
 // Compact JSON text of a value, as stored for echoed attributes.
 std::string json_text(const rapidjson::Value& v);

@@ -50,6 +50,10 @@ Emulator::Emulator(std::unique_ptr<Store> store, EmulatorConfig config)
   }
   page_tokens_.set_key(*key);
   scheduler_.on("streamsession", [this](Store& db, const Timer& t) { session_lifecycle_.on_timer(db, t); });
+  scheduler_.on("application", [this](Store& db, const Timer& t) { applications_.on_timer(db, t); });
+  scheduler_.on("streamgroup", [this](Store& db, const Timer& t) { stream_groups_.on_group_timer(db, t); });
+  scheduler_.on("location", [this](Store& db, const Timer& t) { stream_groups_.on_location_timer(db, t); });
+  scheduler_.on("streamurl", [this](Store& db, const Timer& t) { stream_urls_.on_timer(db, t); });
   store_->transaction([this](Store& db) { scheduler_.reload(db); });
 }
 
@@ -68,6 +72,17 @@ ClockReading Emulator::persist_clock() {
                 static_cast<long long>(a.wall_ms), a.mode == ClockMode::Manual ? "manual" : "real", a.scale);
   store_->set_setting(kClockAnchor, text);
   return {a.emu_ms, a.mode, a.scale};
+}
+
+Status Emulator::replace_scope(const Scope& scope, const std::function<Status(Store&)>& load) {
+  return store_->exclusive([&]() -> Status {
+    Status s = store_->transaction([&](Store& db) -> Status {
+      repo::wipe_scope(db, scope);
+      return load(db);
+    });
+    store_->transaction([this](Store& db) { scheduler_.reload(db); });
+    return s;
+  });
 }
 
 void Emulator::wipe() {

@@ -11,17 +11,22 @@
 // it, and at or after the latest transition in the history.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "state/applications.hpp"
 #include "state/clock.hpp"
 #include "state/ids.hpp"
 #include "state/page_tokens.hpp"
 #include "state/scheduler.hpp"
 #include "state/session_lifecycle.hpp"
 #include "state/store.hpp"
+#include "state/stream_groups.hpp"
 #include "state/stream_sessions.hpp"
+#include "state/stream_urls.hpp"
+#include "state/tags.hpp"
 #include "state/timings.hpp"
 
 namespace gls {
@@ -52,6 +57,10 @@ class Emulator {
 
   // The domain, one object per kind of resource.
   StreamSessions& sessions() { return sessions_; }
+  Applications& applications() { return applications_; }
+  StreamGroups& stream_groups() { return stream_groups_; }
+  StreamUrls& stream_urls() { return stream_urls_; }
+  Tags& tags() { return tags_; }
   SessionLifecycle& session_lifecycle() { return session_lifecycle_; }
 
   // Runs f(db, now) in one transaction at emulator time `now`, after firing
@@ -69,6 +78,9 @@ class Emulator {
 
   // Removes every resource, timer and history entry. The clock stays.
   void wipe();
+  // Replaces one account and Region's resources by what load(db) creates,
+  // all or nothing (an Error from load leaves everything as it was).
+  Status replace_scope(const Scope& scope, const std::function<Status(Store&)>& load);
 
  private:
   static VirtualClock start_clock(Store& store, const EmulatorConfig& config);
@@ -80,6 +92,10 @@ class Emulator {
   Scheduler scheduler_;
   PageTokens page_tokens_;
   StreamSessions sessions_{*this};
+  Applications applications_{*this};
+  StreamGroups stream_groups_{*this};
+  StreamUrls stream_urls_{*this};
+  Tags tags_{*this};
   SessionLifecycle session_lifecycle_{*this};
 };
 

@@ -76,4 +76,16 @@ Result<std::string> PageTokens::open(std::string_view context, std::string_view 
   return position;
 }
 
+Result<std::optional<PageKey>> PageTokens::open_key(std::string_view context,
+                                                    const std::optional<std::string>& token) const {
+  if (!token) return std::optional<PageKey>();
+  auto position = open(context, *token);
+  if (!position) return std::move(position).take_error();
+  auto colon = position->find(':');
+  if (colon == std::string::npos || colon == 0 ||
+      position->find_first_not_of("0123456789") != colon)
+    return validation("The NextToken is not valid");
+  return std::optional<PageKey>(PageKey{std::stoll(position->substr(0, colon)), position->substr(colon + 1)});
+}
+
 }  // namespace gls

@@ -85,4 +85,23 @@ int64_t session_capacity(const GroupLocation& l) {
   return std::max(l.always_on, total);
 }
 
+int64_t allocated_capacity(const GroupLocation& l) {
+  if (l.status == LocationStatus::Removing) return l.allocated;
+  const int64_t want = std::max(l.always_on, l.allocated + l.target_idle.value_or(0));
+  return std::max(l.allocated, std::min(want, session_capacity(l)));
+}
+
+int64_t idle_capacity(const GroupLocation& l) { return allocated_capacity(l) - l.allocated; }
+
+int64_t stream_class_tenancy(std::string_view c) {
+  if (c.size() < 6 || c.substr(0, 3) != "gen") return 0;
+  if (c.find("win2022") != std::string_view::npos) return 1;
+  if (c.ends_with("_high")) return 2;
+  if (c == "gen6n_medium") return 4;
+  if (c == "gen6n_small") return 12;
+  return 1;
+}
+
+std::string_view stream_class_family(std::string_view c) { return c.substr(0, c.find('_')); }
+
 }  // namespace gls

@@ -5,10 +5,12 @@
 // only ever echoed back are kept as canonical JSON text (`*_json`).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gls {
@@ -60,6 +62,10 @@ struct Application {
   std::optional<std::string> status_reason;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // Derived from the associations, never stored: the stream groups it is
+  // associated with, and its replication status per location.
+  std::vector<std::string> group_ids;
+  std::vector<std::pair<std::string, std::string>> replication;  // (location, REPLICATING|COMPLETED)
 };
 
 struct GroupLocation {
@@ -70,7 +76,8 @@ struct GroupLocation {
   std::optional<int64_t> target_idle;
   std::optional<int64_t> maximum;
   std::optional<std::string> vpc_json;
-  // Derived from the sessions running there, never stored.
+  int64_t added_ms = 0;  // when the location joined the group
+  // Derived from the sessions running there, never stored: how many hold a unit.
   int64_t allocated = 0;
 };
 
@@ -139,6 +146,16 @@ bool is_final(SessionStatus s);
 
 // How many sessions a location can run at once.
 int64_t session_capacity(const GroupLocation& l);
+// What the service reports for a location: capacity provisioned (running
+// sessions plus the idle units it keeps) and the idle part of it.
+int64_t allocated_capacity(const GroupLocation& l);
+int64_t idle_capacity(const GroupLocation& l);
+
+// How many sessions one compute unit of a stream class hosts (the API
+// documentation's "tenancy"); 0 for an unknown class.
+int64_t stream_class_tenancy(std::string_view stream_class);
+// The GPU family of a stream class ("gen4n", "gen5n", "gen6n", "gen6e").
+std::string_view stream_class_family(std::string_view stream_class);
 
 struct StreamUrl {
   std::string group_id;
@@ -159,6 +176,9 @@ struct StreamUrl {
   int64_t expires_ms = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  std::string token;  // the secret in the shareable URL
+  std::string url;    // the shareable URL's path on the emulator (the endpoint is the caller's)
+  int64_t remaining_uses() const { return usage_limit ? std::max<int64_t>(0, *usage_limit - uses) : 0; }
 };
 
 }  // namespace gls

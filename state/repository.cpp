@@ -70,7 +70,7 @@ std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::s
 namespace {
 // A location with the number of sessions that hold a unit of it.
 constexpr std::string_view kLocationSelect =
-    "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, "
+    "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, l.added_ms, "
     "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
     "     AND x.group_id = l.group_id AND x.location = l.location "
     "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
@@ -85,17 +85,17 @@ GroupLocation read_location(const Stmt& l) {
   loc.target_idle = l.opt_int64(4);
   loc.maximum = l.opt_int64(5);
   loc.vpc_json = l.opt_text(6);
-  loc.allocated = l.int64(7);
+  loc.added_ms = l.int64(7);
+  loc.allocated = l.int64(8);
   return loc;
 }
 }  // namespace
 
-std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
-  Stmt q = db.prepare(
-      "SELECT id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, "
-      "expires_ms FROM stream_groups WHERE account = ? AND region = ? AND id = ?");
-  q.args(s.account, s.region, id);
-  if (!q.step()) return std::nullopt;
+namespace {
+constexpr std::string_view kGroupColumns =
+    "id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, expires_ms";
+
+StreamGroup read_group_row(const Stmt& q) {
   StreamGroup g;
   g.id = q.text(0);
   g.description = q.text(1);
@@ -106,18 +106,98 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
   g.created_ms = q.int64(6);
   g.updated_ms = q.int64(7);
   g.expires_ms = q.opt_int64(8);
+  return g;
+}
 
+// Its locations (primary first) and associated applications.
+void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
   static const std::string locations_sql =
       std::string(kLocationSelect) + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position";
   Stmt l = db.prepare(locations_sql);
-  l.args(s.account, s.region, id);
+  l.args(s.account, s.region, g.id);
   while (l.step()) g.locations.push_back(read_location(l));
 
   Stmt a = db.prepare(
       "SELECT app_id FROM associations WHERE account = ? AND region = ? AND group_id = ? ORDER BY created_ms, app_id");
-  a.args(s.account, s.region, id);
+  a.args(s.account, s.region, g.id);
   while (a.step()) g.app_ids.push_back(a.text(0));
+}
+}  // namespace
+
+std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
+  static const std::string sql =
+      "SELECT " + std::string(kGroupColumns) + " FROM stream_groups WHERE account = ? AND region = ? AND id = ?";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, id);
+  if (!q.step()) return std::nullopt;
+  StreamGroup g = read_group_row(q);
+  load_group_children(db, s, g);
   return g;
+}
+
+std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit) {
+  static const std::string sql = "SELECT " + std::string(kGroupColumns) +
+                                 " FROM stream_groups WHERE account = ?1 AND region = ?2"
+                                 " AND (?3 IS NULL OR (created_ms, id) > (?3, ?4)) ORDER BY created_ms, id LIMIT ?5";
+  std::vector<StreamGroup> out;
+  {
+    Stmt q = db.prepare(sql);
+    q.args(s.account, s.region);
+    if (after) q.bind(3, after->created_ms).bind(4, after->id);
+    else q.bind_null(3).bind_null(4);
+    q.bind(5, static_cast<int64_t>(limit) + 1);
+    while (q.step()) out.push_back(read_group_row(q));
+  }
+  for (StreamGroup& g : out) load_group_children(db, s, g);
+  return out;
+}
+
+void update_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
+  db.prepare(
+        "UPDATE stream_groups SET description = ?, default_app_id = ?, status = ?, status_reason = ?, "
+        "updated_ms = ?, expires_ms = ? WHERE account = ? AND region = ? AND id = ?")
+      .args(g.description, g.default_app_id, to_string(g.status), g.status_reason, g.updated_ms, g.expires_ms,
+            s.account, s.region, g.id)
+      .run();
+}
+
+void insert_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
+  db.prepare(
+        "INSERT INTO group_locations (account, region, group_id, location, position, status, always_on, "
+        "on_demand, target_idle, maximum, vpc, updated_ms, added_ms) VALUES (?1, ?2, ?3, ?4, "
+        "(SELECT COALESCE(MAX(position) + 1, 0) FROM group_locations WHERE account = ?1 AND region = ?2 "
+        "AND group_id = ?3), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
+      .args(s.account, s.region, group_id, l.name, to_string(l.status), l.always_on, l.on_demand, l.target_idle,
+            l.maximum, l.vpc_json, now_ms)
+      .run();
+}
+
+void update_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
+  db.prepare(
+        "UPDATE group_locations SET status = ?, always_on = ?, on_demand = ?, target_idle = ?, maximum = ?, "
+        "vpc = ?, updated_ms = ? WHERE account = ? AND region = ? AND group_id = ? AND location = ?")
+      .args(to_string(l.status), l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc_json, now_ms, s.account,
+            s.region, group_id, l.name)
+      .run();
+}
+
+void delete_location(Store& db, const Scope& s, std::string_view group_id, std::string_view location) {
+  db.prepare("DELETE FROM group_locations WHERE account = ? AND region = ? AND group_id = ? AND location = ?")
+      .args(s.account, s.region, group_id, location)
+      .run();
+}
+
+void delete_stream_group(Store& db, const Scope& s, std::string_view id) {
+  for (const char* sql : {"DELETE FROM stream_groups WHERE account = ? AND region = ? AND id = ?",
+                          "DELETE FROM group_locations WHERE account = ? AND region = ? AND group_id = ?",
+                          "DELETE FROM associations WHERE account = ? AND region = ? AND group_id = ?"})
+    db.prepare(sql).args(s.account, s.region, id).run();
+}
+
+void disassociate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id) {
+  db.prepare("DELETE FROM associations WHERE account = ? AND region = ? AND group_id = ? AND app_id = ?")
+      .args(s.account, s.region, group_id, app_id)
+      .run();
 }
 
 bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
@@ -143,15 +223,7 @@ void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
       .args(s.account, s.region, g.id, g.description, g.stream_class, g.default_app_id, to_string(g.status),
             g.status_reason, g.created_ms, g.updated_ms, g.expires_ms)
       .run();
-  int64_t position = 0;
-  for (const GroupLocation& l : g.locations) {
-    db.prepare(
-          "INSERT INTO group_locations (account, region, group_id, location, position, status, always_on, "
-          "on_demand, target_idle, maximum, vpc, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .args(s.account, s.region, g.id, l.name, position++, to_string(l.status), l.always_on, l.on_demand,
-              l.target_idle, l.maximum, l.vpc_json, g.updated_ms)
-        .run();
-  }
+  for (const GroupLocation& l : g.locations) insert_location(db, s, g.id, l, l.added_ms ? l.added_ms : g.created_ms);
   for (const std::string& app : g.app_ids) associate(db, s, g.id, app, g.created_ms);
 }
 
@@ -254,6 +326,40 @@ std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::stri
   return out;
 }
 
+std::vector<StreamSession> running_sessions(Store& db, const Scope& s, std::string_view group_id,
+                                            std::optional<std::string_view> location) {
+  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
+                                 " FROM stream_sessions WHERE account = ?1 AND region = ?2 AND group_id = ?3"
+                                 " AND (?4 IS NULL OR location = ?4) AND status NOT IN ('TERMINATED', 'ERROR')"
+                                 " ORDER BY created_ms, rowid";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id);
+  location ? q.bind(4, *location) : q.bind_null(4);
+  std::vector<StreamSession> out;
+  while (q.step()) out.push_back(read_session(q));
+  return out;
+}
+
+std::vector<StreamSession> sessions_of_stream_url(Store& db, const Scope& s, std::string_view group_id,
+                                                  std::string_view url_id) {
+  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
+                                 " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ?"
+                                 " AND url_id = ? ORDER BY created_ms, rowid";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id, url_id);
+  std::vector<StreamSession> out;
+  while (q.step()) out.push_back(read_session(q));
+  return out;
+}
+
+bool application_in_use(Store& db, const Scope& s, std::string_view app_id) {
+  Stmt q = db.prepare(
+      "SELECT 1 FROM stream_sessions WHERE account = ? AND region = ? AND app_id = ? "
+      "AND status NOT IN ('TERMINATED', 'ERROR') LIMIT 1");
+  q.args(s.account, s.region, app_id);
+  return q.step();
+}
+
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& query) {
   static const std::string sql =
       "SELECT " + std::string(kSessionColumns) +
@@ -326,6 +432,12 @@ void wipe(Store& db) {
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
                             "stream_urls", "tags", "idempotency", "history", "timers"})
     db.exec(std::string("DELETE FROM ") + table);
+}
+
+void wipe_scope(Store& db, const Scope& s) {
+  for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
+                            "stream_urls", "tags", "idempotency", "history", "timers"})
+    db.prepare(std::string("DELETE FROM ") + table + " WHERE account = ? AND region = ?").args(s.account, s.region).run();
 }
 
 int64_t count(Store& db, std::string_view table) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state/ids.hpp"
+#include "state/page_tokens.hpp"
 #include "state/records.hpp"
 #include "state/store.hpp"
 
@@ -22,6 +23,23 @@ void insert_application(Store& db, const Scope& s, const Application& a);
 void update_application(Store& db, const Scope& s, const Application& a);
 // IDs of the stream groups an application is associated with.
 std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id);
+void delete_application(Store& db, const Scope& s, std::string_view id);
+
+using gls::PageKey;
+// Up to limit + 1 applications in creation order (one more than a page, so
+// that the caller knows whether another page follows).
+std::vector<Application> list_applications(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit);
+
+struct Association {
+  std::string group_id;
+  std::string app_id;
+  int64_t created_ms = 0;
+};
+std::vector<Association> associations_of_application(Store& db, const Scope& s, std::string_view app_id);
+// Stream groups whose default application this is.
+std::vector<std::string> groups_defaulting_to(Store& db, const Scope& s, std::string_view app_id);
+// Whether a session that has not ended runs the application.
+bool application_in_use(Store& db, const Scope& s, std::string_view app_id);
 
 // ---- stream groups (with their locations and associated applications)
 std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id);
@@ -31,6 +49,46 @@ std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::strin
                                            std::string_view location);
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g);
 void associate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id, int64_t now_ms);
+void disassociate(Store& db, const Scope& s, std::string_view group_id, std::string_view app_id);
+// The group's own row (description, default application, status, times).
+void update_stream_group(Store& db, const Scope& s, const StreamGroup& g);
+// Up to limit + 1 stream groups in creation order, with their locations.
+std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit);
+// Adds a location after the group's last one.
+void insert_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms);
+void update_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms);
+void delete_location(Store& db, const Scope& s, std::string_view group_id, std::string_view location);
+// The group with its locations and associations (sessions and stream URLs stay).
+void delete_stream_group(Store& db, const Scope& s, std::string_view id);
+// Sessions of a group (in one location, when given) that have not ended.
+std::vector<StreamSession> running_sessions(Store& db, const Scope& s, std::string_view group_id,
+                                            std::optional<std::string_view> location = std::nullopt);
+// Sessions a stream URL started, in the order they started.
+std::vector<StreamSession> sessions_of_stream_url(Store& db, const Scope& s, std::string_view group_id,
+                                                  std::string_view url_id);
+
+// ---- stream URLs
+std::optional<StreamUrl> find_stream_url(Store& db, const Scope& s, std::string_view group_id, std::string_view id);
+// The account and Region of a stream URL known only by its IDs (its shareable address names neither).
+std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std::string_view id);
+void insert_stream_url(Store& db, const Scope& s, const StreamUrl& u);
+// Status, reason and usage.
+void update_stream_url(Store& db, const Scope& s, const StreamUrl& u);
+struct StreamUrlQuery {
+  std::optional<std::string> group_id;
+  std::optional<std::string> app_id;
+  std::optional<std::string> status;
+  std::optional<PageKey> after;  // PageKey.id is "group/id"
+  int limit = 25;
+};
+// Up to limit + 1 stream URLs in (created, group, id) order.
+std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamUrlQuery& q);
+
+// ---- tags (keyed by the resource's ARN)
+std::vector<std::pair<std::string, std::string>> tags_of(Store& db, const Scope& s, std::string_view arn);
+void put_tag(Store& db, const Scope& s, std::string_view arn, std::string_view key, std::string_view value);
+void delete_tag(Store& db, const Scope& s, std::string_view arn, std::string_view key);
+void delete_tags(Store& db, const Scope& s, std::string_view arn);
 
 // ---- stream sessions
 std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id);
@@ -72,6 +130,8 @@ std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view ki
 
 // ---- everything
 void wipe(Store& db);
+// Every resource, timer and history entry of one account and Region.
+void wipe_scope(Store& db, const Scope& s);
 int64_t count(Store& db, std::string_view table);
 
 }  // namespace gls::repo

@@ -18,6 +18,7 @@ enum class ErrorKind {
   Conflict,        // the resource is not in a state that allows this (409)
   QuotaExceeded,   // a limit would be exceeded (402)
   AccessNotReady,  // the session cannot take an admin shell yet (409)
+  AccessDenied,    // the resource belongs to another account (403)
   Internal,        // something broke that is not the caller's fault (500)
 };
 
@@ -30,6 +31,7 @@ inline Error validation(std::string m) { return {ErrorKind::Validation, std::mov
 inline Error not_found(std::string m) { return {ErrorKind::NotFound, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorKind::Conflict, std::move(m)}; }
 inline Error quota_exceeded(std::string m) { return {ErrorKind::QuotaExceeded, std::move(m)}; }
+inline Error access_denied(std::string m) { return {ErrorKind::AccessDenied, std::move(m)}; }
 inline Error internal(std::string m) { return {ErrorKind::Internal, std::move(m)}; }
 
 // A value or the Error that prevented it.

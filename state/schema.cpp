@@ -257,6 +257,21 @@ CREATE INDEX timers_by_resource ON timers (resource, kind, account, region);
 DROP INDEX history_by_resource;
 CREATE INDEX history_by_resource ON history (resource, kind, account, region, seq);
 )sql",
+
+      // 3: what applications, stream groups and stream URLs need beyond the
+      // first schema: when a location joined its group (replication of the
+      // associated applications counts from then), and a stream URL's secret
+      // and shareable address.
+      R"sql(
+ALTER TABLE group_locations ADD COLUMN added_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE group_locations SET added_ms = updated_ms;
+ALTER TABLE stream_urls ADD COLUMN token TEXT NOT NULL DEFAULT '';
+ALTER TABLE stream_urls ADD COLUMN url TEXT NOT NULL DEFAULT '';
+CREATE INDEX stream_urls_by_group ON stream_urls (account, region, group_id, created_ms, id);
+CREATE INDEX stream_groups_by_created ON stream_groups (account, region, created_ms, id);
+CREATE INDEX applications_by_created ON applications (account, region, created_ms, id);
+CREATE INDEX sessions_by_url ON stream_sessions (account, region, group_id, url_id) WHERE url_id IS NOT NULL;
+)sql",
   };
   return migrations;
 }

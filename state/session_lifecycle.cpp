@@ -11,6 +11,7 @@
 #include "state/repository.hpp"
 #include "state/scheduler.hpp"
 #include "state/stream_sessions.hpp"
+#include "state/transition_table.hpp"
 
 namespace gls {
 
@@ -145,14 +146,11 @@ bool is_termination_reason(std::string_view r) {
 }
 
 const SessionTransition* SessionLifecycle::find(SessionStatus from, SessionEvent event) {
-  for (const auto& t : table())
-    if (t.from == from && t.event == event) return &t;
-  return nullptr;
+  return find_transition(std::span<const SessionTransition>(table()), from, event);
 }
 
 bool SessionLifecycle::reachable(SessionStatus from, SessionStatus to) {
-  return std::any_of(table().begin(), table().end(),
-                     [&](const SessionTransition& t) { return t.from == from && t.to == to; });
+  return reachable_in_one_step(std::span<const SessionTransition>(table()), from, to);
 }
 
 int64_t SessionLifecycle::duration_ms(const StreamSession& s, std::string_view name) const {

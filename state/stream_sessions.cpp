@@ -71,7 +71,12 @@ std::string json_string_list(const std::vector<std::string>& items) {
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
+  return emu_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+}
+
+Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, const StartSessionRequest& r,
+                                               int64_t now) {
+  {
     auto group = require_group(db, scope, r.group_identifier);
     if (!group) return std::move(group).take_error();
     if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
@@ -102,10 +107,17 @@ Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessi
 
     std::vector<std::string> locations = r.locations;
     if (locations.empty()) locations.push_back(group->locations.front().name);
-    for (const std::string& l : locations)
-      if (std::none_of(group->locations.begin(), group->locations.end(),
-                       [&](const GroupLocation& g) { return g.name == l; }))
+    bool any_active = false;
+    for (const std::string& l : locations) {
+      auto it = std::find_if(group->locations.begin(), group->locations.end(),
+                             [&](const GroupLocation& g) { return g.name == l; });
+      if (it == group->locations.end())
         return validation("Location " + l + " is not a location of stream group " + group->id);
+      any_active |= it->status == LocationStatus::Active;
+    }
+    if (!any_active)
+      return validation("None of the requested locations of stream group " + group->id +
+                        " is ACTIVE; a stream session needs an ACTIVE location");
 
     StreamSession s;
     s.group_id = group->id;
@@ -133,7 +145,7 @@ Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessi
       idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
                             SessionLifecycle::resource_key(s), now);
     return s;
-  });
+  }
 }
 
 Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,

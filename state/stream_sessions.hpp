@@ -20,6 +20,7 @@
 namespace gls {
 
 class Emulator;
+class Store;
 class IdGenerator;
 struct Application;
 
@@ -76,6 +77,9 @@ class StreamSessions {
 
   // ---- the API
   Result<StreamSession> start(const Scope& scope, const StartSessionRequest& request);
+  // The same, inside the caller's transaction at time `now` (a stream URL
+  // starts a session and counts the use in one transaction).
+  Result<StreamSession> start_in(Store& db, const Scope& scope, const StartSessionRequest& request, int64_t now);
   // NotFound when the group or the session does not exist, or the session
   // belongs to another group.
   Result<StreamSession> get(const Scope& scope, std::string_view group_identifier,

@@ -29,6 +29,7 @@ constexpr Default kDefaults[] = {
     {"streamGroup", "locationActivatingSeconds", 10},    // a new location ACTIVATING -> ACTIVE
     {"streamGroup", "locationRemovingSeconds", 5},       // a location REMOVING -> gone
     {"streamGroup", "deletingSeconds", 5},               // DELETING -> gone
+    {"streamGroup", "expirationSeconds", 31536000},      // CreatedAt -> ExpiresAt (EXPIRED), 365 days
 };
 }  // namespace
 

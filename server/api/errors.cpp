@@ -25,6 +25,7 @@ ApiError from_domain(const Error& e) {
     case ErrorKind::Conflict: return model_error("ConflictException", e.message);
     case ErrorKind::QuotaExceeded: return model_error("ServiceQuotaExceededException", e.message);
     case ErrorKind::AccessNotReady: return model_error("StreamSessionAccessNotReadyException", e.message);
+    case ErrorKind::AccessDenied: return model_error("AccessDeniedException", e.message);
     case ErrorKind::Internal: break;
   }
   return model_error("InternalServerException", e.message);

@@ -51,18 +51,8 @@ const OPERATIONS = [
   "RemoveStreamGroupLocations", "RevokeStreamUrl", "StartStreamSession", "TagResource", "TerminateStreamSession",
   "UntagResource", "UpdateApplication", "UpdateStreamGroup",
 ];
-// Operations the emulator implements today; the others answer 501 once their
-// input has validated. Move a name here when its handler lands.
-const IMPLEMENTED = new Set([
-  "StartStreamSession",
-  "GetStreamSession",
-  "ListStreamSessions",
-  "ListStreamSessionsByAccount",
-  "TerminateStreamSession",
-  "CreateStreamSessionConnection",
-  "ExportStreamSessionFiles",
-  "CreateStreamSessionAdminShell",
-]);
+// Every operation is implemented: none may answer 501.
+const IMPLEMENTED = new Set(OPERATIONS);
 // Errors an implemented operation may answer to minimal input, depending on
 // the fixture's state: still routed, and one of the model's errors.
 const MODELED_ERRORS = new Set(["ValidationException", "ConflictException", "ResourceNotFoundException",

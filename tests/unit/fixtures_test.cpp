@@ -135,7 +135,7 @@ TEST_CASE("the built-in fixtures load the documented resources") {
   CHECK(count(*emu, "group_locations") == 1);
   CHECK(count(*emu, "associations") == 1);
   CHECK(count(*emu, "stream_sessions") == 1);
-  CHECK(count(*emu, "history") == 3);  // one creation entry per resource
+  CHECK(count(*emu, "history") == 4);  // one creation entry per resource (the group's location included)
 
   emu->store().transaction([](gls::Store& db) {
     auto app = gls::repo::find_application(db, kDefault, "a-9ZY8X7Wv6");
@@ -192,7 +192,7 @@ TEST_CASE("loading the same fixtures twice is refused the second time, keeping t
   CHECK(contains(s.error().message, "a-9ZY8X7Wv6 is defined twice"));
   CHECK(count(*emu, "applications") == 1);
   CHECK(count(*emu, "stream_sessions") == 1);
-  CHECK(count(*emu, "history") == 3);
+  CHECK(count(*emu, "history") == 4);
 }
 
 TEST_CASE("minimal items get defaults") {
@@ -294,8 +294,12 @@ TEST_CASE("bad fixtures are refused naming source, item and member; nothing of t
   SUBCASE("an unknown section") {
     require_refused(R"({"applications":[],"fleets":[]})", "fleets", "unknown section");
   }
-  SUBCASE("stream URLs") {
-    require_refused("{" + kApps + R"(,"streamUrls":[{"Arn":"x"}]})", "streamUrls", "not supported");
+  SUBCASE("a stream URL with a malformed ARN") {
+    require_refused("{" + kApps + R"(,"streamUrls":[{"Arn":"x"}]})", "streamUrls[0]", "Arn");
+  }
+  SUBCASE("a stream URL of a group that is not defined") {
+    require_refused("{" + kApps + R"(,"streamUrls":[{"StreamGroupArn":"sg-000000000"}]})", "streamUrls[0]",
+                    "stream group sg-000000000 is not defined");
   }
   SUBCASE("a bad account") {
     require_refused(R"({"account":"12","applications":[{"Id":"a-111111111"}]})", "account", "must be 12 digits");
