@@ -92,7 +92,9 @@ HttpResponse unknown_members(const rapidjson::Value& body, std::initializer_list
       return bad_admin_request("unknown member '" + std::string(name) + "'; this request takes " + list);
     }
   }
-  return HttpResponse{0, {}, {}, ConnectionFault::None, false};
+  HttpResponse none;
+  none.status = 0;
+  return none;
 }
 
 HttpResponse session_response(const Scope& scope, const StreamSession& s) {
@@ -236,6 +238,8 @@ HttpResponse AdminApi::handle(const HttpRequest& request) {
       if (parts[0] == "streamurls") return stream_url(request, parts);
       return play(request, parts);
     }
+    for (const Routes& routes : routes_)
+      if (auto r = routes(request)) return std::move(*r);
   } catch (const std::exception& e) {
     return admin_error(500, "InternalServerException", std::string("admin request failed: ") + e.what());
   }
@@ -277,6 +281,7 @@ HttpResponse AdminApi::reset(const HttpRequest& request) {
     if (std::string_view(it->name.GetString()) != "fixtures")
       return bad_admin_request("unknown member '" + std::string(it->name.GetString()) + "'; reset takes 'fixtures'");
   emu_.wipe();
+  for (const auto& clear : on_reset_) clear();
   if (fixtures && load_fixtures_) {
     Status s = load_fixtures_();
     if (!s) return admin_error(500, "InternalServerException", "fixtures failed to load: " + s.error().message);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ class AdminApi {
   AdminApi(Emulator& emu, std::function<Status()> load_fixtures);
 
   HttpResponse handle(const HttpRequest& request);
+
+  // More admin routes, served by another module: answers the requests it
+  // knows, nothing for the others. Set up before requests are served.
+  using Routes = std::function<std::optional<HttpResponse>(const HttpRequest& request)>;
+  void add_routes(Routes routes) { routes_.push_back(std::move(routes)); }
+  // Called by POST /_gls/reset once the state is wiped, to clear what other
+  // modules keep (fault rules, the journal, metrics).
+  void on_reset(std::function<void()> clear) { on_reset_.push_back(std::move(clear)); }
 
  private:
   HttpResponse health();
@@ -40,6 +49,8 @@ class AdminApi {
 
   Emulator& emu_;
   std::function<Status()> load_fixtures_;
+  std::vector<Routes> routes_;
+  std::vector<std::function<void()>> on_reset_;
 };
 
 }  // namespace gls

@@ -126,6 +126,11 @@ const std::vector<Flag>& flags() {
          o.log_format = v;
          return std::string();
        }},
+      {"journal-size", "GLS_JOURNAL_SIZE", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.journal_size) || o.journal_size > 1'000'000)
+           return std::string("must be a number of requests from 0 to 1000000");
+         return std::string();
+       }},
       {"validate-responses", "GLS_VALIDATE_RESPONSES", false, [](Options& o, const std::string& v) {
          bool b = true;
          if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
@@ -166,6 +171,7 @@ Usage: gls-local [flags]
   --auto-connect SECONDS    a simulated client connects this long after a session is ACTIVE
   --log-level LEVEL         trace, debug, info, warn or error (default info)
   --log-format text|json    one line per request, as text or JSON (default text)
+  --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)
   --validate-responses      check every response against the API model (for tests)
   --help                    show this help
   --version                 show the version

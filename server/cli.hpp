@@ -32,6 +32,7 @@ struct Options {
   std::optional<double> auto_connect_seconds;
   std::string log_level = "info";
   std::string log_format = "text";
+  size_t journal_size = 1000;  // requests the journal keeps
   bool validate_responses = false;
 };
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cstdio>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -65,7 +66,21 @@ struct HttpServer::Impl {
 namespace {
 
 // What a connection is doing, so that shutdown knows whom it may interrupt.
-enum class Phase { Idle, Reading, Handling, Writing };
+enum class Phase { Idle, Reading, Handling, Delaying, Writing, Streaming };
+
+// The producer's end of a streamed body: hands bytes to the connection's
+// strand, and says when the connection is gone.
+class StreamSink final : public BodyStream {
+ public:
+  StreamSink(std::weak_ptr<Connection> connection, std::shared_ptr<std::atomic<bool>> closed)
+      : connection_(std::move(connection)), closed_(std::move(closed)) {}
+  bool write(std::string bytes) override;
+  bool open() const override { return !closed_->load(); }
+
+ private:
+  std::weak_ptr<Connection> connection_;
+  std::shared_ptr<std::atomic<bool>> closed_;
+};
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -74,6 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
+
+  auto executor() { return stream_.get_executor(); }
 
   void start() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::wait_for_request, shared_from_this()));
@@ -85,10 +102,37 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void stop() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       if (self->phase_ == Phase::Idle) self->stream_.cancel();
+      // A held response goes out now; a stream ends.
+      if (self->phase_ == Phase::Delaying && self->timer_) self->timer_->cancel();
+      if (self->phase_ == Phase::Streaming) self->end_stream();
     });
   }
 
-  ~Connection() { server_.untrack(this); }
+  ~Connection() {
+    if (stream_closed_) *stream_closed_ = true;
+    server_.untrack(this);
+  }
+
+  // On the strand: bytes a StreamSink was given.
+  void enqueue(std::string bytes) {
+    // (An empty chunk would end a chunked body.)
+    if (phase_ != Phase::Streaming || ending_ || bytes.empty()) return;
+    if (chunked_) {
+      char size[20];
+      std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+      pending_ += size;
+      pending_ += bytes;
+      pending_ += "\r\n";
+    } else {
+      pending_ += bytes;
+    }
+    // A client that does not read what it asked for is not kept forever.
+    if (pending_.size() > kStreamBacklog) {
+      spdlog::warn("dropping a streaming client that does not keep up ({})", peer_);
+      return close_stream();
+    }
+    if (head_sent_ && !writing_) flush();
+  }
 
  private:
   void wait_for_request() {
@@ -170,12 +214,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void respond(HttpResponse out, bool keep_alive, unsigned version, bool linger = false) {
+    if (out.delay.count() > 0) return hold(std::move(out), keep_alive, version);
     switch (out.fault) {
       case ConnectionFault::Reset: return reset();
       case ConnectionFault::Close: return close();
       case ConnectionFault::Malformed: return write_malformed();
       case ConnectionFault::None: break;
     }
+    if (out.stream && !head_) return start_stream(std::move(out), version);
     phase_ = Phase::Writing;
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(version);
@@ -243,10 +289,119 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write_malformed() {
     phase_ = Phase::Writing;
-    auto bytes = std::make_shared<std::string>("HTTP/1.1 200 OK\r\nContent-Length: 42x\r\nContent-Type: application/json\r\n\r\n{\"Arn\": tru");
+    // A status line no client can read, then half a JSON body: every HTTP
+    // client fails on the first line rather than guessing at the rest.
+    auto bytes = std::make_shared<std::string>(
+        "HTTP/1.1 2x0 OK\r\nContent-Type: application/json\r\nContent-Length: 42x\r\n\r\n{\"Arn\": tru");
     stream_.expires_after(server_.options.write_timeout);
     net::async_write(stream_.socket(), net::buffer(*bytes),
                      [self = shared_from_this(), bytes](beast::error_code, size_t) { self->close(); });
+  }
+
+  // Sends the response once its delay has passed (or at once on shutdown).
+  void hold(HttpResponse out, bool keep_alive, unsigned version) {
+    phase_ = Phase::Delaying;
+    const auto delay = out.delay;
+    out.delay = std::chrono::milliseconds(0);
+    if (!timer_) timer_.emplace(stream_.get_executor());
+    timer_->expires_after(delay);
+    timer_->async_wait(
+        [self = shared_from_this(), out = std::move(out), keep_alive, version](beast::error_code) mutable {
+          self->respond(std::move(out), keep_alive, version);
+        });
+  }
+
+  // ---- streamed bodies: the head, then whatever the producer writes, until
+  // the client goes away or the server shuts down.
+  void start_stream(HttpResponse out, unsigned version) {
+    phase_ = Phase::Streaming;
+    chunked_ = version >= 11;
+    stream_closed_ = std::make_shared<std::atomic<bool>>(false);
+    keepalive_bytes_ = out.stream->keepalive_bytes;
+    keepalive_ = out.stream->keepalive;
+    if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_closed_));
+
+    struct Head {
+      http::response<http::empty_body> res;
+      std::optional<http::response_serializer<http::empty_body>> serializer;
+    };
+    auto head = std::make_shared<Head>();
+    head->res.version(version);
+    head->res.result(static_cast<unsigned>(out.status));
+    for (auto& [k, v] : out.headers) head->res.set(k, v);
+    if (chunked_) {
+      head->res.chunked(true);
+    } else {
+      head->res.keep_alive(false);  // the body ends when the connection closes
+    }
+    head->serializer.emplace(head->res);
+    stream_.expires_after(server_.options.write_timeout);
+    auto on_head = [self = shared_from_this(), head](beast::error_code ec, size_t) {
+      if (ec) return self->close_stream();
+      self->stream_.expires_never();
+      self->head_sent_ = true;
+      self->watch_client();
+      self->keep_alive_stream();
+      if (self->ending_) return self->finish_stream();
+      if (!self->pending_.empty()) self->flush();
+    };
+    http::async_write_header(stream_, *head->serializer, std::move(on_head));
+  }
+
+  void flush() {
+    writing_ = true;
+    auto bytes = std::make_shared<std::string>(std::move(pending_));
+    pending_.clear();
+    stream_.expires_after(server_.options.write_timeout);
+    net::async_write(stream_, net::buffer(*bytes), [self = shared_from_this(), bytes](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->close_stream();
+      self->stream_.expires_never();
+      if (!self->pending_.empty()) return self->flush();
+      if (self->ending_) self->close_stream();
+    });
+  }
+
+  // Reads (and drops) whatever the client sends, to notice when it goes away.
+  void watch_client() {
+    stream_.async_read_some(buffer_.prepare(1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->close_stream();
+      self->buffer_.commit(n);
+      self->buffer_.consume(self->buffer_.size());
+      self->watch_client();
+    });
+  }
+
+  void keep_alive_stream() {
+    if (keepalive_.count() <= 0 || keepalive_bytes_.empty()) return;
+    if (!timer_) timer_.emplace(stream_.get_executor());
+    timer_->expires_after(keepalive_);
+    timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->ending_ || self->phase_ != Phase::Streaming) return;
+      self->enqueue(self->keepalive_bytes_);
+      self->keep_alive_stream();
+    });
+  }
+
+  // Shutdown: the last chunk, then close.
+  void end_stream() {
+    if (ending_) return;
+    ending_ = true;
+    if (timer_) timer_->cancel();
+    if (head_sent_) finish_stream();
+  }
+  void finish_stream() {
+    if (chunked_) pending_ += "0\r\n\r\n";
+    if (writing_) return;  // the write in progress carries on with it
+    if (pending_.empty()) return close_stream();
+    flush();
+  }
+
+  void close_stream() {
+    ending_ = true;
+    if (stream_closed_) *stream_closed_ = true;
+    if (timer_) timer_->cancel();
+    close();
   }
 
   void reset() {
@@ -269,7 +424,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string peer_;
   Phase phase_ = Phase::Idle;
   bool head_ = false;  // the request being answered is a HEAD
+  std::optional<net::steady_timer> timer_;  // a held response's delay, or a stream's keep-alive
+
+  // A streamed body.
+  static constexpr size_t kStreamBacklog = 8 * 1024 * 1024;
+  std::shared_ptr<std::atomic<bool>> stream_closed_;
+  std::string pending_;  // framed bytes not yet written
+  std::string keepalive_bytes_;
+  std::chrono::milliseconds keepalive_{0};
+  bool chunked_ = false;
+  bool head_sent_ = false;
+  bool writing_ = false;
+  bool ending_ = false;
 };
+
+bool StreamSink::write(std::string bytes) {
+  if (closed_->load()) return false;
+  auto c = connection_.lock();
+  if (!c) return false;
+  net::post(c->executor(), [c, bytes = std::move(bytes)]() mutable { c->enqueue(std::move(bytes)); });
+  return true;
+}
 
 }  // namespace
 

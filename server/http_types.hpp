@@ -5,6 +5,9 @@
 // else in the server works on these values and never sees Beast.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,12 +46,41 @@ enum class ConnectionFault {
   Malformed,  // answer bytes that are not valid HTTP, then close
 };
 
+// The write end of a response body that is sent as it is produced (e.g.
+// server-sent events). Thread-safe: any thread may write.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Queues bytes for the client. False once the connection is gone: the
+  // producer should then let go of the stream.
+  virtual bool write(std::string bytes) = 0;
+  // False once the connection is gone.
+  virtual bool open() const = 0;
+};
+
+// A response whose body never ends by itself: the connection stays open and
+// carries what the producer writes until the client goes away or the server
+// shuts down.
+struct StreamedBody {
+  // Called once, on the connection's strand, before the response head is
+  // sent: whatever is written from then on reaches the client in order.
+  std::function<void(std::shared_ptr<BodyStream>)> start;
+  // Written whenever `keepalive` passes (e.g. an SSE comment), so that an
+  // idle stream stays open through proxies and a vanished client is noticed.
+  std::string keepalive_bytes;
+  std::chrono::milliseconds keepalive{15'000};
+};
+
 struct HttpResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   ConnectionFault fault = ConnectionFault::None;
   bool close = false;  // close the connection after this response
+  // Hold the response (or the fault) this long before sending it.
+  std::chrono::milliseconds delay{0};
+  // When set, `body` is ignored and the body is streamed.
+  std::shared_ptr<StreamedBody> stream;
 
   void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

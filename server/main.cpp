@@ -15,11 +15,18 @@
 
 #include "admin_api.hpp"
 #include "api/errors.hpp"
+#include "api/model.hpp"
+#include "chaos_admin.hpp"
 #include "cli.hpp"
 #include "deadline_waker.hpp"
+#include "event_stream.hpp"
+#include "fault_rules.hpp"
 #include "fixture_loader.hpp"
 #include "http_server.hpp"
+#include "lifecycle_faults.hpp"
+#include "metrics.hpp"
 #include "pipeline.hpp"
+#include "request_journal.hpp"
 #include "state/repository.hpp"
 
 namespace {
@@ -30,15 +37,24 @@ int fail_start(const std::string& message) {
 }
 
 // --log-format json: one JSON object per line, the message properly escaped.
+// A line of the "requests" logger is already a JSON object (the journal's
+// fields, its own time among them): its members become the line's.
 class JsonLineFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto since_epoch = msg.time.time_since_epoch();
-    const double seconds = std::chrono::duration<double>(since_epoch).count();
-    std::string line = "{\"time\":" + std::to_string(seconds) + ",\"level\":" +
-                       gls::api::json_quote(std::string_view(spdlog::level::to_string_view(msg.level).data(),
-                                                             spdlog::level::to_string_view(msg.level).size())) + ",\"message\":" +
-                       gls::api::json_quote(std::string_view(msg.payload.data(), msg.payload.size())) + "}\n";
+    const std::string_view payload(msg.payload.data(), msg.payload.size());
+    const std::string level = gls::api::json_quote(std::string_view(spdlog::level::to_string_view(msg.level).data(),
+                                                                    spdlog::level::to_string_view(msg.level).size()));
+    std::string line;
+    if (std::string_view(msg.logger_name.data(), msg.logger_name.size()) == "requests" && payload.size() > 2 &&
+        payload.front() == '{' && payload.back() == '}') {
+      line = "{\"level\":" + level + "," + std::string(payload.substr(1)) + "\n";
+    } else {
+      const auto since_epoch = msg.time.time_since_epoch();
+      const double seconds = std::chrono::duration<double>(since_epoch).count();
+      line = "{\"time\":" + std::to_string(seconds) + ",\"level\":" + level +
+             ",\"message\":" + gls::api::json_quote(payload) + "}\n";
+    }
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLineFormatter>(); }
@@ -52,6 +68,8 @@ void setup_logging(const gls::Options& o) {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
   logger->set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_default_logger(logger);
+  // The per-request lines: the same sink, their own name.
+  spdlog::register_logger(logger->clone("requests"));
 }
 
 }  // namespace
@@ -122,8 +140,23 @@ int main(int argc, char** argv) {
     spdlog::warn("the database {} already holds resources: fixtures not loaded (POST /_gls/reset reloads them)", o.db);
   }
 
+  // Chaos and watching: fault rules, the request journal, metrics and the
+  // event stream. They outlive the server, whose streams refer to them.
+  gls::FaultRules faults(gls::api::service_model(), emu.config().seed);
+  gls::LifecycleFaults lifecycle_faults(emu);
+  gls::RequestJournal journal(o.journal_size);
+  gls::Metrics metrics;
+  const int metrics_handle = emu.store().transitions().subscribe(
+      [&metrics](const std::vector<gls::TransitionEvent>& events) { metrics.observe_transitions(events); });
+  gls::EventStream events(emu.store().transitions(), journal);
+  gls::ChaosAdmin chaos(emu, faults, lifecycle_faults, journal, metrics, events);
+
   gls::AdminApi admin(emu, load_all);
-  gls::Pipeline pipeline(emu, admin, {.validate_responses = o.validate_responses});
+  admin.add_routes([&chaos](const gls::HttpRequest& r) { return chaos.handle(r); });
+  admin.on_reset([&chaos] { chaos.reset(); });
+  gls::Pipeline pipeline(emu, admin, {.validate_responses = o.validate_responses, .json_log = o.log_format == "json"},
+                         {.faults = &faults, .lifecycle_faults = &lifecycle_faults, .journal = &journal,
+                          .metrics = &metrics});
 
   gls::ServerOptions server_options;
   server_options.host = o.host;
@@ -154,6 +187,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   server.run();
+  emu.store().transitions().unsubscribe(metrics_handle);
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();

@@ -11,6 +11,9 @@
 #include "api/codec.hpp"
 #include "api/errors.hpp"
 #include "api/validate.hpp"
+#include "fault_rules.hpp"
+#include "lifecycle_faults.hpp"
+#include "metrics.hpp"
 #include "operations.hpp"
 
 namespace gls {
@@ -38,10 +41,35 @@ bool is_account_id(std::string_view s) {
   return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+// The resource IDs a request names: its URI labels and its *Identifier members.
+void collect_identifiers(const api::Model& model, const api::Operation& op, const rapidjson::Value& input,
+                         RequestRecord& record) {
+  const api::Shape* shape = model.shape(op.input);
+  if (!shape || !input.IsObject()) return;
+  for (const api::Member& m : shape->members) {
+    const bool named = m.binding == api::Binding::Uri || m.name.ends_with("Identifier");
+    if (!named) continue;
+    auto it = input.FindMember(m.name.c_str());
+    if (it == input.MemberEnd() || !it->value.IsString()) continue;
+    record.identifiers.emplace_back(
+        m.name, std::string(resource_id_of(std::string_view(it->value.GetString(), it->value.GetStringLength()))));
+  }
+}
+
+std::string_view transport_fault_name(ConnectionFault f) {
+  switch (f) {
+    case ConnectionFault::Reset: return "ConnectionReset";
+    case ConnectionFault::Close: return "ConnectionClosed";
+    case ConnectionFault::Malformed: return "MalformedResponse";
+    case ConnectionFault::None: break;
+  }
+  return "";
+}
+
 }  // namespace
 
-Pipeline::Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options)
-    : emu_(emu), admin_(admin), options_(options), router_(api::service_model()) {}
+Pipeline::Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options, PipelineSteps steps)
+    : emu_(emu), admin_(admin), options_(options), steps_(steps), router_(api::service_model()) {}
 
 Scope Pipeline::scope_of(const HttpRequest& request) const {
   Scope scope = emu_.config().default_scope;
@@ -74,7 +102,10 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
   record.path = std::string(request.path());
 
   HttpResponse response;
-  if (record.path == "/_gls" || record.path.rfind("/_gls/", 0) == 0) {
+  record.wall_time = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  record.emulator_time = static_cast<double>(emu_.clock().now_ms()) / 1000.0;
+  const bool admin = record.path == "/_gls" || record.path.rfind("/_gls/", 0) == 0;
+  if (admin) {
     record.operation = "admin";
     response = admin_.handle(request);
   } else {
@@ -82,23 +113,49 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
   }
   response.set_header("x-amzn-RequestId", record.request_id);
 
-  record.status = response.status;
-  record.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (record.error.empty() && response.status >= 400) {
+  record.status = response.fault == ConnectionFault::None ? response.status : 0;
+  // The injected delay is part of what the client waits for.
+  record.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() +
+                      static_cast<double>(response.delay.count());
+  if (response.fault != ConnectionFault::None) {
+    record.error = transport_fault_name(response.fault);
+  } else if (record.error.empty() && response.status >= 400) {
     for (const auto& [k, v] : response.headers)
       if (k == "x-amzn-ErrorType") record.error = v;
   }
-  if (spdlog::should_log(spdlog::level::info)) {
-    const std::string& what = record.operation.empty() ? record.path : record.operation;
-    if (record.operation == "admin")
-      spdlog::info("admin {} {} {} {:.2f}ms {}", record.method, record.path, record.status, record.latency_ms,
-                   record.request_id);
-    else if (record.error.empty())
-      spdlog::info("{} {} {:.2f}ms {}", what, record.status, record.latency_ms, record.request_id);
-    else
-      spdlog::info("{} {} {} {:.2f}ms {}", what, record.status, record.error, record.latency_ms, record.request_id);
+  if (!admin) {
+    if (steps_.metrics) steps_.metrics->observe_request(record.operation, record.status, record.latency_ms);
+    if (steps_.journal) record.seq = steps_.journal->record(record);
   }
+  log(record);
   return response;
+}
+
+void Pipeline::log(const RequestRecord& record) const {
+  if (!spdlog::should_log(spdlog::level::info)) return;
+  const std::string& what = record.operation.empty() ? record.path : record.operation;
+  std::string text;
+  if (record.operation == "admin")
+    text = fmt::format("admin {} {} {} {:.2f}ms {}", record.method, record.path, record.status, record.latency_ms,
+                       record.request_id);
+  else if (record.error.empty())
+    text = fmt::format("{} {} {:.2f}ms {}", what, record.status, record.latency_ms, record.request_id);
+  else
+    text = fmt::format("{} {} {} {:.2f}ms {}", what, record.status, record.error, record.latency_ms, record.request_id);
+  if (record.fault_rule) text += fmt::format(" (fault rule {}: {})", *record.fault_rule, record.fault_type);
+  if (!options_.json_log) {
+    spdlog::info("{}", text);
+    return;
+  }
+  // The JSON formatter writes this object's members as the line's own.
+  static const std::shared_ptr<spdlog::logger> requests = [] {
+    auto l = spdlog::get("requests");
+    return l ? l : spdlog::default_logger();
+  }();
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  write_request_record(w, record, text);
+  requests->info("{}", std::string_view(buf.GetString(), buf.GetSize()));
 }
 
 HttpResponse Pipeline::reject(int status, const std::string& code, const std::string& message) {
@@ -126,17 +183,50 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
   rapidjson::MemoryPoolAllocator<> input_allocator(input_memory, sizeof input_memory);
   rapidjson::Document input(&input_allocator);
   if (auto error = api::decode_input(model, route, request, input)) return api::error_response(*error);
+  collect_identifiers(model, op, input, record);
+  const Scope scope = scope_of(request);
+  record.account = scope.account;
+  record.region = scope.region;
 
+  // Faults: an error or a transport fault replaces the operation; latency
+  // holds whatever the answer is.
+  std::chrono::milliseconds delay{0};
+  if (steps_.faults) {
+    if (auto hit = steps_.faults->for_request(op, input)) {
+      record.fault_rule = hit->rule_id;
+      record.fault_type = std::string(hit->type());
+      if (steps_.metrics) steps_.metrics->observe_fault(hit->rule_id, hit->type());
+      delay = std::chrono::milliseconds(std::llround(hit->latency_ms));
+      if (hit->error || hit->connection != ConnectionFault::None) {
+        HttpResponse faulty;
+        if (hit->error) {
+          faulty = api::error_response({*hit->error, hit->http_status, hit->message});
+        } else {
+          faulty.fault = hit->connection;
+        }
+        faulty.delay = delay;
+        return faulty;
+      }
+    }
+  }
+  // The service's own URL as the client reached it, for the URLs it hands out.
+  std::string_view host = request.header("host");
+  const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
+  HttpResponse response = run_operation(record, op, scope, input, endpoint);
+  response.delay = delay;
+  return response;
+}
+
+HttpResponse Pipeline::run_operation(RequestRecord& record, const api::Operation& op, const Scope& scope,
+                                     const rapidjson::Value& input, const std::string& endpoint) {
+  const api::Model& model = api::service_model();
   OperationHandler handler = find_handler(op.name);
   if (!handler)
     return api::error_response(
         api::not_implemented("GameLift Streams Local does not implement " + op.name + " yet; the request was valid"));
 
-  const Scope scope = scope_of(request);
   rapidjson::StringBuffer buffer(nullptr, 4096);
   JsonWriter writer(buffer);
-  std::string_view host = request.header("host");
-  const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
   Call call{emu_, scope, input, writer, endpoint};
   Status status = ok();
   try {
@@ -157,6 +247,9 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
     }
     return api::error_response(e);
   }
+
+  if (op.name == "StartStreamSession")
+    apply_lifecycle_faults(scope, input, std::string_view(buffer.GetString(), buffer.GetSize()), record);
 
   HttpResponse response;
   response.status = op.success_status;
@@ -181,6 +274,25 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
     }
   }
   return response;
+}
+
+void Pipeline::apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
+                                      RequestRecord& record) {
+  rapidjson::Document out;
+  out.Parse(output.data(), output.size());
+  if (out.HasParseError() || !out.IsObject() || !out.HasMember("Arn") || !out["Arn"].IsString()) return;
+  auto arn = parse_arn(out["Arn"].GetString());
+  if (!arn || arn->path.size() != 2) return;
+  record.identifiers.emplace_back("StreamSessionIdentifier", arn->path[1]);
+  if (!steps_.faults || !steps_.lifecycle_faults) return;
+  auto hit = steps_.faults->for_new_session(input);
+  if (!hit) return;
+  record.fault_rule = hit->rule_id;
+  record.fault_type = std::string(hit->type());
+  if (steps_.metrics) steps_.metrics->observe_fault(hit->rule_id, hit->type());
+  if (auto s = steps_.lifecycle_faults->apply(scope, arn->path[0], arn->path[1], *hit); !s)
+    spdlog::error("lifecycle fault rule {} could not be applied to {}: {}", hit->rule_id, arn->path[1],
+                  s.error().message);
 }
 
 }  // namespace gls

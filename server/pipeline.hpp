@@ -5,44 +5,53 @@
 //   3. routing         method + path -> operation (404 UnknownOperation)
 //   4. scope           account and region from the SigV4 credential
 //   5. decoding        labels, query, body -> validated input (400)
-//   6. dispatch        the operation's handler (501 while not built)
-//   7. encoding        output document or restJson1 error
-//   8. logging         one line per request
+//   6. faults          the first fault rule that fires: an error, latency or
+//                      a transport fault instead of (or around) the operation
+//   7. dispatch        the operation's handler (501 while not built)
+//   8. lifecycle faults  a new session gets the lifecycle rule that fires
+//   9. encoding        output document or restJson1 error
+//  10. journal, metrics and logging: one entry, one line per request
 //
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once
+
+#include <rapidjson/document.h>
 
 #include <memory>
 #include <string>
 
 #include "api/router.hpp"
 #include "http_types.hpp"
+#include "request_journal.hpp"
 #include "state/emulator.hpp"
 
 namespace gls {
 
 class AdminApi;
+class FaultRules;
+class LifecycleFaults;
+class Metrics;
 
 struct PipelineOptions {
   // Check every response body against the operation's output shape and turn
   // a mismatch into a 500 (used by the test suite).
   bool validate_responses = false;
+  // Log each request as one JSON object (the journal's fields) on the
+  // "requests" logger, rather than a line of text.
+  bool json_log = false;
 };
 
-// What one request was and how it ended, for logs (and later the journal).
-struct RequestRecord {
-  std::string request_id;
-  std::string method;
-  std::string path;
-  std::string operation;  // empty when no operation matched
-  int status = 0;
-  std::string error;  // error code, empty on success
-  double latency_ms = 0;
+// What the cross-cutting steps keep; each may be left out.
+struct PipelineSteps {
+  FaultRules* faults = nullptr;
+  LifecycleFaults* lifecycle_faults = nullptr;
+  RequestJournal* journal = nullptr;
+  Metrics* metrics = nullptr;
 };
 
 class Pipeline {
  public:
-  Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options);
+  Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options, PipelineSteps steps = {});
 
   HttpResponse handle(HttpRequest& request);
   // A request the transport refused before it was complete.
@@ -55,10 +64,18 @@ class Pipeline {
 
  private:
   HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);
+  // Step 7: the handler, and what it answers.
+  HttpResponse run_operation(RequestRecord& record, const api::Operation& op, const Scope& scope,
+                             const rapidjson::Value& input, const std::string& endpoint);
+  // Step 8: a session StartStreamSession has just started meets the lifecycle rules.
+  void apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
+                              RequestRecord& record);
+  void log(const RequestRecord& record) const;
 
   Emulator& emu_;
   AdminApi& admin_;
   PipelineOptions options_;
+  PipelineSteps steps_;
   api::Router router_;
 };
 

@@ -414,6 +414,9 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   reason ? q.bind(7, *reason) : q.bind_null(7);
   q.bind(8, cause).bind(9, time_ms);
   q.run();
+  db.transitions().stage({s, std::string(kind), std::string(resource), from ? std::optional<std::string>(*from) : std::nullopt,
+                          std::string(to), reason ? std::optional<std::string>(*reason) : std::nullopt,
+                          std::string(cause), time_ms});
 }
 
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
@@ -444,6 +447,13 @@ int64_t count(Store& db, std::string_view table) {
   Stmt q = db.prepare("SELECT COUNT(*) FROM " + std::string(table));
   q.step();
   return q.int64(0);
+}
+
+std::vector<std::pair<std::string, int64_t>> count_by_status(Store& db, std::string_view table) {
+  Stmt q = db.prepare("SELECT status, COUNT(*) FROM " + std::string(table) + " GROUP BY status ORDER BY status");
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (q.step()) out.emplace_back(q.text(0), q.int64(1));
+  return out;
 }
 
 }  // namespace gls::repo

@@ -121,6 +121,8 @@ void update_session(Store& db, const Scope& s, const StreamSession& x);
 void update_session_state(Store& db, const Scope& s, const StreamSession& x);
 
 // ---- history
+// Every status transition of every kind of resource is recorded here; it is
+// also staged on the store's TransitionFeed, heard once the transaction commits.
 void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms);
@@ -133,5 +135,7 @@ void wipe(Store& db);
 // Every resource, timer and history entry of one account and Region.
 void wipe_scope(Store& db, const Scope& s);
 int64_t count(Store& db, std::string_view table);
+// How many rows of a resource table are in each status, across all scopes.
+std::vector<std::pair<std::string, int64_t>> count_by_status(Store& db, std::string_view table);
 
 }  // namespace gls::repo

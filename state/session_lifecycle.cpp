@@ -400,6 +400,13 @@ void SessionLifecycle::finish_export(Store& db, const Scope& scope, StreamSessio
                       ") before its files could be exported";
     return;
   }
+  if (export_fault_) {
+    if (auto why = export_fault_(scope, s)) {
+      s.export_status = "FAILED";
+      s.export_reason = std::move(*why);
+      return;
+    }
+  }
   s.export_status = "SUCCEEDED";
   s.export_reason.reset();
   if (!emu_.config().export_dir.empty() && s.export_uri) {

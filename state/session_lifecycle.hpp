@@ -15,6 +15,7 @@
 // placementTimeout.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,12 @@ class SessionLifecycle {
 
   static std::string resource_key(const StreamSession& s) { return s.group_id + "/" + s.id; }
 
+  // Decides, as a session ends, whether its pending export fails for a
+  // reason of its own (an injected fault): the failure's StatusReason, or
+  // nothing. Set once, before requests are served.
+  using ExportFault = std::function<std::optional<std::string>(const Scope& scope, const StreamSession& s)>;
+  void set_export_fault(ExportFault decide) { export_fault_ = std::move(decide); }
+
  private:
   // Entry actions of the session's (new) status; true when it gave back capacity.
   bool enter(Store& db, const Scope& scope, StreamSession& s, SessionStatus from, int64_t at);
@@ -126,6 +133,7 @@ class SessionLifecycle {
   int64_t duration_ms(const StreamSession& s, std::string_view name) const;
 
   Emulator& emu_;
+  ExportFault export_fault_;
 };
 
 }  // namespace gls

@@ -206,8 +206,12 @@ void Store::migrate() {
 
 // Prepared once: a transaction per request should not parse SQL.
 void Store::begin() { prepare("BEGIN IMMEDIATE").run(); }
-void Store::commit() { prepare("COMMIT").run(); }
+void Store::commit() {
+  prepare("COMMIT").run();
+  transitions_.committed();
+}
 void Store::rollback() {
+  transitions_.rolled_back();
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);
   sqlite3_free(err);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "state/result.hpp"
+#include "state/transition_feed.hpp"
 
 namespace gls {
 
@@ -121,6 +122,10 @@ class Store {
   std::optional<std::string> setting(std::string_view key);
   void set_setting(std::string_view key, std::string_view value);
 
+  // Status transitions written through this store, told to listeners once
+  // their transaction has committed.
+  TransitionFeed& transitions() { return transitions_; }
+
  private:
   Store(sqlite3* db, std::string path);
   void migrate();
@@ -143,6 +148,7 @@ class Store {
   // the text's address first (checked against the text), and hash the text
   // only when that misses.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
+  TransitionFeed transitions_;
 };
 
 template <class F>

@@ -195,13 +195,15 @@ class Flags(CliCase):
                  (["--clock", "sideways"], "--clock", "sideways"), (["--unknown"], "--unknown"),
                  (["--threads", "0"], "--threads"), (["--time-scale", "-1"], "--time-scale"),
                  (["--account-id", "12"], "--account-id"), (["--log-level", "loud"], "--log-level"),
-                 (["--region", "Not A Region"], "--region"), (["stray"], "stray"), (["--db"], "--db")]
+                 (["--region", "Not A Region"], "--region"), (["stray"], "stray"), (["--db"], "--db"),
+                 (["--journal-size", "-5"], "--journal-size", "-5")]
         for args, *names in cases:
             with self.subTest(args=args):
                 self.assertStartFails(args, *names)
 
     def test_bad_environment_variable(self):
-        for name, value in (("GLS_PORT", "abc"), ("GLS_CLOCK", "sideways"), ("GLS_ACCOUNT_ID", "nope")):
+        for name, value in (("GLS_PORT", "abc"), ("GLS_CLOCK", "sideways"), ("GLS_ACCOUNT_ID", "nope"),
+                            ("GLS_JOURNAL_SIZE", "many")):
             with self.subTest(name=name):
                 self.assertStartFails(["--db", ":memory:"], name, value, env={name: value})
 
@@ -263,7 +265,22 @@ class Flags(CliCase):
         self.assertRegex(lines[1], r"GetStreamSession 404 ResourceNotFoundException [\d.]+ms")
 
 
+    def test_journal_size(self):
+        server = self.launch("--port", "0", "--db", ":memory:", "--journal-size", "2")
+        for _ in range(3):
+            self.get_session(server)
+        status, journal = server.admin("GET", "/requests")
+        self.assertEqual(status, 200, journal)
+        self.assertEqual(journal["capacity"], 2)
+        self.assertEqual([e["seq"] for e in journal["requests"]], [3, 2])
+
+
 class Environment(CliCase):
+    def test_gls_journal_size(self):
+        server = self.launch("--port", "0", "--db", ":memory:", env={"GLS_JOURNAL_SIZE": "5"})
+        status, journal = server.admin("GET", "/requests")
+        self.assertEqual((status, journal["capacity"]), (200, 5))
+
     def test_gls_port(self):
         port = free_port()
         server = self.launch("--db", ":memory:", env={"GLS_PORT": str(port)})

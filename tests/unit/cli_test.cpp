@@ -63,6 +63,7 @@ TEST_CASE("defaults") {
   CHECK_FALSE(o.auto_connect_seconds.has_value());
   CHECK(o.log_level == "info");
   CHECK(o.log_format == "text");
+  CHECK(o.journal_size == 1000);
   CHECK_FALSE(o.validate_responses);
 }
 
@@ -71,7 +72,7 @@ TEST_CASE("each flag with a good value") {
                        "a.json", "--fixtures", "dir", "--no-default-fixtures", "--account-id", "444455556666",
                        "--region", "eu-central-1", "--clock", "manual", "--time-scale", "60", "--seed", "18446744073709551615",
                        "--timings", "t.json", "--export-dir", "/tmp/exports", "--auto-connect", "1.5", "--log-level",
-                       "debug", "--log-format", "json", "--validate-responses"});
+                       "debug", "--log-format", "json", "--journal-size", "50", "--validate-responses"});
   REQUIRE_MESSAGE(r.run, r.output);
   const gls::Options& o = r.options;
   CHECK(o.host == "0.0.0.0");
@@ -90,17 +91,20 @@ TEST_CASE("each flag with a good value") {
   CHECK(o.auto_connect_seconds == std::optional<double>(1.5));
   CHECK(o.log_level == "debug");
   CHECK(o.log_format == "json");
+  CHECK(o.journal_size == 50);
   CHECK(o.validate_responses);
 
   // Limits that are still good.
   r = parse({"--port", "0", "--threads", "256", "--time-scale", "1000000", "--auto-connect", "0",
-             "--seed", "0", "--port", "65535"});
+             "--seed", "0", "--port", "65535", "--journal-size", "0"});
   REQUIRE_MESSAGE(r.run, r.output);
   CHECK(r.options.port == 65535);  // the last one wins
   CHECK(r.options.threads == 256);
   CHECK(r.options.time_scale == 1e6);
   CHECK(r.options.auto_connect_seconds == std::optional<double>(0.0));
   CHECK(r.options.seed == std::optional<uint64_t>(0));
+  CHECK(r.options.journal_size == 0);
+  CHECK(parse({"--journal-size", "1000000"}).options.journal_size == 1000000);
 }
 
 TEST_CASE("each flag with a bad value is refused, naming the flag") {
@@ -127,6 +131,8 @@ TEST_CASE("each flag with a bad value is refused, naming the flag") {
            Case{"--auto-connect", "-1"}, Case{"--auto-connect", "86401"}, Case{"--auto-connect", "soon"},
            Case{"--log-level", "verbose"}, Case{"--log-level", "INFO"},
            Case{"--log-format", "xml"},
+           Case{"--journal-size", "-1"}, Case{"--journal-size", "1000001"}, Case{"--journal-size", "lots"},
+           Case{"--journal-size", "1.5"},
        }) {
     CAPTURE(c.flag);
     CAPTURE(c.value);
@@ -179,7 +185,7 @@ TEST_CASE("environment variables") {
              {"GLS_NO_DEFAULT_FIXTURES", "1"}, {"GLS_ACCOUNT_ID", "999988887777"}, {"GLS_REGION", "eu-west-1"},
              {"GLS_CLOCK", "manual"},     {"GLS_TIME_SCALE", "2.5"},    {"GLS_SEED", "42"},
              {"GLS_TIMINGS", "tm.json"},  {"GLS_EXPORT_DIR", "/exp"},   {"GLS_AUTO_CONNECT", "3"},
-             {"GLS_LOG_LEVEL", "warn"},   {"GLS_LOG_FORMAT", "json"},
+             {"GLS_LOG_LEVEL", "warn"},   {"GLS_LOG_FORMAT", "json"},   {"GLS_JOURNAL_SIZE", "7"},
              {"GLS_VALIDATE_RESPONSES", "true"}};
   CliResult r = parse({}, env);
   REQUIRE_MESSAGE(r.run, r.output);
@@ -200,6 +206,7 @@ TEST_CASE("environment variables") {
   CHECK(o.auto_connect_seconds == std::optional<double>(3.0));
   CHECK(o.log_level == "warn");
   CHECK(o.log_format == "json");
+  CHECK(o.journal_size == 7);
   CHECK(o.validate_responses);
 
   // Boolean variables can say no.
@@ -253,7 +260,7 @@ TEST_CASE("--help and --version print and exit 0") {
   const std::string usage = gls::usage();
   for (const char* flag : {"--host", "--port", "--threads", "--db", "--fixtures", "--no-default-fixtures",
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
-                           "--auto-connect", "--log-level", "--log-format", "--validate-responses",
+                           "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
                            "--help", "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));

@@ -1,0 +1,66 @@
+// The feed of status transitions: who hears about a resource changing status.
+//
+// repo::record_transition stages every transition it writes to the history;
+// the store hands the staged transitions to the listeners only once the
+// transaction that wrote them has committed, and drops them when it rolls
+// back, so a listener never hears of a change that did not happen.
+//
+// Guarantees:
+// - Listeners hear committed transitions in commit order, each transaction's
+//   transitions in the order they were recorded (the store lock is held
+//   while they are told, so two commits never interleave).
+// - A listener must be quick and must not use the store; it may run on any
+//   thread. subscribe/unsubscribe are safe from any thread, but not from
+//   inside a listener.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/ids.hpp"
+
+namespace gls {
+
+struct TransitionEvent {
+  Scope scope;
+  std::string kind;      // "streamsession", "application", ...
+  std::string resource;  // e.g. "sg-1AB2C3De4/ABC123def4567"
+  std::optional<std::string> from;
+  std::string to;
+  std::optional<std::string> reason;
+  std::string cause;  // api, timer, admin, fault
+  int64_t time_ms = 0;
+};
+
+class TransitionFeed {
+ public:
+  using Listener = std::function<void(const std::vector<TransitionEvent>& committed)>;
+
+  TransitionFeed() = default;
+  TransitionFeed(const TransitionFeed&) = delete;
+  TransitionFeed& operator=(const TransitionFeed&) = delete;
+
+  // Returns a handle for unsubscribe().
+  int subscribe(Listener listener);
+  void unsubscribe(int handle);
+
+  // Called by the store, under its lock: a transition written in the
+  // transaction in progress, that transaction's commit, its rollback.
+  void stage(TransitionEvent event);
+  void committed();
+  void rolled_back() { staged_.clear(); }
+
+ private:
+  std::vector<TransitionEvent> staged_;  // guarded by the store lock
+  std::mutex mu_;                        // guards the listeners
+  std::vector<std::pair<int, Listener>> listeners_;
+  std::atomic<size_t> listening_{0};  // nothing is staged while nobody listens
+  int next_handle_ = 1;
+};
+
+}  // namespace gls
