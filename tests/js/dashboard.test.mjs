@@ -1,8 +1,9 @@
 // The dashboard at /_gls/ in headless Chromium (Debian's chromium, driven by
 // playwright-core): the built-in session's status changes show up without a
-// reload, whether the page's buttons or someone else caused them; the
-// transitions table lists them; the page logs no errors and asks nothing of
-// any host but the emulator. A screenshot is kept in the test output
+// reload, from the event stream, whether the page's buttons or someone else
+// caused them; the transitions and requests tables list what happened; a
+// refused action is shown; the page logs no errors and asks nothing of any
+// host but the emulator. A screenshot is kept in the test output
 // (GLS_TEST_OUTPUT, else tests/js/test-output/) and its path printed.
 //
 // Without Chromium the test fails and says how to get it; GLS_SKIP_BROWSER=1
@@ -68,8 +69,7 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
   let page;
   const screenshot = path.join(outputDir, "dashboard.png");
   try {
-    const hasEvents = await serverHas(server.url, "/_gls/events");
-    const hasJournal = await serverHas(server.url, "/_gls/requests?limit=1");
+    assert.ok(await serverHas(server.url, "/_gls/events"), "the server has its event stream");
 
     browser = await chromium.launch({
       executablePath,
@@ -80,6 +80,7 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
 
     // Every request the page makes, and none of them may leave the emulator.
     const requests = [];
+    const isStateRead = (u) => /^\/(_gls\/state|streamsessions|streamgroups|applications)\b/.test(new URL(u).pathname);
     context.on("request", (r) => requests.push(r.url()));
     await context.route("**/*", (route) => {
       const url = new URL(route.request().url());
@@ -111,24 +112,27 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
     // The built-in session, as the fixtures have it.
     await rowWithStatus("CONNECTED").waitFor({ timeout: WAIT_MS });
     assert.equal((await row.locator("[data-field=status]").textContent()).trim(), "CONNECTED");
-    if (await serverHas(server.url, `/streamgroups/${GROUP}`))
-      await page.locator(`#stream-groups tr[data-stream-group="${GROUP}"][data-status="ACTIVE"]`).waitFor({ timeout: WAIT_MS });
-    if (await serverHas(server.url, "/applications/a-9ZY8X7Wv6"))
-      await page.locator('#applications tr[data-application="a-9ZY8X7Wv6"][data-status="READY"]').waitFor({ timeout: WAIT_MS });
+    await page.locator(`#stream-groups tr[data-stream-group="${GROUP}"][data-status="ACTIVE"]`).waitFor({ timeout: WAIT_MS });
+    await page.locator('#applications tr[data-application="a-9ZY8X7Wv6"][data-status="READY"]').waitFor({ timeout: WAIT_MS });
+    // What happened before the page looked: the fixtures' births.
+    await page.locator('#transitions tr[data-kind="application"][data-resource="a-9ZY8X7Wv6"][data-to="READY"]').waitFor({ timeout: WAIT_MS });
 
-    // Live from the event stream when the server has one, else by polling.
-    await page.locator(`#connection[data-mode="${hasEvents ? "live" : "polling"}"]`).waitFor({ timeout: WAIT_MS });
-    if (!hasEvents) t.diagnostic("this server has no /_gls/events: the page polls");
+    // Live from the event stream.
+    await page.locator('#connection[data-mode="live"]').waitFor({ timeout: WAIT_MS });
 
     // The client drops: the page's own button.
     const clockBefore = Date.parse(await page.locator("#clock-now").getAttribute("datetime"));
     await row.locator('button[data-action="clientDisconnect"]').click();
     await rowWithStatus("PENDING_CLIENT_RECONNECTION").waitFor({ timeout: WAIT_MS });
 
-    // Nobody reconnects within the 120 s connection timeout: the page's clock box.
+    // Nobody reconnects within the 120 s connection timeout: the page's clock
+    // box. The clock's answer says nothing of the session and the page reads
+    // no state meanwhile, so the new status comes from the event stream.
     await page.locator("#advance-seconds").fill("121");
+    const readsBefore = requests.filter(isStateRead).length;
     await page.locator('[data-testid="advance-clock"]').click();
     await rowWithStatus("TERMINATED").waitFor({ timeout: WAIT_MS });
+    assert.equal(requests.filter(isStateRead).length, readsBefore, "no state read: the event stream told the page");
     assert.equal((await row.locator("[data-field=reason]").textContent()).trim(), "reconnectionTimeout");
     await page.waitForFunction(
       (before) => Date.parse(document.querySelector("#clock-now").getAttribute("datetime")) - before >= 121000,
@@ -171,8 +175,7 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
     await other("ACTIVATING").waitFor({ timeout: WAIT_MS });
     assert.equal((await server.admin("POST", "/clock", { advanceSeconds: 5 })).status, 200);
     await other("ACTIVE").waitFor({ timeout: WAIT_MS });
-    if (hasJournal || hasEvents)
-      await page.locator('#requests tr[data-operation="StartStreamSession"]').waitFor({ timeout: WAIT_MS });
+    await page.locator('#requests tr[data-operation="StartStreamSession"][data-status="201"]').waitFor({ timeout: WAIT_MS });
 
     // User input is shown as text, never as markup.
     assert.equal(await page.locator("#sessions b, #stream-groups b, #applications b").count(), 0);
