@@ -131,7 +131,7 @@ void write_location_state(JsonWriter& w, const GroupLocation& l) {
   write_string(w, "LocationName", l.name);
   write_string(w, "Status", to_string(l.status));
   write_int(w, "AlwaysOnCapacity", l.always_on);
-  if (l.on_demand) write_int(w, "OnDemandCapacity", *l.on_demand);
+  write_int(w, "OnDemandCapacity", l.on_demand.value_or(0));  // the documented default
   if (l.target_idle) write_int(w, "TargetIdleCapacity", *l.target_idle);
   if (l.maximum) write_int(w, "MaximumCapacity", *l.maximum);
   write_int(w, "RequestedCapacity", l.always_on);

@@ -74,16 +74,16 @@ bool is_supported_runtime(std::string_view type, std::string_view version) {
 // ---- lifecycle ----------------------------------------------------------------------
 
 void Applications::enter(Store& db, const Scope& scope, const Application& a, int64_t at) {
-  const Timings& t = emu_.timings();
+  auto t = [&](std::string_view name) { return emu_.duration_ms(db, scope, "application", a.id, name); };
   switch (a.status) {
     case A::Initialized:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kProcessing, at + t.millis("application", "initializedSeconds"));
+      emu_.scheduler().arm(db, scope, kKind, a.id, kProcessing, at + t("initializedSeconds"));
       break;
     case A::Processing:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kReady, at + t.millis("application", "processingSeconds"));
+      emu_.scheduler().arm(db, scope, kKind, a.id, kReady, at + t("processingSeconds"));
       break;
     case A::Deleting:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kDeleted, at + t.millis("application", "deletingSeconds"));
+      emu_.scheduler().arm(db, scope, kKind, a.id, kDeleted, at + t("deletingSeconds"));
       break;
     case A::Ready:
     case A::Error: break;
@@ -131,7 +131,7 @@ void Applications::describe(Store& db, const Scope& scope, Application& a, int64
   // association and the location existed.
   std::map<std::string, int64_t> since;  // location -> earliest start of its replication
   std::vector<std::string> order{scope.region};
-  const int64_t replication = emu_.timings().millis("application", "replicationSeconds");
+  const int64_t replication = emu_.duration_ms(db, scope, "application", a.id, "replicationSeconds");
   for (const repo::Association& as : repo::associations_of_application(db, scope, a.id)) {
     a.group_ids.push_back(as.group_id);
     auto g = repo::find_stream_group(db, scope, as.group_id);
@@ -218,7 +218,7 @@ Result<ApplicationPage> Applications::list(const Scope& scope, const std::option
     ApplicationPage page;
     page.items = repo::list_applications(db, scope, *after, max_results);
     page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const Application& a) {
-      return PageKey{a.created_ms, a.id};
+      return PageKey{a.created_ms, std::to_string(a.seq)};
     });
     for (Application& a : page.items) describe(db, scope, a, now);
     return page;
@@ -273,7 +273,7 @@ Result<std::vector<ShaderCache>> Applications::shader_caches(const Scope& scope,
     // One cache per GPU family the application is streamed on, compiled
     // during the replication to that family's first stream group.
     std::vector<ShaderCache> out;
-    const int64_t replication = emu_.timings().millis("application", "replicationSeconds");
+    const int64_t replication = emu_.duration_ms(db, scope, "application", a->id, "replicationSeconds");
     for (const repo::Association& as : repo::associations_of_application(db, scope, a->id)) {
       auto g = repo::find_stream_group(db, scope, as.group_id);
       if (!g) continue;

@@ -57,6 +57,27 @@ Emulator::Emulator(std::unique_ptr<Store> store, EmulatorConfig config)
   store_->transaction([this](Store& db) { scheduler_.reload(db); });
 }
 
+int64_t Emulator::duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                              std::string_view name) {
+  if (auto own = repo::resource_timings(db, scope, kind, resource)) {
+    Timings t = config_.timings;
+    if (t.merge_json(*own, kind).ok()) return t.millis(kind, name);
+  }
+  return config_.timings.millis(kind, name);
+}
+
+Result<std::string> Emulator::set_resource_timings(const Scope& scope, std::string_view kind,
+                                                   std::string_view resource, std::string_view json) {
+  return store_->transaction([&](Store& db) -> Result<std::string> {
+    Timings t = config_.timings;  // checks names and values; earlier overrides stay
+    if (auto own = repo::resource_timings(db, scope, kind, resource)) (void)t.merge_json(*own, kind);
+    if (auto st = t.merge_json(json, kind); !st) return std::move(st).take_error();
+    std::string merged = t.kind_json(kind);
+    repo::set_resource_timings(db, scope, kind, resource, merged);
+    return merged;
+  });
+}
+
 size_t Emulator::catch_up() {
   return store_->exclusive([&]() -> size_t {
     const int64_t now = clock_.now_ms();

@@ -69,6 +69,14 @@ class Emulator {
   template <class F>
   auto transact(F&& f);
 
+  // A lifecycle duration of one resource: its own (set through the admin
+  // API) or the emulator's. `kind` is a Timings kind ("application", "streamGroup").
+  int64_t duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                      std::string_view name);
+  // Overrides durations of one resource; answers all of its own.
+  Result<std::string> set_resource_timings(const Scope& scope, std::string_view kind, std::string_view resource,
+                                           std::string_view json);
+
   // Fires every deadline due by now; returns how many fired.
   size_t catch_up();
 

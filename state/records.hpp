@@ -62,6 +62,7 @@ struct Application {
   std::optional<std::string> status_reason;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  int64_t seq = 0;  // creation order, given by the store
   // Derived from the associations, never stored: the stream groups it is
   // associated with, and its replication status per location.
   std::vector<std::string> group_ids;
@@ -91,6 +92,7 @@ struct StreamGroup {
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   std::optional<int64_t> expires_ms;
+  int64_t seq = 0;  // creation order, given by the store
   std::vector<GroupLocation> locations;    // primary first
   std::vector<std::string> app_ids;        // associated applications
 };
@@ -176,6 +178,7 @@ struct StreamUrl {
   int64_t expires_ms = 0;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  int64_t seq = 0;    // creation order, given by the store
   std::string token;  // the secret in the shareable URL
   std::string url;    // the shareable URL's path on the emulator (the endpoint is the caller's)
   int64_t remaining_uses() const { return usage_limit ? std::max<int64_t>(0, *usage_limit - uses) : 0; }

@@ -7,7 +7,7 @@ namespace gls::repo {
 namespace {
 constexpr std::string_view kAppColumns =
     "id, description, runtime_type, runtime_version, executable_path, source_uri, log_paths, log_output_uri, "
-    "status, status_reason, created_ms, updated_ms";
+    "status, status_reason, created_ms, updated_ms, seq";
 
 Application read_application(const Stmt& q) {
   Application a;
@@ -23,6 +23,7 @@ Application read_application(const Stmt& q) {
   a.status_reason = q.opt_text(9);
   a.created_ms = q.int64(10);
   a.updated_ms = q.int64(11);
+  a.seq = q.int64(12);
   return a;
 }
 }  // namespace
@@ -38,7 +39,7 @@ std::optional<Application> find_application(Store& db, const Scope& s, std::stri
 
 void insert_application(Store& db, const Scope& s, const Application& a) {
   static const std::string sql = "INSERT INTO applications (account, region, " + std::string(kAppColumns) +
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM applications))";
   db.prepare(sql)
       .args(s.account, s.region, a.id, a.description, a.runtime_type, a.runtime_version, a.executable_path,
             a.source_uri, a.log_paths_json, a.log_output_uri, to_string(a.status), a.status_reason, a.created_ms,
@@ -93,7 +94,7 @@ GroupLocation read_location(const Stmt& l) {
 
 namespace {
 constexpr std::string_view kGroupColumns =
-    "id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, expires_ms";
+    "id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, expires_ms, seq";
 
 StreamGroup read_group_row(const Stmt& q) {
   StreamGroup g;
@@ -106,6 +107,7 @@ StreamGroup read_group_row(const Stmt& q) {
   g.created_ms = q.int64(6);
   g.updated_ms = q.int64(7);
   g.expires_ms = q.opt_int64(8);
+  g.seq = q.int64(9);
   return g;
 }
 
@@ -138,7 +140,7 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
 std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit) {
   static const std::string sql = "SELECT " + std::string(kGroupColumns) +
                                  " FROM stream_groups WHERE account = ?1 AND region = ?2"
-                                 " AND (?3 IS NULL OR (created_ms, id) > (?3, ?4)) ORDER BY created_ms, id LIMIT ?5";
+                                 " AND (?3 IS NULL OR (created_ms, seq) > (?3, CAST(?4 AS INTEGER))) ORDER BY created_ms, seq LIMIT ?5";
   std::vector<StreamGroup> out;
   {
     Stmt q = db.prepare(sql);
@@ -219,7 +221,8 @@ std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::strin
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
   db.prepare(
         "INSERT INTO stream_groups (account, region, id, description, stream_class, default_app_id, status, "
-        "status_reason, created_ms, updated_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "status_reason, created_ms, updated_ms, expires_ms, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM stream_groups))")
       .args(s.account, s.region, g.id, g.description, g.stream_class, g.default_app_id, to_string(g.status),
             g.status_reason, g.created_ms, g.updated_ms, g.expires_ms)
       .run();
@@ -433,13 +436,13 @@ std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view ki
 
 void wipe(Store& db) {
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
-                            "stream_urls", "tags", "idempotency", "history", "timers"})
+                            "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.exec(std::string("DELETE FROM ") + table);
 }
 
 void wipe_scope(Store& db, const Scope& s) {
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
-                            "stream_urls", "tags", "idempotency", "history", "timers"})
+                            "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.prepare(std::string("DELETE FROM ") + table + " WHERE account = ? AND region = ?").args(s.account, s.region).run();
 }
 

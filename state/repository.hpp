@@ -78,7 +78,7 @@ struct StreamUrlQuery {
   std::optional<std::string> group_id;
   std::optional<std::string> app_id;
   std::optional<std::string> status;
-  std::optional<PageKey> after;  // PageKey.id is "group/id"
+  std::optional<PageKey> after;
   int limit = 25;
 };
 // Up to limit + 1 stream URLs in (created, group, id) order.
@@ -129,6 +129,11 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
 
 // Oldest first.
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource);
+
+// ---- per-resource lifecycle durations (a Timings kind's JSON object)
+std::optional<std::string> resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource);
+void set_resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
+                          std::string_view json);
 
 // ---- everything
 void wipe(Store& db);

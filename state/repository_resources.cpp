@@ -14,7 +14,7 @@ std::vector<Application> list_applications(Store& db, const Scope& s, const std:
   {
     Stmt q = db.prepare(
         "SELECT id FROM applications WHERE account = ?1 AND region = ?2"
-        " AND (?3 IS NULL OR (created_ms, id) > (?3, ?4)) ORDER BY created_ms, id LIMIT ?5");
+        " AND (?3 IS NULL OR (created_ms, seq) > (?3, CAST(?4 AS INTEGER))) ORDER BY created_ms, seq LIMIT ?5");
     q.args(s.account, s.region);
     if (after) q.bind(3, after->created_ms).bind(4, after->id);
     else q.bind_null(3).bind_null(4);
@@ -56,7 +56,7 @@ std::vector<std::string> groups_defaulting_to(Store& db, const Scope& s, std::st
 namespace {
 constexpr std::string_view kUrlColumns =
     "group_id, id, app_id, protocol, status, status_reason, usage_limit, uses, locations, session_length, "
-    "description, launch_args, env_vars, role_arn, display, expires_ms, created_ms, updated_ms, token, url";
+    "description, launch_args, env_vars, role_arn, display, expires_ms, created_ms, updated_ms, token, url, seq";
 
 StreamUrl read_url(const Stmt& q) {
   StreamUrl u;
@@ -80,6 +80,7 @@ StreamUrl read_url(const Stmt& q) {
   u.updated_ms = q.int64(17);
   u.token = q.text(18);
   u.url = q.text(19);
+  u.seq = q.int64(20);
   return u;
 }
 }  // namespace
@@ -102,7 +103,8 @@ std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std:
 
 void insert_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
   static const std::string sql = "INSERT INTO stream_urls (account, region, " + std::string(kUrlColumns) +
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "(SELECT COALESCE(MAX(seq), 0) + 1 FROM stream_urls))";
   db.prepare(sql)
       .args(s.account, s.region, u.group_id, u.id, u.app_id, u.protocol, to_string(u.status), u.status_reason,
             u.usage_limit, u.uses, u.locations_json, u.session_length_s, u.description, u.launch_args_json,
@@ -123,8 +125,8 @@ std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamU
       "SELECT " + std::string(kUrlColumns) +
       " FROM stream_urls WHERE account = ?1 AND region = ?2"
       " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR app_id = ?4) AND (?5 IS NULL OR status = ?5)"
-      " AND (?6 IS NULL OR (created_ms, group_id || '/' || id) > (?6, ?7))"
-      " ORDER BY created_ms, group_id || '/' || id LIMIT ?8";
+      " AND (?6 IS NULL OR (created_ms, seq) > (?6, CAST(?7 AS INTEGER)))"
+      " ORDER BY created_ms, seq LIMIT ?8";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, query.group_id, query.app_id, query.status);
   if (query.after) q.bind(6, query.after->created_ms).bind(7, query.after->id);
@@ -133,6 +135,23 @@ std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamU
   std::vector<StreamUrl> out;
   while (q.step()) out.push_back(read_url(q));
   return out;
+}
+
+// ---- per-resource lifecycle durations ---------------------------------------------------
+
+std::optional<std::string> resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
+  Stmt q = db.prepare(
+      "SELECT timings FROM resource_timings WHERE account = ? AND region = ? AND kind = ? AND resource = ?");
+  q.args(s.account, s.region, kind, resource);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void set_resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
+                          std::string_view json) {
+  db.prepare("REPLACE INTO resource_timings (account, region, kind, resource, timings) VALUES (?, ?, ?, ?, ?)")
+      .args(s.account, s.region, kind, resource, json)
+      .run();
 }
 
 // ---- tags ----------------------------------------------------------------------------

@@ -260,17 +260,39 @@ CREATE INDEX history_by_resource ON history (resource, kind, account, region, se
 
       // 3: what applications, stream groups and stream URLs need beyond the
       // first schema: when a location joined its group (replication of the
-      // associated applications counts from then), and a stream URL's secret
-      // and shareable address.
+      // associated applications counts from then), a stream URL's secret and
+      // shareable address, and the creation order of listed resources.
       R"sql(
 ALTER TABLE group_locations ADD COLUMN added_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE group_locations SET added_ms = updated_ms;
 ALTER TABLE stream_urls ADD COLUMN token TEXT NOT NULL DEFAULT '';
 ALTER TABLE stream_urls ADD COLUMN url TEXT NOT NULL DEFAULT '';
-CREATE INDEX stream_urls_by_group ON stream_urls (account, region, group_id, created_ms, id);
-CREATE INDEX stream_groups_by_created ON stream_groups (account, region, created_ms, id);
-CREATE INDEX applications_by_created ON applications (account, region, created_ms, id);
+-- Lists go in creation order: by creation time, then by a sequence number
+-- that tells apart resources created at the same emulator instant.
+ALTER TABLE applications ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stream_groups ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stream_urls ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX applications_by_created ON applications (account, region, created_ms, seq);
+CREATE INDEX applications_by_seq ON applications (seq);
+CREATE INDEX stream_groups_by_created ON stream_groups (account, region, created_ms, seq);
+CREATE INDEX stream_groups_by_seq ON stream_groups (seq);
+CREATE INDEX stream_urls_by_created ON stream_urls (account, region, created_ms, seq);
+CREATE INDEX stream_urls_by_seq ON stream_urls (seq);
+CREATE INDEX stream_urls_by_group ON stream_urls (account, region, group_id, created_ms, seq);
 CREATE INDEX sessions_by_url ON stream_sessions (account, region, group_id, url_id) WHERE url_id IS NOT NULL;
+)sql",
+
+      // 4: lifecycle durations of one application or stream group, set
+      // through the admin API (sessions keep theirs in their own row).
+      R"sql(
+CREATE TABLE resource_timings (
+  account   TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  resource  TEXT NOT NULL,
+  timings   TEXT NOT NULL,
+  PRIMARY KEY (account, region, kind, resource)
+) WITHOUT ROWID;
 )sql",
   };
   return migrations;

@@ -105,12 +105,13 @@ Status configure(GroupLocation& l, const LocationConfig& c, int64_t tenancy, con
   if (c.on_demand && (c.maximum || c.target_idle))
     return validation("Location " + c.name +
                       ": OnDemandCapacity cannot be combined with MaximumCapacity or TargetIdleCapacity");
-  for (const auto& [name, value] : {std::pair{"AlwaysOnCapacity", c.always_on}, {"OnDemandCapacity", c.on_demand},
-                                    {"TargetIdleCapacity", c.target_idle}, {"MaximumCapacity", c.maximum}}) {
+  for (const auto& [name, value] : {std::pair{"AlwaysOnCapacity", c.always_on},
+                                    {"OnDemandCapacity", c.on_demand},
+                                    {"TargetIdleCapacity", c.target_idle},
+                                    {"MaximumCapacity", c.maximum}}) {
     if (value && *value % tenancy != 0)
-      return validation("Location " + c.name + ": " + name + " " + std::to_string(*value) +
-                        " is not a multiple of " + std::to_string(tenancy) + ", the tenancy of stream class " +
-                        stream_class);
+      return validation("Location " + c.name + ": " + name + " " + std::to_string(*value) + " is not a multiple of " +
+                        std::to_string(tenancy) + ", the tenancy of stream class " + stream_class);
   }
   if (c.always_on) l.always_on = *c.always_on;
   if (c.on_demand) {
@@ -149,9 +150,12 @@ void StreamGroups::change(Store& db, const Scope& scope, StreamGroup& g, StreamG
   g.updated_ms = at;
   repo::update_stream_group(db, scope, g);
   repo::record_transition(db, scope, kGroupKind, g.id, to_string(from), to_string(to), g.status_reason, cause, at);
-  const Timings& t = emu_.timings();
-  if (to == G::Activating) sched.arm(db, scope, kGroupKind, g.id, kActivated, at + t.millis("streamGroup", "activatingSeconds"));
-  if (to == G::Deleting) sched.arm(db, scope, kGroupKind, g.id, kDeleted, at + t.millis("streamGroup", "deletingSeconds"));
+  if (to == G::Activating)
+    sched.arm(db, scope, kGroupKind, g.id, kActivated,
+              at + emu_.duration_ms(db, scope, "streamGroup", g.id, "activatingSeconds"));
+  if (to == G::Deleting)
+    sched.arm(db, scope, kGroupKind, g.id, kDeleted,
+              at + emu_.duration_ms(db, scope, "streamGroup", g.id, "deletingSeconds"));
 }
 
 void StreamGroups::change_location(Store& db, const Scope& scope, const StreamGroup& g, GroupLocation& l,
@@ -163,11 +167,12 @@ void StreamGroups::change_location(Store& db, const Scope& scope, const StreamGr
   l.status = to;
   repo::update_location(db, scope, g.id, l, at);
   repo::record_transition(db, scope, kLocationKind, key, to_string(from), to_string(to), std::nullopt, cause, at);
-  const Timings& t = emu_.timings();
   if (to == L::Activating && g.status != G::Activating)
-    sched.arm(db, scope, kLocationKind, key, kActivated, at + t.millis("streamGroup", "locationActivatingSeconds"));
+    sched.arm(db, scope, kLocationKind, key, kActivated,
+              at + emu_.duration_ms(db, scope, "streamGroup", g.id, "locationActivatingSeconds"));
   if (to == L::Removing)
-    sched.arm(db, scope, kLocationKind, key, kRemoved, at + t.millis("streamGroup", "locationRemovingSeconds"));
+    sched.arm(db, scope, kLocationKind, key, kRemoved,
+              at + emu_.duration_ms(db, scope, "streamGroup", g.id, "locationRemovingSeconds"));
 }
 
 void StreamGroups::settle(Store& db, const Scope& scope, StreamGroup& g, int64_t at, std::string_view cause) {
@@ -196,20 +201,22 @@ void StreamGroups::end_sessions(Store& db, const Scope& scope, const std::string
 
 void StreamGroups::adopt(Store& db, const Scope& scope, const StreamGroup& g) {
   Scheduler& sched = emu_.scheduler();
-  const Timings& t = emu_.timings();
   if (g.status == G::Activating)
-    sched.arm(db, scope, kGroupKind, g.id, kActivated, g.updated_ms + t.millis("streamGroup", "activatingSeconds"));
+    sched.arm(db, scope, kGroupKind, g.id, kActivated,
+              g.updated_ms + emu_.duration_ms(db, scope, "streamGroup", g.id, "activatingSeconds"));
   if (g.status == G::Deleting)
-    sched.arm(db, scope, kGroupKind, g.id, kDeleted, g.updated_ms + t.millis("streamGroup", "deletingSeconds"));
+    sched.arm(db, scope, kGroupKind, g.id, kDeleted,
+              g.updated_ms + emu_.duration_ms(db, scope, "streamGroup", g.id, "deletingSeconds"));
   if (g.expires_ms && g.status != G::Expired && g.status != G::Deleting)
     sched.arm(db, scope, kGroupKind, g.id, kExpired, *g.expires_ms);
   for (const GroupLocation& l : g.locations) {
     const std::string key = location_key(g.id, l.name);
     if (l.status == L::Activating && g.status != G::Activating)
       sched.arm(db, scope, kLocationKind, key, kActivated,
-                g.updated_ms + t.millis("streamGroup", "locationActivatingSeconds"));
+                g.updated_ms + emu_.duration_ms(db, scope, "streamGroup", g.id, "locationActivatingSeconds"));
     if (l.status == L::Removing)
-      sched.arm(db, scope, kLocationKind, key, kRemoved, g.updated_ms + t.millis("streamGroup", "locationRemovingSeconds"));
+      sched.arm(db, scope, kLocationKind, key, kRemoved,
+                g.updated_ms + emu_.duration_ms(db, scope, "streamGroup", g.id, "locationRemovingSeconds"));
   }
 }
 
@@ -230,7 +237,8 @@ void StreamGroups::on_group_timer(Store& db, const Timer& t) {
     change(db, t.scope, *g, G::Expired, std::nullopt, t.due_ms, "timer");
   } else if (t.event == kDeleted) {
     if (g->status != G::Deleting) return;
-    for (const GroupLocation& l : g->locations) emu_.scheduler().cancel(db, t.scope, kLocationKind, location_key(g->id, l.name));
+    for (const GroupLocation& l : g->locations)
+      emu_.scheduler().cancel(db, t.scope, kLocationKind, location_key(g->id, l.name));
     emu_.scheduler().cancel(db, t.scope, kGroupKind, g->id);
     repo::delete_stream_group(db, t.scope, g->id);
     tags::remove_all(db, t.scope, stream_group_arn(t.scope, g->id));
@@ -254,8 +262,8 @@ void StreamGroups::on_location_timer(Store& db, const Timer& t) {
   } else if (t.event == kRemoved) {
     if (l->status != L::Removing) return;
     repo::delete_location(db, t.scope, g->id, l->name);
-    repo::record_transition(db, t.scope, kLocationKind, t.resource, to_string(l->status), kLocationGone,
-                            std::nullopt, "timer", t.due_ms);
+    repo::record_transition(db, t.scope, kLocationKind, t.resource, to_string(l->status), kLocationGone, std::nullopt,
+                            "timer", t.due_ms);
     g->locations.erase(g->locations.begin() + (l - g->locations.data()));
     settle(db, t.scope, *g, t.due_ms, "timer");
   }
@@ -299,7 +307,7 @@ Status StreamGroups::add_location_rows(Store& db, const Scope& scope, StreamGrou
     g.locations.push_back(l);
     if (g.status != G::Activating)
       emu_.scheduler().arm(db, scope, kLocationKind, location_key(g.id, l.name), kActivated,
-                           at + emu_.timings().millis("streamGroup", "locationActivatingSeconds"));
+                           at + emu_.duration_ms(db, scope, "streamGroup", g.id, "locationActivatingSeconds"));
     if (added) added->push_back(l.name);
   }
   return ok();
@@ -326,7 +334,7 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
     g.stream_class = r.stream_class;
     g.status = G::Activating;
     g.created_ms = g.updated_ms = now;
-    g.expires_ms = now + emu_.timings().millis("streamGroup", "expirationSeconds");
+    g.expires_ms = now + emu_.duration_ms(db, scope, "streamGroup", g.id, "expirationSeconds");
     if (r.default_app) {
       auto app = ready_application(db, scope, *r.default_app);
       if (!app) return std::move(app).take_error();
@@ -345,7 +353,7 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
     repo::record_transition(db, scope, kGroupKind, g.id, std::nullopt, to_string(g.status), std::nullopt, "api", now);
     if (auto st = add_location_rows(db, scope, g, configs, now, nullptr); !st) return std::move(st).take_error();
     emu_.scheduler().arm(db, scope, kGroupKind, g.id, kActivated,
-                         now + emu_.timings().millis("streamGroup", "activatingSeconds"));
+                         now + emu_.duration_ms(db, scope, "streamGroup", g.id, "activatingSeconds"));
     emu_.scheduler().arm(db, scope, kGroupKind, g.id, kExpired, *g.expires_ms);
     for (const auto& [k, v] : r.tags) repo::put_tag(db, scope, stream_group_arn(scope, g.id), k, v);
     if (r.client_token)
@@ -367,7 +375,7 @@ Result<StreamGroupPage> StreamGroups::list(const Scope& scope, const std::option
     StreamGroupPage page;
     page.items = repo::list_stream_groups(db, scope, *after, max_results);
     page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamGroup& g) {
-      return PageKey{g.created_ms, g.id};
+      return PageKey{g.created_ms, std::to_string(g.seq)};
     });
     return page;
   });
@@ -384,9 +392,12 @@ Result<StreamGroup> StreamGroups::update(const Scope& scope, const UpdateStreamG
                       "; it can be updated only when it is ACTIVE or ACTIVE_WITH_ERRORS");
     if (r.description) g->description = *r.description;
     if (r.default_app) {
+      // This only chooses among the associated applications; AssociateApplications adds one.
       auto app = ready_application(db, scope, *r.default_app);
       if (!app) return std::move(app).take_error();
-      repo::associate(db, scope, g->id, app->id, now);
+      if (std::find(g->app_ids.begin(), g->app_ids.end(), app->id) == g->app_ids.end())
+        return validation("Application " + app->id + " is not associated with stream group " + g->id +
+                          "; associate it with AssociateApplications before making it the default");
       g->default_app_id = app->id;
     }
     const int64_t tenancy = stream_class_tenancy(g->stream_class);
@@ -465,8 +476,9 @@ Status StreamGroups::remove_locations(const Scope& scope, std::string_view ident
   });
 }
 
-Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate(
-    const Scope& scope, std::string_view identifier, const std::vector<std::string>& apps) {
+Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate(const Scope& scope,
+                                                                                 std::string_view identifier,
+                                                                                 const std::vector<std::string>& apps) {
   return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
@@ -509,8 +521,10 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::disassoci
     if (after.default_app_id &&
         std::find(after.app_ids.begin(), after.app_ids.end(), *after.default_app_id) == after.app_ids.end()) {
       // The default application left: the next associated one takes its place.
-      if (after.app_ids.empty()) after.default_app_id.reset();
-      else after.default_app_id = after.app_ids.front();
+      if (after.app_ids.empty())
+        after.default_app_id.reset();
+      else
+        after.default_app_id = after.app_ids.front();
       after.updated_ms = now;
       repo::update_stream_group(db, scope, after);
     }
@@ -520,9 +534,8 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::disassoci
 
 // ---- admin ---------------------------------------------------------------------------------
 
-Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_view identifier,
-                                               std::string_view status, std::optional<std::string> reason,
-                                               bool force) {
+Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_view identifier, std::string_view status,
+                                               std::optional<std::string> reason, bool force) {
   auto to = parse_stream_group_status(status);
   if (!to)
     return validation("'" + std::string(status) +
@@ -531,7 +544,8 @@ Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_v
   if (*to == G::Error || *to == G::ActiveWithErrors) {
     if (!reason && *to == G::Error) reason = "internalError";
     if (reason && !is_group_reason(*reason))
-      return validation("'" + *reason + "' is not a StatusReason of a stream group; use internalError or "
+      return validation("'" + *reason +
+                        "' is not a StatusReason of a stream group; use internalError or "
                         "noAvailableInstances");
   } else if (reason) {
     return validation("a " + std::string(status) + " stream group has no StatusReason");

@@ -147,7 +147,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     u.status = U::Active;
     u.usage_limit = r.usage_limit.value_or(1);
     u.locations_json = json_string_list(r.locations);
-    u.session_length_s = r.session_length_s;
+    u.session_length_s = r.session_length_s.value_or(43200);  // the documented default
     u.description = r.description;
     u.launch_args_json = r.launch_args_json;
     u.env_vars_json = r.env_vars_json;
@@ -198,7 +198,7 @@ Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<s
     StreamUrlPage page;
     page.items = repo::list_stream_urls(db, scope, q);
     page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamUrl& u) {
-      return PageKey{u.created_ms, resource_key(u)};
+      return PageKey{u.created_ms, std::to_string(u.seq)};
     });
     for (StreamUrl& u : page.items) refresh(db, scope, u);
     return page;
@@ -211,12 +211,11 @@ Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier,
     auto u = require(db, scope, group_identifier, url_identifier);
     if (!u) return std::move(u).take_error();
     const bool terminate = mode == "REVOKE_AND_TERMINATE_SESSIONS";
-    if (u->status == U::Revoked && !terminate) return ok();  // revoking is permanent; once is enough
+    if (u->status == U::Revoked) return ok();  // revoking is permanent; once is enough
     std::vector<StreamSession> running;
     if (terminate)
       for (StreamSession& s : repo::sessions_of_stream_url(db, scope, u->group_id, u->id))
         if (!is_final(s.status)) running.push_back(std::move(s));
-    if (u->status == U::Revoked && running.empty()) return ok();
     std::string reason = !terminate ? "userRevoked"
                          : running.empty() ? "revokedAndSessionsTerminated"
                                            : "revokedAndTerminatingSessions";

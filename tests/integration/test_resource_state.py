@@ -1,0 +1,217 @@
+"""Snapshot and restore of every kind of resource (GET and PUT /_gls/state),
+and a fixtures file with all four arrays (SPEC section 7)."""
+import json
+import os
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from gls_resources import (PREFIX, REGION, SESSION_PLACEMENT, ResourceCase, app_arn, group_arn, last, url_arn)
+
+KINDS = ("applications", "streamGroups", "streamSessions", "streamUrls")
+
+
+def open_url(url):
+    req = urllib.request.Request(url, headers={"Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def by_arn(items):
+    return sorted(items, key=lambda i: i.get("Arn", ""))
+
+
+class StateRoundTrip(ResourceCase):
+    server_args = ("--clock", "manual", "--no-default-fixtures")
+
+    def raw(self, path):
+        status, _, body = self.server.request("GET", path)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def export(self, query=""):
+        body = self.admin_ok("GET", "/state" + query)
+        self.assertIsInstance(body, dict, body)
+        self.assertLessEqual(set(KINDS), set(body), "the export has the four arrays of a fixtures file")
+        for kind in KINDS:
+            self.assertIsInstance(body[kind], list, kind)
+        return body
+
+    def populate(self):
+        app, gid = self.app_with_group(LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": 4},
+                                                               {"LocationName": "us-east-1", "AlwaysOnCapacity": 2}])
+        sid = last(self.start(gid, app, Description="Exported session", UserId="player-1")["Arn"])
+        url = self.gls.create_stream_url(Identifier=gid, ApplicationIdentifier=app, Protocol="WebRTC",
+                                         UrlExpiresAfterMinutes=600, UsageLimit=3, Locations=[REGION],
+                                         Description="Exported link")
+        status, body = open_url(url["StreamUrl"])
+        self.assertEqual(status, 200, body)
+        self.advance(SESSION_PLACEMENT + 0.5)
+        return app, gid, sid, url["StreamUrlId"], url["StreamUrl"]
+
+    def api_views(self, app, gid, sid, suid):
+        return {
+            "applications": self.raw(f"/applications/{app}"),
+            "streamGroups": self.raw(f"/streamgroups/{gid}"),
+            "streamSessions": self.raw(f"/streamgroups/{gid}/streamsessions/{sid}"),
+            "streamUrls": self.raw(f"/streamgroups/{gid}/streamurls/{suid}"),
+        }
+
+    def test_export_has_the_get_shapes(self):
+        app, gid, sid, suid, _ = self.populate()
+        state = self.export()
+        views = self.api_views(app, gid, sid, suid)
+        self.assertEqual(len(state["applications"]), 1)
+        self.assertEqual(len(state["streamGroups"]), 1)
+        self.assertEqual(len(state["streamSessions"]), 2, "the session started directly and the one from the URL")
+        self.assertEqual(len(state["streamUrls"]), 1)
+        for kind, view in views.items():
+            with self.subTest(kind=kind):
+                exported = {i["Arn"]: i for i in state[kind]}.get(view["Arn"])
+                self.assertIsNotNone(exported, f"{view['Arn']} is not in the export")
+                if kind == "streamUrls" and "StreamSessions" not in exported:
+                    # The sessions a URL started are in streamSessions already; an export may
+                    # leave this derived list out, as long as the import rebuilds it (test_round_trip).
+                    view = {k: v for k, v in view.items() if k != "StreamSessions"}
+                self.assertEqual(exported, view)
+
+    def test_round_trip(self):
+        app, gid, sid, suid, play_url = self.populate()
+        state = self.export()
+        views = self.api_views(app, gid, sid, suid)
+        status, health = self.server.admin("POST", "/reset", {"fixtures": False})
+        self.assertEqual(status, 200, health)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException):
+            self.gls.get_application(Identifier=app)
+        self.assertEqual({kind: self.export()[kind] for kind in KINDS}, {kind: [] for kind in KINDS})
+        self.admin_ok("PUT", "/state", state)
+        again = self.export()
+        for kind in KINDS:
+            with self.subTest(kind=kind):
+                self.assertEqual(by_arn(again[kind]), by_arn(state[kind]))
+        self.assertEqual(self.api_views(app, gid, sid, suid), views)
+        # The restored resources work: the URL has uses left, the group takes sessions.
+        status, body = open_url(play_url)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.gls.get_stream_url(Identifier=gid, StreamUrlIdentifier=suid)["RemainingUses"], 1)
+        new = last(self.start(gid, app)["Arn"])
+        self.advance(SESSION_PLACEMENT + 0.5)
+        self.assertEqual(self.session(gid, new)["Status"], "ACTIVE")
+        self.assertEqual(self.gls.get_application(Identifier=app)["AssociatedStreamGroups"], [group_arn(gid)])
+
+    def test_import_replaces_the_scope(self):
+        app, gid, sid, suid, _ = self.populate()
+        state = self.export()
+        extra = self.create_app()["Id"]
+        self.admin_ok("PUT", "/state", state)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException):
+            self.gls.get_application(Identifier=extra)
+        self.assertEqual([i["Id"] for i in self.gls.list_applications()["Items"]], [app])
+
+    def test_invalid_import_changes_nothing(self):
+        app, gid, sid, suid, _ = self.populate()
+        before = self.export()
+        bad = json.loads(json.dumps(before))
+        bad["applications"].append({"Id": "not an id!", "Description": "bad"})
+        status, body = self.server.admin("PUT", "/state", bad)
+        self.assertEqual(status, 400, body)
+        self.assertIsInstance(body, dict)
+        self.assertTrue(body.get("message"))
+        self.assertEqual(self.export(), before)
+
+    def test_scope_of_another_account(self):
+        self.populate()
+        other = self.server.client(access_key="444455556666")
+        theirs = other.create_application(Description="Theirs", ExecutablePath="x.exe", ApplicationSourceUri="s3://b/x",
+                                          RuntimeEnvironment={"Type": "WINDOWS", "Version": "2022"})
+        mine = self.export()
+        self.assertNotIn(theirs["Arn"], [a["Arn"] for a in mine["applications"]])
+        state = self.export(f"?account=444455556666&region={REGION}")
+        self.assertEqual([a["Arn"] for a in state["applications"]], [theirs["Arn"]])
+        self.assertEqual(state["streamGroups"], [])
+
+
+class FixturesWithAllFourArrays(ResourceCase):
+    """A fixtures file with one item of each kind loads, and the items work."""
+
+    @classmethod
+    def setUpClass(cls):
+        tmp = cls.class_tmpdir("gls-fixtures4-")
+        cls.expires = int(time.time()) + 30 * 86400
+        fixtures = {
+            "applications": [{
+                "Id": "a-FIXTURE01", "Description": "Fixture game", "ExecutablePath": "bin/game",
+                "RuntimeEnvironment": {"Type": "UBUNTU", "Version": "22_04_LTS"},
+                "ApplicationSourceUri": "s3://fixture-bucket/game", "Status": "READY"}],
+            "streamGroups": [{
+                "Id": "sg-FIXTURE01", "Description": "Fixture group", "StreamClass": "gen4n_ultra",
+                "DefaultApplication": {"Id": "a-FIXTURE01"}, "Status": "ACTIVE",
+                "LocationStates": [{"LocationName": REGION, "AlwaysOnCapacity": 3, "Status": "ACTIVE"},
+                                   {"LocationName": "us-east-1", "AlwaysOnCapacity": 1, "Status": "ACTIVE"}]}],
+            "streamSessions": [{
+                "Id": "FIXTURE000001", "StreamGroupId": "sg-FIXTURE01", "ApplicationArn": "a-FIXTURE01",
+                "Status": "ACTIVE", "Protocol": "WebRTC", "Location": REGION, "SignalRequest": "offer",
+                "Description": "Fixture session"}],
+            "streamUrls": [{
+                "StreamUrlId": "su-FIXTURE01", "StreamGroupArn": group_arn("sg-FIXTURE01"),
+                "ApplicationArn": app_arn("a-FIXTURE01"), "Protocol": "WebRTC", "Locations": [REGION],
+                "UsageLimit": 3, "RemainingUses": 3, "Status": "ACTIVE", "ExpiresAt": cls.expires,
+                "Description": "Fixture link"}],
+        }
+        path = os.path.join(tmp, "four.json")
+        with open(path, "w") as f:
+            json.dump(fixtures, f)
+        cls.server_args = ("--clock", "manual", "--no-default-fixtures", "--fixtures", path)
+        super().setUpClass()
+
+    def test_all_four_loaded(self):
+        status, health = self.server.admin("GET", "/health")
+        self.assertEqual(health["counts"], {"applications": 1, "streamGroups": 1, "streamSessions": 1,
+                                            "streamUrls": 1})
+        a = self.gls.get_application(Identifier="a-FIXTURE01")
+        self.assertEqual((a["Status"], a["Description"], a["Arn"]), ("READY", "Fixture game", app_arn("a-FIXTURE01")))
+        self.assertEqual(a["AssociatedStreamGroups"], [group_arn("sg-FIXTURE01")])
+        g = self.gls.get_stream_group(Identifier="sg-FIXTURE01")
+        self.assertEqual((g["Status"], g["StreamClass"]), ("ACTIVE", "gen4n_ultra"))
+        self.assertEqual(g["DefaultApplication"], {"Id": "a-FIXTURE01", "Arn": app_arn("a-FIXTURE01")})
+        self.assertEqual(g["AssociatedApplications"], [app_arn("a-FIXTURE01")])
+        self.assertEqual([(s["LocationName"], s["Status"], s["AlwaysOnCapacity"]) for s in g["LocationStates"]],
+                         [(REGION, "ACTIVE", 3), ("us-east-1", "ACTIVE", 1)])
+        self.assertEqual({s["LocationName"]: (s["AllocatedCapacity"], s["IdleCapacity"]) for s in g["LocationStates"]},
+                         {REGION: (3, 2), "us-east-1": (1, 1)}, "the fixture session holds a unit")
+        s = self.gls.get_stream_session(Identifier="sg-FIXTURE01", StreamSessionIdentifier="FIXTURE000001")
+        self.assertEqual((s["Status"], s["Location"], s["ApplicationArn"]), ("ACTIVE", REGION, app_arn("a-FIXTURE01")))
+        u = self.gls.get_stream_url(Identifier="sg-FIXTURE01", StreamUrlIdentifier="su-FIXTURE01")
+        self.assertEqual(u["Arn"], url_arn("sg-FIXTURE01", "su-FIXTURE01"))
+        self.assertEqual((u["Status"], u["UsageLimit"], u["RemainingUses"], u["Description"]),
+                         ("ACTIVE", 3, 3, "Fixture link"))
+        self.assertEqual((u["StreamGroupArn"], u["ApplicationArn"]),
+                         (group_arn("sg-FIXTURE01"), app_arn("a-FIXTURE01")))
+        self.assertTimestamp(u["ExpiresAt"], self.expires)
+        self.assertEqual(u["Locations"], [REGION])
+        self.assertEqual([i["StreamUrlId"] for i in self.gls.list_stream_urls()["Items"]], ["su-FIXTURE01"])
+
+    def test_fixture_url_can_be_opened(self):
+        u = self.gls.get_stream_url(Identifier="sg-FIXTURE01", StreamUrlIdentifier="su-FIXTURE01")
+        self.assertTrue(u["StreamUrl"].startswith(self.server.url + "/_gls/play/sg-FIXTURE01/su-FIXTURE01?token="),
+                        u["StreamUrl"])
+        status, body = open_url(u["StreamUrl"])
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["StreamGroupId"], "sg-FIXTURE01")
+        u = self.gls.get_stream_url(Identifier="sg-FIXTURE01", StreamUrlIdentifier="su-FIXTURE01")
+        self.assertEqual(u["RemainingUses"], 2)
+        self.assertEqual([x["Arn"] for x in u["StreamSessions"]], [body["StreamSessionArn"]])
+
+    def test_fixture_group_takes_sessions(self):
+        sid = last(self.start("sg-FIXTURE01", "a-FIXTURE01", Locations=["us-east-1"])["Arn"])
+        self.advance(SESSION_PLACEMENT + 0.5)
+        s = self.session("sg-FIXTURE01", sid)
+        self.assertEqual((s["Status"], s["Location"]), ("ACTIVE", "us-east-1"))
+
+
+if __name__ == "__main__":
+    unittest.main()

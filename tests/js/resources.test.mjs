@@ -1,0 +1,959 @@
+// Applications, their shader caches and tags through the AWS SDK for
+// JavaScript v3, on the manual clock: every output member, the lifecycle
+// INITIALIZED -> PROCESSING -> READY and DELETING -> gone, the waiters, the
+// paginator, and the documented refusals with their error names.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  AssociateApplicationsCommand,
+  CreateApplicationCommand,
+  CreateStreamUrlCommand,
+  DeleteApplicationCommand,
+  DeleteStreamGroupCommand,
+  DisassociateApplicationsCommand,
+  GetApplicationCommand,
+  GetStreamGroupCommand,
+  GetStreamUrlCommand,
+  ListApplicationsCommand,
+  ListApplicationShaderCachesCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  TerminateStreamSessionCommand,
+  UntagResourceCommand,
+  UpdateApplicationCommand,
+  paginateListApplications,
+  waitForApplicationReady,
+  waitUntilApplicationDeleted,
+  waitUntilApplicationReady,
+} from "@aws-sdk/client-gameliftstreams";
+import {
+  ACCOUNT,
+  APPLICATION_MEMBERS,
+  APPLICATION_SUMMARY_MEMBERS,
+  APP_ID,
+  REGION,
+  SHADER_CACHE_MEMBERS,
+  T,
+  activeGroup,
+  advance,
+  appArn,
+  appInput,
+  assertOnlyMembers,
+  assertUnique,
+  clockNow,
+  createApp,
+  createGroup,
+  getApp,
+  near,
+  readyApp,
+  readyApps,
+  refused,
+  rejection,
+  secs,
+  sessionArn,
+  sgArn,
+  sleep,
+  startManual,
+  startSession,
+} from "./resources-lib.mjs";
+
+let server;
+let client;
+before(async () => {
+  // No fixtures: every application and group here is the test's own.
+  server = await startManual(["--no-default-fixtures"]);
+  client = server.client();
+});
+after(async () => {
+  assert.equal(await server.stop(), 0, "gls-local exits 0 on SIGTERM");
+});
+
+const listAllApps = async () => {
+  const items = [];
+  for await (const page of paginateListApplications({ client, pageSize: 100 }, {})) items.push(...(page.Items ?? []));
+  return items;
+};
+
+// ---------------------------------------------------------------------------
+// CreateApplication, GetApplication and the lifecycle
+// ---------------------------------------------------------------------------
+
+describe("CreateApplication and GetApplication", () => {
+  test("CreateApplication answers 201 with the new INITIALIZED application and every given member", async () => {
+    const now = await clockNow(server);
+    const input = appInput({
+      Description: "Created game",
+      RuntimeEnvironment: { Type: "UBUNTU", Version: "22_04_LTS" },
+      ExecutablePath: "bin/game",
+      ApplicationSourceUri: "s3://amzn-s3-demo-bucket/created-game/",
+      ApplicationLogPaths: ["logs/", "saved/game.log"],
+      ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/created-logs/",
+      Tags: { team: "games" },
+    });
+    const out = await client.send(new CreateApplicationCommand(input));
+    assert.equal(out.$metadata.httpStatusCode, 201);
+    assertOnlyMembers(out, APPLICATION_MEMBERS, "CreateApplication");
+    assert.match(out.Id, APP_ID);
+    assert.equal(out.Arn, appArn(out.Id));
+    assert.equal(out.Description, "Created game");
+    assert.deepEqual(out.RuntimeEnvironment, { Type: "UBUNTU", Version: "22_04_LTS" });
+    assert.equal(out.ExecutablePath, "bin/game");
+    assert.equal(out.ApplicationSourceUri, "s3://amzn-s3-demo-bucket/created-game/");
+    assert.deepEqual(out.ApplicationLogPaths, ["logs/", "saved/game.log"]);
+    assert.equal(out.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/created-logs/");
+    assert.equal(out.Status, "INITIALIZED");
+    assert.equal(out.StatusReason, undefined);
+    assert.ok(out.CreatedAt instanceof Date);
+    near(secs(out.CreatedAt), now, "CreatedAt is the emulator's now");
+    assert.equal(out.LastUpdatedAt.getTime(), out.CreatedAt.getTime());
+    assert.deepEqual(out.AssociatedStreamGroups ?? [], [], "a new application is associated with no group");
+    assert.deepEqual(
+      (out.ReplicationStatuses ?? []).map((r) => r.Location),
+      [REGION],
+      "one replication entry, for the scope's region",
+    );
+
+    // GetApplication, by ID and by ARN, says the same.
+    for (const identifier of [out.Id, out.Arn]) {
+      const got = await getApp(client, identifier);
+      assert.equal(got.$metadata.httpStatusCode, 200);
+      assertOnlyMembers(got, APPLICATION_MEMBERS, "GetApplication");
+      const { $metadata: _a, ...a } = got;
+      const { $metadata: _b, ...b } = out;
+      assert.deepEqual(a, b);
+    }
+
+    // On the wire: epoch seconds, and nothing the model does not define.
+    const raw = await server.raw("GET", `/applications/${out.Id}`);
+    assert.equal(raw.status, 200, raw.text);
+    assert.equal(typeof raw.json.CreatedAt, "number");
+    assert.equal(typeof raw.json.LastUpdatedAt, "number");
+    assert.deepEqual(Object.keys(raw.json).filter((k) => !APPLICATION_MEMBERS.includes(k)), []);
+  });
+
+  test("INITIALIZED -(1 s)-> PROCESSING -(5 s)-> READY, each LastUpdatedAt stamped with its due time", async () => {
+    const out = await createApp(client);
+    const created = secs(out.CreatedAt);
+    await advance(server, 0.999);
+    assert.equal((await getApp(client, out.Id)).Status, "INITIALIZED");
+    await advance(server, 0.001);
+    const processing = await getApp(client, out.Id);
+    assert.equal(processing.Status, "PROCESSING");
+    near(secs(processing.LastUpdatedAt), created + T.appInitialized, "PROCESSING stamp");
+    await advance(server, 4.5);
+    assert.equal((await getApp(client, out.Id)).Status, "PROCESSING");
+    await advance(server, 3);
+    const ready = await getApp(client, out.Id);
+    assert.equal(ready.Status, "READY");
+    assert.equal(ready.StatusReason, undefined);
+    near(secs(ready.LastUpdatedAt), created + T.appInitialized + T.appProcessing, "READY stamp");
+    assert.equal(ready.CreatedAt.getTime(), out.CreatedAt.getTime(), "CreatedAt does not move");
+
+    await advance(server, T.replication);
+    const replicated = await getApp(client, out.Id);
+    assert.deepEqual(replicated.ReplicationStatuses, [{ Location: REGION, Status: "COMPLETED" }]);
+
+    const h = await server.admin("GET", `/applications/${out.Id}/history`);
+    assert.equal(h.status, 200, JSON.stringify(h.body));
+    const steps = h.body.history.map((e) => [e.from, e.to, +(e.time - created).toFixed(3)]);
+    assert.deepEqual(steps.slice(-2), [
+      ["INITIALIZED", "PROCESSING", 1],
+      ["PROCESSING", "READY", 6],
+    ]);
+  });
+
+  test("one clock step of 6 s or more goes straight to READY", async () => {
+    const out = await createApp(client);
+    await advance(server, 60);
+    const got = await getApp(client, out.Id);
+    assert.equal(got.Status, "READY");
+    near(secs(got.LastUpdatedAt), secs(out.CreatedAt) + 6, "READY is stamped at CreatedAt + 6 s");
+  });
+
+  test("GetApplication of an unknown application is a ResourceNotFoundException", async () => {
+    await refused(getApp(client, "a-000000000"), "ResourceNotFoundException", 404, ["a-000000000"]);
+    await refused(getApp(client, appArn("a-000000001")), "ResourceNotFoundException", 404);
+  });
+
+  const badRuntimes = [
+    { Type: "UBUNTU", Version: "20241007" },
+    { Type: "PROTON", Version: "22_04_LTS" },
+    { Type: "WINDOWS", Version: "2019" },
+    { Type: "PROTON", Version: "20200101" },
+    { Type: "UBUNTU", Version: "24_04_LTS" },
+  ];
+  for (const rt of badRuntimes) {
+    test(`CreateApplication refuses RuntimeEnvironment ${rt.Type}/${rt.Version} with a ValidationException`, async () => {
+      const before = (await listAllApps()).length;
+      await refused(
+        client.send(new CreateApplicationCommand(appInput({ RuntimeEnvironment: rt }))),
+        "ValidationException",
+        400,
+      );
+      assert.equal((await listAllApps()).length, before, "nothing was created");
+    });
+  }
+
+  test("every documented RuntimeEnvironment is accepted", async () => {
+    for (const rt of [
+      { Type: "UBUNTU", Version: "22_04_LTS" },
+      { Type: "WINDOWS", Version: "2022" },
+      { Type: "PROTON", Version: "20260204" },
+      { Type: "PROTON", Version: "20250516" },
+      { Type: "PROTON", Version: "20241007" },
+      { Type: "PROTON", Version: "20230704" },
+    ]) {
+      const out = await createApp(client, { RuntimeEnvironment: rt });
+      assert.deepEqual(out.RuntimeEnvironment, rt);
+    }
+  });
+
+  test("ClientToken: the same input returns the same application, other input is a ConflictException", async () => {
+    const ClientToken = "token-" + "7".repeat(32);
+    const input = appInput({ Description: "Idempotent game", ClientToken });
+    const first = await client.send(new CreateApplicationCommand(input));
+    const count = (await listAllApps()).length;
+    const again = await client.send(new CreateApplicationCommand(structuredClone(input)));
+    assert.equal(again.Arn, first.Arn);
+    assert.equal(again.Id, first.Id);
+    assert.equal((await listAllApps()).length, count, "the repeated request created nothing");
+    const err = await refused(
+      client.send(new CreateApplicationCommand({ ...input, Description: "Another game" })),
+      "ConflictException",
+      409,
+    );
+    assert.equal(err.$fault, "client");
+    assert.equal((await listAllApps()).length, count, "the conflicting request created nothing");
+    // A different token with the same input is a new application.
+    const other = await client.send(new CreateApplicationCommand({ ...input, ClientToken: "token-" + "8".repeat(32) }));
+    assert.notEqual(other.Id, first.Id);
+  });
+});
+
+describe("isolation and concurrency", () => {
+  test("applications are isolated per account and per region", async () => {
+    const app = await createApp(client);
+    for (const other of [server.client({ accessKeyId: "444455556666" }), server.client({ region: "eu-west-1" })]) {
+      await refused(other.send(new GetApplicationCommand({ Identifier: app.Id })), "ResourceNotFoundException", 404);
+      const listed = await other.send(new ListApplicationsCommand({}));
+      assert.ok(!(listed.Items ?? []).some((i) => i.Id === app.Id), "another scope does not list it");
+      await refused(other.send(new DeleteApplicationCommand({ Identifier: app.Id })), "ResourceNotFoundException", 404);
+    }
+    // The same account with its 12-digit access key id sees it.
+    assert.equal((await server.client({ accessKeyId: ACCOUNT }).send(new GetApplicationCommand({ Identifier: app.Id }))).Arn, app.Arn);
+  });
+
+  test("20 concurrent CreateApplication calls with one ClientToken create one application", async () => {
+    const before = (await listAllApps()).length;
+    const input = appInput({ Description: "Raced game", ClientToken: "race-" + "9".repeat(40) });
+    const outs = await Promise.all(Array.from({ length: 20 }, () => client.send(new CreateApplicationCommand(structuredClone(input)))));
+    assert.equal(new Set(outs.map((o) => o.Arn)).size, 1, "every call answers the same application");
+    for (const o of outs) assert.equal(o.$metadata.httpStatusCode, 201);
+    assert.equal((await listAllApps()).length, before + 1);
+  });
+
+  test("20 concurrent AssociateApplications calls of one application each: none is lost", async () => {
+    const apps = await readyApps(server, client, 20);
+    const group = await activeGroup(server, client);
+    await Promise.all(
+      apps.map((a) => client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [a.Id] }))),
+    );
+    const g = await client.send(new GetStreamGroupCommand({ Identifier: group.Id }));
+    assert.deepEqual([...g.AssociatedApplications].sort(), apps.map((a) => a.Arn).sort());
+    assert.ok(apps.some((a) => a.Id === g.DefaultApplication?.Id), "one of them became the default");
+    for (const a of apps) assert.deepEqual((await getApp(client, a.Id)).AssociatedStreamGroups, [group.Arn], a.Id);
+  });
+
+  test("20 concurrent TagResource calls with different keys: every tag is kept", async () => {
+    const app = await createApp(client);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { [`k${i}`]: `v${i}` } }))),
+    );
+    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: app.Arn }));
+    assert.deepEqual(out.Tags, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`])));
+  });
+
+  test("DeleteApplication racing AssociateApplications: the application ends either associated or deleted, never both", async () => {
+    const group = await activeGroup(server, client);
+    const apps = await readyApps(server, client, 15);
+    const outcomes = await Promise.all(
+      apps.map((a) =>
+        Promise.all([
+          client.send(new DeleteApplicationCommand({ Identifier: a.Id })).then(() => "ok", (e) => e.name),
+          client
+            .send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [a.Id] }))
+            .then(() => "ok", (e) => e.name),
+        ]),
+      ),
+    );
+    const g = await client.send(new GetStreamGroupCommand({ Identifier: group.Id }));
+    const associated = new Set(g.AssociatedApplications ?? []);
+    outcomes.forEach(([del, assoc], i) => {
+      const a = apps[i];
+      assert.ok(!(del === "ok" && assoc === "ok"), `${a.Id}: both the delete and the association succeeded`);
+      assert.ok(del === "ok" || assoc === "ok", `${a.Id}: neither succeeded (${del}, ${assoc})`);
+      if (del === "ok") {
+        assert.equal(assoc, "ValidationException", `${a.Id}: associating a DELETING application`);
+        assert.ok(!associated.has(a.Arn), `${a.Id} is deleted but associated`);
+      } else {
+        assert.equal(del, "ValidationException", `${a.Id}: deleting an associated application`);
+        assert.ok(associated.has(a.Arn), `${a.Id} is not associated`);
+      }
+    });
+    await advance(server, T.appDeleting);
+    for (const [i, [del]] of outcomes.entries()) {
+      if (del === "ok") await refused(getApp(client, apps[i].Id), "ResourceNotFoundException", 404);
+      else assert.equal((await getApp(client, apps[i].Id)).Status, "READY");
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Snapshot and restore through the admin API
+// ---------------------------------------------------------------------------
+
+test("GET /_gls/state and PUT /_gls/state restore applications, groups and stream URLs as the API shows them", async () => {
+  const own = await startManual(["--no-default-fixtures"]);
+  try {
+    const c = own.client();
+    const app = await readyApp(own, c, { Description: "Snapshot game" });
+    const group = await activeGroup(own, c, {
+      DefaultApplicationIdentifier: app.Id,
+      LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 2 }, { LocationName: "us-east-1" }],
+    });
+    const url = await c.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: app.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 30,
+        UsageLimit: 4,
+        Locations: [REGION],
+      }),
+    );
+    const strip = ({ $metadata, ...rest }) => rest;
+    const snapshot = async () => ({
+      app: strip(await getApp(c, app.Id)),
+      group: strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))),
+      url: strip(await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }))),
+    });
+    const before = await snapshot();
+    const exported = await own.admin("GET", "/state");
+    assert.equal(exported.status, 200, JSON.stringify(exported.body));
+    for (const k of ["applications", "streamGroups", "streamSessions", "streamUrls"]) assert.ok(Array.isArray(exported.body[k]), k);
+    assert.deepEqual(exported.body.applications.map((a) => a.Id), [app.Id]);
+    assert.deepEqual(exported.body.streamGroups.map((g) => g.Id), [group.Id]);
+    assert.deepEqual(exported.body.streamUrls.map((u) => u.StreamUrlId), [url.StreamUrlId]);
+
+    const reset = await own.admin("POST", "/reset", { fixtures: false });
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+    await refused(getApp(c, app.Id), "ResourceNotFoundException", 404);
+
+    const restored = await own.admin("PUT", "/state", exported.body);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.deepEqual(await snapshot(), before);
+    const used = await fetch(before.url.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(used.status, 200, await used.text());
+  } finally {
+    assert.equal(await own.stop(), 0);
+  }
+});
+
+// ---------------------------------------------------------------------------
+// ListApplications
+// ---------------------------------------------------------------------------
+
+describe("ListApplications", () => {
+  test("summaries of every application; paginateListApplications pages them all exactly once", async () => {
+    const own = await startManual(["--no-default-fixtures"]);
+    try {
+      const c = own.client();
+      const created = [];
+      for (let i = 0; i < 7; i++) created.push(await createApp(c, { Description: `Listed game ${i}` }));
+      await advance(own, 1); // some PROCESSING ...
+      created.push(await createApp(c, { Description: "Listed game 7" })); // ... and one INITIALIZED
+
+      const pages = [];
+      const items = [];
+      for await (const page of paginateListApplications({ client: c, pageSize: 3 }, {})) {
+        assert.equal(page.$metadata.httpStatusCode, 200);
+        pages.push(page.Items.length);
+        assert.ok(pages.length <= 5, `the paginator never ends: ${pages}`);
+        items.push(...page.Items);
+      }
+      assert.deepEqual(pages, [3, 3, 2]);
+      assertUnique(items.map((i) => i.Id), "listed ids");
+      assert.deepEqual(items.map((i) => i.Id).sort(), created.map((a) => a.Id).sort());
+      for (const item of items) {
+        assertOnlyMembers(item, APPLICATION_SUMMARY_MEMBERS, "ApplicationSummary");
+        const a = created.find((x) => x.Id === item.Id);
+        assert.equal(item.Arn, a.Arn);
+        assert.equal(item.Description, a.Description);
+        assert.deepEqual(item.RuntimeEnvironment, a.RuntimeEnvironment);
+        assert.equal(item.CreatedAt.getTime(), a.CreatedAt.getTime());
+        assert.ok(item.LastUpdatedAt instanceof Date);
+        assert.equal(item.Status, a.Description === "Listed game 7" ? "INITIALIZED" : "PROCESSING", item.Id);
+      }
+
+      // MaxResults alone: one page and a NextToken; default page size 25 shows all 8.
+      const first = await c.send(new ListApplicationsCommand({ MaxResults: 5 }));
+      assert.equal(first.Items.length, 5);
+      assert.ok(first.NextToken, "a NextToken when more remain");
+      const rest = await c.send(new ListApplicationsCommand({ MaxResults: 5, NextToken: first.NextToken }));
+      assert.equal(rest.Items.length, 3);
+      assert.equal(rest.NextToken, undefined, "no NextToken on the last page");
+      const all = await c.send(new ListApplicationsCommand({}));
+      assert.equal(all.Items.length, 8);
+      assert.equal(all.NextToken, undefined);
+
+      await refused(c.send(new ListApplicationsCommand({ NextToken: "forged-token" })), "ValidationException", 400);
+    } finally {
+      assert.equal(await own.stop(), 0);
+    }
+  });
+
+  test("an empty account lists no applications", async () => {
+    const out = await server.client({ accessKeyId: "444455556666" }).send(new ListApplicationsCommand({}));
+    assert.deepEqual(out.Items ?? [], []);
+    assert.equal(out.NextToken, undefined);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// UpdateApplication
+// ---------------------------------------------------------------------------
+
+describe("UpdateApplication", () => {
+  test("changes Description, ApplicationLogPaths and ApplicationLogOutputUri and returns the whole application", async () => {
+    const app = await readyApp(server, client, {
+      ApplicationLogPaths: ["old/"],
+      ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/old-logs/",
+    });
+    const before = await getApp(client, app.Id);
+    await advance(server, 3);
+    const now = await clockNow(server);
+    const out = await client.send(
+      new UpdateApplicationCommand({
+        Identifier: app.Arn,
+        Description: "Updated game",
+        ApplicationLogPaths: ["new/", "other/game.log"],
+        ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/new-logs/",
+      }),
+    );
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    assertOnlyMembers(out, APPLICATION_MEMBERS, "UpdateApplication");
+    assert.equal(out.Arn, app.Arn);
+    assert.equal(out.Id, app.Id);
+    assert.equal(out.Description, "Updated game");
+    assert.deepEqual(out.ApplicationLogPaths, ["new/", "other/game.log"]);
+    assert.equal(out.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/new-logs/");
+    // What was not asked to change did not.
+    assert.equal(out.Status, "READY");
+    assert.deepEqual(out.RuntimeEnvironment, before.RuntimeEnvironment);
+    assert.equal(out.ExecutablePath, before.ExecutablePath);
+    assert.equal(out.ApplicationSourceUri, before.ApplicationSourceUri);
+    assert.equal(out.CreatedAt.getTime(), before.CreatedAt.getTime());
+    assert.ok(secs(out.LastUpdatedAt) > secs(before.LastUpdatedAt), "LastUpdatedAt moves on an update");
+    assert.ok(secs(out.LastUpdatedAt) <= now + 0.002);
+
+    const got = await getApp(client, app.Id);
+    const { $metadata: _a, ...a } = got;
+    const { $metadata: _b, ...b } = out;
+    assert.deepEqual(a, b, "GetApplication shows the update");
+
+    // Only the Description: the log settings stay.
+    const second = await client.send(new UpdateApplicationCommand({ Identifier: app.Id, Description: "Renamed" }));
+    assert.equal(second.Description, "Renamed");
+    assert.deepEqual(second.ApplicationLogPaths, ["new/", "other/game.log"]);
+    assert.equal(second.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/new-logs/");
+  });
+
+  test("UpdateApplication of an unknown application is a ResourceNotFoundException", async () => {
+    await refused(
+      client.send(new UpdateApplicationCommand({ Identifier: "a-000000000", Description: "x" })),
+      "ResourceNotFoundException",
+      404,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// DeleteApplication
+// ---------------------------------------------------------------------------
+
+describe("DeleteApplication", () => {
+  test("READY: 204, DELETING, then gone after 2 s", async () => {
+    const app = await readyApp(server, client);
+    const out = await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    assertOnlyMembers(out, [], "DeleteApplication");
+    const deleting = await getApp(client, app.Id);
+    assert.equal(deleting.Status, "DELETING");
+    await advance(server, 1.9);
+    assert.equal((await getApp(client, app.Id)).Status, "DELETING");
+    await advance(server, 0.1);
+    await refused(getApp(client, app.Id), "ResourceNotFoundException", 404, [app.Id]);
+    assert.ok(!(await listAllApps()).some((a) => a.Id === app.Id), "ListApplications no longer shows it");
+    await refused(
+      client.send(new DeleteApplicationCommand({ Identifier: app.Id })),
+      "ResourceNotFoundException",
+      404,
+    );
+  });
+
+  test("INITIALIZED and PROCESSING applications cannot be deleted (ConflictException)", async () => {
+    const app = await createApp(client);
+    await refused(client.send(new DeleteApplicationCommand({ Identifier: app.Id })), "ConflictException", 409);
+    await advance(server, 1);
+    assert.equal((await getApp(client, app.Id)).Status, "PROCESSING");
+    await refused(client.send(new DeleteApplicationCommand({ Identifier: app.Arn })), "ConflictException", 409);
+    assert.equal((await getApp(client, app.Id)).Status, "PROCESSING", "the refusal changed nothing");
+  });
+
+  test("an application in ERROR can be deleted", async () => {
+    const app = await createApp(client);
+    await advance(server, 1);
+    const forced = await server.admin("POST", `/applications/${app.Id}/status`, {
+      status: "ERROR",
+      statusReason: "sourceModified",
+    });
+    assert.equal(forced.status, 200, JSON.stringify(forced.body));
+    const failed = await getApp(client, app.Id);
+    assert.equal(failed.Status, "ERROR");
+    assert.equal(failed.StatusReason, "sourceModified");
+    await advance(server, 30);
+    assert.equal((await getApp(client, app.Id)).Status, "ERROR", "ERROR is final");
+    const out = await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    await advance(server, T.appDeleting);
+    await refused(getApp(client, app.Id), "ResourceNotFoundException", 404);
+  });
+
+  test("the default application of a group and an associated application are refused with ValidationException", async () => {
+    const [def, other] = await readyApps(server, client, 2);
+    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: def.Id });
+    const assoc = await client.send(
+      new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [other.Id] }),
+    );
+    assert.ok(assoc.ApplicationArns.includes(other.Arn));
+    await refused(client.send(new DeleteApplicationCommand({ Identifier: def.Id })), "ValidationException", 400);
+    await refused(client.send(new DeleteApplicationCommand({ Identifier: other.Id })), "ValidationException", 400);
+    assert.equal((await getApp(client, def.Id)).Status, "READY");
+    assert.equal((await getApp(client, other.Id)).Status, "READY");
+
+    // Once disassociated it can go.
+    await client.send(new DisassociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [other.Id] }));
+    const out = await client.send(new DeleteApplicationCommand({ Identifier: other.Id }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+  });
+
+  test("an application used by a running session is refused with ConflictException until the session ends", async () => {
+    const [def, used] = await readyApps(server, client, 2);
+    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: def.Id });
+    await client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [used.Id] }));
+    const { id } = await startSession(client, group.Id, used.Id);
+    await advance(server, T.sessionPlacement);
+    // Disassociating does not end the session that runs it.
+    await client.send(new DisassociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [used.Id] }));
+    await refused(client.send(new DeleteApplicationCommand({ Identifier: used.Id })), "ConflictException", 409);
+    await client.send(new TerminateStreamSessionCommand({ Identifier: group.Id, StreamSessionIdentifier: id }));
+    await advance(server, T.sessionTerminating);
+    const out = await client.send(new DeleteApplicationCommand({ Identifier: used.Id }));
+    assert.equal(out.$metadata.httpStatusCode, 204);
+    // The session's record keeps the application's ARN.
+    const raw = await server.raw("GET", `/streamgroups/${group.Id}/streamsessions/${id}`);
+    assert.equal(raw.json.Arn, sessionArn(group.Id, id));
+    assert.equal(raw.json.ApplicationArn, used.Arn);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Waiters
+// ---------------------------------------------------------------------------
+
+describe("application waiters", () => {
+  const params = () => ({ client, minDelay: 1, maxDelay: 2, maxWaitTime: 20 });
+
+  test("waitUntilApplicationReady succeeds once the clock reaches READY", async () => {
+    const app = await createApp(client);
+    let settled = false;
+    const waiting = waitUntilApplicationReady(params(), { Identifier: app.Id }).finally(() => {
+      settled = true;
+    });
+    await sleep(1500);
+    assert.equal(settled, false, "the waiter must not finish while the clock stands still");
+    await advance(server, T.appInitialized);
+    await sleep(1200);
+    assert.equal(settled, false, "PROCESSING is not READY");
+    await advance(server, T.appProcessing);
+    const result = await waiting;
+    assert.equal(result.state, "SUCCESS");
+    assert.equal(result.reason.Status, "READY");
+    assert.equal(result.reason.Arn, app.Arn);
+  });
+
+  test("waitUntilApplicationReady fails when the application goes to ERROR", async () => {
+    const app = await createApp(client);
+    await advance(server, T.appInitialized);
+    const returned = waitForApplicationReady(params(), { Identifier: app.Id });
+    const rejected = assert.rejects(waitUntilApplicationReady(params(), { Identifier: app.Id }), (err) => {
+      assert.notEqual(err.name, "TimeoutError");
+      assert.match(err.message, /"state":"FAILURE"/);
+      return true;
+    });
+    await sleep(500);
+    const forced = await server.admin("POST", `/applications/${app.Id}/status`, {
+      status: "ERROR",
+      statusReason: "accessDenied",
+    });
+    assert.equal(forced.status, 200, JSON.stringify(forced.body));
+    await rejected;
+    const result = await returned;
+    assert.equal(result.state, "FAILURE");
+    assert.equal(result.reason.Status, "ERROR");
+    assert.equal(result.reason.StatusReason, "accessDenied");
+  });
+
+  test("waitUntilApplicationDeleted succeeds once the deleted application is gone", async () => {
+    const app = await readyApp(server, client);
+    await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
+    let settled = false;
+    const waiting = waitUntilApplicationDeleted(params(), { Identifier: app.Id }).finally(() => {
+      settled = true;
+    });
+    await sleep(1500);
+    assert.equal(settled, false, "DELETING is not deleted");
+    await advance(server, T.appDeleting);
+    const result = await waiting;
+    assert.equal(result.state, "SUCCESS");
+  });
+
+  test("waitUntilApplicationReady times out while the clock stands still", async () => {
+    const app = await createApp(client);
+    const err = await rejection(
+      waitUntilApplicationReady({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 2 }, { Identifier: app.Id }),
+    );
+    assert.equal(err.name, "TimeoutError");
+  });
+});
+
+// ---------------------------------------------------------------------------
+// ListApplicationShaderCaches and replication
+// ---------------------------------------------------------------------------
+
+describe("ListApplicationShaderCaches and ReplicationStatuses", () => {
+  test("an application with no associations has no shader caches", async () => {
+    const app = await readyApp(server, client);
+    const out = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }));
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    assert.deepEqual(out.Items ?? [], []);
+  });
+
+  test("one shader cache per GPU family of the associated groups, listing that family's groups", async () => {
+    const app = await readyApp(server, client);
+    const gen4a = await createGroup(client, { StreamClass: "gen4n_high", DefaultApplicationIdentifier: app.Id });
+    const gen4b = await createGroup(client, { StreamClass: "gen4n_win2022", DefaultApplicationIdentifier: app.Id });
+    const gen6 = await createGroup(client, { StreamClass: "gen6n_small", DefaultApplicationIdentifier: app.Arn });
+    // A group of another family that the application is not associated with.
+    await createGroup(client, { StreamClass: "gen5n_high" });
+    await advance(server, T.groupActivating);
+
+    const got = await getApp(client, app.Id);
+    assert.deepEqual([...got.AssociatedStreamGroups].sort(), [gen4a.Arn, gen4b.Arn, gen6.Arn].sort());
+
+    const out = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Arn }));
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    assert.equal(out.Items.length, 2, JSON.stringify(out.Items));
+    for (const item of out.Items) {
+      assertOnlyMembers(item, SHADER_CACHE_MEMBERS, "ShaderCacheSummary");
+      assert.match(item.Identifier, /^[0-9a-f]{32}$/);
+      assert.equal(item.ApplicationArn, app.Arn);
+      assert.equal(item.Status, "READY");
+      assert.equal(typeof item.StorageBytes, "number");
+      assert.ok(item.StorageBytes > 0, `StorageBytes ${item.StorageBytes}`);
+      assert.ok(item.LastUpdatedAt instanceof Date);
+    }
+    assertUnique(out.Items.map((i) => i.Identifier), "shader cache identifiers");
+    const families = out.Items.map((i) => [...i.AssociatedStreamGroups].sort());
+    assert.deepEqual(
+      families.sort((a, b) => a.length - b.length),
+      [[gen6.Arn], [gen4a.Arn, gen4b.Arn].sort()],
+    );
+    // The same answer twice (identifiers are stable).
+    const again = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }));
+    assert.deepEqual(again.Items.map((i) => i.Identifier).sort(), out.Items.map((i) => i.Identifier).sort());
+  });
+
+  test("disassociating (or deleting) the only group of a family removes that family's shader cache", async () => {
+    const [def, app] = await readyApps(server, client, 2);
+    const gen5 = await activeGroup(server, client, { StreamClass: "gen5n_ultra", DefaultApplicationIdentifier: def.Id });
+    const gen6 = await activeGroup(server, client, { StreamClass: "gen6e_pro", DefaultApplicationIdentifier: def.Id });
+    for (const g of [gen5, gen6]) {
+      await client.send(new AssociateApplicationsCommand({ Identifier: g.Id, ApplicationIdentifiers: [app.Id] }));
+    }
+    const groupsOf = async () =>
+      (await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }))).Items.map((i) => i.AssociatedStreamGroups);
+    assert.deepEqual((await groupsOf()).sort(), [[gen5.Arn], [gen6.Arn]].sort());
+    await client.send(new DisassociateApplicationsCommand({ Identifier: gen5.Id, ApplicationIdentifiers: [app.Id] }));
+    assert.deepEqual(await groupsOf(), [[gen6.Arn]]);
+    await client.send(new DeleteStreamGroupCommand({ Identifier: gen6.Id }));
+    await advance(server, T.groupDeleting);
+    assert.deepEqual(await groupsOf(), []);
+    assert.deepEqual((await getApp(client, app.Id)).AssociatedStreamGroups ?? [], []);
+  });
+
+  test("ListApplicationShaderCaches of an unknown application is a ResourceNotFoundException", async () => {
+    await refused(
+      client.send(new ListApplicationShaderCachesCommand({ Identifier: "a-000000000" })),
+      "ResourceNotFoundException",
+      404,
+    );
+  });
+
+  test("ReplicationStatuses: one entry per location of the region and of the associated groups", async () => {
+    const [def, app] = await readyApps(server, client, 2);
+    await advance(server, T.replication);
+    const group = await activeGroup(server, client, {
+      DefaultApplicationIdentifier: def.Id,
+      LocationConfigurations: [{ LocationName: REGION }, { LocationName: "us-east-1" }, { LocationName: "eu-central-1" }],
+    });
+    assert.deepEqual(group.LocationStates.map((l) => l.LocationName), [REGION, "us-east-1", "eu-central-1"]);
+    const before = await getApp(client, app.Id);
+    assert.deepEqual(before.ReplicationStatuses, [{ Location: REGION, Status: "COMPLETED" }]);
+    await client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [app.Id] }));
+    const replicating = await getApp(client, app.Id);
+    assert.deepEqual(replicating.AssociatedStreamGroups, [group.Arn]);
+    const byLocation = (a) => Object.fromEntries(a.ReplicationStatuses.map((r) => [r.Location, r.Status]));
+    assert.equal(replicating.ReplicationStatuses.length, 3, JSON.stringify(replicating.ReplicationStatuses));
+    assert.deepEqual(byLocation(replicating), {
+      [REGION]: "COMPLETED",
+      "us-east-1": "REPLICATING",
+      "eu-central-1": "REPLICATING",
+    });
+    await advance(server, T.replication);
+    assert.deepEqual(byLocation(await getApp(client, app.Id)), {
+      [REGION]: "COMPLETED",
+      "us-east-1": "COMPLETED",
+      "eu-central-1": "COMPLETED",
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Tags
+// ---------------------------------------------------------------------------
+
+describe("TagResource, UntagResource and ListTagsForResource", () => {
+  const tagsOf = async (arn) => {
+    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    assert.equal(out.$metadata.httpStatusCode, 200);
+    return out.Tags ?? {};
+  };
+
+  test("tags given on create are listed; TagResource merges; UntagResource removes (application and stream group)", async () => {
+    const app = await createApp(client, { Tags: { team: "games", stage: "dev" } });
+    const group = await createGroup(client, { Tags: { owner: "ops" } });
+    assert.deepEqual(await tagsOf(app.Arn), { team: "games", stage: "dev" });
+    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops" });
+
+    const tagged = await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { stage: "prod", cost: "42" } }));
+    assert.equal(tagged.$metadata.httpStatusCode, 200);
+    assertOnlyMembers(tagged, [], "TagResource");
+    assert.deepEqual(await tagsOf(app.Arn), { team: "games", stage: "prod", cost: "42" });
+    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops" }, "the other resource's tags are untouched");
+
+    await client.send(new TagResourceCommand({ ResourceArn: group.Arn, Tags: { empty: "" } }));
+    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops", empty: "" });
+
+    const untagged = await client.send(
+      new UntagResourceCommand({ ResourceArn: app.Arn, TagKeys: ["team", "cost", "not-there"] }),
+    );
+    assert.equal(untagged.$metadata.httpStatusCode, 200);
+    assertOnlyMembers(untagged, [], "UntagResource");
+    assert.deepEqual(await tagsOf(app.Arn), { stage: "prod" });
+    await client.send(new UntagResourceCommand({ ResourceArn: group.Arn, TagKeys: ["owner", "empty"] }));
+    assert.deepEqual(await tagsOf(group.Arn), {});
+  });
+
+  test("keys that start with aws: are refused with ValidationException", async () => {
+    const app = await createApp(client, { Tags: { keep: "me" } });
+    await refused(
+      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { "aws:owner": "me" } })),
+      "ValidationException",
+      400,
+    );
+    await refused(
+      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { ok: "1", "aws:cloudformation:stack": "x" } })),
+      "ValidationException",
+      400,
+    );
+    assert.deepEqual(await tagsOf(app.Arn), { keep: "me" }, "a refused request adds nothing");
+    await refused(
+      client.send(new CreateApplicationCommand(appInput({ Tags: { "aws:x": "y" } }))),
+      "ValidationException",
+      400,
+    );
+    await refused(createGroup(client, { Tags: { "aws:x": "y" } }), "ValidationException", 400);
+  });
+
+  test("more than 50 tags on a resource is a ValidationException", async () => {
+    const app = await createApp(client);
+    const tags = (from, n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${from + i}`, "v"]));
+    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: tags(0, 30) }));
+    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: tags(30, 20) }));
+    assert.equal(Object.keys(await tagsOf(app.Arn)).length, 50);
+    // Overwriting an existing key does not count twice.
+    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { k0: "changed" } }));
+    await refused(
+      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { k50: "v" } })),
+      "ValidationException",
+      400,
+    );
+    const now = await tagsOf(app.Arn);
+    assert.equal(Object.keys(now).length, 50);
+    assert.equal(now.k0, "changed");
+  });
+
+  test("unknown, malformed and other-region ARNs are ValidationException; another account's is AccessDeniedException", async () => {
+    const unknown = [
+      appArn("a-000000000"),
+      sgArn("sg-000000000"),
+      `arn:aws:gameliftstreams:eu-west-1:${ACCOUNT}:application/a-000000000`,
+      `arn:aws:gameliftstreams:${REGION}:${ACCOUNT}:fleet/f-123`,
+    ];
+    for (const arn of unknown) {
+      await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: arn })), "ValidationException", 400);
+      await refused(client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: "b" } })), "ValidationException", 400);
+      await refused(client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] })), "ValidationException", 400);
+    }
+    // A real resource, but in another region than the request's.
+    const app = await createApp(client);
+    await refused(
+      server.client({ region: "eu-west-1" }).send(new ListTagsForResourceCommand({ ResourceArn: app.Arn })),
+      "ValidationException",
+      400,
+    );
+    const foreign = `arn:aws:gameliftstreams:${REGION}:999999999999:application/${app.Id}`;
+    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: foreign })), "AccessDeniedException", 403);
+    await refused(
+      client.send(new TagResourceCommand({ ResourceArn: foreign, Tags: { a: "b" } })),
+      "AccessDeniedException",
+      403,
+    );
+    await refused(
+      client.send(new UntagResourceCommand({ ResourceArn: foreign, TagKeys: ["a"] })),
+      "AccessDeniedException",
+      403,
+    );
+  });
+
+  test("only applications and stream groups take tags: session and stream URL ARNs are ValidationException", async () => {
+    const app = await readyApp(server, client);
+    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
+    const { out: session } = await startSession(client, group.Id, app.Id);
+    const url = await client.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: app.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 10,
+        Locations: [REGION],
+      }),
+    );
+    for (const arn of [session.Arn, url.Arn]) {
+      await refused(client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: "b" } })), "ValidationException", 400);
+      await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: arn })), "ValidationException", 400);
+      await refused(client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] })), "ValidationException", 400);
+    }
+  });
+
+  test("deleting a stream group deletes its tags", async () => {
+    const group = await activeGroup(server, client, { Tags: { short: "lived" } });
+    assert.deepEqual(await tagsOf(group.Arn), { short: "lived" });
+    await client.send(new DeleteStreamGroupCommand({ Identifier: group.Id }));
+    await advance(server, T.groupDeleting);
+    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: group.Arn })), "ValidationException", 400);
+  });
+
+  test("deleting an application deletes its tags", async () => {
+    const app = await readyApp(server, client, { Tags: { short: "lived" } });
+    await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
+    await advance(server, T.appDeleting);
+    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: app.Arn })), "ValidationException", 400);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Persistence
+// ---------------------------------------------------------------------------
+
+test("applications, groups, associations, tags and stream URLs survive a restart; pending transitions are re-armed", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gls-resources-"));
+  const db = path.join(dir, "state.db");
+  const args = ["--no-default-fixtures", "--db", db];
+  let first = await startManual(args);
+  let second;
+  try {
+    let c = first.client();
+    const ready = await readyApp(first, c, { Tags: { keep: "me" } });
+    const group = await activeGroup(first, c, { DefaultApplicationIdentifier: ready.Id });
+    const url = await c.send(
+      new CreateStreamUrlCommand({
+        Identifier: group.Id,
+        ApplicationIdentifier: ready.Id,
+        Protocol: "WebRTC",
+        UrlExpiresAfterMinutes: 10,
+        UsageLimit: 3,
+        Locations: [REGION],
+      }),
+    );
+    const res = await fetch(url.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(res.status, 200, await res.text());
+    const pending = await createApp(c); // INITIALIZED, due to change in 1 s
+    const activating = await createGroup(c); // ACTIVATING, due in 10 s
+    const before = {
+      ready: await getApp(c, ready.Id),
+      group: await c.send(new GetStreamGroupCommand({ Identifier: group.Id })),
+      url: await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId })),
+    };
+    const clockBefore = await clockNow(first);
+    assert.equal(await first.stop(), 0);
+    first = null;
+
+    second = await startManual(args);
+    c = second.client();
+    assert.ok((await clockNow(second)) >= clockBefore - 0.002, "emulator time does not go backwards");
+    const strip = ({ $metadata, ...rest }) => rest;
+    assert.deepEqual(strip(await getApp(c, ready.Id)), strip(before.ready));
+    assert.deepEqual(strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))), strip(before.group));
+    const urlAfter = await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }));
+    assert.equal(urlAfter.RemainingUses, 2);
+    // The shareable URL is built from the Host the request reached: the new port, the same path and secret.
+    const moved = new URL(urlAfter.StreamUrl);
+    const was = new URL(before.url.StreamUrl);
+    assert.equal(moved.origin, new URL(second.url).origin);
+    assert.equal(moved.pathname + moved.search, was.pathname + was.search);
+    assert.deepEqual({ ...strip(urlAfter), StreamUrl: null }, { ...strip(before.url), StreamUrl: null });
+    const tags = await c.send(new ListTagsForResourceCommand({ ResourceArn: ready.Arn }));
+    assert.deepEqual(tags.Tags, { keep: "me" });
+    assert.equal((await getApp(c, pending.Id)).Status, "INITIALIZED");
+    assert.equal((await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }))).Status, "ACTIVATING");
+    await advance(second, T.groupActivating);
+    const app = await getApp(c, pending.Id);
+    assert.equal(app.Status, "READY");
+    near(secs(app.LastUpdatedAt), secs(pending.CreatedAt) + 6, "READY at its stored due time");
+    const g = await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }));
+    assert.equal(g.Status, "ACTIVE");
+    near(secs(g.LastUpdatedAt), secs(activating.CreatedAt) + T.groupActivating, "ACTIVE at its stored due time");
+    // And the shareable URL still works after the restart.
+    const again = await fetch(urlAfter.StreamUrl, { headers: { accept: "application/json" } });
+    assert.equal(again.status, 200, await again.text());
+  } finally {
+    if (first) await first.stop();
+    if (second) assert.equal(await second.stop(), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
