@@ -4,7 +4,9 @@
 // caused them; the transitions and requests tables list what happened; a
 // refused action is shown; the page logs no errors and asks nothing of any
 // host but the emulator. A screenshot is kept in the test output
-// (GLS_TEST_OUTPUT, else tests/js/test-output/) and its path printed.
+// (GLS_TEST_OUTPUT, else tests/js/test-output/) and its path printed. A
+// second test hides the event stream, /_gls/state and the journal from the
+// page, which then polls the AWS API and still follows the session.
 //
 // Without Chromium the test fails and says how to get it; GLS_SKIP_BROWSER=1
 // skips it instead.
@@ -60,6 +62,14 @@ async function serverHas(url, p) {
   }
 }
 
+function launchChromium(chromium, executablePath) {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-dev-shm-usage", "--disable-gpu"],
+  });
+}
+
 test("the dashboard follows a session's status live", { skip: skipBrowser && "GLS_SKIP_BROWSER=1", timeout: 180000 }, async (t) => {
   const executablePath = findChromium();
   const { chromium } = await loadPlaywright();
@@ -72,11 +82,7 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
   try {
     assert.ok(await serverHas(server.url, "/_gls/events"), "the server has its event stream");
 
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-dev-shm-usage", "--disable-gpu"],
-    });
+    browser = await launchChromium(chromium, executablePath);
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
 
     // Every request the page makes, and none of them may leave the emulator.
@@ -214,6 +220,48 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
         t.diagnostic(`dashboard screenshot: ${screenshot}`);
       }
     }
+    if (browser) await browser.close();
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+test("without the event stream and /_gls/state, the dashboard polls the AWS API", { skip: skipBrowser && "GLS_SKIP_BROWSER=1", timeout: 120000 }, async () => {
+  const executablePath = findChromium();
+  const { chromium } = await loadPlaywright();
+
+  const server = await startServer(["--clock", "manual"]);
+  let browser;
+  try {
+    browser = await launchChromium(chromium, executablePath);
+    const page = await browser.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    // The admin endpoints answered as a server without them would.
+    await page.route(/\/_gls\/(events|state|requests)(\?|$)/, (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: "application/json",
+        headers: { "x-amzn-ErrorType": "UnknownOperationException" },
+        body: JSON.stringify({ message: "No admin operation matches" }),
+      }),
+    );
+    await page.goto(server.url + "/_gls/");
+    await page.locator('#connection[data-mode="polling"]').waitFor({ timeout: WAIT_MS });
+    const rowWithStatus = (status) =>
+      page.locator(`#sessions tr[data-session="${GROUP}/${SESSION}"][data-status="${status}"]`);
+    await rowWithStatus("CONNECTED").waitFor({ timeout: WAIT_MS });
+    await page.locator(`#stream-groups tr[data-stream-group="${GROUP}"][data-status="ACTIVE"]`).waitFor({ timeout: WAIT_MS });
+    await page.locator('#applications tr[data-application="a-9ZY8X7Wv6"][data-status="READY"]').waitFor({ timeout: WAIT_MS });
+
+    // Someone else disconnects the client; the next poll shows it, and the
+    // session's history gives the transition.
+    assert.equal((await server.admin("POST", `/sessions/${GROUP}/${SESSION}/events`, { event: "clientDisconnect" })).status, 200);
+    await rowWithStatus("PENDING_CLIENT_RECONNECTION").waitFor({ timeout: WAIT_MS });
+    await page
+      .locator(`#transitions tr[data-resource="${GROUP}/${SESSION}"][data-from="CONNECTED"][data-to="PENDING_CLIENT_RECONNECTION"]`)
+      .waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(pageErrors, [], "no uncaught errors in the page");
+  } finally {
     if (browser) await browser.close();
     assert.equal(await server.stop(), 0);
   }
