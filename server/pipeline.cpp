@@ -209,16 +209,13 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
       }
     }
   }
-  // The service's own URL as the client reached it, for the URLs it hands out.
-  std::string_view host = request.header("host");
-  const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
-  HttpResponse response = run_operation(record, op, scope, input, endpoint);
+  HttpResponse response = run_operation(request, record, op, scope, input);
   response.delay = delay;
   return response;
 }
 
-HttpResponse Pipeline::run_operation(RequestRecord& record, const api::Operation& op, const Scope& scope,
-                                     const rapidjson::Value& input, const std::string& endpoint) {
+HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
+                                     const Scope& scope, const rapidjson::Value& input) {
   const api::Model& model = api::service_model();
   OperationHandler handler = find_handler(op.name);
   if (!handler)
@@ -227,6 +224,8 @@ HttpResponse Pipeline::run_operation(RequestRecord& record, const api::Operation
 
   rapidjson::StringBuffer buffer(nullptr, 4096);
   JsonWriter writer(buffer);
+  std::string_view host = request.header("host");
+  const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
   Call call{emu_, scope, input, writer, endpoint};
   Status status = ok();
   try {

@@ -65,8 +65,8 @@ class Pipeline {
  private:
   HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);
   // Step 7: the handler, and what it answers.
-  HttpResponse run_operation(RequestRecord& record, const api::Operation& op, const Scope& scope,
-                             const rapidjson::Value& input, const std::string& endpoint);
+  HttpResponse run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
+                             const Scope& scope, const rapidjson::Value& input);
   // Step 8: a session StartStreamSession has just started meets the lifecycle rules.
   void apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
                               RequestRecord& record);
