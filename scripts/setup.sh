@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 build_packages=(build-essential cmake ninja-build pkg-config libboost1.81-dev rapidjson-dev libspdlog-dev
                 libsqlite3-dev doctest-dev)
-test_packages=(python3 python3-boto3 awscli nodejs npm wrk nginx-light curl zip unzip)
+test_packages=(python3 python3-boto3 awscli nodejs npm wrk nginx-light curl zip unzip chromium)
 
 runtime_only=0
 [ "${1:-}" = "--runtime-only" ] && runtime_only=1
@@ -26,6 +26,8 @@ for p in "${wanted[@]}"; do
     nodejs) have node || missing+=("$p") ;;
     npm) have npm || missing+=("$p") ;;
     cmake) have cmake || missing+=("$p") ;;
+    # The dashboard test's browser; GLS_CHROMIUM may name another one.
+    chromium) [ -x "${GLS_CHROMIUM:-}" ] || have chromium || missing+=("$p") ;;
     *) dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p") ;;
   esac
 done
@@ -39,8 +41,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$runtime_only" = 0 ]; then
-  # The JavaScript SDK for the client tests, pinned by package-lock.json.
+  # The JavaScript SDK for the client tests and playwright-core for the
+  # dashboard test, pinned by package-lock.json.
   if [ ! -d tests/js/node_modules/@aws-sdk/client-gameliftstreams ] ||
+     [ ! -d tests/js/node_modules/playwright-core ] ||
      [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
     echo "setup: installing the JavaScript test dependencies"
     (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)

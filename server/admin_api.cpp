@@ -8,6 +8,7 @@
 
 #include "api/codec.hpp"
 #include "api/errors.hpp"
+#include "dashboard.hpp"
 #include "fixture_loader.hpp"
 #include "render.hpp"
 #include "state/repository.hpp"
@@ -229,6 +230,7 @@ HttpResponse AdminApi::handle(const HttpRequest& request) {
   const std::string_view path = request.path();
   const std::string& m = request.method;
   try {
+    if ((path == "/_gls/" || path == "/_gls") && (m == "GET" || m == "HEAD")) return dashboard_page();
     if (path == "/_gls/health" && m == "GET") return health();
     if (path == "/_gls/reset" && m == "POST") return reset(request);
     if (path == "/_gls/clock" && m == "GET") return clock_get();
