@@ -126,12 +126,7 @@ Status configure(GroupLocation& l, const LocationConfig& c, int64_t tenancy, con
   if (l.maximum && *l.maximum < l.always_on)
     return validation("Location " + c.name + ": MaximumCapacity " + std::to_string(*l.maximum) +
                       " is less than AlwaysOnCapacity " + std::to_string(l.always_on));
-  if (c.vpc_json) {
-    if (!fresh && l.vpc_json) {
-      // The VPC cannot change once the location exists; its CIDR blocks can.
-    }
-    l.vpc_json = c.vpc_json;
-  }
+  if (c.vpc_json) l.vpc_json = c.vpc_json;
   return ok();
 }
 

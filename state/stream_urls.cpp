@@ -1,5 +1,7 @@
 #include "state/stream_urls.hpp"
 
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <span>
 
@@ -254,16 +256,11 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     r.protocol = u->protocol;
     r.signal_request = browser_offer(emu_.ids());
     r.description = u->description;
-    if (!u->locations_json.empty() && u->locations_json != "[]") {
-      std::string list = u->locations_json.substr(1, u->locations_json.size() - 2);
-      size_t pos = 0;
-      while (pos < list.size()) {
-        size_t start = list.find('"', pos), end = list.find('"', start + 1);
-        if (start == std::string::npos || end == std::string::npos) break;
-        r.locations.push_back(list.substr(start + 1, end - start - 1));
-        pos = end + 1;
-      }
-    }
+    rapidjson::Document locations;
+    locations.Parse(u->locations_json.c_str());
+    if (locations.IsArray())
+      for (const auto& l : locations.GetArray())
+        if (l.IsString()) r.locations.emplace_back(l.GetString(), l.GetStringLength());
     r.session_length_s = u->session_length_s;
     r.launch_args_json = u->launch_args_json;
     r.env_vars_json = u->env_vars_json;
