@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/errors.hpp"
+#include "http/request_reader.hpp"
 
 namespace gls {
 
@@ -33,6 +34,34 @@ namespace {
 
 class Connection;
 
+// Log lines about a condition that may repeat thousands of times a second
+// (out of file descriptors, too many connections): at most one a second,
+// with the number left out.
+class ThrottledLog {
+ public:
+  void warn(const std::string& line) { log(spdlog::level::warn, line); }
+  void error(const std::string& line) { log(spdlog::level::err, line); }
+
+ private:
+  void log(spdlog::level::level_enum level, const std::string& line) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mu_);
+    if (now - last_ < std::chrono::seconds(1)) {
+      ++suppressed_;
+      return;
+    }
+    last_ = now;
+    if (suppressed_ > 0)
+      spdlog::log(level, "{} ({} more like it in the last second)", line, suppressed_);
+    else
+      spdlog::log(level, "{}", line);
+    suppressed_ = 0;
+  }
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point last_{};
+  uint64_t suppressed_ = 0;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -42,6 +71,7 @@ struct HttpServer::Impl {
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  size_t open_connections();
   void track(const std::shared_ptr<Connection>& c);
   void untrack(Connection* c);
   void begin_shutdown();
@@ -59,6 +89,8 @@ struct HttpServer::Impl {
 
   net::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
+  net::steady_timer accept_backoff{ioc};
+  ThrottledLog throttled_log;
   uint16_t bound_port = 0;
   std::optional<net::steady_timer> grace_timer;
 };
@@ -84,7 +116,13 @@ class StreamSink final : public BodyStream {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket&& socket, HttpServer::Impl& server) : stream_(std::move(socket)), server_(server) {
+  Connection(tcp::socket&& socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)),
+        server_(server),
+        // Room for a whole header and one read of body bytes: what the
+        // reader has not consumed never grows past it.
+        buffer_(server.options.header_limit + 64 * 1024),
+        reader_({server.options.header_limit, server.options.body_limit}) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -127,7 +165,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       pending_ += bytes;
     }
     // A client that does not read what it asked for is not kept forever.
-    if (pending_.size() > kStreamBacklog) {
+    if (pending_.size() + in_flight_ > server_.options.stream_backlog) {
       spdlog::warn("dropping a streaming client that does not keep up ({})", peer_);
       return close_stream();
     }
@@ -149,58 +187,52 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_header() {
     phase_ = Phase::Reading;
-    head_ = false;
-    parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    reader_.reset();
     stream_.expires_after(server_.options.read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Connection::on_header, shared_from_this()));
+    parse_buffered();
   }
 
-  void on_header(beast::error_code ec, size_t) {
-    if (ec) return fail(ec);
-    auto length = parser_->content_length();
-    if (length && *length > server_.options.body_limit)
-      return reject(api::payload_too_large("The request body is " + std::to_string(*length) +
-                                           " bytes; the limit is " + std::to_string(server_.options.body_limit)));
-    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+  // Feeds what has arrived to the reader; reads more while it needs more.
+  void parse_buffered() {
+    const auto data = buffer_.data();
+    const size_t used = reader_.parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
+    buffer_.consume(used);
+    switch (reader_.state()) {
+      case RequestReader::State::Refused: return reject(reader_.refusal());
+      case RequestReader::State::HeaderReady: return on_header();
+      case RequestReader::State::Done: return on_read();
+      case RequestReader::State::NeedMore: break;
+    }
+    // Only unfinished header, chunk-line or trailer bytes stay in the buffer
+    // (the parser takes body bytes as they come): a full buffer is too much of them.
+    const size_t room = std::min<size_t>(buffer_.max_size() - buffer_.size(), 64 * 1024);
+    if (room == 0) return reject(header_too_large(server_.options.header_limit));
+    stream_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->buffer_.commit(n);
+      if (ec) return self->close();  // the client went away, or the read timed out
+      self->parse_buffered();
+    });
+  }
+
+  void on_header() {
+    head_ = reader_.is_head();
+    if (reader_.expects_continue()) {
       continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, size_t) {
         if (wec) return self->close();
-        self->read_body();
+        self->parse_buffered();
       });
       return;
     }
-    read_body();
+    parse_buffered();
   }
 
-  void read_body() {
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
-  }
-
-  void on_read(beast::error_code ec, size_t) {
-    if (ec) return fail(ec);
+  void on_read() {
     phase_ = Phase::Handling;
-    auto message = parser_->release();
-    parser_.reset();
-
-    HttpRequest req;
-    req.method = std::string(message.method_string());
-    req.target = std::string(message.target());
-    req.headers.reserve(8);
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    req.body = std::move(message.body());
-    req.peer = peer_;
-    const bool keep_alive = message.keep_alive();
-    const unsigned version = message.version();
-    head_ = message.method() == http::verb::head;
-    if (version >= 11 && message.find(http::field::host) == message.end())
-      return reject(api::bad_request("An HTTP/1.1 request must have a Host header"));
+    head_ = reader_.is_head();
+    const bool keep_alive = reader_.keep_alive();
+    const unsigned version = reader_.version();
+    HttpRequest req = reader_.take(peer_);
 
     HttpResponse out;
     try {
@@ -271,22 +303,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     respond(std::move(r), false, 11, true);
   }
 
-  void fail(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-        ec == net::error::eof || ec == net::error::connection_reset)
-      return close();
-    if (ec == http::error::body_limit)
-      return reject(api::payload_too_large("The request body is larger than " +
-                                           std::to_string(server_.options.body_limit) + " bytes"));
-    if (ec == http::error::header_limit) {
-      api::ApiError e{"RequestHeaderFieldsTooLargeException", 431,
-                      "The request line and headers are larger than " +
-                          std::to_string(server_.options.header_limit) + " bytes"};
-      return reject(e);
-    }
-    return reject(api::bad_request("Malformed HTTP request: " + ec.message()));
-  }
-
   void write_malformed() {
     phase_ = Phase::Writing;
     // A status line no client can read, then half a JSON body: every HTTP
@@ -352,9 +368,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     writing_ = true;
     auto bytes = std::make_shared<std::string>(std::move(pending_));
     pending_.clear();
+    in_flight_ = bytes->size();
     stream_.expires_after(server_.options.write_timeout);
     net::async_write(stream_, net::buffer(*bytes), [self = shared_from_this(), bytes](beast::error_code ec, size_t) {
       self->writing_ = false;
+      self->in_flight_ = 0;
       if (ec) return self->close_stream();
       self->stream_.expires_never();
       if (!self->pending_.empty()) return self->flush();
@@ -419,7 +437,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  RequestReader reader_;
   std::shared_ptr<http::response<http::empty_body>> continue_;
   std::string peer_;
   Phase phase_ = Phase::Idle;
@@ -427,9 +445,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<net::steady_timer> timer_;  // a held response's delay, or a stream's keep-alive
 
   // A streamed body.
-  static constexpr size_t kStreamBacklog = 8 * 1024 * 1024;
   std::shared_ptr<std::atomic<bool>> stream_closed_;
   std::string pending_;  // framed bytes not yet written
+  size_t in_flight_ = 0;  // bytes of the write in progress
   std::string keepalive_bytes_;
   std::chrono::milliseconds keepalive_{0};
   bool chunked_ = false;
@@ -454,15 +472,36 @@ void HttpServer::Impl::accept() {
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
   if (stopping) return;
-  if (!ec) {
-    socket.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<Connection>(std::move(socket), *this);
-    track(c);
-    c->start();
-  } else if (ec != net::error::operation_aborted) {
-    spdlog::warn("accept failed: {}", ec.message());
+  if (ec == net::error::operation_aborted) return accept();
+  if (ec) {
+    // Out of file descriptors or memory: the connection waits in the
+    // backlog, so try again a little later rather than at once (which would
+    // spin), and say so at most once a second.
+    throttled_log.warn("accept failed: " + ec.message() + "; retrying every 100 ms");
+    accept_backoff.expires_after(std::chrono::milliseconds(100));
+    accept_backoff.async_wait([this](beast::error_code wec) {
+      if (!wec && !stopping) accept();
+    });
+    return;
   }
+  if (open_connections() >= options.max_connections) {
+    throttled_log.warn("refusing a connection: " + std::to_string(options.max_connections) +
+                       " are open (--max-connections)");
+    beast::error_code ignored;
+    socket.set_option(net::socket_base::linger(true, 0), ignored);
+    socket.close(ignored);
+    return accept();
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  auto c = std::make_shared<Connection>(std::move(socket), *this);
+  track(c);
+  c->start();
   accept();
+}
+
+size_t HttpServer::Impl::open_connections() {
+  std::lock_guard lock(mu);
+  return connections.size();
 }
 
 void HttpServer::Impl::track(const std::shared_ptr<Connection>& c) {
@@ -485,6 +524,7 @@ void HttpServer::Impl::begin_shutdown() {
   net::post(ioc, [this] {
     beast::error_code ec;
     if (acceptor) acceptor->close(ec);
+    accept_backoff.cancel();
     std::vector<std::shared_ptr<Connection>> live;
     {
       std::lock_guard lock(mu);
@@ -529,9 +569,21 @@ Status HttpServer::listen() {
 uint16_t HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::run() {
+  // Each I/O thread survives whatever one handler throws: that handler's
+  // connection is gone with it, the others carry on.
+  auto serve = [this] {
+    for (;;) {
+      try {
+        impl_->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        impl_->throttled_log.error(std::string("an I/O handler failed and its connection was dropped: ") + e.what());
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back(serve);
+  serve();
   for (auto& t : threads) t.join();
 }
 

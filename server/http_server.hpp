@@ -8,8 +8,15 @@
 // Timeouts: a keep-alive connection may sit idle for `idle_timeout` before
 // it is closed; once a request has started, all of it must arrive within
 // `read_timeout`; a response must be taken within `write_timeout`. Bodies
-// over `body_limit` get a 413, headers over `header_limit` a 431 and
-// malformed HTTP a 400, each as a JSON error, and the connection is closed.
+// over `body_limit` get a 413, headers (with chunk extensions and trailers)
+// over `header_limit` a 431 and malformed HTTP a 400, each as a JSON error,
+// and the connection is closed (see http/request_reader.hpp).
+//
+// Bounded: at most `max_connections` are open (more are closed at once); a
+// streamed body holds at most `stream_backlog` unsent bytes before its
+// client is dropped; accept errors (out of descriptors) back off 100 ms and
+// are logged at most once a second; an exception thrown while handling one
+// connection ends that connection only.
 //
 // shutdown() stops accepting, closes idle connections, lets requests in
 // flight finish and then stops the I/O threads (at the latest after
@@ -37,6 +44,8 @@ struct ServerOptions {
   int threads = 1;
   size_t body_limit = 1024 * 1024;
   size_t header_limit = 16 * 1024;
+  size_t max_connections = 10'000;
+  size_t stream_backlog = 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds write_timeout{30'000};

@@ -361,6 +361,83 @@ class Limits(RawHttpCase):
                 self.assertJsonError(r, 400, "ValidationException", r"'maxResults'")
 
 
+class HeaderBudget(RawHttpCase):
+    """The request line, headers, chunk extensions and trailers share one
+    16 KiB budget, counted exactly; nothing in them can stop the server."""
+
+    LIMIT = 16 * 1024
+
+    def padded_get(self, total):
+        """A GET /_gls/health of exactly `total` header bytes."""
+        head = "GET /_gls/health HTTP/1.1\r\nHost: x\r\nX-Pad: "
+        tail = "\r\n\r\n"
+        return (head + "a" * (total - len(head) - len(tail)) + tail).encode()
+
+    def test_the_limit_is_exact(self):
+        self.assertEqual(self.exchange(self.padded_get(self.LIMIT)).status, 200)
+        self.assertJsonError(self.exchange(self.padded_get(self.LIMIT + 1)), 431)
+        self.assertStillServing()
+
+    def test_many_small_headers_count_together(self):
+        # 2,000 headers of 12 bytes: no single read is over the limit, all of them are.
+        headers = "".join(f"X-{i:04d}: vv\r\n" for i in range(2000))
+        data = f"GET /_gls/health HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode()
+        self.assertGreater(len(data), 23000)
+        self.assertJsonError(self.exchange(data), 431)
+        self.assertStillServing()
+
+    def test_a_huge_trailer_field_does_not_stop_the_server(self):
+        data = (b"GET /_gls/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"0\r\nX-Trailer: " + b"t" * 65534 + b"\r\n\r\n")
+        s, f = self.connect()
+        try:
+            s.sendall(data)
+        except OSError:
+            pass  # refused before it was all sent
+        r = read_response(f)
+        self.assertIsNotNone(r, "no answer: did the server stop?")
+        self.assertJsonError(r, 431)
+        self.assertIsNone(self.server.proc.poll(), "gls-local exited")
+        self.assertStillServing()
+
+    def test_trailers_within_the_budget_are_read(self):
+        data = (b"GET /_gls/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"0\r\nX-Trailer: " + b"t" * 4000 + b"\r\n\r\n")
+        self.assertEqual(self.exchange(data).status, 200)
+
+    def test_chunk_extensions_count_against_the_budget(self):
+        head = (b"POST /_gls/reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n")
+        # 200 one-byte chunks, each with a 100-byte extension: 20 KB of extensions.
+        chunks = b"".join(b"1;ext=" + b"e" * 94 + b"\r\n \r\n" for _ in range(200)) + b"0\r\n\r\n"
+        self.assertJsonError(self.exchange(head + chunks), 431)
+        # The same with short extensions is an ordinary request.
+        chunks = b"".join(b"1;e=1\r\n \r\n" for _ in range(20)) + b"0\r\n\r\n"
+        self.assertEqual(self.exchange(head + chunks).status, 200)
+        self.assertStillServing()
+
+    def rss_kib(self):
+        with open(f"/proc/{self.server.proc.pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+    def test_an_endless_chunk_extension_is_refused_not_buffered(self):
+        before = self.rss_kib()
+        s, f = self.connect(timeout=10)
+        s.sendall(b"POST /_gls/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=")
+        sent = 0
+        try:
+            while sent < 64 * ONE_MIB:  # the server must stop reading long before this
+                s.sendall(b"x" * 65536)
+                sent += 65536
+        except OSError:
+            pass
+        r = read_response(f)
+        self.assertIsNotNone(r)
+        self.assertJsonError(r, 431)
+        self.assertLess(self.rss_kib() - before, 16 * 1024, "the extension was buffered")
+        self.assertStillServing()
+
+
 class Routing(RawHttpCase):
     def test_unknown_path(self):
         for method, target in (("GET", "/"), ("GET", "/nope"), ("POST", "/streamgroups/x/y/z/w/v"),
