@@ -350,17 +350,18 @@ HttpResponse AdminApi::clock_post(const HttpRequest& request) {
   }
   if (body.HasMember("scale")) {
     if (auto e = number("scale", scale)) return *e;
-    if (!(scale > 0) || scale > 1e6) return bad_admin_request("'scale' must be greater than 0 and at most 1000000");
+    if (!(scale >= kMinTimeScale && scale <= kMaxTimeScale))
+      return bad_admin_request("'scale' must be a number from 0.001 to 1000000");
   }
-  if (body.HasMember("set") && static_cast<int64_t>(std::llround(epoch * 1000)) < now.now_ms)
+  if (body.HasMember("set") && seconds_to_ms(epoch) < now.now_ms)
     return bad_admin_request("the clock cannot go backwards: " + std::to_string(epoch) + " is before now (" +
                              std::to_string(static_cast<double>(now.now_ms) / 1000.0) + ")");
 
   // Mode and scale first, then the jump, which applies to the new mode.
   Status status = emu_.clock().set_mode(mode, scale);
   if (status && body.HasMember("advanceSeconds"))
-    status = emu_.clock().advance(static_cast<int64_t>(std::llround(seconds * 1000)));
-  if (status && body.HasMember("set")) status = emu_.clock().set(static_cast<int64_t>(std::llround(epoch * 1000)));
+    status = emu_.clock().advance(seconds_to_ms(seconds));
+  if (status && body.HasMember("set")) status = emu_.clock().set(seconds_to_ms(epoch));
   if (!status) return bad_admin_request(status.error().message);
   // Answer only once everything that fell due has happened; then let the
   // deadline waker re-arm for the new time or mode.

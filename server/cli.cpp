@@ -32,6 +32,22 @@ bool parse_double(const std::string& s, double& out) {
   }
 }
 
+// A repeatable flag's values: the command line gives one at a time, the
+// environment a comma-separated list.
+template <class Valid>
+std::string add_list(std::vector<std::string>& list, const std::string& value, Valid valid, const char* problem) {
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty() || !valid(item)) return problem;
+    list.push_back(std::move(item));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return {};
+}
+
 bool parse_bool(const std::string& s, bool& out) {
   if (s == "1" || s == "true" || s == "yes" || s == "on") return out = true, true;
   if (s == "0" || s == "false" || s == "no" || s == "off") return out = false, true;
@@ -89,8 +105,8 @@ const std::vector<Flag>& flags() {
          return std::string();
        }},
       {"time-scale", "GLS_TIME_SCALE", true, [](Options& o, const std::string& v) {
-         if (!parse_double(v, o.time_scale) || o.time_scale <= 0 || o.time_scale > 1e6)
-           return std::string("must be a number greater than 0 and at most 1000000");
+         if (!parse_double(v, o.time_scale) || o.time_scale < kMinTimeScale || o.time_scale > kMaxTimeScale)
+           return std::string("must be a number from 0.001 to 1000000");
          return std::string();
        }},
       {"seed", "GLS_SEED", true, [](Options& o, const std::string& v) {
@@ -137,6 +153,29 @@ const std::vector<Flag>& flags() {
          o.validate_responses = b;
          return std::string();
        }},
+      {"max-connections", "GLS_MAX_CONNECTIONS", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.max_connections) || o.max_connections < 1 || o.max_connections > 1'000'000)
+           return std::string("must be a number of connections from 1 to 1000000");
+         return std::string();
+       }},
+      {"allowed-host", "GLS_ALLOWED_HOST", true, [](Options& o, const std::string& v) {
+         return add_list(o.allowed_hosts, v, [](const std::string& h) {
+           return h.find_first_of("/ \t@") == std::string::npos;
+         }, "must be a host name such as gls-local or dev.example.com (repeatable; the environment takes a comma-separated list)");
+       }},
+      {"cors-origin", "GLS_CORS_ORIGIN", true, [](Options& o, const std::string& v) {
+         return add_list(o.cors_origins, v, [](const std::string& origin) {
+           return origin == "*" || ((origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0) &&
+                                    origin.find('/', origin.find("//") + 2) == std::string::npos &&
+                                    origin.find_first_of(" \t,") == std::string::npos);
+         }, "must be an origin such as http://localhost:3000, or * (repeatable; the environment takes a comma-separated list)");
+       }},
+      {"admin-token", "GLS_ADMIN_TOKEN", true, [](Options& o, const std::string& v) {
+         if (v.size() < 8 || v.find_first_of(" \t\r\n") != std::string::npos)
+           return std::string("must be at least 8 characters without spaces");
+         o.admin_token = v;
+         return std::string();
+       }},
   };
   return table;
 }
@@ -164,7 +203,7 @@ Usage: gls-local [flags]
   --account-id ID           default account, 12 digits (default 111122223333)
   --region REGION           default region (default us-west-2)
   --clock real|manual       real: runs at --time-scale; manual: moves only when told (default real)
-  --time-scale X            emulator seconds per wall second in real mode (default 1)
+  --time-scale X            emulator seconds per wall second in real mode, 0.001 to 1000000 (default 1)
   --seed N                  seed for IDs and probabilistic faults, for reproducible runs
   --timings FILE            JSON file overriding lifecycle durations
   --export-dir DIR          write exported session files under DIR/<bucket>/<key>
@@ -173,6 +212,12 @@ Usage: gls-local [flags]
   --log-format text|json    one line per request, as text or JSON (default text)
   --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)
   --validate-responses      check every response against the API model (for tests)
+  --max-connections N       open connections at most; more are closed at once (default 10000)
+  --allowed-host NAME       also accept requests whose Host is NAME (repeatable); bound to
+                            loopback, only loopback names are accepted otherwise
+  --cors-origin ORIGIN      let pages of ORIGIN (e.g. http://localhost:3000, or *) call the API
+                            and the admin API from the browser (repeatable)
+  --admin-token TOKEN       the admin API (/_gls/...) requires "Authorization: Bearer TOKEN"
   --help                    show this help
   --version                 show the version
 
@@ -219,7 +264,7 @@ CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
     }
   }
 
-  bool fixtures_from_cli = false;
+  bool fixtures_from_cli = false, hosts_from_cli = false, origins_from_cli = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--", 0) != 0) return error("unexpected argument '" + arg + "'");
@@ -241,6 +286,14 @@ CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {
     if (name == "fixtures" && !fixtures_from_cli) {
       o.fixtures.clear();  // the command line replaces GLS_FIXTURES
       fixtures_from_cli = true;
+    }
+    if (name == "allowed-host" && !hosts_from_cli) {
+      o.allowed_hosts.clear();
+      hosts_from_cli = true;
+    }
+    if (name == "cors-origin" && !origins_from_cli) {
+      o.cors_origins.clear();
+      origins_from_cli = true;
     }
     std::string problem = flag->apply(o, value.value_or(""));
     if (!problem.empty()) return error("--" + name + " '" + value.value_or("") + "': " + problem);

@@ -34,7 +34,13 @@ struct Options {
   std::string log_format = "text";
   size_t journal_size = 1000;  // requests the journal keeps
   bool validate_responses = false;
+  size_t max_connections = 10'000;
+  // Who may drive it (see server/http/access_policy.hpp).
+  std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones
+  std::vector<std::string> cors_origins;   // page origins that may call it ("*": any)
+  std::string admin_token;                 // when set, the admin API needs "Authorization: Bearer <token>"
 };
+
 
 struct CliResult {
   Options options;

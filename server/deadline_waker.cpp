@@ -35,12 +35,18 @@ struct DeadlineWaker::Impl : std::enable_shared_from_this<DeadlineWaker::Impl> {
     timer.expires_after(wait);
     timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
       if (ec || self->stopped) return;
+      self->armed_for = Scheduler::kNever;
       try {
         self->emu.catch_up();
       } catch (const std::exception& e) {
-        spdlog::error("firing deadlines failed: {}", e.what());
+        // (A store that fails now will likely fail again: wait before retrying rather than spin.)
+        spdlog::error("firing deadlines failed: {}; trying again in a second", e.what());
+        self->timer.expires_after(std::chrono::seconds(1));
+        self->timer.async_wait([self](const boost::system::error_code& wec) {
+          if (!wec) self->arm();
+        });
+        return;
       }
-      self->armed_for = Scheduler::kNever;
       self->arm();
     });
   }

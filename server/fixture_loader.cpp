@@ -170,7 +170,7 @@ class FixtureFile {
 
   int64_t time_or_now(const Value& item, const char* member) {
     if (!item.HasMember(member)) return now_;
-    return static_cast<int64_t>(std::llround(item[member].GetDouble() * 1000));
+    return seconds_to_ms(item[member].GetDouble());
   }
 
   std::optional<std::string> opt_string(const Value& item, const char* member) {

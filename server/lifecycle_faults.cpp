@@ -39,7 +39,7 @@ Status LifecycleFaults::apply(const Scope& scope, const std::string& group_id, c
     Scheduler& scheduler = emu_.scheduler();
     const int64_t start = s->created_ms;
     auto after = [&](int64_t default_ms) {
-      return hit.after_seconds ? start + static_cast<int64_t>(std::llround(*hit.after_seconds * 1000)) : default_ms;
+      return hit.after_seconds ? start + seconds_to_ms(*hit.after_seconds) : default_ms;
     };
     const auto placed = scheduler.due(db, scope, kKind, key, kPlaced);
     const int64_t placement_ms = emu_.timings().millis("streamSession", "placementSeconds");

@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   config.seed = o.seed ? *o.seed : std::random_device{}();
   config.export_dir = o.export_dir;
   config.timings = timings;
-  if (o.auto_connect_seconds) config.auto_connect_ms = static_cast<int64_t>(*o.auto_connect_seconds * 1000);
+  if (o.auto_connect_seconds) config.auto_connect_ms = gls::seconds_to_ms(*o.auto_connect_seconds);
   gls::Emulator emu(std::move(*store), config);
 
   // All fixture files load in one transaction: a bad one loads nothing at all.
@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
   server_options.host = o.host;
   server_options.port = o.port;
   server_options.threads = o.threads;
+  server_options.max_connections = o.max_connections;
   gls::HttpServer server(
       server_options, [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); },
       [&pipeline](int status, const std::string& code, const std::string& message) {

@@ -196,7 +196,7 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
       record.fault_rule = hit->rule_id;
       record.fault_type = std::string(hit->type());
       if (steps_.metrics) steps_.metrics->observe_fault(hit->rule_id, hit->type());
-      delay = std::chrono::milliseconds(std::llround(hit->latency_ms));
+      delay = std::chrono::milliseconds(saturate_to_int64(std::round(hit->latency_ms)));
       if (hit->error || hit->connection != ConnectionFault::None) {
         HttpResponse faulty;
         if (hit->error) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace gls {
 
@@ -19,9 +20,29 @@ bool parse_clock_mode(std::string_view s, ClockMode& out) {
   return false;
 }
 
+int64_t saturate_to_int64(double value) {
+  if (std::isnan(value)) return 0;
+  // 2^63 is exactly representable; every double below it converts safely.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (value >= kLimit) return std::numeric_limits<int64_t>::max();
+  if (value <= -kLimit) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(value);
+}
+
+int64_t seconds_to_ms(double seconds) { return saturate_to_int64(std::round(seconds * 1000.0)); }
+
+namespace {
+// a + b without overflow.
+int64_t saturating_add(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  return sum;
+}
+}  // namespace
+
 int64_t ClockAnchor::project(int64_t wall_now_ms) const {
   if (mode == ClockMode::Manual || wall_now_ms <= wall_ms) return emu_ms;
-  return emu_ms + static_cast<int64_t>(std::floor(static_cast<double>(wall_now_ms - wall_ms) * scale));
+  return saturating_add(emu_ms, saturate_to_int64(std::floor(static_cast<double>(wall_now_ms - wall_ms) * scale)));
 }
 
 VirtualClock::VirtualClock(ClockMode mode, double scale, int64_t start_ms)
@@ -41,7 +62,7 @@ int64_t VirtualClock::now_locked() const {
   if (mode_ == ClockMode::Real) {
     double elapsed_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - anchor_wall_).count();
-    t += static_cast<int64_t>(std::floor(elapsed_ms * scale_));
+    t = saturating_add(t, saturate_to_int64(std::floor(elapsed_ms * scale_)));
   }
   last_reading_ms_ = std::max(last_reading_ms_, t);
   return last_reading_ms_;
@@ -71,7 +92,7 @@ ClockAnchor VirtualClock::anchor() const {
 Status VirtualClock::advance(int64_t ms) {
   if (ms < 0) return validation("the clock cannot go backwards: advanceSeconds must not be negative");
   std::lock_guard lock(mu_);
-  reanchor_locked(now_locked() + ms);
+  reanchor_locked(saturating_add(now_locked(), ms));
   return ok();
 }
 
@@ -86,8 +107,8 @@ Status VirtualClock::set(int64_t ms) {
 }
 
 Status VirtualClock::set_mode(ClockMode mode, double scale) {
-  if (!(scale > 0) || !std::isfinite(scale) || scale > 1e6)
-    return validation("scale must be a number greater than 0 and at most 1000000");
+  if (!(scale >= kMinTimeScale && scale <= kMaxTimeScale))
+    return validation("scale must be a number from 0.001 to 1000000");
   std::lock_guard lock(mu_);
   reanchor_locked(now_locked());
   mode_ = mode;
@@ -98,11 +119,16 @@ Status VirtualClock::set_mode(ClockMode mode, double scale) {
 std::chrono::steady_clock::duration VirtualClock::wall_time_until(int64_t due_ms) const {
   std::lock_guard lock(mu_);
   if (mode_ == ClockMode::Manual) return std::chrono::steady_clock::duration::max();
-  int64_t remaining = due_ms - now_locked();
-  if (remaining <= 0) return std::chrono::steady_clock::duration::zero();
-  auto wall = std::chrono::duration<double, std::milli>(static_cast<double>(remaining) / scale_);
+  const int64_t now = now_locked();
+  if (due_ms <= now) return std::chrono::steady_clock::duration::zero();
+  const double wall_ms = (static_cast<double>(due_ms) - static_cast<double>(now)) / scale_;
+  // A wait longer than a year is as good as never: the timer is re-armed
+  // whenever the clock or the deadlines change.
+  constexpr double kYearMs = 365.0 * 24 * 3600 * 1000;
+  if (!(wall_ms < kYearMs)) return std::chrono::hours(24 * 365);
   // Round up so that the timer never fires a hair before the deadline.
-  return std::chrono::ceil<std::chrono::steady_clock::duration>(wall) + std::chrono::milliseconds(1);
+  return std::chrono::ceil<std::chrono::steady_clock::duration>(std::chrono::duration<double, std::milli>(wall_ms)) +
+         std::chrono::milliseconds(1);
 }
 
 }  // namespace gls

@@ -19,6 +19,19 @@ namespace gls {
 
 enum class ClockMode { Real, Manual };
 
+// How fast the clock may run in real mode, in emulator seconds per wall
+// second: slower than this a timer's wall-clock wait would overflow, faster
+// there is nothing left to simulate.
+inline constexpr double kMinTimeScale = 1e-3;
+inline constexpr double kMaxTimeScale = 1e6;
+
+// Milliseconds from a count of seconds that may be anything a double holds
+// (NaN included): rounded, and saturated to the range of int64_t rather
+// than overflowing.
+int64_t seconds_to_ms(double seconds);
+// A double clamped into int64_t's range, NaN as 0.
+int64_t saturate_to_int64(double value);
+
 std::string_view to_string(ClockMode m);
 bool parse_clock_mode(std::string_view s, ClockMode& out);
 
@@ -53,7 +66,8 @@ class VirtualClock {
   Status advance(int64_t ms);
   // Jumps to `ms`, which must not be earlier than now.
   Status set(int64_t ms);
-  // Changes mode and/or scale from now on; time does not jump.
+  // Changes mode and/or scale (kMinTimeScale..kMaxTimeScale) from now on;
+  // time does not jump.
   Status set_mode(ClockMode mode, double scale);
 
   // Wall-clock time until the emulator reaches `due_ms`; max() when the

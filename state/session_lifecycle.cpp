@@ -158,7 +158,7 @@ int64_t SessionLifecycle::duration_ms(const StreamSession& s, std::string_view n
     rapidjson::Document d;
     d.Parse(s.timings_json->c_str());
     if (!d.HasParseError() && d.IsObject() && d.HasMember(name.data()) && d[name.data()].IsNumber())
-      return static_cast<int64_t>(std::llround(d[name.data()].GetDouble() * 1000));
+      return seconds_to_ms(d[name.data()].GetDouble());
   }
   return emu_.timings().millis("streamSession", name);
 }

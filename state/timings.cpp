@@ -1,5 +1,7 @@
 #include "state/timings.hpp"
 
+#include "state/clock.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -51,7 +53,7 @@ double Timings::seconds(std::string_view kind, std::string_view name) const {
 }
 
 int64_t Timings::millis(std::string_view kind, std::string_view name) const {
-  return static_cast<int64_t>(std::llround(seconds(kind, name) * 1000));
+  return seconds_to_ms(seconds(kind, name));
 }
 
 Status Timings::merge_json(std::string_view json, std::string_view only_kind) {

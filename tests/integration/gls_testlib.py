@@ -62,7 +62,7 @@ def binary():
 class GlsServer:
     """A gls-local process on 127.0.0.1 with a free port."""
 
-    def __init__(self, *args, env=None, db=":memory:", strict=True, wait=True):
+    def __init__(self, *args, env=None, db=":memory:", strict=True, wait=True, **popen):
         cmd = [binary(), "--port", "0", "--db", db, "--threads", "2"]
         if strict:
             cmd.append("--validate-responses")
@@ -71,7 +71,8 @@ class GlsServer:
         full_env.update(env or {})
         self.lines = queue.Queue()
         self.log = []
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=full_env, text=True)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=full_env, text=True,
+                                     **popen)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.url = None

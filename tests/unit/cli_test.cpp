@@ -105,6 +105,30 @@ TEST_CASE("each flag with a good value") {
   CHECK(r.options.seed == std::optional<uint64_t>(0));
   CHECK(r.options.journal_size == 0);
   CHECK(parse({"--journal-size", "1000000"}).options.journal_size == 1000000);
+  CHECK(parse({"--time-scale", "0.001"}).options.time_scale == 0.001);
+}
+
+TEST_CASE("who may drive it: hosts, origins, the admin token and the connection limit") {
+  CliResult r = parse({"--allowed-host", "gls-local", "--allowed-host", "dev.example.com", "--cors-origin",
+                       "http://localhost:3000", "--cors-origin", "*", "--admin-token", "s3cret-token",
+                       "--max-connections", "50"});
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.allowed_hosts == std::vector<std::string>{"gls-local", "dev.example.com"});
+  CHECK(r.options.cors_origins == std::vector<std::string>{"http://localhost:3000", "*"});
+  CHECK(r.options.admin_token == "s3cret-token");
+  CHECK(r.options.max_connections == 50);
+  CHECK(parse({}).options.max_connections == 10000);
+  CHECK(parse({}).options.allowed_hosts.empty());
+
+  // The environment takes comma-separated lists; the command line replaces them.
+  Env env{{"GLS_ALLOWED_HOST", "a,b"}, {"GLS_CORS_ORIGIN", "https://x.example:8443,http://y"}};
+  r = parse({}, env);
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.allowed_hosts == std::vector<std::string>{"a", "b"});
+  CHECK(r.options.cors_origins == std::vector<std::string>{"https://x.example:8443", "http://y"});
+  r = parse({"--allowed-host", "c"}, env);
+  CHECK(r.options.allowed_hosts == std::vector<std::string>{"c"});
+  CHECK(r.options.cors_origins.size() == 2);
 }
 
 TEST_CASE("each flag with a bad value is refused, naming the flag") {
@@ -133,6 +157,12 @@ TEST_CASE("each flag with a bad value is refused, naming the flag") {
            Case{"--log-format", "xml"},
            Case{"--journal-size", "-1"}, Case{"--journal-size", "1000001"}, Case{"--journal-size", "lots"},
            Case{"--journal-size", "1.5"},
+           Case{"--time-scale", "1e-300"}, Case{"--time-scale", "0.0009"},
+           Case{"--max-connections", "0"}, Case{"--max-connections", "1000001"}, Case{"--max-connections", "x"},
+           Case{"--allowed-host", ""}, Case{"--allowed-host", "a/b"}, Case{"--allowed-host", "a,"},
+           Case{"--cors-origin", ""}, Case{"--cors-origin", "localhost:3000"}, Case{"--cors-origin", "http://a/b"},
+           Case{"--cors-origin", "ftp://a"},
+           Case{"--admin-token", "short"}, Case{"--admin-token", "has a space"},
        }) {
     CAPTURE(c.flag);
     CAPTURE(c.value);
@@ -261,7 +291,8 @@ TEST_CASE("--help and --version print and exit 0") {
   for (const char* flag : {"--host", "--port", "--threads", "--db", "--fixtures", "--no-default-fixtures",
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
                            "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
-                           "--help", "--version"}) {
+                           "--max-connections", "--allowed-host", "--cors-origin", "--admin-token", "--help",
+                           "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));
   }

@@ -378,13 +378,39 @@ TEST_CASE("set_mode keeps time continuous and validates the scale") {
   CHECK(resumed - frozen < 1'000);
   CHECK(clock.read().scale == 2.0);
 
-  for (double bad : {0.0, -1.0, 1e7, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+  for (double bad : {0.0, -1.0, 1e7, 1e-300, 0.000999, std::numeric_limits<double>::infinity(),
+                     std::numeric_limits<double>::quiet_NaN()}) {
     CAPTURE(bad);
     gls::Status s = clock.set_mode(ClockMode::Real, bad);
     CHECK_FALSE(s.ok());
     CHECK(clock.read().scale == 2.0);
   }
   CHECK(clock.set_mode(ClockMode::Real, 1e6).ok());
+  CHECK(clock.set_mode(ClockMode::Real, gls::kMinTimeScale).ok());
+}
+
+TEST_CASE("time conversions saturate instead of overflowing") {
+  using gls::seconds_to_ms;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  CHECK(seconds_to_ms(1.5) == 1500);
+  CHECK(seconds_to_ms(0.0004) == 0);
+  CHECK(seconds_to_ms(0.0005) == 1);
+  CHECK(seconds_to_ms(-2.0) == -2000);
+  CHECK(seconds_to_ms(1e300) == kMax);
+  CHECK(seconds_to_ms(-1e300) == kMin);
+  CHECK(seconds_to_ms(std::numeric_limits<double>::infinity()) == kMax);
+  CHECK(seconds_to_ms(std::numeric_limits<double>::quiet_NaN()) == 0);
+  CHECK(gls::saturate_to_int64(9223372036854775807.0) == kMax);  // 2^63 after rounding to a double
+  CHECK(gls::saturate_to_int64(-9223372036854775808.0) == kMin);
+
+  // Far ahead, at the slowest scale: a bounded wait, never an overflowed one.
+  VirtualClock slow(ClockMode::Real, gls::kMinTimeScale, 0);
+  auto wait = slow.wall_time_until(kMax);
+  CHECK(wait > std::chrono::hours(24));
+  CHECK(wait <= std::chrono::hours(24 * 366));
+  VirtualClock manual(ClockMode::Manual, 1.0, kMax - 10);
+  CHECK(manual.advance(100).ok());
+  CHECK(manual.now_ms() == kMax);
 }
 
 TEST_CASE("wall_time_until") {
