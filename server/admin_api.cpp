@@ -72,11 +72,12 @@ Scope admin_scope(const Emulator& emu, const HttpRequest& request, std::string_v
   return scope;
 }
 
+// A member that may be left out, but not given as null or as another type.
 std::optional<std::string> optional_string(const rapidjson::Value& body, const char* key, HttpResponse& error) {
   auto it = body.FindMember(key);
-  if (it == body.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (it == body.MemberEnd()) return std::nullopt;
   if (!it->value.IsString()) {
-    error = bad_admin_request(std::string("'") + key + "' must be a string");
+    error = bad_admin_request(std::string("'") + key + "' must be a string" + (it->value.IsNull() ? ", not null" : ""));
     return std::nullopt;
   }
   return std::string(it->value.GetString(), it->value.GetStringLength());

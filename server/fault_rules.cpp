@@ -118,9 +118,12 @@ Result<FaultRule> parse_fault_rule(const rapidjson::Value& json, const api::Mode
     for (auto k : kMembers) list += (list.empty() ? "" : ", ") + std::string(k);
     return bad("unknown member '" + std::string(name) + "'; a fault rule takes " + list);
   }
+  // A member may be left out, never given as null.
+  for (auto it = json.MemberBegin(); it != json.MemberEnd(); ++it)
+    if (it->value.IsNull()) return bad("'" + std::string(view(it->name)) + "' must not be null; leave it out instead");
   auto member = [&](const char* name) -> const rapidjson::Value* {
     auto it = json.FindMember(name);
-    return it == json.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
+    return it == json.MemberEnd() ? nullptr : &it->value;
   };
   FaultRule r;
 

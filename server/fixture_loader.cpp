@@ -108,11 +108,13 @@ class FixtureFile {
   }
   Status fail_item(const std::string& what) const { return fail(item_, what); }
 
-  // Checks an item against the Get output shape; members may be missing.
+  // Checks an item against the Get output shape; members may be missing,
+  // but none may be null. Violations name the document path.
   Status check_shape(Value& item, const char* shape) {
     std::vector<api::Violation> violations;
     const api::Model& model = api::service_model();
-    api::validate(model, model.shape_or_die(shape), item, "", violations, {.check_required = false, .model_names = true});
+    api::validate(model, model.shape_or_die(shape), item, item_, violations,
+                  {.check_required = false, .model_names = true, .reject_null = true});
     if (!violations.empty()) return fail_item(api::describe(violations));
     return ok();
   }
@@ -122,7 +124,7 @@ class FixtureFile {
     auto it = item.FindMember(member);
     if (it == item.MemberEnd()) return std::nullopt;
     if (!it->value.IsString()) {
-      status = fail_item("member '" + std::string(member) + "' must be a string");
+      status = fail_item("'" + item_ + "." + member + "' must be a string");
       return std::nullopt;
     }
     std::string v = it->value.GetString();

@@ -70,6 +70,10 @@ class Validator {
     } up{depth_};
     for (const Member& m : shape.members) {
       auto it = v.FindMember(m.name.c_str());
+      if (opt_.reject_null && it != v.MemberEnd() && it->value.IsNull()) {
+        if (out_.size() < kMaxReported) out_.push_back({path_of(path, m.name), "null", "Member must not be null"});
+        continue;
+      }
       bool present = it != v.MemberEnd() && !it->value.IsNull();
       if (!present) {
         if (m.required && (opt_.check_required || !top) && out_.size() < kMaxReported)
@@ -111,11 +115,13 @@ class Validator {
     count(shape, v, path, v.Size());
     const Shape& member = model_.shape_or_die(shape.member_shape);
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      const std::string item_path = opt_.model_names ? path + "[" + std::to_string(i) + "]"
+                                                     : path + "." + std::to_string(i + 1) + ".member";
       if (v[i].IsNull()) {
-        add(member, v[i], path + "." + std::to_string(i + 1) + ".member", "Member must not be null");
+        add(member, v[i], item_path, "Member must not be null");
         continue;
       }
-      check(member, v[i], path + "." + std::to_string(i + 1) + ".member");
+      check(member, v[i], item_path);
     }
   }
 

@@ -28,7 +28,9 @@ struct ValidationOptions {
   bool check_required = true;   // off for fixtures, whose items may omit their own members (nested
                                 // structures, such as a RuntimeEnvironment, are always complete)
   bool allow_unknown = false;   // members the shape does not define
-  bool model_names = false;     // paths with the members' own (PascalCase) names, as fixture files spell them
+  bool model_names = false;     // document paths as fixture files spell them: PascalCase member names and
+                                // 0-based list indexes, e.g. LocationStates[0].LocationName
+  bool reject_null = false;     // a member given as null is wrong (documents), rather than absent (requests)
 };
 
 // Checks `value` against `shape`, appending what is wrong to `out`.

@@ -257,6 +257,62 @@ class Clock(AdminCase):
         self.assertAlmostEqual(session["LastUpdatedAt"], advanced["now"], delta=0.002)
 
 
+class AdminBodies(AdminCase):
+    """Every admin body is checked member by member: a null or a member of the
+    wrong type is a 400 that names it, never a 500, and changes nothing."""
+
+    S = "/sessions/sg-1AB2C3De4/ABC123def4567"
+    CASES = [
+        ("/reset", {"fixtures": None}, "fixtures"),
+        ("/clock", {"advanceSeconds": None}, "advanceSeconds"),
+        ("/clock", {"set": None}, "set"),
+        ("/clock", {"mode": None}, "mode"),
+        ("/clock", {"scale": None}, "scale"),
+        (S + "/events", {"event": None}, "event"),
+        (S + "/events", {"event": 7}, "event"),
+        (S + "/events", {"event": "fail", "reason": None}, "reason"),
+        (S + "/events", {"event": "fail", "reason": ["internalError"]}, "reason"),
+        (S + "/status", {"status": None}, "status"),
+        (S + "/status", {"status": "TERMINATED", "statusReason": None}, "statusReason"),
+        (S + "/status", {"status": "TERMINATED", "force": None}, "force"),
+        (S + "/status", {"status": "TERMINATED", "force": "yes"}, "force"),
+        (S + "/timings", {"idleTimeoutSeconds": None}, "idleTimeoutSeconds"),
+        (S + "/timings", {"idleTimeoutSeconds": "60"}, "idleTimeoutSeconds"),
+        ("/applications/a-9ZY8X7Wv6/status", {"status": None}, "status"),
+        ("/applications/a-9ZY8X7Wv6/status", {"status": "ERROR", "statusReason": None}, "statusReason"),
+        ("/applications/a-9ZY8X7Wv6/timings", {"processingSeconds": None}, "processingSeconds"),
+        ("/streamgroups/sg-1AB2C3De4/status", {"status": None}, "status"),
+        ("/streamgroups/sg-1AB2C3De4/locations/us-west-2/status", {"status": 1}, "status"),
+        ("/streamgroups/sg-1AB2C3De4/timings", {"activatingSeconds": None}, "activatingSeconds"),
+        ("/faults", {"operation": None, "error": "ThrottlingException"}, "operation"),
+        ("/faults", {"operation": "*", "error": None}, "error"),
+        ("/faults", {"operation": "*", "latencyMs": None}, "latencyMs"),
+        ("/faults", {"operation": "*", "latencyMs": {"min": None, "max": 1}}, "latencyMs.min"),
+        ("/faults", {"operation": "*", "connection": None}, "connection"),
+        ("/faults", {"lifecycle": None}, "lifecycle"),
+        ("/faults", {"lifecycle": "applicationExit", "afterSeconds": None}, "afterSeconds"),
+        ("/faults", {"operation": "GetStreamSession", "error": "ThrottlingException", "match": None}, "match"),
+        ("/faults", {"operation": "GetStreamSession", "error": "ThrottlingException",
+                     "match": {"Identifier": None}}, "Identifier"),
+        ("/faults", {"operation": "*", "error": "ThrottlingException", "probability": None}, "probability"),
+        ("/faults", {"operation": "*", "error": "ThrottlingException", "times": None}, "times"),
+        ("/faults", {"operation": "*", "error": "ThrottlingException", "httpStatus": None}, "httpStatus"),
+        ("/faults", {"operation": "*", "error": "ThrottlingException", "message": None}, "message"),
+    ]
+
+    def test_null_and_mistyped_members(self):
+        before = self.server.admin("GET", "/state")[1]
+        for path, body, member in self.CASES:
+            with self.subTest(path=path, body=body):
+                status, headers, payload = self.post(path, body)
+                self.assertAdminError(status, headers, payload, 400)
+                self.assertIn(member, payload["message"])
+        self.assertEqual(self.server.admin("GET", "/faults")[1]["faults"], [])
+        after = self.server.admin("GET", "/state")[1]
+        after["clock"] = before["clock"]
+        self.assertEqual(after, before)
+
+
 class UnknownAdminPaths(AdminCase):
     def test_unknown_paths(self):
         for method, path in (("GET", "/_gls/nope"), ("GET", "/_gls/health/extra"), ("GET", "/_gls/clockwork"),

@@ -483,6 +483,14 @@ class Fixtures(CliCase):
                 self.assertStartFails(["--port", "0", "--db", ":memory:", "--fixtures", str(d / name)],
                                       str(d / name), *names)
 
+    def test_fixture_files_with_null_members_exit_2_naming_the_path(self):
+        from test_resource_state import NULL_MEMBER_DOCUMENTS
+        d = self.tmpdir()
+        for i, (document, path) in enumerate(NULL_MEMBER_DOCUMENTS):
+            with self.subTest(path=path):
+                f = write_json(d / f"null{i}.json", document)
+                self.assertStartFails(["--port", "0", "--db", ":memory:", "--fixtures", str(f)], str(f), path)
+
     def test_directory_of_fixture_files_in_name_order(self):
         d = self.tmpdir() / "fixtures"
         d.mkdir()

@@ -25,7 +25,7 @@ def by_arn(items):
     return sorted(items, key=lambda i: i.get("Arn", ""))
 
 
-class StateRoundTrip(ResourceCase):
+class StateCase(ResourceCase):
     server_args = ("--clock", "manual", "--no-default-fixtures")
 
     def raw(self, path):
@@ -53,6 +53,8 @@ class StateRoundTrip(ResourceCase):
         self.advance(SESSION_PLACEMENT + 0.5)
         return app, gid, sid, url["StreamUrlId"], url["StreamUrl"]
 
+
+class StateRoundTrip(StateCase):
     def api_views(self, app, gid, sid, suid):
         return {
             "applications": self.raw(f"/applications/{app}"),
@@ -133,6 +135,57 @@ class StateRoundTrip(ResourceCase):
         state = self.export(f"?account=444455556666&region={REGION}")
         self.assertEqual([a["Arn"] for a in state["applications"]], [theirs["Arn"]])
         self.assertEqual(state["streamGroups"], [])
+
+
+# Documents that once crashed the loader (a null read as a string) or answered
+# 500, each with the document path its refusal must name.
+NULL_MEMBER_DOCUMENTS = [
+    ({"streamSessions": [{"Arn": None}]}, "streamSessions[0].Arn"),
+    ({"streamUrls": [{"StreamUrlId": None}]}, "streamUrls[0].StreamUrlId"),
+    ({"streamGroups": [{"Id": "sg-000000001", "LocationStates": [{"LocationName": None}]}]},
+     "streamGroups[0].LocationStates[0].LocationName"),
+    ({"streamGroups": [{"Id": "sg-000000001", "LocationStates": [{"LocationName": "us-west-2", "Status": None}]}]},
+     "streamGroups[0].LocationStates[0].Status"),
+    ({"streamGroups": [{"Id": "sg-000000001", "DefaultApplication": {"Id": None}}]},
+     "streamGroups[0].DefaultApplication.Id"),
+    ({"streamGroups": [{"Id": "sg-000000006", "Status": None}]}, "streamGroups[0].Status"),
+]
+
+
+class StrictLoading(StateCase):
+    """PUT /_gls/state checks every member before anything is applied."""
+
+    def test_null_members_are_400s_naming_the_path(self):
+        before = self.export()
+        for document, path in NULL_MEMBER_DOCUMENTS:
+            with self.subTest(path=path):
+                status, body = self.server.admin("PUT", "/state", document)
+                self.assertEqual(status, 400, body)
+                self.assertIn(path, body["message"])
+                self.assertIn("null", body["message"])
+        self.assertEqual(self.export(), before)
+        self.assertIsNone(self.server.proc.poll(), "gls-local exited")
+
+    def test_mistyped_members_are_400s(self):
+        for document, path in [
+            ({"applications": [{"Id": 5}]}, "applications[0].Id"),
+            ({"applications": [{"Id": "a-111111111", "RuntimeEnvironment": {"Type": 1, "Version": "2022"}}]},
+             "applications[0].RuntimeEnvironment.Type"),
+            ({"streamGroups": [{"Id": "sg-000000001", "LocationStates": "us-west-2"}]},
+             "streamGroups[0].LocationStates"),
+            ({"streamGroups": [{"Id": "sg-000000001", "CreatedAt": "yesterday"}]}, "streamGroups[0].CreatedAt"),
+            ({"streamSessions": [{"Id": ["x"]}]}, "streamSessions[0].Id"),
+            ({"account": None}, "account"),
+            ({"applications": None}, "applications"),
+        ]:
+            with self.subTest(path=path):
+                status, body = self.server.admin("PUT", "/state", document)
+                self.assertEqual(status, 400, body)
+                self.assertIn(path, body["message"])
+
+    def test_far_timestamps_are_refused_or_kept_not_overflowed(self):
+        status, body = self.server.admin("PUT", "/state", {"applications": [{"Id": "a-111111111", "CreatedAt": 1e300}]})
+        self.assertLess(status, 500, body)
 
 
 class FixturesWithAllFourArrays(ResourceCase):

@@ -228,11 +228,11 @@ TEST_CASE("minimal items get defaults") {
 TEST_CASE("bad fixtures are refused naming source, item and member; nothing of the file loads") {
   SUBCASE("a session status outside the enum") {
     require_refused(with_sessions(R"({"Id":"ABCDEFGHIJKLM","StreamGroupId":"sg-111111111","Status":"FOO"})"),
-                    "streamSessions[0]", "Value 'FOO' at 'status' failed to satisfy constraint: Member must satisfy enum");
+                    "streamSessions[0]", "Value 'FOO' at 'streamSessions[0].Status' failed to satisfy constraint: Member must satisfy enum");
   }
   SUBCASE("an unknown member of a session") {
     require_refused(with_sessions(R"({"StreamGroupId":"sg-111111111","Colour":"blue"})"), "streamSessions[0]",
-                    "at 'colour' failed to satisfy constraint: Member is not defined by GetStreamSessionOutput");
+                    "at 'streamSessions[0].Colour' failed to satisfy constraint: Member is not defined by GetStreamSessionOutput");
   }
   SUBCASE("a session in a stream group that is not defined") {
     require_refused(with_sessions(R"({"Id":"ABCDEFGHIJKLM","StreamGroupId":"sg-999999999"})"), "streamSessions[0]",
@@ -270,12 +270,40 @@ TEST_CASE("bad fixtures are refused naming source, item and member; nothing of t
   }
   SUBCASE("an application status outside the enum") {
     require_refused(R"({"applications":[{"Id":"a-111111111","Status":"DONE"}]})", "applications[0]",
-                    "Value 'DONE' at 'status'");
+                    "Value 'DONE' at 'applications[0].Status'");
   }
   SUBCASE("a bad member of a location of a stream group") {
     require_refused("{" + kApps + R"(,"streamGroups":[{"Id":"sg-111111111","LocationStates":[)"
                               R"({"LocationName":"us-west-2","AlwaysOnCapacity":-1}]}]})",
-                    "streamGroups[0]", "at 'locationStates.1.member.alwaysOnCapacity'");
+                    "streamGroups[0]", "at 'streamGroups[0].LocationStates[0].AlwaysOnCapacity'");
+  }
+  // Each of these once crashed the loader (a null read as a string) or answered 500.
+  SUBCASE("null members are refused, naming their document path") {
+    struct Case {
+      std::string text, item, path;
+    };
+    for (const Case& c : {
+             Case{R"({"streamSessions":[{"Arn":null}]})", "streamSessions[0]", "'streamSessions[0].Arn'"},
+             Case{R"({"streamUrls":[{"StreamUrlId":null}]})", "streamUrls[0]", "'streamUrls[0].StreamUrlId'"},
+             Case{"{" + kApps + R"(,"streamGroups":[{"Id":"sg-111111111","LocationStates":[{"LocationName":null}]}]})",
+                  "streamGroups[0]", "'streamGroups[0].LocationStates[0].LocationName'"},
+             Case{"{" + kApps + R"(,"streamGroups":[{"Id":"sg-111111111","LocationStates":[{"LocationName":"us-west-2","Status":null}]}]})",
+                  "streamGroups[0]", "'streamGroups[0].LocationStates[0].Status'"},
+             Case{R"({"streamGroups":[{"Id":"sg-000000001","DefaultApplication":{"Id":null}}]})", "streamGroups[0]",
+                  "'streamGroups[0].DefaultApplication.Id'"},
+             Case{R"({"streamGroups":[{"Id":"sg-000000006","Status":null}]})", "streamGroups[0]",
+                  "'streamGroups[0].Status'"},
+             Case{R"({"applications":[{"Id":null}]})", "applications[0]", "'applications[0].Id'"},
+             Case{R"({"applications":[{"Id":"a-111111111","RuntimeEnvironment":null}]})", "applications[0]",
+                  "'applications[0].RuntimeEnvironment'"},
+             Case{R"({"streamSessions":[{"Id":null}]})", "streamSessions[0]", "'streamSessions[0].Id'"},
+             Case{with_sessions(R"({"StreamGroupId":"sg-111111111","ExportFilesMetadata":{"Status":null}})"),
+                  "streamSessions[0]", "'streamSessions[0].ExportFilesMetadata.Status'"},
+             Case{R"({"streamUrls":[{"Id":null}]})", "streamUrls[0]", "'streamUrls[0].Id'"},
+         }) {
+      CAPTURE(c.text);
+      require_refused(c.text, c.item, c.path);
+    }
   }
   SUBCASE("a default application that is not defined") {
     require_refused("{" + kApps + R"(,"streamGroups":[{"Id":"sg-111111111","DefaultApplication":{"Id":"a-999999999"}}]})",
