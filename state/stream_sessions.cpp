@@ -250,11 +250,11 @@ Status StreamSessions::export_files(const Scope& scope, std::string_view group_i
       return validation("Stream session " + s->id + " is " + status_name(*s) +
                         "; files can be exported only from a session that is ACTIVE, CONNECTED, "
                         "PENDING_CLIENT_RECONNECTION or RECONNECTING");
-    if (output_uri.rfind("s3://", 0) != 0 || output_uri.size() <= 5 || output_uri[5] == '/')
-      return validation("OutputUri must be an S3 URI such as s3://bucket/folder/ or s3://bucket/file.zip");
+    std::string resolved = resolve_export_uri(output_uri, *s, now);
+    if (auto where = export_path_segments(resolved); !where) return std::move(where).take_error();
     s->export_status = "PENDING";
     s->export_reason.reset();
-    s->export_uri = resolve_export_uri(output_uri, *s, now);
+    s->export_uri = std::move(resolved);
     repo::update_session(db, scope, *s);
     return ok();
   });

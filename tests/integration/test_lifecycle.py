@@ -765,6 +765,51 @@ class ExportToDisk(LifecycleCase):
     def export(self, sid, uri):
         return self.gls.export_stream_session_files(Identifier=SG, StreamSessionIdentifier=sid, OutputUri=uri)
 
+    def end_session(self, sid):
+        self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
+        self.advance(1)
+        return self.get(sid)["ExportFilesMetadata"]
+
+    def files_under(self, root):
+        return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, fs in os.walk(root) for f in fs)
+
+    def test_empty_key_segments_stay_inside(self):
+        outside = self.class_tmpdir("gls-outside-")
+        sid, _ = self.connected_session()
+        # "//" once made the key absolute: path(bucket) / "/tmp/..." dropped the base.
+        self.export(sid, f"s3://conf-bucket/{outside}/escape.zip")
+        self.export(sid, f"s3://conf-bucket//{outside.lstrip('/')}/escape.zip")
+        self.assertEqual(self.end_session(sid)["Status"], "SUCCEEDED")
+        self.assertEqual(os.listdir(outside), [], "nothing was written outside the export directory")
+        inside = os.path.join(self.export_dir, "conf-bucket", outside.lstrip("/"), "escape.zip")
+        self.assertTrue(os.path.isfile(inside), self.files_under(self.export_dir))
+
+    def test_keys_that_would_leave_are_refused_at_once(self):
+        sid, _ = self.connected_session()
+        for uri in ("s3://conf-bucket/../escape.zip", "s3://conf-bucket/a/../../escape.zip",
+                    "s3://conf-bucket/a/%2e%2e/%2E%2E/escape.zip", "s3://conf-bucket/./x.zip",
+                    "s3://conf-bucket/a/.%2e/x.zip", "s3://../escape.zip", "s3:///tmp/escape.zip",
+                    "s3://conf-bucket/a\x01b.zip", "s3://%2e%2e/x.zip", "https://conf-bucket/x.zip"):
+            with self.subTest(uri=uri):
+                with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
+                    self.export(sid, uri)
+                self.assertApiError(ctx, "ValidationException", 400)
+        self.assertNotIn("ExportFilesMetadata", self.get(sid))
+
+    def test_symbolic_links_inside_the_directory_are_not_followed(self):
+        outside = self.class_tmpdir("gls-outside-")
+        os.makedirs(os.path.join(self.export_dir, "link-bucket"), exist_ok=True)
+        os.symlink(outside, os.path.join(self.export_dir, "link-bucket", "sub"))
+        os.symlink(outside, os.path.join(self.export_dir, "linked-bucket"))
+        for uri in ("s3://link-bucket/sub/x.zip", "s3://linked-bucket/x.zip"):
+            with self.subTest(uri=uri):
+                sid, _ = self.connected_session()
+                self.export(sid, uri)
+                meta = self.end_session(sid)
+                self.assertEqual(meta["Status"], "FAILED", meta)
+                self.assertIn("symbolic link", meta["StatusReason"])
+        self.assertEqual(os.listdir(outside), [])
+
 
 class AdminShell(LifecycleCase):
     def shell(self, sid):
