@@ -81,6 +81,8 @@ struct HttpResponse {
   std::chrono::milliseconds delay{0};
   // When set, `body` is ignored and the body is streamed.
   std::shared_ptr<StreamedBody> stream;
+  // A static asset any web page may load (Access-Control-Allow-Origin: *).
+  bool public_asset = false;
 
   void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

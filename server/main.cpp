@@ -22,6 +22,7 @@
 #include "event_stream.hpp"
 #include "fault_rules.hpp"
 #include "fixture_loader.hpp"
+#include "http/access_policy.hpp"
 #include "http_server.hpp"
 #include "lifecycle_faults.hpp"
 #include "metrics.hpp"
@@ -154,9 +155,13 @@ int main(int argc, char** argv) {
   gls::AdminApi admin(emu, load_all);
   admin.add_routes([&chaos](const gls::HttpRequest& r) { return chaos.handle(r); });
   admin.on_reset([&chaos] { chaos.reset(); });
+  const gls::AccessPolicy access({.loopback_bound = gls::AccessPolicy::is_loopback_address(o.host),
+                                  .allowed_hosts = o.allowed_hosts,
+                                  .cors_origins = o.cors_origins,
+                                  .admin_token = o.admin_token});
   gls::Pipeline pipeline(emu, admin, {.validate_responses = o.validate_responses, .json_log = o.log_format == "json"},
-                         {.faults = &faults, .lifecycle_faults = &lifecycle_faults, .journal = &journal,
-                          .metrics = &metrics});
+                         {.access = &access, .faults = &faults, .lifecycle_faults = &lifecycle_faults,
+                          .journal = &journal, .metrics = &metrics});
 
   gls::ServerOptions server_options;
   server_options.host = o.host;

@@ -12,6 +12,7 @@
 #include "api/errors.hpp"
 #include "api/validate.hpp"
 #include "fault_rules.hpp"
+#include "http/access_policy.hpp"
 #include "lifecycle_faults.hpp"
 #include "metrics.hpp"
 #include "operations.hpp"
@@ -105,12 +106,15 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
   record.wall_time = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   record.emulator_time = static_cast<double>(emu_.clock().now_ms()) / 1000.0;
   const bool admin = record.path == "/_gls" || record.path.rfind("/_gls/", 0) == 0;
-  if (admin) {
-    record.operation = "admin";
+  if (admin) record.operation = "admin";
+  if (auto stop = steps_.access ? steps_.access->check(request) : std::nullopt) {
+    response = std::move(*stop);
+  } else if (admin) {
     response = admin_.handle(request);
   } else {
     response = dispatch_api(request, record);
   }
+  if (steps_.access) steps_.access->decorate(request, response);
   response.set_header("x-amzn-RequestId", record.request_id);
 
   record.status = response.fault == ConnectionFault::None ? response.status : 0;

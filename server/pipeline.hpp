@@ -1,16 +1,18 @@
 // The request pipeline: every request passes the same steps, in order.
 //
 //   1. request id      every response carries x-amzn-RequestId
-//   2. admin routes    /_gls/... goes to the admin API
-//   3. routing         method + path -> operation (404 UnknownOperation)
-//   4. scope           account and region from the SigV4 credential
-//   5. decoding        labels, query, body -> validated input (400)
-//   6. faults          the first fault rule that fires: an error, latency or
+//   2. access          Host, Origin, admin token and media type (http/access_policy.hpp);
+//                      CORS headers on the answer
+//   3. admin routes    /_gls/... goes to the admin API
+//   4. routing         method + path -> operation (404 UnknownOperation)
+//   5. scope           account and region from the SigV4 credential
+//   6. decoding        labels, query, body -> validated input (400)
+//   7. faults          the first fault rule that fires: an error, latency or
 //                      a transport fault instead of (or around) the operation
-//   7. dispatch        the operation's handler (501 while not built)
-//   8. lifecycle faults  a new session gets the lifecycle rule that fires
-//   9. encoding        output document or restJson1 error
-//  10. journal, metrics and logging: one entry, one line per request
+//   8. dispatch        the operation's handler (501 while not built)
+//   9. lifecycle faults  a new session gets the lifecycle rule that fires
+//  10. encoding        output document or restJson1 error
+//  11. journal, metrics and logging: one entry, one line per request
 //
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once
@@ -27,6 +29,7 @@
 
 namespace gls {
 
+class AccessPolicy;
 class AdminApi;
 class FaultRules;
 class LifecycleFaults;
@@ -43,6 +46,7 @@ struct PipelineOptions {
 
 // What the cross-cutting steps keep; each may be left out.
 struct PipelineSteps {
+  const AccessPolicy* access = nullptr;
   FaultRules* faults = nullptr;
   LifecycleFaults* lifecycle_faults = nullptr;
   RequestJournal* journal = nullptr;

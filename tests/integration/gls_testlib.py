@@ -116,10 +116,13 @@ class GlsServer:
     def request(self, method, path, body=None, headers=None, timeout=30):
         """A raw HTTP request; returns (status, headers, parsed JSON or text)."""
         data = None
+        headers = dict(headers or {})
         if body is not None:
             data = body if isinstance(body, (bytes, str)) else json.dumps(body)
             data = data.encode() if isinstance(data, str) else data
-        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers or {})
+            if not any(k.lower() == "content-type" for k in headers):
+                headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 status, hdrs, raw = r.status, dict(r.headers), r.read()

@@ -110,8 +110,8 @@ class RawHttpCase(ServerTestCase):
 
 class MalformedHttp(RawHttpCase):
     def test_malformed_request_line(self):
-        for data in (b"NOT A REQUEST LINE\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.Z\r\nHost: x\r\n\r\n",
-                     b"GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n"):
+        for data in (b"NOT A REQUEST LINE\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.Z\r\nHost: 127.0.0.1\r\n\r\n",
+                     b"GET /a b c HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"):
             with self.subTest(data=data):
                 r = self.exchange(data)
                 self.assertJsonError(r, 400)
@@ -127,14 +127,14 @@ class MalformedHttp(RawHttpCase):
         self.assertStillServing()
 
     def test_bad_header_line(self):
-        r = self.exchange(b"GET " + SESSION_PATH.encode() + b" HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n")
+        r = self.exchange(b"GET " + SESSION_PATH.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n")
         self.assertJsonError(r, 400)
         self.assertStillServing()
 
     def test_bad_content_length(self):
         for value in ("abc", "-1", "1, 2"):
             with self.subTest(value=value):
-                r = self.exchange(f"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Length: {value}\r\n\r\n{{}}"
+                r = self.exchange(f"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {value}\r\n\r\n{{}}"
                                   .encode())
                 self.assertJsonError(r, 400)
         self.assertStillServing()
@@ -160,8 +160,8 @@ class MalformedHttp(RawHttpCase):
         # (Connection::reject in http_server.cpp) skip the pipeline, which is
         # where the id is added, so they have none.
         cases = [b"NOT A REQUEST LINE\r\n\r\n",
-                 b"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
-                 b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"]
+                 b"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000\r\n\r\n",
+                 b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"]
         for data in cases:
             with self.subTest(data=data[:40]):
                 r = self.exchange(data)
@@ -276,7 +276,7 @@ class Limits(RawHttpCase):
 
     def test_oversize_body(self):
         body = b'{"Description":"' + b"a" * (ONE_MIB + 10) + b'","StreamClass":"gen4n_high"}'
-        head = (f"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head = (f"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         r = self.send_while_reading(head, [body[i:i + 65536] for i in range(0, len(body), 65536)])
         self.assertJsonError(r, 413)
@@ -284,7 +284,7 @@ class Limits(RawHttpCase):
         self.assertStillServing()
 
     def test_oversize_chunked_body(self):
-        head = (b"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head = (b"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 b"Transfer-Encoding: chunked\r\n\r\n")
         chunks = [b"10000\r\n" + b"a" * 0x10000 + b"\r\n"] * 20 + [b"0\r\n\r\n"]
         r = self.send_while_reading(head, chunks)
@@ -297,7 +297,7 @@ class Limits(RawHttpCase):
         prefix, suffix = b'{"StreamClass":"gen4n_high","Description":"', b'"}'
         body = prefix + b"a" * (ONE_MIB - len(prefix) - len(suffix)) + suffix
         self.assertEqual(len(body), ONE_MIB)
-        head = (f"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head = (f"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         r = self.send_while_reading(head, [body])
         self.assertJsonError(r, 400, "ValidationException", r"'description'.*less than or equal to 80")
@@ -305,7 +305,7 @@ class Limits(RawHttpCase):
     def test_content_length_over_the_limit_is_refused_early(self):
         # Only the headers are sent: the answer must come without the body.
         s, f = self.connect(timeout=5)
-        s.sendall(b"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   b"Content-Length: 5000000\r\n\r\n")
         r = read_response(f)
         self.assertIsNotNone(r)
@@ -314,20 +314,20 @@ class Limits(RawHttpCase):
 
     def test_expect_continue_with_oversize_body_gets_413_not_100(self):
         s, f = self.connect(timeout=5)
-        s.sendall(b"POST /streamgroups HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        s.sendall(b"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
                   b"Content-Length: 5000000\r\n\r\n")
         r = read_response(f)
         self.assertIsNotNone(r)
         self.assertJsonError(r, 413)
 
     def test_huge_header(self):
-        data = f"GET {SESSION_PATH} HTTP/1.1\r\nHost: x\r\nX-Big: {'a' * 20000}\r\n\r\n".encode()
+        data = f"GET {SESSION_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {'a' * 20000}\r\n\r\n".encode()
         self.assertJsonError(self.exchange(data), 431)
         self.assertStillServing()
 
     def test_many_headers(self):
         headers = "".join(f"X-H{i}: {'v' * 20}\r\n" for i in range(1000))
-        data = f"GET {SESSION_PATH} HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode()
+        data = f"GET {SESSION_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
         self.assertJsonError(self.exchange(data), 431)
         self.assertStillServing()
 
@@ -369,7 +369,7 @@ class HeaderBudget(RawHttpCase):
 
     def padded_get(self, total):
         """A GET /_gls/health of exactly `total` header bytes."""
-        head = "GET /_gls/health HTTP/1.1\r\nHost: x\r\nX-Pad: "
+        head = "GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: "
         tail = "\r\n\r\n"
         return (head + "a" * (total - len(head) - len(tail)) + tail).encode()
 
@@ -381,13 +381,13 @@ class HeaderBudget(RawHttpCase):
     def test_many_small_headers_count_together(self):
         # 2,000 headers of 12 bytes: no single read is over the limit, all of them are.
         headers = "".join(f"X-{i:04d}: vv\r\n" for i in range(2000))
-        data = f"GET /_gls/health HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode()
+        data = f"GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
         self.assertGreater(len(data), 23000)
         self.assertJsonError(self.exchange(data), 431)
         self.assertStillServing()
 
     def test_a_huge_trailer_field_does_not_stop_the_server(self):
-        data = (b"GET /_gls/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        data = (b"GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                 b"0\r\nX-Trailer: " + b"t" * 65534 + b"\r\n\r\n")
         s, f = self.connect()
         try:
@@ -401,12 +401,12 @@ class HeaderBudget(RawHttpCase):
         self.assertStillServing()
 
     def test_trailers_within_the_budget_are_read(self):
-        data = (b"GET /_gls/health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        data = (b"GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
                 b"0\r\nX-Trailer: " + b"t" * 4000 + b"\r\n\r\n")
         self.assertEqual(self.exchange(data).status, 200)
 
     def test_chunk_extensions_count_against_the_budget(self):
-        head = (b"POST /_gls/reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head = (b"POST /_gls/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 b"Transfer-Encoding: chunked\r\n\r\n")
         # 200 one-byte chunks, each with a 100-byte extension: 20 KB of extensions.
         chunks = b"".join(b"1;ext=" + b"e" * 94 + b"\r\n \r\n" for _ in range(200)) + b"0\r\n\r\n"
@@ -423,7 +423,7 @@ class HeaderBudget(RawHttpCase):
     def test_an_endless_chunk_extension_is_refused_not_buffered(self):
         before = self.rss_kib()
         s, f = self.connect(timeout=10)
-        s.sendall(b"POST /_gls/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=")
+        s.sendall(b"POST /_gls/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=")
         sent = 0
         try:
             while sent < 64 * ONE_MIB:  # the server must stop reading long before this
@@ -519,7 +519,7 @@ class Connections(RawHttpCase):
 
     def test_chunked_request_body(self):
         body = b'{"Description":"' + b"x" * 81 + b'","StreamClass":"gen4n_high"}'
-        data = (b"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        data = (b"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % 10 + body[:10] + b"\r\n"
                 + b"%x\r\n" % (len(body) - 10) + body[10:] + b"\r\n0\r\n\r\n")
         self.assertJsonError(self.exchange(data), 400, "ValidationException", r"'description'")
@@ -527,7 +527,7 @@ class Connections(RawHttpCase):
     def test_expect_100_continue(self):
         s, f = self.connect(timeout=5)
         body = json.dumps({"Description": "x" * 81, "StreamClass": "gen4n_high"}).encode()
-        s.sendall(f"POST /streamgroups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(f"POST /streamgroups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n".encode())
         interim = read_response(f)
         self.assertIsNotNone(interim)
@@ -590,7 +590,7 @@ class GracefulShutdown(unittest.TestCase):
         f = s.makefile("rb")
         body = json.dumps({"advanceSeconds": 0}).encode()
         # Headers now, body after the signal: the request is in flight.
-        s.sendall(f"POST /_gls/clock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(f"POST /_gls/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   f"Content-Length: {len(body)}\r\n\r\n".encode())
         time.sleep(0.3)
         server.proc.send_signal(signal.SIGTERM)

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { StartStreamSessionCommand } from "@aws-sdk/client-gameliftstreams";
+import { findChromium, launchChromium, loadPlaywright } from "./browser.mjs";
 import { startServer } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,26 +26,6 @@ const skipBrowser = process.env.GLS_SKIP_BROWSER === "1";
 const GROUP = "sg-1AB2C3De4";
 const SESSION = "ABC123def4567";
 const WAIT_MS = 15000;
-
-// GLS_CHROMIUM names the browser; else Debian's.
-function findChromium() {
-  const candidates = process.env.GLS_CHROMIUM ? [process.env.GLS_CHROMIUM] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  const found = candidates.find((p) => existsSync(p));
-  if (found) return found;
-  throw new Error(
-    `Chromium was not found (looked for ${candidates.join(", ")}). The dashboard test drives Debian's chromium: ` +
-      "install it with scripts/setup.sh (or apt-get install chromium), point GLS_CHROMIUM at a Chromium binary, " +
-      "or set GLS_SKIP_BROWSER=1 to skip this test.",
-  );
-}
-
-async function loadPlaywright() {
-  try {
-    return await import("playwright-core");
-  } catch (e) {
-    throw new Error(`playwright-core is not installed: run npm ci in tests/js (scripts/setup.sh does). ${e.message}`);
-  }
-}
 
 // Whether the server answers `p` with a success, asked from outside the page;
 // for a stream, only its headers are read.
@@ -60,14 +41,6 @@ async function serverHas(url, p) {
     clearTimeout(timer);
     abort.abort();
   }
-}
-
-function launchChromium(chromium, executablePath) {
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-dev-shm-usage", "--disable-gpu"],
-  });
 }
 
 test("the dashboard follows a session's status live", { skip: skipBrowser && "GLS_SKIP_BROWSER=1", timeout: 180000 }, async (t) => {
@@ -271,4 +244,31 @@ test("without the event stream and /_gls/state, the dashboard polls the AWS API"
     if (browser) await browser.close();
     assert.equal(await server.stop(), 0);
   }
+});
+
+test("with --admin-token, the dashboard opened with #token= works and keeps the token out of the address bar", { skip: skipBrowser && "GLS_SKIP_BROWSER=1", timeout: 120000 }, async (t) => {
+  const { chromium } = await loadPlaywright();
+  const token = "dashboard-token-1234";
+  const server = await startServer(["--clock", "manual", "--admin-token", token]);
+  const browser = await launchChromium(chromium, findChromium());
+  t.after(async () => {
+    await browser.close();
+    await server.stop();
+  });
+  const page = await browser.newPage();
+  const unauthorized = [];
+  page.on("response", (r) => { if (r.status() === 401) unauthorized.push(r.url()); });
+  await page.goto(`${server.url}/_gls/#token=${token}`);
+  assert.ok(!page.url().includes(token), `the token left the address bar: ${page.url()}`);
+  const row = (status) => page.locator(`#sessions tr[data-session="${GROUP}/${SESSION}"][data-status="${status}"]`);
+  await row("CONNECTED").waitFor({ timeout: WAIT_MS });
+  await page.locator(`#sessions tr[data-session="${GROUP}/${SESSION}"] button[data-action="clientDisconnect"]`).click();
+  await row("PENDING_CLIENT_RECONNECTION").waitFor({ timeout: WAIT_MS });
+  assert.deepEqual(unauthorized, [], "every admin request carried the token");
+
+  // Without the token the page cannot read the admin API.
+  const stranger = await browser.newPage();
+  const refused = stranger.waitForResponse((r) => r.url().includes("/_gls/") && r.status() === 401);
+  await stranger.goto(`${server.url}/_gls/`);
+  await refused;
 });

@@ -61,6 +61,7 @@ export async function startServer(args = [], { strict = true, env = {} } = {}) {
       const res = await fetch(url + "/_gls" + p, {
         method,
         body: body === undefined ? undefined : JSON.stringify(body),
+        headers: body === undefined ? {} : { "content-type": "application/json" },
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };

@@ -1,0 +1,170 @@
+#include "http/access_policy.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <algorithm>
+#include <cctype>
+
+#include "api/errors.hpp"
+
+namespace gls {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool iequal(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+
+// The host part of a Host header: without the port, without brackets around
+// an IPv6 address, lower case, without a trailing dot.
+std::string host_name(std::string_view host) {
+  std::string_view name = host;
+  if (!name.empty() && name.front() == '[') {
+    auto close = name.find(']');
+    name = close == std::string_view::npos ? std::string_view() : name.substr(1, close - 1);
+  } else if (auto colon = name.find(':'); colon != std::string_view::npos) {
+    if (name.find(':', colon + 1) == std::string_view::npos) name = name.substr(0, colon);  // host:port
+  }
+  std::string out = lower(name);
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+bool is_loopback_ip(const std::string& text) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(text, ec);
+  if (ec) return false;
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  return address.is_loopback();
+}
+
+bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+bool is_admin_path(std::string_view path) { return path == "/_gls" || path.rfind("/_gls/", 0) == 0; }
+
+// Admin paths that hold no state of their own or carry their own secret: the
+// dashboard's page (its requests carry the token) and stream URLs' play pages.
+bool needs_no_token(std::string_view method, std::string_view path) {
+  if ((path == "/_gls" || path == "/_gls/") && (method == "GET" || method == "HEAD")) return true;
+  return path.rfind("/_gls/play/", 0) == 0;
+}
+
+// Compares without stopping at the first difference, so that the time taken
+// says nothing about how much of a guess was right.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+
+HttpResponse refuse(int status, const char* code, std::string message) {
+  return api::error_response({code, status, std::move(message)});
+}
+
+}  // namespace
+
+AccessPolicy::AccessPolicy(AccessOptions options) : options_(std::move(options)) {}
+
+bool AccessPolicy::is_loopback_host(std::string_view host) {
+  const std::string name = host_name(host);
+  if (name == "localhost" || (name.size() > 10 && name.ends_with(".localhost"))) return true;
+  return is_loopback_ip(name);
+}
+
+bool AccessPolicy::is_loopback_address(std::string_view address) {
+  return address == "localhost" || is_loopback_ip(std::string(address));
+}
+
+bool AccessPolicy::host_allowed(std::string_view host) const {
+  if (!options_.loopback_bound || is_loopback_host(host)) return true;
+  const std::string name = host_name(host);
+  return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
+                     [&](const std::string& allowed) { return iequal(allowed, name) || iequal(allowed, host); });
+}
+
+bool AccessPolicy::origin_named(std::string_view origin) const {
+  return std::any_of(options_.cors_origins.begin(), options_.cors_origins.end(),
+                     [&](const std::string& o) { return o == "*" || iequal(o, origin); });
+}
+
+bool AccessPolicy::is_own_origin(const HttpRequest& request, std::string_view origin) const {
+  const std::string_view host = request.header("host");
+  return !host.empty() && iequal(origin, "http://" + std::string(host));
+}
+
+std::optional<HttpResponse> AccessPolicy::check(const HttpRequest& request) const {
+  const std::string_view host = request.header("host");
+  if (!host.empty() && !host_allowed(host))
+    return refuse(403, "AccessDeniedException",
+                  "Host '" + std::string(host) +
+                      "' does not name this machine; gls-local answers only loopback names so that no web page "
+                      "can reach it through DNS rebinding. Start it with --allowed-host " + host_name(host) +
+                      " to accept this name");
+
+  const std::string_view origin = request.header("origin");
+  const bool foreign = !origin.empty() && !is_own_origin(request, origin);
+  if (request.method == "OPTIONS" && foreign && !request.header("access-control-request-method").empty()) {
+    if (!origin_named(origin))
+      return refuse(403, "AccessDeniedException",
+                    "Origin '" + std::string(origin) + "' may not call gls-local; start it with --cors-origin " +
+                        std::string(origin) + " to let its pages do so");
+    HttpResponse preflight;
+    preflight.status = 204;
+    preflight.set_header("Access-Control-Allow-Origin", std::string(origin));
+    preflight.set_header("Vary", "Origin");
+    preflight.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE");
+    const std::string_view asked = request.header("access-control-request-headers");
+    preflight.set_header("Access-Control-Allow-Headers",
+                         asked.empty() ? std::string("content-type, authorization") : std::string(asked));
+    preflight.set_header("Access-Control-Max-Age", "600");
+    return preflight;
+  }
+  if (foreign && changes_state(request.method) && !origin_named(origin))
+    return refuse(403, "AccessDeniedException",
+                  "Origin '" + std::string(origin) + "' may not change gls-local's state; start it with "
+                  "--cors-origin " + std::string(origin) + " to let its pages do so");
+
+  const std::string_view path = request.path();
+  if (!is_admin_path(path)) return std::nullopt;
+  if (!options_.admin_token.empty() && !needs_no_token(request.method, path)) {
+    const std::string_view auth = request.header("authorization");
+    constexpr std::string_view bearer = "Bearer ";
+    if (auth.size() <= bearer.size() || !iequal(auth.substr(0, bearer.size()), bearer) ||
+        !same_secret(auth.substr(bearer.size()), options_.admin_token)) {
+      HttpResponse r = refuse(401, "UnauthorizedException",
+                              "The admin API needs 'Authorization: Bearer <token>' with the --admin-token gls-local "
+                              "was started with");
+      r.set_header("WWW-Authenticate", "Bearer realm=\"gls-local admin\"");
+      return r;
+    }
+  }
+  if (!request.body.empty()) {
+    std::string_view type = request.header("content-type");
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (!iequal(type, "application/json"))
+      return refuse(415, "UnsupportedMediaTypeException",
+                    "Admin requests with a body must be sent as Content-Type: application/json" +
+                        (type.empty() ? std::string() : ", not " + std::string(type)));
+  }
+  return std::nullopt;
+}
+
+void AccessPolicy::decorate(const HttpRequest& request, HttpResponse& response) const {
+  if (response.public_asset) {
+    response.set_header("Access-Control-Allow-Origin", "*");
+    return;
+  }
+  const std::string_view origin = request.header("origin");
+  if (origin.empty() || is_own_origin(request, origin) || !origin_named(origin)) return;
+  response.set_header("Access-Control-Allow-Origin", std::string(origin));
+  response.set_header("Vary", "Origin");
+  response.set_header("Access-Control-Expose-Headers",
+                      "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date, Content-Length");
+}
+
+}  // namespace gls

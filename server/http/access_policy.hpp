@@ -1,0 +1,68 @@
+// Who may drive the emulator: the first step of the request pipeline.
+//
+// gls-local runs next to the developer's browser. A web page must not be
+// able to drive it, neither by sending requests to it from another origin
+// nor by pointing a name it controls at 127.0.0.1 (DNS rebinding):
+//
+// - Host. When bound to a loopback address, a request whose Host is not a
+//   loopback name or address (127.0.0.0/8, [::1], localhost, *.localhost,
+//   any port) is refused with 403, unless --allowed-host names it. Bound to
+//   another address (a container), any Host is accepted.
+// - Origin. A request that changes state (any method but GET, HEAD and
+//   OPTIONS), on the AWS API and the admin API alike, that carries an Origin
+//   other than the emulator's own (http://<Host>) is refused with 403,
+//   unless --cors-origin names that origin (or is "*"). Named origins get
+//   CORS answers: preflights (OPTIONS) are answered, and responses carry
+//   Access-Control-Allow-Origin and expose the headers SDKs read. Other
+//   origins get no CORS headers, so the browser keeps their pages from
+//   reading answers. A response marked `public_asset` (a script any page
+//   may load) carries Access-Control-Allow-Origin: * for everyone.
+// - Admin requests with a body must say Content-Type: application/json
+//   (415 otherwise), which no HTML form or simple cross-site request can.
+// - With --admin-token, admin requests need "Authorization: Bearer <token>"
+//   (401 otherwise), except the dashboard's page itself and stream URLs'
+//   play pages, which carry secrets of their own.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_types.hpp"
+
+namespace gls {
+
+struct AccessOptions {
+  bool loopback_bound = true;              // the listening address is a loopback one
+  std::vector<std::string> allowed_hosts;  // --allowed-host
+  std::vector<std::string> cors_origins;   // --cors-origin; "*" is any origin
+  std::string admin_token;                 // --admin-token; empty: none needed
+};
+
+class AccessPolicy {
+ public:
+  explicit AccessPolicy(AccessOptions options);
+
+  // The answer to a request that stops here: a refusal (401, 403, 415) or a
+  // CORS preflight answer. Nothing for a request that may go on.
+  std::optional<HttpResponse> check(const HttpRequest& request) const;
+
+  // Adds the CORS headers an answer to this request needs (none for an
+  // origin that is not named).
+  void decorate(const HttpRequest& request, HttpResponse& response) const;
+
+  // Whether `host` (a Host header's value, port included) names this machine.
+  static bool is_loopback_host(std::string_view host);
+  // Whether a listening address (--host) is a loopback one.
+  static bool is_loopback_address(std::string_view address);
+
+ private:
+  bool host_allowed(std::string_view host) const;
+  bool origin_named(std::string_view origin) const;
+  bool is_own_origin(const HttpRequest& request, std::string_view origin) const;
+
+  AccessOptions options_;
+};
+
+}  // namespace gls
