@@ -54,7 +54,6 @@ std::optional<HttpResponse> ChaosAdmin::handle(const HttpRequest& request) {
 
 void ChaosAdmin::reset() {
   faults_.clear();
-  lifecycle_faults_.clear();
   journal_.clear();
   metrics_.clear();
 }

@@ -18,7 +18,6 @@
 #include "event_stream.hpp"
 #include "fault_rules.hpp"
 #include "http_types.hpp"
-#include "lifecycle_faults.hpp"
 #include "metrics.hpp"
 #include "request_journal.hpp"
 #include "state/emulator.hpp"
@@ -27,11 +26,9 @@ namespace gls {
 
 class ChaosAdmin {
  public:
-  ChaosAdmin(Emulator& emu, FaultRules& faults, LifecycleFaults& lifecycle_faults, RequestJournal& journal,
-             Metrics& metrics, EventStream& events)
+  ChaosAdmin(Emulator& emu, FaultRules& faults, RequestJournal& journal, Metrics& metrics, EventStream& events)
       : emu_(emu),
         faults_(faults),
-        lifecycle_faults_(lifecycle_faults),
         journal_(journal),
         metrics_(metrics),
         events_(events) {}
@@ -49,7 +46,6 @@ class ChaosAdmin {
 
   Emulator& emu_;
   FaultRules& faults_;
-  LifecycleFaults& lifecycle_faults_;
   RequestJournal& journal_;
   Metrics& metrics_;
   EventStream& events_;

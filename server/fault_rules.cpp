@@ -195,8 +195,6 @@ Result<FaultRule> parse_fault_rule(const rapidjson::Value& json, const api::Mode
   }
   if (const auto* v = member("afterSeconds")) {
     if (!r.lifecycle) return bad("'afterSeconds' goes with 'lifecycle'");
-    if (*r.lifecycle == LifecycleFault::ExportFailed)
-      return bad("'afterSeconds' does not apply to exportFailed: the export fails when the session ends");
     double s = 0;
     if (auto why = check_number(*v, "afterSeconds", 0, kMaxAfterSeconds, s)) return bad(*why);
     r.after_seconds = s;

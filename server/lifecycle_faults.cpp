@@ -19,20 +19,12 @@ constexpr std::string_view kPlacementTimeout = "placementTimeout";
 
 }  // namespace
 
-LifecycleFaults::LifecycleFaults(Emulator& emu) : emu_(emu) {
-  emu_.session_lifecycle().set_export_fault(
-      [this](const Scope& scope, const StreamSession& s) { return export_failure(scope, s); });
-}
+LifecycleFaults::LifecycleFaults(Emulator& emu) : emu_(emu) {}
 
 Status LifecycleFaults::apply(const Scope& scope, const std::string& group_id, const std::string& session_id,
                               const FaultHit& hit) {
   if (!hit.lifecycle) return ok();
   const std::string key = group_id + "/" + session_id;
-  if (*hit.lifecycle == LifecycleFault::ExportFailed) {
-    std::lock_guard lock(mu_);
-    failing_exports_.emplace(scope.account, scope.region, key);
-    return ok();
-  }
   return emu_.transact([&](Store& db, int64_t) -> Status {
     auto s = repo::find_session(db, scope, group_id, session_id);
     if (!s) return not_found("Stream session " + session_id + " was not found in stream group " + group_id);
@@ -64,21 +56,16 @@ Status LifecycleFaults::apply(const Scope& scope, const std::string& group_id, c
         // Armed after the placement timer, so at the same due time it fires once the session is ACTIVE.
         scheduler.arm(db, scope, kKind, key, kApplicationExit, after(placed.value_or(start + placement_ms)));
         break;
-      case LifecycleFault::ExportFailed: break;
+      case LifecycleFault::ExportFailed:
+        // Kept with the session: its export fails when it ends, or at this
+        // time if it has ended by then.
+        s->export_fails_at_ms = after(start);
+        repo::update_session(db, scope, *s);
+        break;
     }
     return ok();
   });
 }
 
-void LifecycleFaults::clear() {
-  std::lock_guard lock(mu_);
-  failing_exports_.clear();
-}
-
-std::optional<std::string> LifecycleFaults::export_failure(const Scope& scope, const StreamSession& s) {
-  std::lock_guard lock(mu_);
-  if (!failing_exports_.count({scope.account, scope.region, s.group_id + "/" + s.id})) return std::nullopt;
-  return std::string("The export of the stream session's files failed (fault injected by gls-local)");
-}
 
 }  // namespace gls

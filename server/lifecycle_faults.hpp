@@ -14,8 +14,9 @@
 //   applicationExit       the application exits: TERMINATING/TERMINATED
 //                         applicationExit at afterSeconds (default: as soon as
 //                         it is ACTIVE); ignored while still ACTIVATING
-//   exportFailed          when the session ends, its pending export ends
-//                         FAILED (with a StatusReason) instead of SUCCEEDED
+//   exportFailed          its pending export ends FAILED (with a StatusReason)
+//                         instead of SUCCEEDED: when the session ends, or at
+//                         afterSeconds if the session has ended before then
 //
 // A fault that falls due after the session has ended does nothing.
 #pragma once
@@ -33,23 +34,15 @@ namespace gls {
 
 class LifecycleFaults {
  public:
-  // Registers with the session lifecycle (export failures).
   explicit LifecycleFaults(Emulator& emu);
   LifecycleFaults(const LifecycleFaults&) = delete;
   LifecycleFaults& operator=(const LifecycleFaults&) = delete;
 
   // Applies a fired lifecycle rule to a session that has just started.
   Status apply(const Scope& scope, const std::string& group_id, const std::string& session_id, const FaultHit& hit);
-  // Forgets the sessions whose exports are to fail (after a reset).
-  void clear();
 
  private:
-  std::optional<std::string> export_failure(const Scope& scope, const StreamSession& s);
-
   Emulator& emu_;
-  std::mutex mu_;
-  // (account, region, group/session) of the sessions whose export fails.
-  std::set<std::tuple<std::string, std::string, std::string>> failing_exports_;
 };
 
 }  // namespace gls

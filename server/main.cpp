@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   const int metrics_handle = emu.store().transitions().subscribe(
       [&metrics](const std::vector<gls::TransitionEvent>& events) { metrics.observe_transitions(events); });
   gls::EventStream events(emu.store().transitions(), journal);
-  gls::ChaosAdmin chaos(emu, faults, lifecycle_faults, journal, metrics, events);
+  gls::ChaosAdmin chaos(emu, faults, journal, metrics, events);
 
   gls::AdminApi admin(emu, load_all);
   admin.add_routes([&chaos](const gls::HttpRequest& r) { return chaos.handle(r); });

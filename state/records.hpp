@@ -122,6 +122,9 @@ struct StreamSession {
   std::optional<std::string> export_reason;
   std::optional<std::string> export_uri;
   std::optional<std::string> url_id;  // the stream URL that started it, if any
+  // An injected exportFailed fault: the pending export fails when the session
+  // ends, or at this time if the session has ended before it.
+  std::optional<int64_t> export_fails_at_ms;
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   // Whether the session holds a unit of its location's capacity: from its

@@ -245,7 +245,7 @@ constexpr std::string_view kSessionColumns =
     "group_id, id, app_id, description, user_id, status, status_reason, protocol, location, signal_request, "
     "signal_response, connection_timeout, session_length, launch_args, env_vars, perf_stats, display, role_arn, "
     "log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms, placed, "
-    "requested_locations, timings";
+    "requested_locations, timings, export_fails_at";
 
 StreamSession read_session(const Stmt& q) {
   StreamSession x;
@@ -278,6 +278,7 @@ StreamSession read_session(const Stmt& q) {
   x.placed = q.int64(26) != 0;
   x.requested_locations_json = q.opt_text(27);
   x.timings_json = q.opt_text(28);
+  x.export_fails_at_ms = q.opt_int64(29);
   return x;
 }
 
@@ -287,7 +288,7 @@ void bind_session(Stmt& q, int first, const StreamSession& x) {
               x.protocol, x.location, x.signal_request, x.signal_response, x.connection_timeout_s,
               x.session_length_s, x.launch_args_json, x.env_vars_json, x.perf_stats_json, x.display_json,
               x.role_arn, x.log_uri, x.websdk_url, x.export_status, x.export_reason, x.export_uri, x.url_id,
-              x.created_ms, x.updated_ms, x.placed, x.requested_locations_json, x.timings_json);
+              x.created_ms, x.updated_ms, x.placed, x.requested_locations_json, x.timings_json, x.export_fails_at_ms);
 }
 }  // namespace
 
@@ -311,7 +312,7 @@ std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, st
 
 void insert_session(Store& db, const Scope& s, const StreamSession& x) {
   static const std::string sql = "INSERT INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region);
   bind_session(q, 3, x);
@@ -386,7 +387,7 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
 void update_session(Store& db, const Scope& s, const StreamSession& x) {
   static const std::string sql = "REPLACE INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?, ?, ?, ?, ?, ?)";
+                                 "?, ?, ?, ?, ?, ?, ?, ?)";
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region);
   bind_session(q, 3, x);

@@ -294,6 +294,12 @@ CREATE TABLE resource_timings (
   PRIMARY KEY (account, region, kind, resource)
 ) WITHOUT ROWID;
 )sql",
+
+      // 5: an injected exportFailed fault belongs to its session, so that it
+      // survives a restart like the session's timers.
+      R"sql(
+ALTER TABLE stream_sessions ADD COLUMN export_fails_at INTEGER;
+)sql",
   };
   return migrations;
 }

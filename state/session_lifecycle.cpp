@@ -37,6 +37,7 @@ constexpr std::string_view kMaxSessionLength = "maxSessionLength";
 constexpr std::string_view kFaultApplicationExit = "applicationExit";
 constexpr std::string_view kFaultFail = "fail";
 constexpr std::string_view kRejectedOffer = "rejectedOffer";
+constexpr std::string_view kExportFailed = "exportFailed";
 
 // The timers that belong to a status (at most two): armed on entering it,
 // cancelled on leaving it.
@@ -336,6 +337,13 @@ void SessionLifecycle::on_timer(Store& db, const Timer& t) {
   auto found = repo::find_session(db, t.scope, t.resource.substr(0, slash), t.resource.substr(slash + 1));
   if (!found) return;
   StreamSession& s = *found;
+  if (t.event == kExportFailed) {  // not a status change: the ended session's export
+    if (s.export_status == "PENDING") {
+      fail_export(s);
+      repo::update_session_state(db, t.scope, s);
+    }
+    return;
+  }
   Cause cause = Cause::Timer;
   std::optional<std::string> reason;
   SessionEvent event;
@@ -391,8 +399,12 @@ void SessionLifecycle::place_waiting(Store& db, const Scope& scope, const std::s
   }
 }
 
+void SessionLifecycle::fail_export(StreamSession& s) {
+  s.export_status = "FAILED";
+  s.export_reason = "The export of the stream session's files failed (fault injected by gls-local)";
+}
+
 void SessionLifecycle::finish_export(Store& db, const Scope& scope, StreamSession& s, int64_t at) {
-  (void)db;
   if (s.export_status != "PENDING") return;
   if (s.status == S::Error) {
     s.export_status = "FAILED";
@@ -400,12 +412,13 @@ void SessionLifecycle::finish_export(Store& db, const Scope& scope, StreamSessio
                       ") before its files could be exported";
     return;
   }
-  if (export_fault_) {
-    if (auto why = export_fault_(scope, s)) {
-      s.export_status = "FAILED";
-      s.export_reason = std::move(*why);
-      return;
-    }
+  if (s.export_fails_at_ms) {
+    // An injected fault: the export fails now, or when the fault falls due.
+    if (at >= *s.export_fails_at_ms)
+      fail_export(s);
+    else
+      arm(db, scope, s, kExportFailed, *s.export_fails_at_ms);
+    return;
   }
   s.export_status = "SUCCEEDED";
   s.export_reason.reset();

@@ -115,11 +115,6 @@ class SessionLifecycle {
 
   static std::string resource_key(const StreamSession& s) { return s.group_id + "/" + s.id; }
 
-  // Decides, as a session ends, whether its pending export fails for a
-  // reason of its own (an injected fault): the failure's StatusReason, or
-  // nothing. Set once, before requests are served.
-  using ExportFault = std::function<std::optional<std::string>(const Scope& scope, const StreamSession& s)>;
-  void set_export_fault(ExportFault decide) { export_fault_ = std::move(decide); }
 
  private:
   // Entry actions of the session's (new) status; true when it gave back capacity.
@@ -132,8 +127,10 @@ class SessionLifecycle {
   void finish_export(Store& db, const Scope& scope, StreamSession& s, int64_t at);
   int64_t duration_ms(const StreamSession& s, std::string_view name) const;
 
+  // The export of an ended session fails (an injected fault that fell due).
+  void fail_export(StreamSession& s);
+
   Emulator& emu_;
-  ExportFault export_fault_;
 };
 
 }  // namespace gls

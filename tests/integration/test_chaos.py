@@ -4,10 +4,13 @@ journal, the metrics and the event stream, through boto3 with retries off.
 """
 import http.client
 import json
+import os
 import queue
 import re
+import shutil
 import signal
 import socket
+import tempfile
 import threading
 import time
 import unittest
@@ -501,6 +504,34 @@ class LifecycleFaults(ChaosCase):
         self.assertIn("fault", failed["ExportFilesMetadata"]["StatusReason"])
         self.assertEqual(self.get(ok_sid)["ExportFilesMetadata"]["Status"], "SUCCEEDED")
 
+    def test_export_failed_after_seconds_when_the_session_ended_earlier(self):
+        # The export fails at afterSeconds or when the session ends, whichever is later.
+        self.add_fault({"lifecycle": "exportFailed", "afterSeconds": 60, "times": 1})
+        sid, t0 = self.started()
+        self.advance(2)
+        self.raw.export_stream_session_files(Identifier=SG, StreamSessionIdentifier=sid, OutputUri="s3://bucket/e/")
+        self.raw.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
+        self.advance(1.5)
+        ended = self.get(sid)
+        self.assertEqual((ended["Status"], ended["ExportFilesMetadata"]["Status"]), ("TERMINATED", "PENDING"))
+        self.advance(60 - 3.5 - 0.01)
+        self.assertEqual(self.get(sid)["ExportFilesMetadata"]["Status"], "PENDING")
+        self.advance(0.02)
+        meta = self.get(sid)["ExportFilesMetadata"]
+        self.assertEqual(meta["Status"], "FAILED")
+        self.assertIn("fault", meta["StatusReason"])
+
+    def test_export_failed_after_seconds_that_passed_while_running(self):
+        self.add_fault({"lifecycle": "exportFailed", "afterSeconds": 5, "times": 1})
+        sid, _ = self.started()
+        self.advance(2)
+        self.raw.export_stream_session_files(Identifier=SG, StreamSessionIdentifier=sid, OutputUri="s3://bucket/e/")
+        self.advance(10)
+        self.assertEqual(self.get(sid)["ExportFilesMetadata"]["Status"], "PENDING", "nothing fails while running")
+        self.raw.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
+        self.advance(1)
+        self.assertEqual(self.get(sid)["ExportFilesMetadata"]["Status"], "FAILED")
+
     def test_sessions_started_before_the_rule_are_spared(self):
         before, _ = self.started()
         self.add_fault({"lifecycle": "internalError"})
@@ -509,6 +540,37 @@ class LifecycleFaults(ChaosCase):
         after, _ = self.started()
         self.advance(0.001)
         self.assertEqual(self.get(after)["Status"], "ERROR")
+
+
+class LifecycleFaultsAcrossRestarts(unittest.TestCase):
+    """A lifecycle fault belongs to its session: it survives a restart of the emulator."""
+
+    def test_export_failed_survives_a_restart(self):
+        d = tempfile.mkdtemp(prefix="gls-chaos-")
+        self.addCleanup(shutil.rmtree, d, True)
+        db = os.path.join(d, "state.db")
+        server = GlsServer("--clock", "manual", db=db)
+        try:
+            self.assertEqual(server.admin("POST", "/faults", {"lifecycle": "exportFailed", "afterSeconds": 30})[0], 201)
+            gls = server.client()
+            sid = sid_of(gls.start_stream_session(Identifier=SG, ApplicationIdentifier=APP, Protocol="WebRTC",
+                                                  SignalRequest="offer"))
+            server.admin("POST", "/clock", {"advanceSeconds": 2})
+            gls.export_stream_session_files(Identifier=SG, StreamSessionIdentifier=sid, OutputUri="s3://bucket/e/")
+        finally:
+            self.assertEqual(server.stop(), 0)
+        server = GlsServer("--clock", "manual", db=db)
+        try:
+            gls = server.client()
+            gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
+            server.admin("POST", "/clock", {"advanceSeconds": 1})
+            meta = gls.get_stream_session(Identifier=SG, StreamSessionIdentifier=sid)["ExportFilesMetadata"]
+            self.assertEqual(meta["Status"], "PENDING", "the fault falls due at 30 s")
+            server.admin("POST", "/clock", {"advanceSeconds": 30})
+            meta = gls.get_stream_session(Identifier=SG, StreamSessionIdentifier=sid)["ExportFilesMetadata"]
+            self.assertEqual(meta["Status"], "FAILED")
+        finally:
+            self.assertEqual(server.stop(), 0)
 
 
 class BadRules(ChaosCase):

@@ -152,7 +152,6 @@ TEST_CASE("bad rules are refused, saying why") {
            Case{R"({"lifecycle":"internalError","latencyMs":5})", "a lifecycle rule cannot also"},
            Case{R"({"lifecycle":"internalError","operation":"GetStreamSession"})",
                 "a lifecycle rule applies to StartStreamSession, not GetStreamSession"},
-           Case{R"({"lifecycle":"exportFailed","afterSeconds":3})", "'afterSeconds' does not apply to exportFailed"},
            Case{R"({"lifecycle":"internalError","afterSeconds":-3})", "'afterSeconds' must be from 0"},
            Case{R"({"latencyMs":5,"afterSeconds":3})", "'afterSeconds' goes with 'lifecycle'"},
            Case{R"({"latencyMs":5,"match":"sg-1AB2C3De4"})", "'match' must be an object"},
