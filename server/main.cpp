@@ -13,22 +13,11 @@
 #include <sstream>
 #include <random>
 
-#include "admin_api.hpp"
 #include "api/errors.hpp"
-#include "api/model.hpp"
-#include "chaos_admin.hpp"
+#include "app.hpp"
 #include "cli.hpp"
 #include "deadline_waker.hpp"
-#include "event_stream.hpp"
-#include "fault_rules.hpp"
-#include "fixture_loader.hpp"
-#include "http/access_policy.hpp"
 #include "http_server.hpp"
-#include "lifecycle_faults.hpp"
-#include "metrics.hpp"
-#include "pipeline.hpp"
-#include "request_journal.hpp"
-#include "state/repository.hpp"
 
 namespace {
 
@@ -85,83 +74,10 @@ int main(int argc, char** argv) {
   const gls::Options& o = cli.options;
   setup_logging(o);
 
-  // Everything the flags name is checked before the database is touched.
-  std::vector<gls::FixtureSource> sources;
-  if (o.default_fixtures) sources.push_back(gls::default_fixtures());
-  for (const std::string& f : o.fixtures) {
-    auto read = gls::read_fixture_sources(f);
-    if (!read) return fail_start(read.error().message);
-    for (auto& s : *read) sources.push_back(std::move(s));
-  }
-  gls::Timings timings;
-  if (!o.timings.empty()) {
-    std::ifstream in(o.timings);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in || !std::filesystem::is_regular_file(o.timings))
-      return fail_start("--timings: " + o.timings + " is not a readable file");
-    if (auto s = timings.merge_json(text.str()); !s) return fail_start("--timings " + o.timings + ": " + s.error().message);
-  }
-  if (!o.export_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.export_dir, ec);
-    if (ec || !std::filesystem::is_directory(o.export_dir))
-      return fail_start("--export-dir: cannot use " + o.export_dir + " as a directory");
-  }
-
-  auto store = gls::Store::open(o.db);
-  if (!store) return fail_start(store.error().message);
-
-  gls::EmulatorConfig config;
-  config.default_scope = {o.account_id, o.region};
-  config.clock_mode = o.clock;
-  config.time_scale = o.time_scale;
-  config.seed = o.seed ? *o.seed : std::random_device{}();
-  config.export_dir = o.export_dir;
-  config.timings = timings;
-  if (o.auto_connect_seconds) config.auto_connect_ms = gls::seconds_to_ms(*o.auto_connect_seconds);
-  gls::Emulator emu(std::move(*store), config);
-
-  // All fixture files load in one transaction: a bad one loads nothing at all.
-  auto load_all = [&emu, &sources]() -> gls::Status {
-    return emu.store().transaction([&](gls::Store&) -> gls::Status {
-      for (const auto& source : sources)
-        if (auto s = gls::load_fixtures(emu, source); !s) return s;
-      return gls::ok();
-    });
-  };
-  const bool empty = emu.store().transaction([](gls::Store& db) {
-    return gls::repo::count(db, "applications") + gls::repo::count(db, "stream_groups") +
-               gls::repo::count(db, "stream_sessions") + gls::repo::count(db, "stream_urls") ==
-           0;
-  });
-  if (empty) {
-    if (auto s = load_all(); !s) return fail_start(s.error().message);
-  } else if (!o.fixtures.empty()) {
-    spdlog::warn("the database {} already holds resources: fixtures not loaded (POST /_gls/reset reloads them)", o.db);
-  }
-
-  // Chaos and watching: fault rules, the request journal, metrics and the
-  // event stream. They outlive the server, whose streams refer to them.
-  gls::FaultRules faults(gls::api::service_model(), emu.config().seed);
-  gls::LifecycleFaults lifecycle_faults(emu);
-  gls::RequestJournal journal(o.journal_size);
-  gls::Metrics metrics;
-  const int metrics_handle = emu.store().transitions().subscribe(
-      [&metrics](const std::vector<gls::TransitionEvent>& events) { metrics.observe_transitions(events); });
-  gls::EventStream events(emu.store().transitions(), journal);
-  gls::ChaosAdmin chaos(emu, faults, journal, metrics, events);
-
-  gls::AdminApi admin(emu, load_all);
-  admin.add_routes([&chaos](const gls::HttpRequest& r) { return chaos.handle(r); });
-  admin.on_reset([&chaos] { chaos.reset(); });
-  const gls::AccessPolicy access({.loopback_bound = gls::AccessPolicy::is_loopback_address(o.host),
-                                  .allowed_hosts = o.allowed_hosts,
-                                  .cors_origins = o.cors_origins,
-                                  .admin_token = o.admin_token});
-  gls::Pipeline pipeline(emu, admin, {.validate_responses = o.validate_responses, .json_log = o.log_format == "json"},
-                         {.access = &access, .faults = &faults, .lifecycle_faults = &lifecycle_faults,
-                          .journal = &journal, .metrics = &metrics});
+  auto app = gls::App::create(o);
+  if (!app) return fail_start(app.error().message);
+  gls::Emulator& emu = (*app)->emulator();
+  gls::Pipeline& pipeline = (*app)->pipeline();
 
   gls::ServerOptions server_options;
   server_options.host = o.host;
@@ -193,7 +109,6 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   server.run();
-  emu.store().transitions().unsubscribe(metrics_handle);
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();

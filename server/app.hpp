@@ -1,0 +1,57 @@
+// The emulator, wired together once: the store and the domain, the chaos
+// and observation steps, the admin API and the request pipeline, from the
+// command-line options. main() puts the HTTP server and the signals around
+// it; the fuzzers drive its pipeline in-process.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "chaos_admin.hpp"
+#include "cli.hpp"
+#include "event_stream.hpp"
+#include "fault_rules.hpp"
+#include "fixture_loader.hpp"
+#include "http/access_policy.hpp"
+#include "lifecycle_faults.hpp"
+#include "metrics.hpp"
+#include "pipeline.hpp"
+#include "request_journal.hpp"
+#include "admin_api.hpp"
+#include "state/emulator.hpp"
+
+namespace gls {
+
+class App {
+ public:
+  // Checks everything the options name (fixtures, timings, the export
+  // directory), opens the store and loads the fixtures into an empty one. An
+  // error says what is wrong in one line; nothing is half-written.
+  static Result<std::unique_ptr<App>> create(const Options& options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  Emulator& emulator() { return *emu_; }
+  Pipeline& pipeline() { return *pipeline_; }
+  // The configured fixtures, all in one transaction (after a reset).
+  Status load_fixtures();
+
+ private:
+  App() = default;
+
+  std::vector<FixtureSource> fixture_sources_;
+  std::unique_ptr<Emulator> emu_;
+  std::unique_ptr<FaultRules> faults_;
+  std::unique_ptr<LifecycleFaults> lifecycle_faults_;
+  std::unique_ptr<RequestJournal> journal_;
+  std::unique_ptr<Metrics> metrics_;
+  int metrics_subscription_ = 0;
+  std::unique_ptr<EventStream> events_;
+  std::unique_ptr<ChaosAdmin> chaos_;
+  std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<AccessPolicy> access_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+}  // namespace gls
