@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing gls-local needs, and only what
 # is missing: Debian packages with apt-get, the JavaScript test client with
-# npm. Safe to run again. Usage: scripts/setup.sh [--runtime-only]
+# npm. Safe to run again. Usage: scripts/setup.sh [--runtime-only | --fuzz]
+# (--fuzz: what the libFuzzer targets need, clang and its runtime, as well).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_packages=(build-essential cmake ninja-build pkg-config libboost1.81-dev rapidjson-dev libspdlog-dev
                 libsqlite3-dev doctest-dev)
 test_packages=(python3 python3-boto3 awscli nodejs npm wrk nginx-light curl zip unzip chromium)
+fuzz_packages=(clang libclang-rt-14-dev)
 
 runtime_only=0
 [ "${1:-}" = "--runtime-only" ] && runtime_only=1
 
 wanted=("${build_packages[@]}")
 [ "$runtime_only" = 1 ] || wanted+=("${test_packages[@]}")
+[ "${1:-}" = "--fuzz" ] && wanted+=("${fuzz_packages[@]}")
 
 have() { command -v "$1" >/dev/null 2>&1; }
 missing=()
@@ -26,6 +29,7 @@ for p in "${wanted[@]}"; do
     nodejs) have node || missing+=("$p") ;;
     npm) have npm || missing+=("$p") ;;
     cmake) have cmake || missing+=("$p") ;;
+    clang) have clang++ || missing+=("$p") ;;
     # The dashboard test's browser; GLS_CHROMIUM may name another one.
     chromium) [ -x "${GLS_CHROMIUM:-}" ] || have chromium || missing+=("$p") ;;
     *) dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p") ;;

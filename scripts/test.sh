@@ -3,16 +3,20 @@
 # against the API model, and the integration tests through boto3, the AWS CLI
 # and the AWS SDK for JavaScript. Installs what is missing first.
 #   scripts/test.sh                    the normal build (build/)
-#   GLS_SANITIZE=1 scripts/test.sh     with AddressSanitizer and UBSan (build-asan/)
+#   GLS_SANITIZE=1 scripts/test.sh     built with clang, AddressSanitizer and UBSan (build-asan/),
+#                                      the fuzz targets included (scripts/fuzz.sh runs them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
 
 build_dir=build
 cmake_args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLS_WERROR=ON)
 if [ "${GLS_SANITIZE:-0}" = 1 ]; then
-  build_dir=build-asan
-  cmake_args+=(-DGLS_SANITIZE=ON -DGLS_BENCH=OFF)
+  scripts/setup.sh --fuzz
+  source scripts/sanitizer-env.sh
+  build_dir=$sanitizer_build
+  cmake_args+=(-DGLS_FUZZ=ON -DGLS_BENCH=OFF)
+else
+  scripts/setup.sh
 fi
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

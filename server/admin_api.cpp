@@ -538,7 +538,8 @@ HttpResponse AdminApi::play(const HttpRequest& request, const std::vector<std::s
       return admin_error(410, "StreamUrlGone", e.message);
     return domain_error(e);
   }
-  const auto& [scope, session] = *opened;
+  const Scope& scope = opened->first;
+  const StreamSession& session = opened->second;
   const std::string arn = stream_session_arn(scope, session.group_id, session.id);
   std::string_view accept = request.header("accept");
   if (accept.find("text/html") != std::string_view::npos) {

@@ -66,7 +66,7 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
 
   // Chaos and watching: fault rules, the request journal, metrics and the
   // event stream.
-  app->faults_ = std::make_unique<FaultRules>(api::service_model(), emu.config().seed);
+  app->faults_ = std::make_unique<FaultRules>(emu.config().seed);
   app->lifecycle_faults_ = std::make_unique<LifecycleFaults>(emu);
   app->journal_ = std::make_unique<RequestJournal>(o.journal_size);
   app->metrics_ = std::make_unique<Metrics>();
@@ -97,6 +97,13 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
 
 App::~App() {
   if (emu_) emu_->store().transitions().unsubscribe(metrics_subscription_);
+}
+
+bool App::last_request_was_faulted() const {
+  JournalQuery q;
+  q.limit = 1;
+  auto newest = journal_->newest(q);
+  return !newest.empty() && newest.front().fault_rule.has_value();
 }
 
 Status App::load_fixtures() {

@@ -36,6 +36,8 @@ class App {
   Pipeline& pipeline() { return *pipeline_; }
   // The configured fixtures, all in one transaction (after a reset).
   Status load_fixtures();
+  // Whether the newest journaled API request met a fault rule.
+  bool last_request_was_faulted() const;
 
  private:
   App() = default;

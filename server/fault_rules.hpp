@@ -94,7 +94,7 @@ struct FaultHit {
 // The rules in force. Thread-safe.
 class FaultRules {
  public:
-  FaultRules(const api::Model& model, uint64_t seed) : model_(model), seed_(seed) {}
+  explicit FaultRules(uint64_t seed) : seed_(seed) {}
   FaultRules(const FaultRules&) = delete;
   FaultRules& operator=(const FaultRules&) = delete;
 
@@ -118,7 +118,6 @@ class FaultRules {
   };
   std::optional<FaultHit> first_to_fire(const api::Operation* op, const rapidjson::Value& input, bool lifecycle);
 
-  const api::Model& model_;
   const uint64_t seed_;
   mutable std::mutex mu_;
   std::vector<Entry> rules_;

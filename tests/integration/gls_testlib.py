@@ -52,6 +52,12 @@ except Exception as e:  # boto3 missing, or no model at all
     SDK_PROBLEM = f"boto3 with a GameLift Streams model is not available ({e})"
 
 
+def rss_kib(pid):
+    """The resident set of a process, in KiB (Linux)."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
 def binary():
     path = os.environ.get("GLS_BINARY") or str(ROOT / "build" / "gls-local")
     if not os.path.exists(path):

@@ -9,7 +9,7 @@ import time
 import unittest
 import urllib.parse
 
-from gls_testlib import GlsServer, ServerTestCase
+from gls_testlib import GlsServer, ServerTestCase, rss_kib
 
 SESSION_PATH = "/streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567"
 ONE_MIB = 1024 * 1024
@@ -416,12 +416,8 @@ class HeaderBudget(RawHttpCase):
         self.assertEqual(self.exchange(head + chunks).status, 200)
         self.assertStillServing()
 
-    def rss_kib(self):
-        with open(f"/proc/{self.server.proc.pid}/status") as f:
-            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-
     def test_an_endless_chunk_extension_is_refused_not_buffered(self):
-        before = self.rss_kib()
+        before = rss_kib(self.server.proc.pid)
         s, f = self.connect(timeout=10)
         s.sendall(b"POST /_gls/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n1;ext=")
         sent = 0
@@ -434,7 +430,7 @@ class HeaderBudget(RawHttpCase):
         r = read_response(f)
         self.assertIsNotNone(r)
         self.assertJsonError(r, 431)
-        self.assertLess(self.rss_kib() - before, 16 * 1024, "the extension was buffered")
+        self.assertLess(rss_kib(self.server.proc.pid) - before, 16 * 1024, "the extension was buffered")
         self.assertStillServing()
 
 

@@ -77,7 +77,7 @@ TEST_CASE("a full rule is read, defaulted and written back") {
   CHECK(r.http_status == std::optional<int>(429));  // the model's status
   CHECK(r.latency_ms == std::optional<std::pair<double, double>>({10.0, 20.0}));
 
-  FaultRules rules(model(), 7);
+  FaultRules rules(7);
   FaultRule stored = rules.add(r);
   CHECK(stored.id == 1);
   CHECK(written(stored) ==
@@ -167,7 +167,7 @@ TEST_CASE("bad rules are refused, saying why") {
 }
 
 TEST_CASE("matching: operation, identifiers by ID or ARN, first rule wins, times") {
-  FaultRules rules(model(), 1);
+  FaultRules rules(1);
   rules.add(parse_ok(R"({"operation":"GetStreamSession","match":{"StreamSessionIdentifier":")" + kSessionArn +
                      R"("},"error":"ThrottlingException","times":2})"));
   rules.add(parse_ok(R"({"operation":"GetStreamSession","error":"InternalServerException"})"));
@@ -211,7 +211,7 @@ TEST_CASE("matching: operation, identifiers by ID or ARN, first rule wins, times
 }
 
 TEST_CASE("a \"*\" rule with an error skips the operations that do not list it") {
-  FaultRules rules(model(), 1);
+  FaultRules rules(1);
   rules.add(parse_ok(R"({"operation":"*","error":"ResourceNotFoundException"})"));
   rapidjson::Document empty = json("{}");
   CHECK(rules.for_request(op("GetStreamSession"), session_input()));
@@ -225,7 +225,7 @@ TEST_CASE("a \"*\" rule with an error skips the operations that do not list it")
 }
 
 TEST_CASE("lifecycle rules are consulted only for new sessions") {
-  FaultRules rules(model(), 1);
+  FaultRules rules(1);
   rules.add(parse_ok(R"({"lifecycle":"placementTimeout","match":{"Identifier":"sg-1AB2C3De4"},"times":1})"));
   auto start = json(R"({"Identifier":")" + kGroupArn + R"(","ApplicationIdentifier":"a-9ZY8X7Wv6"})");
   CHECK_FALSE(rules.for_request(op("StartStreamSession"), start));
@@ -240,7 +240,7 @@ TEST_CASE("lifecycle rules are consulted only for new sessions") {
 }
 
 TEST_CASE("latency: fixed, and uniform between the bounds") {
-  FaultRules rules(model(), 3);
+  FaultRules rules(3);
   rules.add(parse_ok(R"({"operation":"GetStreamSession","latencyMs":250})"));
   rules.add(parse_ok(R"({"operation":"ListStreamSessions","latencyMs":{"min":100,"max":200}})"));
   auto in = session_input();
@@ -265,7 +265,7 @@ TEST_CASE("latency: fixed, and uniform between the bounds") {
 
 TEST_CASE("probability: a seeded stream per rule, drawn once per matching request") {
   auto pattern = [](uint64_t seed, int n) {
-    FaultRules rules(model(), seed);
+    FaultRules rules(seed);
     rules.add(parse_ok(R"({"operation":"GetStreamSession","probability":0.5,"error":"ThrottlingException"})"));
     auto in = session_input();
     std::vector<bool> hits;
@@ -284,7 +284,7 @@ TEST_CASE("probability: a seeded stream per rule, drawn once per matching reques
   CHECK(n > 150);
   CHECK(n < 250);
 
-  FaultRules never(model(), 1);
+  FaultRules never(1);
   never.add(parse_ok(R"({"probability":0,"error":"ThrottlingException"})"));
   never.add(parse_ok(R"({"error":"InternalServerException"})"));
   auto in = session_input();

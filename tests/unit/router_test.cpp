@@ -108,7 +108,9 @@ TEST_CASE("the model describes exactly the 30 published operations, with their m
 TEST_CASE("every operation is reachable by its method and a concrete path") {
   for (const Binding& b : kPublished) {
     CAPTURE(b.name);
-    auto [path, labels] = concrete(b.uri);
+    const auto route = concrete(b.uri);
+    const std::string& path = route.first;
+    const auto& labels = route.second;
     CAPTURE(path);
     gls::api::RouteMatch m = router().match(b.method, path);
     REQUIRE(m.operation != nullptr);
