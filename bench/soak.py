@@ -208,6 +208,7 @@ def api_worker(url, group, stats, stop, seed):
                 timed(stats, "DeleteApplication", lambda: gls.delete_application(Identifier=r["Id"]),
                       refusals=("ConflictException",), born=born)
         elif roll < 0.97:
+            born = generation()
             r = timed(stats, "CreateStreamUrl", lambda: gls.create_stream_url(
                 Identifier=group, ApplicationIdentifier=APP, Protocol="WebRTC", UrlExpiresAfterMinutes=60,
                 Locations=["us-west-2"]))
@@ -219,6 +220,12 @@ def api_worker(url, group, stats, stop, seed):
                                                 timeout=30) as resp:
                         resp.read()
                     stats.ok("open stream URL", time.perf_counter() - t)
+                except urllib.error.HTTPError as e:
+                    if e.code == 404 and (born % 2 == 1 or generation() != born):
+                        with stats.lock:
+                            stats.refusals["open stream URL: 404 (during or after a snapshot restore)"] += 1
+                    else:
+                        stats.error("open stream URL", str(e))
                 except Exception as e:
                     stats.error("open stream URL", str(e))
         else:
@@ -407,6 +414,8 @@ def main():
     print(f"injected: {sum(stats.injected.values())} ({', '.join(f'{k} {n}' for k, n in stats.injected.items())})")
     print(f"domain refusals: {sum(stats.refusals.values())} "
           f"({', '.join(f'{k} {n}' for k, n in stats.refusals.most_common())})")
+    minutes = [f"{r / 1024:.1f}" for t, r in samples if r and int(t) % 60 == 0 and t >= 1]
+    print(f"RSS each minute (MiB): {' '.join(minutes)}")
     if after_warmup and end:
         growth = (end - after_warmup) / after_warmup * 100
         print(f"RSS after warm-up {after_warmup / 1024:.1f} MiB, at the end {end / 1024:.1f} MiB: {growth:+.1f}% "

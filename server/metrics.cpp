@@ -69,6 +69,9 @@ void Metrics::observe_request(std::string_view operation, int status, double lat
 void Metrics::observe_fault(int64_t rule_id, std::string_view type) {
   std::lock_guard lock(mu_);
   ++faults_[{rule_id, std::string(type)}];
+  // Rules come and go for as long as the emulator runs: only the newest
+  // rules' series are kept (ids grow, so the oldest come first).
+  while (faults_.size() > kMaxFaultSeries) faults_.erase(faults_.begin());
 }
 
 void Metrics::observe_transitions(const std::vector<TransitionEvent>& events) {

@@ -52,6 +52,7 @@ class Metrics {
   std::map<std::string, Histogram> latency_;                  // by operation
   // (kind, from, to, reason, cause)
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, uint64_t> transitions_;
+  static constexpr size_t kMaxFaultSeries = 256;
   std::map<std::pair<int64_t, std::string>, uint64_t> faults_;  // (rule, type)
 };
 

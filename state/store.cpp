@@ -163,6 +163,7 @@ Stmt Store::prepare(std::string_view sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) it = cache_.emplace(std::string(sql), Stmt::Pool{}).first;
     found = &it->second;
+    if (by_address_.size() > 2 * cache_.size() + 64) by_address_.clear();
     by_address_[sql.data()] = {&it->first, found};
   }
   Stmt::Pool& pool = *found;
@@ -176,6 +177,11 @@ Stmt Store::prepare(std::string_view sql) {
       SQLITE_OK)
     fail(db_, "cannot prepare " + std::string(sql));
   return Stmt(s, &pool);
+}
+
+Store::CacheSize Store::statement_cache_size() {
+  std::lock_guard lock(mu_);
+  return {cache_.size(), by_address_.size()};
 }
 
 int Store::schema_version() {

@@ -116,6 +116,14 @@ class Store {
 
   int schema_version();
   static int latest_schema_version();
+
+  // The statement cache: one pool per distinct SQL text; the addresses it has
+  // seen that text at stay fewer than about twice the texts.
+  struct CacheSize {
+    size_t texts = 0;
+    size_t addresses = 0;
+  };
+  CacheSize statement_cache_size();
   const std::string& path() const { return path_; }
 
   // Key/value settings that must survive restarts (e.g. the clock anchor).
@@ -146,7 +154,8 @@ class Store {
   std::unordered_map<std::string, Stmt::Pool, SqlHash, std::equal_to<>> cache_;
   // SQL text is nearly always a literal or a static string: find its pool by
   // the text's address first (checked against the text), and hash the text
-  // only when that misses.
+  // only when that misses. Text built on the fly lives at ever new addresses,
+  // so this map is forgotten whenever it outgrows the statements it points to.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
   TransitionFeed transitions_;
 };

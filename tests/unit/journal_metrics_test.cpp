@@ -204,3 +204,16 @@ TEST_CASE("transitions are heard once committed, never when rolled back") {
   db.transaction([&](gls::Store& s) { record(s, "sg-1/F", "ACTIVE"); });
   CHECK(heard.size() == 1);
 }
+
+TEST_CASE("fault counters keep the newest rules' series only") {
+  gls::Metrics m;
+  for (int64_t rule = 1; rule <= 1000; ++rule) m.observe_fault(rule, "error");
+  const std::string text = m.render({});
+  size_t series = 0;
+  for (size_t at = text.find("gls_faults_injected_total{"); at != std::string::npos;
+       at = text.find("gls_faults_injected_total{", at + 1))
+    ++series;
+  CHECK(series == 256);
+  CHECK(text.find("rule=\"1000\"") != std::string::npos);
+  CHECK(text.find("rule=\"1\",") == std::string::npos);
+}

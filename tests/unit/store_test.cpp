@@ -163,6 +163,23 @@ TEST_CASE("Store::open(':memory:') brings the schema up to date") {
   });
 }
 
+TEST_CASE("SQL built on the fly does not grow the statement cache") {
+  auto store = open_ok(":memory:");
+  store->transaction([](Store& db) {
+    // The same two texts, each time at a new address (as text built from parts may be).
+    std::vector<std::string> texts;
+    texts.reserve(20000);
+    for (int i = 0; i < 20000; ++i) {
+      texts.push_back(std::string("SELECT COUNT(*) FROM ") + (i % 2 ? "applications" : "stream_groups"));
+      gls::Stmt q = db.prepare(texts.back());
+      CHECK(q.step());
+    }
+  });
+  const auto size = store->statement_cache_size();
+  CHECK(size.texts < 20);
+  CHECK(size.addresses <= 2 * size.texts + 65);
+}
+
 TEST_CASE("a file database: WAL, synchronous=FULL, created with its directory, data kept across reopening") {
   TempPath dir("-dir");
   const std::string path = (dir.path() / "nested" / "state.db").string();
