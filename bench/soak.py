@@ -239,13 +239,14 @@ def admin_worker(url, group, stats, stop, seed):
         roll = rng.random()
         t = time.perf_counter()
         if roll < 0.5:
+            listed = generation()
             page = timed(stats, "ListStreamSessions", lambda: gls.list_stream_sessions(
                 Identifier=group, Status="ACTIVE", MaxResults=10))
             for s in (page or {}).get("Items", [])[:3]:
                 sid = s["Arn"].rsplit("/", 1)[1]
                 event = rng.choice(["clientConnect", "userInput", "clientDisconnect"])
                 t = time.perf_counter()
-                before = generation()
+                before = listed
                 status, body = admin(url, "POST", f"/sessions/{group}/{sid}/events", {"event": event})
                 if status == 200 or status == 409:  # 409: the session moved on meanwhile
                     stats.ok("admin events", time.perf_counter() - t)
