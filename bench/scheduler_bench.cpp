@@ -18,7 +18,7 @@
 #include <algorithm>
 
 #include "state/emulator.hpp"
-#include "state/repository.hpp"
+#include "state/store/repository.hpp"
 
 using namespace gls;
 

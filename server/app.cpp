@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "api/model.hpp"
-#include "state/repository.hpp"
+#include "state/store/repository.hpp"
 
 namespace gls {
 

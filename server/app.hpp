@@ -7,17 +7,17 @@
 #include <memory>
 #include <vector>
 
-#include "chaos_admin.hpp"
+#include "chaos/chaos_admin.hpp"
 #include "cli.hpp"
-#include "event_stream.hpp"
-#include "fault_rules.hpp"
-#include "fixture_loader.hpp"
+#include "observe/event_stream.hpp"
+#include "chaos/fault_rules.hpp"
+#include "admin/fixture_loader.hpp"
 #include "http/access_policy.hpp"
-#include "lifecycle_faults.hpp"
-#include "metrics.hpp"
-#include "pipeline.hpp"
-#include "request_journal.hpp"
-#include "admin_api.hpp"
+#include "chaos/lifecycle_faults.hpp"
+#include "observe/metrics.hpp"
+#include "api/pipeline.hpp"
+#include "observe/request_journal.hpp"
+#include "admin/admin_api.hpp"
 #include "state/emulator.hpp"
 
 namespace gls {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "state/clock.hpp"
+#include "state/time/clock.hpp"
 
 namespace gls {
 

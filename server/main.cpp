@@ -16,8 +16,8 @@
 #include "api/errors.hpp"
 #include "app.hpp"
 #include "cli.hpp"
-#include "deadline_waker.hpp"
-#include "http_server.hpp"
+#include "http/deadline_waker.hpp"
+#include "http/http_server.hpp"
 
 namespace {
 

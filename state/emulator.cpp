@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "state/repository.hpp"
+#include "state/store/repository.hpp"
 
 namespace gls {
 

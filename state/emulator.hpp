@@ -16,18 +16,18 @@
 #include <optional>
 #include <string>
 
-#include "state/applications.hpp"
-#include "state/clock.hpp"
+#include "state/applications/applications.hpp"
+#include "state/time/clock.hpp"
 #include "state/ids.hpp"
-#include "state/page_tokens.hpp"
-#include "state/scheduler.hpp"
-#include "state/session_lifecycle.hpp"
-#include "state/store.hpp"
-#include "state/stream_groups.hpp"
-#include "state/stream_sessions.hpp"
-#include "state/stream_urls.hpp"
-#include "state/tags.hpp"
-#include "state/timings.hpp"
+#include "state/store/page_tokens.hpp"
+#include "state/time/scheduler.hpp"
+#include "state/sessions/session_lifecycle.hpp"
+#include "state/store/store.hpp"
+#include "state/stream_groups/stream_groups.hpp"
+#include "state/sessions/stream_sessions.hpp"
+#include "state/stream_urls/stream_urls.hpp"
+#include "state/tags/tags.hpp"
+#include "state/time/timings.hpp"
 
 namespace gls {
 

@@ -14,7 +14,7 @@
 
 #include "api/errors.hpp"
 #include "api/router.hpp"
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 
 namespace gls::api {
 

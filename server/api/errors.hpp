@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 #include "state/result.hpp"
 
 namespace gls::api {

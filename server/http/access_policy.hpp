@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 
 namespace gls {
 

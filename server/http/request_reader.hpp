@@ -24,7 +24,7 @@
 #include <string_view>
 
 #include "api/errors.hpp"
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 
 namespace gls {
 

@@ -10,7 +10,7 @@
 #include "api/model.hpp"
 #include "api/router.hpp"
 #include "api/validate.hpp"
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const gls::api::Model& model = gls::api::service_model();

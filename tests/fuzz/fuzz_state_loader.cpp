@@ -1,7 +1,7 @@
 // Fixtures and state documents: whatever the text, the loader answers Ok or
 // an Error naming what is wrong, loads all of it or nothing, and never
 // crashes; a document it accepted is exported and loads again.
-#include "fixture_loader.hpp"
+#include "admin/fixture_loader.hpp"
 #include "fuzz_world.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

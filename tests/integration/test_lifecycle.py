@@ -297,13 +297,10 @@ class Timeouts(LifecycleCase):
         for e, at in zip(h, [t0, t0 + 25, t0 + 125, t0 + 126]):
             self.assertAlmostEqual(e["time"], at, places=3, msg=h)
 
-    # PRODUCT BUG: an ACTIVATING session that was never placed and reaches its
-    # SessionLengthSeconds goes TERMINATING, and TERMINATING always counts as an
-    # allocated unit (state/repository.cpp:91 and :127, the COUNT(*) subqueries;
-    # state/records.cpp holds_capacity) and its TERMINATED releases a unit it never
-    # held (state/session_lifecycle.cpp:250, `held`). For that second the group is
-    # over-allocated and a really free unit is withheld from the next waiting session
-    # (w2 gets ACTIVE at t0+33 instead of t0+32.5).
+    # An ACTIVATING session that was never placed holds no unit: when it reaches its
+    # SessionLengthSeconds its TERMINATING must not count as allocated, nor may its
+    # TERMINATED release a unit, or the group is over-allocated for a second and a
+    # really free unit is withheld from the next waiting session.
     def test_unplaced_session_ending_holds_no_unit(self):
         # Group full (fixture + 3). w1 waits and reaches its SessionLengthSeconds (30 s) while
         # still unplaced: it goes TERMINATING at t0+30 but never held a unit. A filler terminated

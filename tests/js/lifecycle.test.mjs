@@ -25,7 +25,7 @@ import { startServer } from "./harness.mjs";
 const SG = "sg-1AB2C3De4";
 const APP = "a-9ZY8X7Wv6";
 
-// The allowed (from, to) pairs of state/session_lifecycle.cpp's table, plus
+// The allowed (from, to) pairs of state/sessions/session_lifecycle.cpp's table, plus
 // the birth of a session (null -> ACTIVATING).
 const ALLOWED = new Set(
   [

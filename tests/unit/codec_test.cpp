@@ -12,7 +12,7 @@
 #include "api/errors.hpp"
 #include "api/model.hpp"
 #include "api/router.hpp"
-#include "http_types.hpp"
+#include "http/http_types.hpp"
 
 using gls::HttpRequest;
 using gls::api::ApiError;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "state/export_archive.hpp"
+#include "state/sessions/export_archive.hpp"
 
 using gls::export_path_segments;
 using Segments = std::vector<std::string>;

@@ -1,7 +1,7 @@
 // Fault rules: what the parser accepts and refuses (and why), and which
 // requests the matcher picks: operation, identifiers, first rule wins,
 // times, probability with a seed, "*" rules and lifecycle rules.
-#include "fault_rules.hpp"
+#include "chaos/fault_rules.hpp"
 
 #include <doctest/doctest.h>
 

@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "fixture_loader.hpp"
+#include "admin/fixture_loader.hpp"
 #include "state/emulator.hpp"
 #include "state/ids.hpp"
-#include "state/repository.hpp"
-#include "state/store.hpp"
+#include "state/store/repository.hpp"
+#include "state/store/store.hpp"
 
 using gls::Emulator;
 using gls::FixtureSource;

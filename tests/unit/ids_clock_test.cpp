@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "state/clock.hpp"
+#include "state/time/clock.hpp"
 #include "state/ids.hpp"
 
 using gls::ClockMode;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "metrics.hpp"
-#include "request_journal.hpp"
-#include "state/repository.hpp"
-#include "state/store.hpp"
+#include "observe/metrics.hpp"
+#include "observe/request_journal.hpp"
+#include "state/store/repository.hpp"
+#include "state/store/store.hpp"
 
 using gls::JournalQuery;
 using gls::RequestJournal;

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "state/emulator.hpp"
-#include "state/repository.hpp"
+#include "state/store/repository.hpp"
 
 using namespace gls;
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "state/emulator.hpp"
-#include "state/repository.hpp"
-#include "state/scheduler.hpp"
-#include "state/session_lifecycle.hpp"
+#include "state/store/repository.hpp"
+#include "state/time/scheduler.hpp"
+#include "state/sessions/session_lifecycle.hpp"
 
 using namespace gls;
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "state/records.hpp"
-#include "state/repository.hpp"
+#include "state/store/records.hpp"
+#include "state/store/repository.hpp"
 #include "state/result.hpp"
-#include "state/store.hpp"
+#include "state/store/store.hpp"
 
 namespace fs = std::filesystem;
 using gls::Store;

@@ -1,0 +1,555 @@
+#include "admin/fixture_loader.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/codec.hpp"
+#include "api/model.hpp"
+#include "api/validate.hpp"
+#include "api/render.hpp"
+#include "state/store/repository.hpp"
+#include "state/sessions/session_lifecycle.hpp"
+#include "state/sessions/stream_sessions.hpp"
+
+namespace gls {
+
+extern const char* const kDefaultFixturesJson;  // generated from fixtures/default.json
+
+FixtureSource default_fixtures() { return {"built-in fixtures/default.json", kDefaultFixturesJson}; }
+
+Result<std::vector<FixtureSource>> read_fixture_sources(const std::string& file_or_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(file_or_dir, ec)) {
+    for (const auto& entry : fs::directory_iterator(file_or_dir, ec))
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+  } else if (fs::exists(file_or_dir, ec)) {
+    files.emplace_back(file_or_dir);
+  } else {
+    return validation("fixtures: " + file_or_dir + " does not exist");
+  }
+  std::vector<FixtureSource> out;
+  for (const fs::path& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return validation("fixtures: cannot read " + f.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    out.push_back({f.string(), text.str()});
+  }
+  return out;
+}
+
+namespace {
+
+using rapidjson::Value;
+
+// Loads one file; every error names the file, the item and the member.
+class FixtureFile {
+ public:
+  FixtureFile(Emulator& emu, Store& db, const FixtureSource& source)
+      : emu_(emu), db_(db), source_(source), now_(emu.clock().now_ms()) {}
+
+  Status load() {
+    rapidjson::Document doc;
+    std::string parse_error;
+    if (!api::parse_json(source_.text, doc, parse_error)) return fail("", parse_error);
+    if (!doc.IsObject()) return fail("", "a fixtures file must be a JSON object");
+    scope_ = emu_.config().default_scope;
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+      std::string_view key = it->name.GetString();
+      if (key == "account" || key == "region") {
+        if (!it->value.IsString()) return fail(std::string(key), "must be a string");
+        (key == "account" ? scope_.account : scope_.region) = it->value.GetString();
+      } else if (key != "applications" && key != "streamGroups" && key != "streamSessions" && key != "streamUrls") {
+        return fail(std::string(key),
+                    "unknown section; a fixtures file has applications, streamGroups, streamSessions, streamUrls, "
+                    "account and region");
+      } else if (!it->value.IsArray()) {
+        return fail(std::string(key), "must be a list of items");
+      }
+    }
+    if (scope_.account.size() != 12 || scope_.account.find_first_not_of("0123456789") != std::string::npos)
+      return fail("account", "must be 12 digits");
+    if (scope_.region.empty() || scope_.region.size() > 20 ||
+        scope_.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+      return fail("region", "must be a region name such as us-west-2");
+    // Order matters: sessions refer to groups, groups to applications.
+    if (auto s = each(doc, "applications", &FixtureFile::application); !s) return s;
+    if (auto s = each(doc, "streamGroups", &FixtureFile::stream_group); !s) return s;
+    // Stream URLs before sessions: a session may name the URL that started it.
+    if (auto s = each(doc, "streamUrls", &FixtureFile::stream_url); !s) return s;
+    if (auto s = each(doc, "streamSessions", &FixtureFile::stream_session); !s) return s;
+    return ok();
+  }
+
+ private:
+  using ItemLoader = Status (FixtureFile::*)(Value& item);
+
+  Status each(rapidjson::Document& doc, const char* section, ItemLoader load_item) {
+    if (!doc.HasMember(section)) return ok();
+    Value& items = doc[section];
+    for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
+      item_ = std::string(section) + "[" + std::to_string(i) + "]";
+      if (!items[i].IsObject()) return fail_item("the item must be a JSON object");
+      if (auto s = (this->*load_item)(items[i]); !s) return s;
+    }
+    return ok();
+  }
+
+  Status fail(const std::string& where, const std::string& what) const {
+    return validation("fixtures " + source_.name + (where.empty() ? "" : ": " + where) + ": " + what);
+  }
+  Status fail_item(const std::string& what) const { return fail(item_, what); }
+
+  // Checks an item against the Get output shape; members may be missing,
+  // but none may be null. Violations name the document path.
+  Status check_shape(Value& item, const char* shape) {
+    std::vector<api::Violation> violations;
+    const api::Model& model = api::service_model();
+    api::validate(model, model.shape_or_die(shape), item, item_, violations,
+                  {.check_required = false, .model_names = true, .reject_null = true});
+    if (!violations.empty()) return fail_item(api::describe(violations));
+    return ok();
+  }
+
+  // Takes a fixture-only string member out of the item.
+  std::optional<std::string> take_string(Value& item, const char* member, Status& status) {
+    auto it = item.FindMember(member);
+    if (it == item.MemberEnd()) return std::nullopt;
+    if (!it->value.IsString()) {
+      status = fail_item("'" + item_ + "." + member + "' must be a string");
+      return std::nullopt;
+    }
+    std::string v = it->value.GetString();
+    item.RemoveMember(it);
+    return v;
+  }
+
+  // Replaces an ID by the ARN of a resource of `type` in this file's scope,
+  // so that the item validates against the output shape, which has ARNs.
+  void to_arn(Value& v, ResourceType type, std::string_view group_id = {}) {
+    if (!v.IsString() || std::string_view(v.GetString()).rfind("arn:", 0) == 0) return;
+    std::string id = v.GetString(), arn;
+    switch (type) {
+      case ResourceType::Application: arn = application_arn(scope_, id); break;
+      case ResourceType::StreamGroup: arn = stream_group_arn(scope_, id); break;
+      case ResourceType::StreamSession: arn = stream_session_arn(scope_, group_id, id); break;
+      case ResourceType::StreamUrl: arn = stream_url_arn(scope_, group_id, id); break;
+    }
+    v.SetString(arn.c_str(), static_cast<rapidjson::SizeType>(arn.size()), allocator_);
+  }
+  void list_to_arns(Value& item, const char* member, ResourceType type) {
+    if (item.HasMember(member) && item[member].IsArray())
+      for (auto& v : item[member].GetArray()) to_arn(v, type);
+  }
+
+  // The ID named by an ID or ARN member, checked against this file's scope.
+  Result<std::string> id_of(const Value& v, ResourceType type, const std::string& member) {
+    auto id = resolve_id(scope_, v.GetString(), type);
+    if (!id) return fail_item("member '" + member + "': " + id.error().message).take_error();
+    return id;
+  }
+
+  // The item's own ID: from `Id`, from its ARN, or a new one.
+  Result<std::string> own_id(Value& item, ResourceType type, const std::string& fresh) {
+    std::optional<std::string> id;
+    if (item.HasMember("Id") && item["Id"].IsString()) id = item["Id"].GetString();
+    if (item.HasMember("Arn") && item["Arn"].IsString()) {
+      auto from_arn = id_of(item["Arn"], type, "Arn");
+      if (!from_arn) return from_arn;
+      if (id && *id != *from_arn) return fail_item("'Id' and 'Arn' name different resources").take_error();
+      id = *from_arn;
+    }
+    return id ? *id : fresh;
+  }
+
+  int64_t time_or_now(const Value& item, const char* member) {
+    if (!item.HasMember(member)) return now_;
+    return seconds_to_ms(item[member].GetDouble());
+  }
+
+  std::optional<std::string> opt_string(const Value& item, const char* member) {
+    if (!item.HasMember(member)) return std::nullopt;
+    return std::string(item[member].GetString(), item[member].GetStringLength());
+  }
+  std::string string_or(const Value& item, const char* member, std::string fallback) {
+    return opt_string(item, member).value_or(std::move(fallback));
+  }
+  std::optional<std::string> opt_json(const Value& item, const char* member) {
+    if (!item.HasMember(member)) return std::nullopt;
+    return json_text(item[member]);
+  }
+
+  // ---- applications ------------------------------------------------------------
+
+  Status application(Value& item) {
+    list_to_arns(item, "AssociatedStreamGroups", ResourceType::StreamGroup);
+    // Replication follows from the associations (an exported state has it).
+    item.RemoveMember("ReplicationStatuses");
+    if (auto s = check_shape(item, "GetApplicationOutput"); !s) return s;
+
+    auto id = own_id(item, ResourceType::Application, emu_.ids().application());
+    if (!id) return std::move(id).take_error();
+    if (!is_application_id(*id)) return fail_item("'" + *id + "' is not an application ID (a- and 9 letters or digits)");
+    if (repo::find_application(db_, scope_, *id)) return fail_item("application " + *id + " is defined twice");
+    item_ += " (" + *id + ")";
+
+    Application a;
+    a.id = *id;
+    a.description = string_or(item, "Description", "Application " + *id);
+    if (item.HasMember("RuntimeEnvironment")) {
+      a.runtime_type = item["RuntimeEnvironment"]["Type"].GetString();
+      a.runtime_version = item["RuntimeEnvironment"]["Version"].GetString();
+    } else {
+      a.runtime_type = "PROTON";
+      a.runtime_version = "20241007";
+    }
+    a.executable_path = string_or(item, "ExecutablePath", "bin/game");
+    a.source_uri = string_or(item, "ApplicationSourceUri", "s3://gls-local-fixtures/" + *id);
+    a.log_paths_json = opt_json(item, "ApplicationLogPaths").value_or("[]");
+    a.log_output_uri = opt_string(item, "ApplicationLogOutputUri");
+    a.status = parse_application_status(string_or(item, "Status", "READY")).value();
+    a.status_reason = opt_string(item, "StatusReason");
+    a.created_ms = time_or_now(item, "CreatedAt");
+    a.updated_ms = time_or_now(item, "LastUpdatedAt");
+    if (!is_supported_runtime(a.runtime_type, a.runtime_version))
+      return fail_item("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
+                       " is not a runtime environment of the service");
+    repo::insert_application(db_, scope_, a);
+    repo::record_transition(db_, scope_, "application", a.id, std::nullopt, to_string(a.status), a.status_reason,
+                            "admin", a.updated_ms);
+    emu_.applications().adopt(db_, scope_, a);
+    if (item.HasMember("AssociatedStreamGroups"))
+      for (const auto& g : item["AssociatedStreamGroups"].GetArray()) {
+        auto gid = id_of(g, ResourceType::StreamGroup, "AssociatedStreamGroups");
+        if (!gid) return std::move(gid).take_error();
+        pending_associations_.emplace_back(*gid, a.id, item_);
+      }
+    return ok();
+  }
+
+  // ---- stream groups -------------------------------------------------------------
+
+  Status stream_group(Value& item) {
+    list_to_arns(item, "AssociatedApplications", ResourceType::Application);
+    if (item.HasMember("DefaultApplication") && item["DefaultApplication"].IsObject()) {
+      Value& d = item["DefaultApplication"];
+      if (d.HasMember("Arn")) to_arn(d["Arn"], ResourceType::Application);
+    }
+    if (auto s = check_shape(item, "GetStreamGroupOutput"); !s) return s;
+
+    auto id = own_id(item, ResourceType::StreamGroup, emu_.ids().stream_group());
+    if (!id) return std::move(id).take_error();
+    if (!is_stream_group_id(*id)) return fail_item("'" + *id + "' is not a stream group ID (sg- and 9 letters or digits)");
+    if (repo::stream_group_exists(db_, scope_, *id)) return fail_item("stream group " + *id + " is defined twice");
+    item_ += " (" + *id + ")";
+
+    StreamGroup g;
+    g.id = *id;
+    g.description = string_or(item, "Description", "Stream group " + *id);
+    g.stream_class = string_or(item, "StreamClass", "gen4n_high");
+    g.status = parse_stream_group_status(string_or(item, "Status", "ACTIVE")).value();
+    g.status_reason = opt_string(item, "StatusReason");
+    g.created_ms = time_or_now(item, "CreatedAt");
+    g.updated_ms = time_or_now(item, "LastUpdatedAt");
+    g.expires_ms = item.HasMember("ExpiresAt")
+                       ? time_or_now(item, "ExpiresAt")
+                       : g.created_ms + emu_.timings().millis("streamGroup", "expirationSeconds");
+
+    if (item.HasMember("DefaultApplication")) {
+      const Value& d = item["DefaultApplication"];
+      std::optional<std::string> app;
+      if (d.HasMember("Id")) app = d["Id"].GetString();
+      if (d.HasMember("Arn")) {
+        auto from_arn = id_of(d["Arn"], ResourceType::Application, "DefaultApplication.Arn");
+        if (!from_arn) return std::move(from_arn).take_error();
+        app = *from_arn;
+      }
+      if (app) {
+        if (!repo::find_application(db_, scope_, *app))
+          return fail_item("member 'DefaultApplication': application " + *app + " is not defined");
+        g.default_app_id = app;
+        g.app_ids.push_back(*app);
+      }
+    }
+    if (item.HasMember("AssociatedApplications"))
+      for (const auto& a : item["AssociatedApplications"].GetArray()) {
+        auto app = id_of(a, ResourceType::Application, "AssociatedApplications");
+        if (!app) return std::move(app).take_error();
+        if (!repo::find_application(db_, scope_, *app))
+          return fail_item("member 'AssociatedApplications': application " + *app + " is not defined");
+        if (std::find(g.app_ids.begin(), g.app_ids.end(), *app) == g.app_ids.end()) g.app_ids.push_back(*app);
+      }
+
+    const LocationStatus default_location_status =
+        g.status == StreamGroupStatus::Activating ? LocationStatus::Activating : LocationStatus::Active;
+    if (item.HasMember("LocationStates")) {
+      for (const auto& l : item["LocationStates"].GetArray()) {
+        GroupLocation loc;
+        if (!l.HasMember("LocationName")) return fail_item("every entry of 'LocationStates' needs a LocationName");
+        loc.name = l["LocationName"].GetString();
+        for (const auto& other : g.locations)
+          if (other.name == loc.name) return fail_item("location " + loc.name + " is listed twice");
+        loc.status = l.HasMember("Status") ? parse_location_status(l["Status"].GetString()).value()
+                                           : default_location_status;
+        if (l.HasMember("AlwaysOnCapacity")) loc.always_on = l["AlwaysOnCapacity"].GetInt64();
+        if (l.HasMember("OnDemandCapacity")) loc.on_demand = l["OnDemandCapacity"].GetInt64();
+        if (l.HasMember("TargetIdleCapacity")) loc.target_idle = l["TargetIdleCapacity"].GetInt64();
+        if (l.HasMember("MaximumCapacity")) loc.maximum = l["MaximumCapacity"].GetInt64();
+        if (l.HasMember("VpcTransitConfiguration")) loc.vpc_json = json_text(l["VpcTransitConfiguration"]);
+        loc.added_ms = g.created_ms;
+        const int64_t tenancy = stream_class_tenancy(g.stream_class);
+        for (int64_t v : {loc.always_on, loc.on_demand.value_or(0), loc.target_idle.value_or(0), loc.maximum.value_or(0)})
+          if (tenancy > 0 && v % tenancy != 0)
+            return fail_item("location " + loc.name + ": capacity " + std::to_string(v) + " is not a multiple of " +
+                             std::to_string(tenancy) + ", the tenancy of stream class " + g.stream_class);
+        g.locations.push_back(std::move(loc));
+      }
+    }
+    if (g.locations.empty()) {
+      GroupLocation loc;
+      loc.name = scope_.region;
+      loc.status = default_location_status;
+      loc.always_on = std::max<int64_t>(1, stream_class_tenancy(g.stream_class));
+      loc.added_ms = g.created_ms;
+      g.locations.push_back(std::move(loc));
+    }
+    repo::insert_stream_group(db_, scope_, g);
+    repo::record_transition(db_, scope_, "streamgroup", g.id, std::nullopt, to_string(g.status), g.status_reason,
+                            "admin", g.updated_ms);
+    for (const GroupLocation& l : g.locations)
+      repo::record_transition(db_, scope_, "location", StreamGroups::location_key(g.id, l.name), std::nullopt,
+                              to_string(l.status), std::nullopt, "admin", g.updated_ms);
+    emu_.stream_groups().adopt(db_, scope_, g);
+
+    // Associations that applications declared towards this group.
+    for (auto it = pending_associations_.begin(); it != pending_associations_.end();) {
+      if (std::get<0>(*it) == g.id) {
+        repo::associate(db_, scope_, g.id, std::get<1>(*it), g.created_ms);
+        it = pending_associations_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return ok();
+  }
+
+  // ---- stream sessions --------------------------------------------------------------
+
+  Status stream_session(Value& item) {
+    Status status = ok();
+    std::optional<std::string> id = take_string(item, "Id", status);
+    if (!status) return status;
+    std::optional<std::string> url_id = take_string(item, "StreamUrlId", status);
+    if (!status) return status;
+    if (item.HasMember("ApplicationArn")) to_arn(item["ApplicationArn"], ResourceType::Application);
+    if (auto s = check_shape(item, "GetStreamSessionOutput"); !s) return s;
+    std::optional<std::string> group_id = opt_string(item, "StreamGroupId");
+    if (item.HasMember("Arn")) {
+      auto arn = parse_arn(item["Arn"].GetString());
+      if (!arn || arn->type != "streamsession" || arn->path.size() != 2)
+        return fail_item("member 'Arn': not a stream session ARN");
+      if (arn->account != scope_.account || arn->region != scope_.region)
+        return fail_item("member 'Arn': the session is not in account " + scope_.account + ", region " + scope_.region);
+      if ((group_id && *group_id != arn->path[0]) || (id && *id != arn->path[1]))
+        return fail_item("'Arn' does not name the same session as 'StreamGroupId' and 'Id'");
+      group_id = arn->path[0];
+      id = arn->path[1];
+    }
+    if (!group_id) return fail_item("a stream session needs 'StreamGroupId' (or 'Arn')");
+
+    if (!id) id = emu_.ids().stream_session();
+    if (!is_stream_session_id(*id)) return fail_item("'" + *id + "' is not a stream session ID (13 letters or digits)");
+    item_ += " (" + *id + ")";
+    auto group = repo::find_stream_group(db_, scope_, *group_id);
+    if (!group) return fail_item("member 'StreamGroupId': stream group " + *group_id + " is not defined");
+    if (repo::find_session(db_, scope_, *group_id, *id)) return fail_item("session " + *id + " is defined twice");
+
+    StreamSession x;
+    x.group_id = *group_id;
+    x.id = *id;
+    if (item.HasMember("ApplicationArn")) {
+      auto app = id_of(item["ApplicationArn"], ResourceType::Application, "ApplicationArn");
+      if (!app) return std::move(app).take_error();
+      x.app_id = *app;
+    } else if (group->default_app_id) {
+      x.app_id = *group->default_app_id;
+    } else {
+      return fail_item("a stream session needs 'ApplicationArn' when its group has no default application");
+    }
+    auto app = repo::find_application(db_, scope_, x.app_id);
+    if (!app) return fail_item("member 'ApplicationArn': application " + x.app_id + " is not defined");
+    if (std::find(group->app_ids.begin(), group->app_ids.end(), x.app_id) == group->app_ids.end())
+      return fail_item("application " + x.app_id + " is not associated with stream group " + x.group_id);
+
+    x.description = opt_string(item, "Description");
+    x.user_id = opt_string(item, "UserId");
+    x.status = parse_session_status(string_or(item, "Status", "ACTIVE")).value();
+    x.status_reason = opt_string(item, "StatusReason");
+    if (!x.status_reason) {
+      if (x.status == SessionStatus::Terminated || x.status == SessionStatus::Terminating)
+        x.status_reason = "apiTerminated";
+      else if (x.status == SessionStatus::Error)
+        x.status_reason = "internalError";
+    }
+    x.protocol = string_or(item, "Protocol", "WebRTC");
+    x.location = string_or(item, "Location", group->locations.front().name);
+    if (std::none_of(group->locations.begin(), group->locations.end(),
+                     [&](const GroupLocation& l) { return l.name == x.location; }))
+      return fail_item("member 'Location': stream group " + x.group_id + " has no location " + x.location);
+    x.signal_request = string_or(item, "SignalRequest", "v=0 o=- 0 0 IN IP4 127.0.0.1 s=- t=0 0");
+    x.signal_response = opt_string(item, "SignalResponse");
+    if (!x.signal_response && x.status != SessionStatus::Activating && x.status != SessionStatus::Error)
+      x.signal_response = make_signal_response(emu_.ids());
+    if (item.HasMember("ConnectionTimeoutSeconds")) x.connection_timeout_s = item["ConnectionTimeoutSeconds"].GetInt64();
+    if (item.HasMember("SessionLengthSeconds")) x.session_length_s = item["SessionLengthSeconds"].GetInt64();
+    x.launch_args_json = opt_json(item, "AdditionalLaunchArgs");
+    x.env_vars_json = opt_json(item, "AdditionalEnvironmentVariables");
+    x.perf_stats_json = opt_json(item, "PerformanceStatsConfiguration");
+    x.display_json = opt_json(item, "DisplayConfiguration");
+    x.role_arn = opt_string(item, "RoleArn");
+    x.log_uri = item.HasMember("LogFileLocationUri") ? opt_string(item, "LogFileLocationUri")
+                                                     : log_file_location(*app, x.group_id, x.id);
+    x.websdk_url = item.HasMember("WebSdkProtocolUrl") ? opt_string(item, "WebSdkProtocolUrl")
+                                                       : std::optional(websdk_protocol_url(scope_));
+    if (item.HasMember("ExportFilesMetadata")) {
+      const Value& e = item["ExportFilesMetadata"];
+      x.export_status = e.HasMember("Status") ? opt_string(e, "Status") : std::optional<std::string>("PENDING");
+      x.export_reason = opt_string(e, "StatusReason");
+      x.export_uri = opt_string(e, "OutputUri");
+    }
+    x.created_ms = time_or_now(item, "CreatedAt");
+    x.updated_ms = time_or_now(item, "LastUpdatedAt");
+    x.requested_locations_json = "[\"" + x.location + "\"]";
+    if (url_id) {
+      if (!repo::find_stream_url(db_, scope_, x.group_id, *url_id))
+        return fail_item("member 'StreamUrlId': stream URL " + *url_id + " is not defined in stream group " + x.group_id);
+      x.url_id = url_id;
+    }
+    x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
+    emu_.session_lifecycle().adopt(db_, scope_, x);
+    repo::insert_session(db_, scope_, x);
+    repo::record_transition(db_, scope_, "streamsession", x.group_id + "/" + x.id, std::nullopt,
+                            to_string(x.status), x.status_reason, "admin", x.updated_ms);
+    return ok();
+  }
+
+  // ---- stream URLs -------------------------------------------------------------------
+
+  Status stream_url(Value& item) {
+    Status status = ok();
+    std::optional<std::string> id = take_string(item, "Id", status);
+    if (!status) return status;
+    item.RemoveMember("StreamSessions");  // they name the URL themselves (StreamUrlId)
+    for (const char* member : {"ApplicationArn", "StreamGroupArn"})
+      if (item.HasMember(member))
+        to_arn(item[member], member[0] == 'A' ? ResourceType::Application : ResourceType::StreamGroup);
+    std::optional<std::string> given_url = opt_string(item, "StreamUrl");
+    item.RemoveMember("StreamUrl");
+    if (auto s = check_shape(item, "GetStreamUrlOutput"); !s) return s;
+    if (!id && item.HasMember("StreamUrlId")) id = item["StreamUrlId"].GetString();
+    std::optional<std::string> group_id;
+    if (item.HasMember("StreamGroupArn")) {
+      auto g = id_of(item["StreamGroupArn"], ResourceType::StreamGroup, "StreamGroupArn");
+      if (!g) return std::move(g).take_error();
+      group_id = *g;
+    }
+    if (item.HasMember("Arn")) {
+      auto arn = parse_arn(item["Arn"].GetString());
+      if (!arn || arn->type != "streamurl" || arn->path.size() != 2) return fail_item("member 'Arn': not a stream URL ARN");
+      if (arn->account != scope_.account || arn->region != scope_.region)
+        return fail_item("member 'Arn': the stream URL is not in account " + scope_.account + ", region " + scope_.region);
+      if ((group_id && *group_id != arn->path[0]) || (id && *id != arn->path[1]))
+        return fail_item("'Arn' does not name the same stream URL as 'StreamGroupArn' and 'StreamUrlId'");
+      group_id = arn->path[0];
+      id = arn->path[1];
+    }
+    if (!group_id) return fail_item("a stream URL needs 'StreamGroupArn' (or 'Arn')");
+    if (!id) id = emu_.ids().stream_url();
+    if (!is_stream_url_id(*id)) return fail_item("'" + *id + "' is not a stream URL ID (su- and 9 letters or digits)");
+    item_ += " (" + *id + ")";
+    auto group = repo::find_stream_group(db_, scope_, *group_id);
+    if (!group) return fail_item("member 'StreamGroupArn': stream group " + *group_id + " is not defined");
+    if (repo::find_stream_url(db_, scope_, *group_id, *id)) return fail_item("stream URL " + *id + " is defined twice");
+
+    StreamUrl u;
+    u.group_id = *group_id;
+    u.id = *id;
+    if (item.HasMember("ApplicationArn")) {
+      auto app = id_of(item["ApplicationArn"], ResourceType::Application, "ApplicationArn");
+      if (!app) return std::move(app).take_error();
+      u.app_id = *app;
+    } else if (group->default_app_id) {
+      u.app_id = *group->default_app_id;
+    } else {
+      return fail_item("a stream URL needs 'ApplicationArn' when its group has no default application");
+    }
+    if (!repo::find_application(db_, scope_, u.app_id))
+      return fail_item("member 'ApplicationArn': application " + u.app_id + " is not defined");
+    u.protocol = string_or(item, "Protocol", "WebRTC");
+    u.status = parse_stream_url_status(string_or(item, "Status", "ACTIVE")).value();
+    u.status_reason = opt_string(item, "StatusReason");
+    u.usage_limit = item.HasMember("UsageLimit") ? item["UsageLimit"].GetInt64() : 1;
+    const int64_t remaining = item.HasMember("RemainingUses") ? item["RemainingUses"].GetInt64() : *u.usage_limit;
+    u.uses = std::max<int64_t>(0, *u.usage_limit - remaining);
+    u.locations_json = opt_json(item, "Locations").value_or("[]");
+    if (item.HasMember("SessionLengthSeconds")) u.session_length_s = item["SessionLengthSeconds"].GetInt64();
+    u.description = opt_string(item, "Description");
+    u.launch_args_json = opt_json(item, "AdditionalLaunchArgs");
+    u.env_vars_json = opt_json(item, "AdditionalEnvironmentVariables");
+    u.role_arn = opt_string(item, "RoleArn");
+    u.display_json = opt_json(item, "DisplayConfiguration");
+    u.created_ms = time_or_now(item, "CreatedAt");
+    u.updated_ms = u.created_ms;
+    u.expires_ms = item.HasMember("ExpiresAt") ? time_or_now(item, "ExpiresAt") : u.created_ms + 60 * 60'000;
+    // Keep the secret of a given URL, so that an exported state's URLs still open.
+    if (given_url) {
+      auto t = given_url->find("token=");
+      if (t != std::string::npos) u.token = given_url->substr(t + 6);
+    }
+    if (u.token.empty()) u.token = emu_.ids().alphanumeric(32);
+    u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+    repo::insert_stream_url(db_, scope_, u);
+    repo::record_transition(db_, scope_, "streamurl", StreamUrls::resource_key(u), std::nullopt, to_string(u.status),
+                            u.status_reason, "admin", u.updated_ms);
+    emu_.stream_urls().adopt(db_, scope_, u);
+    return ok();
+  }
+
+ public:
+  // Associations declared by applications towards groups that never came.
+  Status check_pending() const {
+    if (pending_associations_.empty()) return ok();
+    const auto& [group, app, where] = pending_associations_.front();
+    return fail(where, "member 'AssociatedStreamGroups': stream group " + group + " is not defined");
+  }
+
+ private:
+  Emulator& emu_;
+  Store& db_;
+  const FixtureSource& source_;
+  int64_t now_;
+  Scope scope_;
+  std::string item_;
+  rapidjson::MemoryPoolAllocator<> allocator_;
+  std::vector<std::tuple<std::string, std::string, std::string>> pending_associations_;
+};
+
+}  // namespace
+
+Status load_fixtures(Emulator& emu, const FixtureSource& source) {
+  return emu.store().transaction([&](Store& db) -> Status {
+    FixtureFile file(emu, db, source);
+    if (auto s = file.load(); !s) return s;
+    return file.check_pending();
+  });
+}
+
+}  // namespace gls

@@ -1,0 +1,86 @@
+// The request pipeline: every request passes the same steps, in order.
+//
+//   1. request id      every response carries x-amzn-RequestId
+//   2. access          Host, Origin, admin token and media type (http/access_policy.hpp);
+//                      CORS headers on the answer
+//   3. admin routes    /_gls/... goes to the admin API
+//   4. routing         method + path -> operation (404 UnknownOperation)
+//   5. scope           account and region from the SigV4 credential
+//   6. decoding        labels, query, body -> validated input (400)
+//   7. faults          the first fault rule that fires: an error, latency or
+//                      a transport fault instead of (or around) the operation
+//   8. dispatch        the operation's handler (501 while not built)
+//   9. lifecycle faults  a new session gets the lifecycle rule that fires
+//  10. encoding        output document or restJson1 error
+//  11. journal, metrics and logging: one entry, one line per request
+//
+// Cross-cutting concerns are steps here, never lines inside handlers.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+
+#include "api/router.hpp"
+#include "http/http_types.hpp"
+#include "observe/request_journal.hpp"
+#include "state/emulator.hpp"
+
+namespace gls {
+
+class AccessPolicy;
+class AdminApi;
+class FaultRules;
+class LifecycleFaults;
+class Metrics;
+
+struct PipelineOptions {
+  // Check every response body against the operation's output shape and turn
+  // a mismatch into a 500 (used by the test suite).
+  bool validate_responses = false;
+  // Log each request as one JSON object (the journal's fields) on the
+  // "requests" logger, rather than a line of text.
+  bool json_log = false;
+};
+
+// What the cross-cutting steps keep; each may be left out.
+struct PipelineSteps {
+  const AccessPolicy* access = nullptr;
+  FaultRules* faults = nullptr;
+  LifecycleFaults* lifecycle_faults = nullptr;
+  RequestJournal* journal = nullptr;
+  Metrics* metrics = nullptr;
+};
+
+class Pipeline {
+ public:
+  Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options, PipelineSteps steps = {});
+
+  HttpResponse handle(HttpRequest& request);
+  // A request the transport refused before it was complete.
+  HttpResponse reject(int status, const std::string& code, const std::string& message);
+
+  // The account and region a request acts in: from the SigV4 credential
+  // scope when present (a 12-digit access key id is the account), else the
+  // configured defaults.
+  Scope scope_of(const HttpRequest& request) const;
+
+ private:
+  HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);
+  // Step 7: the handler, and what it answers.
+  HttpResponse run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
+                             const Scope& scope, const rapidjson::Value& input);
+  // Step 8: a session StartStreamSession has just started meets the lifecycle rules.
+  void apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
+                              RequestRecord& record);
+  void log(const RequestRecord& record) const;
+
+  Emulator& emu_;
+  AdminApi& admin_;
+  PipelineOptions options_;
+  PipelineSteps steps_;
+  api::Router router_;
+};
+
+}  // namespace gls

@@ -1,0 +1,219 @@
+#include "api/render.hpp"
+
+namespace gls {
+
+std::string json_text(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  v.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+void write_key(JsonWriter& w, std::string_view key) { w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size())); }
+
+void write_string(JsonWriter& w, std::string_view key, std::string_view value) {
+  write_key(w, key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_string(JsonWriter& w, std::string_view key, const char* value) {
+  write_string(w, key, std::string_view(value));
+}
+
+void write_optional(JsonWriter& w, std::string_view key, const std::optional<std::string>& value) {
+  if (value) write_string(w, key, std::string_view(*value));
+}
+
+void write_int(JsonWriter& w, std::string_view key, int64_t value) {
+  write_key(w, key);
+  w.Int64(value);
+}
+
+void write_time(JsonWriter& w, std::string_view key, int64_t ms) {
+  write_key(w, key);
+  // Epoch seconds; whole seconds are written as integers, others with
+  // millisecond precision.
+  if (ms % 1000 == 0)
+    w.Int64(ms / 1000);
+  else
+    w.Double(static_cast<double>(ms) / 1000.0);
+}
+
+void write_raw(JsonWriter& w, std::string_view key, const std::optional<std::string>& json) {
+  if (!json) return;
+  write_key(w, key);
+  w.RawValue(json->data(), json->size(), rapidjson::kObjectType);
+}
+
+void write_session(JsonWriter& w, const Scope& scope, const StreamSession& s, SessionView view) {
+  w.StartObject();
+  write_string(w, "Arn", stream_session_arn(scope, s.group_id, s.id));
+  write_optional(w, "UserId", s.user_id);
+  write_string(w, "Status", to_string(s.status));
+  write_optional(w, "StatusReason", s.status_reason);
+  write_string(w, "Protocol", s.protocol);
+  write_string(w, "Location", s.location);
+  write_time(w, "CreatedAt", s.created_ms);
+  write_time(w, "LastUpdatedAt", s.updated_ms);
+  write_string(w, "ApplicationArn", application_arn(scope, s.app_id));
+  write_optional(w, "RoleArn", s.role_arn);
+  if (s.export_status) {
+    write_key(w, "ExportFilesMetadata");
+    w.StartObject();
+    write_optional(w, "Status", s.export_status);
+    if (view != SessionView::Account) {
+      write_optional(w, "StatusReason", s.export_reason);
+      write_optional(w, "OutputUri", s.export_uri);
+    }
+    w.EndObject();
+  }
+  if (view == SessionView::Full) {
+    write_optional(w, "Description", s.description);
+    write_string(w, "StreamGroupId", s.group_id);
+    write_string(w, "SignalRequest", s.signal_request);
+    write_optional(w, "SignalResponse", s.signal_response);
+    write_int(w, "ConnectionTimeoutSeconds", s.connection_timeout_s);
+    write_int(w, "SessionLengthSeconds", s.session_length_s);
+    write_raw(w, "AdditionalLaunchArgs", s.launch_args_json);
+    write_raw(w, "AdditionalEnvironmentVariables", s.env_vars_json);
+    write_raw(w, "PerformanceStatsConfiguration", s.perf_stats_json);
+    write_optional(w, "LogFileLocationUri", s.log_uri);
+    write_optional(w, "WebSdkProtocolUrl", s.websdk_url);
+    write_raw(w, "DisplayConfiguration", s.display_json);
+  }
+  w.EndObject();
+}
+
+void write_arn_list(JsonWriter& w, std::string_view key, const std::vector<std::string>& arns) {
+  write_key(w, key);
+  w.StartArray();
+  for (const std::string& a : arns) w.String(a.data(), static_cast<rapidjson::SizeType>(a.size()));
+  w.EndArray();
+}
+
+void write_application(JsonWriter& w, const Scope& scope, const Application& a, ResourceView view) {
+  w.StartObject();
+  write_string(w, "Arn", application_arn(scope, a.id));
+  write_string(w, "Id", a.id);
+  write_string(w, "Description", a.description);
+  write_key(w, "RuntimeEnvironment");
+  w.StartObject();
+  write_string(w, "Type", a.runtime_type);
+  write_string(w, "Version", a.runtime_version);
+  w.EndObject();
+  write_string(w, "Status", to_string(a.status));
+  write_time(w, "CreatedAt", a.created_ms);
+  write_time(w, "LastUpdatedAt", a.updated_ms);
+  if (view == ResourceView::Full) {
+    write_string(w, "ExecutablePath", a.executable_path);
+    write_string(w, "ApplicationSourceUri", a.source_uri);
+    write_raw(w, "ApplicationLogPaths", a.log_paths_json);
+    write_optional(w, "ApplicationLogOutputUri", a.log_output_uri);
+    write_optional(w, "StatusReason", a.status_reason);
+    write_key(w, "ReplicationStatuses");
+    w.StartArray();
+    for (const auto& [location, status] : a.replication) {
+      w.StartObject();
+      write_string(w, "Location", location);
+      write_string(w, "Status", status);
+      w.EndObject();
+    }
+    w.EndArray();
+    std::vector<std::string> arns;
+    for (const std::string& g : a.group_ids) arns.push_back(stream_group_arn(scope, g));
+    write_arn_list(w, "AssociatedStreamGroups", arns);
+  }
+  w.EndObject();
+}
+
+void write_location_state(JsonWriter& w, const GroupLocation& l) {
+  w.StartObject();
+  write_string(w, "LocationName", l.name);
+  write_string(w, "Status", to_string(l.status));
+  write_int(w, "AlwaysOnCapacity", l.always_on);
+  write_int(w, "OnDemandCapacity", l.on_demand.value_or(0));  // the documented default
+  if (l.target_idle) write_int(w, "TargetIdleCapacity", *l.target_idle);
+  if (l.maximum) write_int(w, "MaximumCapacity", *l.maximum);
+  write_int(w, "RequestedCapacity", l.always_on);
+  write_int(w, "AllocatedCapacity", allocated_capacity(l));
+  write_int(w, "IdleCapacity", idle_capacity(l));
+  if (l.vpc_json) {
+    write_key(w, "VpcTransitConfiguration");
+    rapidjson::Document d;
+    d.Parse(l.vpc_json->c_str());
+    w.StartObject();
+    if (d.IsObject()) {
+      for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
+        w.Key(it->name.GetString(), it->name.GetStringLength());
+        it->value.Accept(w);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g, ResourceView view) {
+  w.StartObject();
+  write_string(w, "Arn", stream_group_arn(scope, g.id));
+  write_string(w, "Id", g.id);
+  write_string(w, "Description", g.description);
+  if (g.default_app_id) {
+    write_key(w, "DefaultApplication");
+    w.StartObject();
+    write_string(w, "Id", *g.default_app_id);
+    write_string(w, "Arn", application_arn(scope, *g.default_app_id));
+    w.EndObject();
+  }
+  write_string(w, "StreamClass", g.stream_class);
+  write_string(w, "Status", to_string(g.status));
+  write_time(w, "CreatedAt", g.created_ms);
+  write_time(w, "LastUpdatedAt", g.updated_ms);
+  if (g.expires_ms) write_time(w, "ExpiresAt", *g.expires_ms);
+  if (view == ResourceView::Full) {
+    write_optional(w, "StatusReason", g.status_reason);
+    write_key(w, "LocationStates");
+    w.StartArray();
+    for (const GroupLocation& l : g.locations) write_location_state(w, l);
+    w.EndArray();
+    std::vector<std::string> arns;
+    for (const std::string& a : g.app_ids) arns.push_back(application_arn(scope, a));
+    write_arn_list(w, "AssociatedApplications", arns);
+  }
+  w.EndObject();
+}
+
+void write_stream_url(JsonWriter& w, const Scope& scope, const StreamUrl& u, ResourceView view,
+                      std::string_view endpoint, const std::vector<StreamSession>* sessions) {
+  w.StartObject();
+  write_string(w, "Arn", stream_url_arn(scope, u.group_id, u.id));
+  write_string(w, "StreamUrlId", u.id);
+  write_string(w, "StreamUrl", std::string(endpoint) + u.url);
+  write_string(w, "Status", to_string(u.status));
+  write_optional(w, "StatusReason", u.status_reason);
+  write_time(w, "ExpiresAt", u.expires_ms);
+  write_time(w, "CreatedAt", u.created_ms);
+  if (u.usage_limit) write_int(w, "UsageLimit", *u.usage_limit);
+  write_int(w, "RemainingUses", u.remaining_uses());
+  write_string(w, "StreamGroupArn", stream_group_arn(scope, u.group_id));
+  write_string(w, "ApplicationArn", application_arn(scope, u.app_id));
+  if (u.session_length_s) write_int(w, "SessionLengthSeconds", *u.session_length_s);
+  write_optional(w, "Description", u.description);
+  if (view == ResourceView::Full) {
+    write_string(w, "Protocol", u.protocol);
+    write_raw(w, "Locations", u.locations_json);
+    write_raw(w, "AdditionalLaunchArgs", u.launch_args_json);
+    write_raw(w, "AdditionalEnvironmentVariables", u.env_vars_json);
+    write_optional(w, "RoleArn", u.role_arn);
+    write_raw(w, "DisplayConfiguration", u.display_json);
+    if (sessions) {
+      write_key(w, "StreamSessions");
+      w.StartArray();
+      for (const StreamSession& s : *sessions) write_session(w, scope, s, SessionView::Summary);
+      w.EndArray();
+    }
+  }
+  w.EndObject();
+}
+
+}  // namespace gls

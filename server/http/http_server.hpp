@@ -1,0 +1,86 @@
+// The HTTP/1.1 transport (Boost.Beast), after Beast's advanced server.
+//
+// One Connection object owns its socket, buffer and parser and loops
+// wait -> read -> handle -> write -> wait on its own strand; the pipeline it
+// calls is the only thing connections share. Requests on one connection are
+// answered strictly in order, so pipelined requests are safe.
+//
+// Timeouts: a keep-alive connection may sit idle for `idle_timeout` before
+// it is closed; once a request has started, all of it must arrive within
+// `read_timeout`; a response must be taken within `write_timeout`. Bodies
+// over `body_limit` get a 413, headers (with chunk extensions and trailers)
+// over `header_limit` a 431 and malformed HTTP a 400, each as a JSON error,
+// and the connection is closed (see http/request_reader.hpp).
+//
+// Bounded: at most `max_connections` are open (more are closed at once); a
+// streamed body holds at most `stream_backlog` unsent bytes before its
+// client is dropped; accept errors (out of descriptors) back off 100 ms and
+// are logged at most once a second; an exception thrown while handling one
+// connection ends that connection only.
+//
+// shutdown() stops accepting, closes idle connections, lets requests in
+// flight finish and then stops the I/O threads (at the latest after
+// `shutdown_grace`).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/http_types.hpp"
+#include "state/result.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace gls {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8766;
+  int threads = 1;
+  size_t body_limit = 1024 * 1024;
+  size_t header_limit = 16 * 1024;
+  size_t max_connections = 10'000;
+  size_t stream_backlog = 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+// Answers one request; called on the connection's strand, possibly from
+// several I/O threads at once for different connections.
+using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
+// Answers a request the transport refused before it was complete (too
+// large, malformed): the status, the error's name and a message.
+using RejectHandler = std::function<HttpResponse(int status, const std::string& code, const std::string& message)>;
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, RequestHandler handler, RejectHandler reject);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; an error names the address and the reason.
+  Status listen();
+  // The port actually bound (useful with port 0).
+  uint16_t port() const;
+  // Runs the I/O threads; returns once the server has shut down.
+  void run();
+  // Starts a graceful shutdown. Safe to call from any thread, more than once.
+  void shutdown();
+
+  boost::asio::io_context& io_context();
+
+  struct Impl;  // defined in http_server.cpp, with Beast
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gls

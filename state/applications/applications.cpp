@@ -1,0 +1,340 @@
+#include "state/applications/applications.hpp"
+
+#include <algorithm>
+#include <map>
+#include <span>
+
+#include "state/emulator.hpp"
+#include "state/store/idempotency.hpp"
+#include "state/store/repository.hpp"
+#include "state/time/scheduler.hpp"
+#include "state/tags/tags.hpp"
+#include "state/lifecycle/transition_table.hpp"
+
+namespace gls {
+
+namespace {
+
+using A = ApplicationStatus;
+
+constexpr std::string_view kKind = "application";
+// Timer events.
+constexpr std::string_view kProcessing = "processing";
+constexpr std::string_view kReady = "ready";
+constexpr std::string_view kDeleted = "deleted";
+// What the history shows once an application is gone.
+constexpr std::string_view kGone = "DELETED";
+
+enum class AppEvent { Processing, Ready, Delete, Fail };
+
+// clang-format off
+// The whole application lifecycle; DELETING ends with the application gone.
+constexpr Transition<A, AppEvent> kTable[] = {
+    {A::Initialized, AppEvent::Processing, A::Processing},
+    {A::Processing,  AppEvent::Ready,      A::Ready},
+    {A::Initialized, AppEvent::Fail,       A::Error},
+    {A::Processing,  AppEvent::Fail,       A::Error},
+    {A::Ready,       AppEvent::Fail,       A::Error},
+    {A::Ready,       AppEvent::Delete,     A::Deleting},
+    {A::Error,       AppEvent::Delete,     A::Deleting},
+};
+// clang-format on
+
+struct Runtime {
+  std::string_view type, version;
+};
+constexpr Runtime kRuntimes[] = {
+    {"UBUNTU", "22_04_LTS"}, {"WINDOWS", "2022"},     {"PROTON", "20260204"},
+    {"PROTON", "20250516"},  {"PROTON", "20241007"}, {"PROTON", "20230704"},
+};
+
+bool is_application_reason(std::string_view r) {
+  return r == "internalError" || r == "accessDenied" || r == "sourceModified";
+}
+
+uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex64(uint64_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<size_t>(i)] = digits[v & 15];
+  return out;
+}
+
+}  // namespace
+
+bool is_supported_runtime(std::string_view type, std::string_view version) {
+  return std::any_of(std::begin(kRuntimes), std::end(kRuntimes),
+                     [&](const Runtime& r) { return r.type == type && r.version == version; });
+}
+
+// ---- lifecycle ----------------------------------------------------------------------
+
+void Applications::enter(Store& db, const Scope& scope, const Application& a, int64_t at) {
+  auto t = [&](std::string_view name) { return emu_.duration_ms(db, scope, "application", a.id, name); };
+  switch (a.status) {
+    case A::Initialized:
+      emu_.scheduler().arm(db, scope, kKind, a.id, kProcessing, at + t("initializedSeconds"));
+      break;
+    case A::Processing:
+      emu_.scheduler().arm(db, scope, kKind, a.id, kReady, at + t("processingSeconds"));
+      break;
+    case A::Deleting:
+      emu_.scheduler().arm(db, scope, kKind, a.id, kDeleted, at + t("deletingSeconds"));
+      break;
+    case A::Ready:
+    case A::Error: break;
+  }
+}
+
+void Applications::change(Store& db, const Scope& scope, Application& a, ApplicationStatus to,
+                          std::optional<std::string> reason, int64_t at, std::string_view cause) {
+  const ApplicationStatus from = a.status;
+  emu_.scheduler().cancel(db, scope, kKind, a.id);
+  a.status = to;
+  a.status_reason = std::move(reason);
+  a.updated_ms = at;
+  repo::update_application(db, scope, a);
+  repo::record_transition(db, scope, kKind, a.id, to_string(from), to_string(to), a.status_reason, cause, at);
+  enter(db, scope, a, at);
+}
+
+void Applications::adopt(Store& db, const Scope& scope, const Application& a) { enter(db, scope, a, a.updated_ms); }
+
+void Applications::on_timer(Store& db, const Timer& t) {
+  auto a = repo::find_application(db, t.scope, t.resource);
+  if (!a) return;
+  if (t.event == kDeleted) {
+    if (a->status != A::Deleting) return;
+    repo::delete_application(db, t.scope, a->id);
+    tags::remove_all(db, t.scope, application_arn(t.scope, a->id));
+    repo::record_transition(db, t.scope, kKind, a->id, to_string(a->status), kGone, std::nullopt, "timer", t.due_ms);
+    return;
+  }
+  const AppEvent event = t.event == kProcessing ? AppEvent::Processing : AppEvent::Ready;
+  const auto* row = find_transition(std::span<const Transition<A, AppEvent>>(kTable), a->status, event);
+  if (!row) return;  // a deadline of a status the application has left
+  change(db, t.scope, *a, row->to, std::nullopt, t.due_ms, "timer");
+}
+
+// ---- reading ---------------------------------------------------------------------------
+
+void Applications::describe(Store& db, const Scope& scope, Application& a, int64_t now) {
+  a.group_ids.clear();
+  a.replication.clear();
+  const bool ready = a.status == A::Ready;
+  // Where the content is: the application's own Region first, then every
+  // location of every associated group, replicated from when both the
+  // association and the location existed.
+  std::map<std::string, int64_t> since;  // location -> earliest start of its replication
+  std::vector<std::string> order{scope.region};
+  const int64_t replication = emu_.duration_ms(db, scope, "application", a.id, "replicationSeconds");
+  for (const repo::Association& as : repo::associations_of_application(db, scope, a.id)) {
+    a.group_ids.push_back(as.group_id);
+    auto g = repo::find_stream_group(db, scope, as.group_id);
+    if (!g) continue;
+    for (const GroupLocation& l : g->locations) {
+      if (l.name == scope.region) continue;
+      const int64_t start = std::max(as.created_ms, l.added_ms);
+      auto [it, inserted] = since.emplace(l.name, start);
+      if (inserted) order.push_back(l.name);
+      else it->second = std::min(it->second, start);
+    }
+  }
+  for (const std::string& location : order) {
+    bool done = ready;
+    if (location != scope.region) done = ready && now >= since[location] + replication;
+    a.replication.emplace_back(location, done ? "COMPLETED" : "REPLICATING");
+  }
+}
+
+Result<Application> Applications::require(Store& db, const Scope& scope, std::string_view identifier, int64_t now) {
+  auto id = resolve_id(scope, identifier, ResourceType::Application);
+  if (!id) return std::move(id).take_error();
+  auto a = repo::find_application(db, scope, *id);
+  if (!a) return not_found("Application " + *id + " was not found");
+  describe(db, scope, *a, now);
+  return std::move(*a);
+}
+
+// ---- the API ---------------------------------------------------------------------------
+
+Result<Application> Applications::create(const Scope& scope, const CreateApplicationRequest& r) {
+  if (!is_supported_runtime(r.runtime_type, r.runtime_version))
+    return validation("RuntimeEnvironment " + r.runtime_type + " " + r.runtime_version +
+                      " is not supported; use UBUNTU 22_04_LTS, WINDOWS 2022, or PROTON 20260204, 20250516, "
+                      "20241007 or 20230704");
+  if (r.source_uri.rfind("s3://", 0) != 0)
+    return validation("ApplicationSourceUri must be an Amazon S3 URI such as s3://bucket/folder/");
+  if (r.executable_path.empty() || r.executable_path.front() == '/' || r.executable_path.front() == '\\')
+    return validation("ExecutablePath must be a path relative to ApplicationSourceUri");
+  if (auto st = tags::check_new(r.tags, 0); !st) return std::move(st).take_error();
+  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+    if (r.client_token) {
+      auto earlier = idempotency::recall(db, scope, "CreateApplication", *r.client_token, r.fingerprint);
+      if (!earlier) return std::move(earlier).take_error();
+      if (*earlier) {
+        if (auto a = repo::find_application(db, scope, **earlier)) {
+          describe(db, scope, *a, now);
+          return std::move(*a);
+        }
+      }
+    }
+    Application a;
+    a.id = emu_.ids().application();
+    a.description = r.description;
+    a.runtime_type = r.runtime_type;
+    a.runtime_version = r.runtime_version;
+    a.executable_path = r.executable_path;
+    a.source_uri = r.source_uri;
+    a.log_paths_json = r.log_paths_json.value_or("[]");
+    a.log_output_uri = r.log_output_uri;
+    a.status = A::Initialized;
+    a.created_ms = a.updated_ms = now;
+    repo::insert_application(db, scope, a);
+    repo::record_transition(db, scope, kKind, a.id, std::nullopt, to_string(a.status), std::nullopt, "api", now);
+    enter(db, scope, a, now);
+    for (const auto& [k, v] : r.tags) repo::put_tag(db, scope, application_arn(scope, a.id), k, v);
+    if (r.client_token)
+      idempotency::remember(db, scope, "CreateApplication", *r.client_token, r.fingerprint, a.id, now);
+    describe(db, scope, a, now);
+    return a;
+  });
+}
+
+Result<Application> Applications::get(const Scope& scope, std::string_view identifier) {
+  return emu_.transact([&](Store& db, int64_t now) { return require(db, scope, identifier, now); });
+}
+
+Result<ApplicationPage> Applications::list(const Scope& scope, const std::optional<std::string>& next_token,
+                                           int max_results) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<ApplicationPage> {
+    const std::string context = "ListApplications|" + scope.account + "|" + scope.region;
+    auto after = emu_.page_tokens().open_key(context, next_token);
+    if (!after) return std::move(after).take_error();
+    ApplicationPage page;
+    page.items = repo::list_applications(db, scope, *after, max_results);
+    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const Application& a) {
+      return PageKey{a.created_ms, std::to_string(a.seq)};
+    });
+    for (Application& a : page.items) describe(db, scope, a, now);
+    return page;
+  });
+}
+
+Result<Application> Applications::update(const Scope& scope, const UpdateApplicationRequest& r) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+    auto a = require(db, scope, r.identifier, now);
+    if (!a) return a;
+    if (a->status == A::Deleting)
+      return validation("Application " + a->id + " is DELETING and can no longer be updated");
+    if (r.description) a->description = *r.description;
+    if (r.log_paths_json) a->log_paths_json = *r.log_paths_json;
+    if (r.log_output_uri) {
+      if (r.log_output_uri->empty()) a->log_output_uri.reset();
+      else a->log_output_uri = r.log_output_uri;
+    }
+    a->updated_ms = now;
+    repo::update_application(db, scope, *a);
+    return a;
+  });
+}
+
+Status Applications::remove(const Scope& scope, std::string_view identifier) {
+  return emu_.transact([&](Store& db, int64_t now) -> Status {
+    auto a = require(db, scope, identifier, now);
+    if (!a) return std::move(a).take_error();
+    if (a->status == A::Deleting) return ok();
+    if (a->status != A::Ready && a->status != A::Error)
+      return conflict("Application " + a->id + " is " + std::string(to_string(a->status)) +
+                      "; an application can be deleted only when it is READY or in ERROR");
+    if (auto groups = repo::groups_defaulting_to(db, scope, a->id); !groups.empty())
+      return validation("Application " + a->id + " is the default application of stream group " + groups.front() +
+                        "; delete that stream group first");
+    if (!a->group_ids.empty())
+      return validation("Application " + a->id + " is associated with stream group " + a->group_ids.front() +
+                        "; disassociate it with DisassociateApplications first");
+    if (repo::application_in_use(db, scope, a->id))
+      return conflict("Application " + a->id +
+                      " is streaming in a stream session that has not ended; terminate the session first");
+    change(db, scope, *a, A::Deleting, std::nullopt, now, "api");
+    emu_.stream_urls().revoke_where(db, scope, std::nullopt, a->id, "applicationDeleted", now);
+    return ok();
+  });
+}
+
+Result<std::vector<ShaderCache>> Applications::shader_caches(const Scope& scope, std::string_view identifier) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<std::vector<ShaderCache>> {
+    auto a = require(db, scope, identifier, now);
+    if (!a) return std::move(a).take_error();
+    // One cache per GPU family the application is streamed on, compiled
+    // during the replication to that family's first stream group.
+    std::vector<ShaderCache> out;
+    const int64_t replication = emu_.duration_ms(db, scope, "application", a->id, "replicationSeconds");
+    for (const repo::Association& as : repo::associations_of_application(db, scope, a->id)) {
+      auto g = repo::find_stream_group(db, scope, as.group_id);
+      if (!g) continue;
+      const std::string family(stream_class_family(g->stream_class));
+      auto it = std::find_if(out.begin(), out.end(), [&](const ShaderCache& c) {
+        return c.id == hex64(fnv1a(a->id + "/" + family)) + hex64(fnv1a(family, fnv1a(a->id)));
+      });
+      if (it == out.end()) {
+        ShaderCache c;
+        c.id = hex64(fnv1a(a->id + "/" + family)) + hex64(fnv1a(family, fnv1a(a->id)));
+        c.storage_bytes = 64ll * 1024 * 1024 + static_cast<int64_t>(fnv1a(c.id) % (448ull * 1024 * 1024));
+        c.updated_ms = std::max(as.created_ms, a->updated_ms) + replication;
+        c.status = a->status != A::Ready ? "INITIALIZED" : now < c.updated_ms ? "PROCESSING" : "READY";
+        if (now < c.updated_ms) c.updated_ms = std::max(as.created_ms, a->updated_ms);
+        out.push_back(std::move(c));
+        it = out.end() - 1;
+      }
+      it->group_ids.push_back(g->id);
+    }
+    return out;
+  });
+}
+
+// ---- admin ------------------------------------------------------------------------------
+
+Result<Application> Applications::force_status(const Scope& scope, std::string_view identifier,
+                                               std::string_view status, std::optional<std::string> reason,
+                                               bool force) {
+  auto to = parse_application_status(status);
+  if (!to)
+    return validation("'" + std::string(status) +
+                      "' is not an application status; the statuses are INITIALIZED, PROCESSING, READY, DELETING "
+                      "and ERROR");
+  if (*to == A::Error) {
+    if (!reason) reason = "internalError";
+    if (!is_application_reason(*reason))
+      return validation("'" + *reason + "' is not a StatusReason of an application; use internalError, "
+                        "accessDenied or sourceModified");
+  } else if (reason) {
+    return validation("a " + std::string(status) + " application has no StatusReason");
+  }
+  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+    auto a = require(db, scope, identifier, now);
+    if (!a) return a;
+    if (!force && !reachable_in_one_step(std::span<const Transition<A, AppEvent>>(kTable), a->status, *to))
+      return conflict("Application " + a->id + " cannot go from " + std::string(to_string(a->status)) + " to " +
+                      std::string(status) + " in one transition; send \"force\": true to set it anyway");
+    change(db, scope, *a, *to, reason, now, "admin");
+    describe(db, scope, *a, now);
+    return a;
+  });
+}
+
+Result<std::vector<HistoryEntry>> Applications::history(const Scope& scope, std::string_view identifier) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+    auto id = resolve_id(scope, identifier, ResourceType::Application);
+    if (!id) return std::move(id).take_error();
+    auto entries = repo::history(db, scope, kKind, *id);
+    if (entries.empty()) return not_found("Application " + *id + " was not found");
+    return entries;
+  });
+}
+
+}  // namespace gls

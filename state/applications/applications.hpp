@@ -1,0 +1,99 @@
+// The application domain: one function per application operation of the API,
+// and the admin actions on applications.
+//
+// Lifecycle (one table in applications.cpp): INITIALIZED -> PROCESSING ->
+// READY on the emulator's clock; ERROR through the admin API; DELETING, then
+// gone. Each change is stamped with the time it was due and written to the
+// history. Replication to the locations of the associated stream groups is
+// derived from when each association and location began, so it is never stale.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "state/ids.hpp"
+#include "state/store/records.hpp"
+#include "state/result.hpp"
+#include "state/tags/tags.hpp"
+
+namespace gls {
+
+class Emulator;
+class Store;
+struct Timer;
+
+struct CreateApplicationRequest {
+  std::string description;
+  std::string runtime_type;
+  std::string runtime_version;
+  std::string executable_path;
+  std::string source_uri;
+  std::optional<std::string> log_paths_json;
+  std::optional<std::string> log_output_uri;
+  TagList tags;
+  std::optional<std::string> client_token;
+  std::string fingerprint;
+};
+
+struct UpdateApplicationRequest {
+  std::string identifier;
+  std::optional<std::string> description;
+  std::optional<std::string> log_paths_json;
+  std::optional<std::string> log_output_uri;
+};
+
+struct ApplicationPage {
+  std::vector<Application> items;
+  std::optional<std::string> next_token;
+};
+
+struct ShaderCache {
+  std::string id;  // 32 lowercase hex digits
+  std::string status;
+  int64_t storage_bytes = 0;
+  std::vector<std::string> group_ids;
+  int64_t updated_ms = 0;
+};
+
+// The runtime environments the service accepts (type, version).
+bool is_supported_runtime(std::string_view type, std::string_view version);
+
+class Applications {
+ public:
+  explicit Applications(Emulator& emu) : emu_(emu) {}
+
+  // ---- the API
+  Result<Application> create(const Scope& scope, const CreateApplicationRequest& r);
+  Result<Application> get(const Scope& scope, std::string_view identifier);
+  Result<ApplicationPage> list(const Scope& scope, const std::optional<std::string>& next_token, int max_results);
+  Result<Application> update(const Scope& scope, const UpdateApplicationRequest& r);
+  Status remove(const Scope& scope, std::string_view identifier);
+  Result<std::vector<ShaderCache>> shader_caches(const Scope& scope, std::string_view identifier);
+
+  // ---- the admin API
+  Result<Application> force_status(const Scope& scope, std::string_view identifier, std::string_view status,
+                                   std::optional<std::string> reason, bool force);
+  Result<std::vector<HistoryEntry>> history(const Scope& scope, std::string_view identifier);
+
+  // ---- for the other domains (inside a transaction)
+  // The application named by an ID or ARN, with its derived members filled in.
+  Result<Application> require(Store& db, const Scope& scope, std::string_view identifier, int64_t now);
+  // Fills in AssociatedStreamGroups and ReplicationStatuses as of `now`.
+  void describe(Store& db, const Scope& scope, Application& a, int64_t now);
+  // Arms the deadlines of an application that arrives in some status
+  // (fixtures, an imported state), as of its LastUpdatedAt.
+  void adopt(Store& db, const Scope& scope, const Application& a);
+  void on_timer(Store& db, const Timer& timer);
+
+ private:
+  void enter(Store& db, const Scope& scope, const Application& a, int64_t at);
+  void change(Store& db, const Scope& scope, Application& a, ApplicationStatus to, std::optional<std::string> reason,
+              int64_t at, std::string_view cause);
+
+  Emulator& emu_;
+};
+
+}  // namespace gls

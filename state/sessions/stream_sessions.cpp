@@ -1,0 +1,358 @@
+#include "state/sessions/stream_sessions.hpp"
+
+#include <algorithm>
+
+#include "state/emulator.hpp"
+#include "state/sessions/export_archive.hpp"
+#include "state/store/idempotency.hpp"
+#include "state/store/records.hpp"
+#include "state/store/repository.hpp"
+
+namespace gls {
+
+std::string make_signal_response(IdGenerator& ids) {
+  // The shape of an SDP answer; clients of the emulator never parse it.
+  return "v=0\r\no=- " + ids.hex(16) + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=ice-ufrag:" +
+         ids.alphanumeric(8) + "\r\na=ice-pwd:" + ids.alphanumeric(24) + "\r\na=fingerprint:sha-256 " + ids.hex(64) +
+         "\r\n";
+}
+
+std::string websdk_protocol_url(const Scope& scope) {
+  return "https://gameliftstreams-websdk-" + scope.region + ".s3." + scope.region + ".amazonaws.com/protocol/v1/";
+}
+
+std::optional<std::string> log_file_location(const Application& app, std::string_view group_id,
+                                             std::string_view session_id) {
+  if (!app.log_output_uri || app.log_output_uri->empty()) return std::nullopt;
+  std::string base = *app.log_output_uri;
+  if (base.back() != '/') base += '/';
+  return base + std::string(group_id) + "/" + std::string(session_id) + "/";
+}
+
+namespace {
+
+constexpr std::string_view kKind = "streamsession";
+
+// The group, once it is known to exist.
+Result<StreamGroup> require_group(Store& db, const Scope& scope, std::string_view group_identifier) {
+  auto id = resolve_id(scope, group_identifier, ResourceType::StreamGroup);
+  if (!id) return std::move(id).take_error();
+  auto group = repo::find_stream_group(db, scope, *id);
+  if (!group) return not_found("Stream group " + *id + " was not found");
+  return std::move(*group);
+}
+
+// The session named by the two identifiers.
+Result<StreamSession> require_session(Store& db, const Scope& scope, std::string_view group_identifier,
+                                      std::string_view session_identifier) {
+  auto group = resolve_id(scope, group_identifier, ResourceType::StreamGroup);
+  if (!group) return std::move(group).take_error();
+  if (!repo::stream_group_exists(db, scope, *group)) return not_found("Stream group " + *group + " was not found");
+  auto id = resolve_child_id(scope, *group, session_identifier, ResourceType::StreamSession);
+  if (!id) return std::move(id).take_error();
+  auto session = repo::find_session(db, scope, *group, *id);
+  if (!session) return not_found("Stream session " + *id + " was not found in stream group " + *group);
+  return std::move(*session);
+}
+
+bool in_progress(SessionStatus s) {
+  return s == SessionStatus::Active || s == SessionStatus::Connected ||
+         s == SessionStatus::PendingClientReconnection || s == SessionStatus::Reconnecting;
+}
+
+std::string status_name(const StreamSession& s) { return std::string(to_string(s.status)); }
+
+std::string json_string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
+Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
+  return emu_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+}
+
+Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, const StartSessionRequest& r,
+                                               int64_t now) {
+  {
+    auto group = require_group(db, scope, r.group_identifier);
+    if (!group) return std::move(group).take_error();
+    if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
+        group->status != StreamGroupStatus::UpdatingLocations)
+      return conflict("Stream group " + group->id + " is " + std::string(to_string(group->status)) +
+                      "; stream sessions start only in an ACTIVE stream group");
+
+    if (r.client_token) {
+      auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint);
+      if (!earlier) return std::move(earlier).take_error();
+      if (*earlier) {
+        auto slash = (*earlier)->find('/');
+        if (auto s = repo::find_session(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
+          return std::move(*s);
+      }
+    }
+
+    auto app_id = resolve_id(scope, r.application_identifier, ResourceType::Application);
+    if (!app_id) return std::move(app_id).take_error();
+    auto app = repo::find_application(db, scope, *app_id);
+    if (!app) return not_found("Application " + *app_id + " was not found");
+    if (std::find(group->app_ids.begin(), group->app_ids.end(), *app_id) == group->app_ids.end())
+      return validation("Application " + *app_id + " is not associated with stream group " + group->id +
+                        "; associate it with AssociateApplications first");
+    if (app->status != ApplicationStatus::Ready)
+      return conflict("Application " + *app_id + " is " + std::string(to_string(app->status)) +
+                      "; stream sessions need a READY application");
+
+    std::vector<std::string> locations = r.locations;
+    if (locations.empty()) locations.push_back(group->locations.front().name);
+    bool any_active = false;
+    for (const std::string& l : locations) {
+      auto it = std::find_if(group->locations.begin(), group->locations.end(),
+                             [&](const GroupLocation& g) { return g.name == l; });
+      if (it == group->locations.end())
+        return validation("Location " + l + " is not a location of stream group " + group->id);
+      any_active |= it->status == LocationStatus::Active;
+    }
+    if (!any_active)
+      return validation("None of the requested locations of stream group " + group->id +
+                        " is ACTIVE; a stream session needs an ACTIVE location");
+
+    StreamSession s;
+    s.group_id = group->id;
+    s.id = emu_.ids().stream_session();
+    s.app_id = *app_id;
+    s.description = r.description;
+    s.user_id = r.user_id;
+    s.protocol = r.protocol;
+    s.location = locations.front();
+    s.requested_locations_json = json_string_list(locations);
+    s.signal_request = r.signal_request;
+    s.connection_timeout_s = r.connection_timeout_s.value_or(120);
+    s.session_length_s = r.session_length_s.value_or(43200);
+    s.launch_args_json = r.launch_args_json;
+    s.env_vars_json = r.env_vars_json;
+    s.perf_stats_json = r.perf_stats_json;
+    s.display_json = r.display_json;
+    s.role_arn = r.role_arn;
+    s.log_uri = log_file_location(*app, s.group_id, s.id);
+    s.websdk_url = websdk_protocol_url(scope);
+    s.url_id = r.url_id;
+    emu_.session_lifecycle().start(db, scope, s, now);
+    repo::insert_session(db, scope, s);
+    if (r.client_token)
+      idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
+                            SessionLifecycle::resource_key(s), now);
+    return s;
+  }
+}
+
+Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,
+                                          std::string_view session_identifier) {
+  return emu_.transact([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
+}
+
+Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRequest& r) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<SessionPage> {
+    repo::SessionQuery q;
+    if (r.group_identifier) {
+      auto group = resolve_id(scope, *r.group_identifier, ResourceType::StreamGroup);
+      if (!group) return std::move(group).take_error();
+      if (!repo::stream_group_exists(db, scope, *group)) return not_found("Stream group " + *group + " was not found");
+      q.group_id = *group;
+    }
+    q.status = r.status;
+    q.export_status = r.export_status;
+    q.limit = r.max_results;
+    // The token is bound to the request's scope and filters.
+    const std::string context = std::string(r.group_identifier ? "ListStreamSessions|" : "ListStreamSessionsByAccount|") +
+                                scope.account + "|" + scope.region + "|" + q.group_id.value_or("") + "|" +
+                                q.status.value_or("") + "|" + q.export_status.value_or("");
+    if (r.next_token) {
+      auto position = emu_.page_tokens().open(context, *r.next_token);
+      if (!position) return std::move(position).take_error();
+      // created_ms:group_id:id
+      auto a = position->find(':'), b = position->find(':', a == std::string::npos ? a : a + 1);
+      if (a == std::string::npos || b == std::string::npos) return validation("The NextToken is not valid");
+      q.after = repo::SessionKey{std::stoll(position->substr(0, a)), position->substr(a + 1, b - a - 1),
+                                 position->substr(b + 1)};
+    }
+    SessionPage page;
+    page.items = repo::list_sessions(db, scope, q);
+    if (static_cast<int>(page.items.size()) > r.max_results) {
+      page.items.resize(static_cast<size_t>(r.max_results));
+      const StreamSession& last = page.items.back();
+      page.next_token = emu_.page_tokens().issue(
+          context, std::to_string(last.created_ms) + ":" + last.group_id + ":" + last.id);
+    }
+    return page;
+  });
+}
+
+Status StreamSessions::terminate(const Scope& scope, std::string_view group_identifier,
+                                 std::string_view session_identifier) {
+  return emu_.transact([&](Store& db, int64_t now) -> Status {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    switch (s->status) {
+      case SessionStatus::Activating:
+        return validation("Stream session " + s->id +
+                          " is ACTIVATING and cannot be terminated until it leaves ACTIVATING");
+      case SessionStatus::Terminating:
+      case SessionStatus::Terminated:
+      case SessionStatus::Error:
+        return ok();  // already ending or ended
+      default:
+        return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
+    }
+  });
+}
+
+Result<std::string> StreamSessions::create_connection(const Scope& scope, std::string_view group_identifier,
+                                                      std::string_view session_identifier,
+                                                      const std::string& signal_request,
+                                                      const std::optional<std::string>& client_token,
+                                                      const std::string& fingerprint) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<std::string> {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    if (client_token) {
+      auto earlier = idempotency::recall(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint);
+      if (!earlier) return std::move(earlier).take_error();
+      if (*earlier && s->signal_response) return *s->signal_response;
+    }
+    if (s->status != SessionStatus::Active && s->status != SessionStatus::PendingClientReconnection)
+      return conflict("Stream session " + s->id + " is " + status_name(*s) +
+                      "; a connection can be created only in ACTIVE or PENDING_CLIENT_RECONNECTION");
+    // The service wants a fresh offer for every connection.
+    const bool rejected = signal_request == s->signal_request ||
+                          signal_request.find_first_not_of(" \t\r\n") == std::string::npos;
+    s->signal_request = signal_request;
+    s->signal_response = make_signal_response(emu_.ids());
+    auto& lifecycle = emu_.session_lifecycle();
+    if (auto st = lifecycle.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
+      return std::move(st).take_error();
+    if (rejected) lifecycle.reject_offer(db, scope, *s);
+    if (client_token)
+      idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
+                            SessionLifecycle::resource_key(*s), now);
+    return *s->signal_response;
+  });
+}
+
+Status StreamSessions::export_files(const Scope& scope, std::string_view group_identifier,
+                                    std::string_view session_identifier, std::string_view output_uri) {
+  return emu_.transact([&](Store& db, int64_t now) -> Status {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    if (!in_progress(s->status))
+      return validation("Stream session " + s->id + " is " + status_name(*s) +
+                        "; files can be exported only from a session that is ACTIVE, CONNECTED, "
+                        "PENDING_CLIENT_RECONNECTION or RECONNECTING");
+    std::string resolved = resolve_export_uri(output_uri, *s, now);
+    if (auto where = export_path_segments(resolved); !where) return std::move(where).take_error();
+    s->export_status = "PENDING";
+    s->export_reason.reset();
+    s->export_uri = std::move(resolved);
+    repo::update_session(db, scope, *s);
+    return ok();
+  });
+}
+
+Result<AdminShellAccess> StreamSessions::admin_shell(const Scope& scope, std::string_view group_identifier,
+                                                     std::string_view session_identifier) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<AdminShellAccess> {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    if (s->status == SessionStatus::Activating)
+      return Error{ErrorKind::AccessNotReady,
+                   "Stream session " + s->id + " is still ACTIVATING; its terminal is not available yet"};
+    if (!in_progress(s->status))
+      return validation("Stream session " + s->id + " is " + status_name(*s) +
+                        "; an admin shell needs a session that is ACTIVE, CONNECTED, PENDING_CLIENT_RECONNECTION "
+                        "or RECONNECTING");
+    IdGenerator& ids = emu_.ids();
+    AdminShellAccess a;
+    a.session_id = "gameliftstreams-" + s->id + "-" + ids.hex(17);
+    a.stream_url = "wss://ssmmessages." + scope.region + ".amazonaws.com/v1/data-channel/" + a.session_id +
+                   "?role=publish_subscribe&cell-number=" + base64url_encode(ids.hex(24));
+    a.token = base64url_encode(ids.hex(96) + ids.alphanumeric(64));
+    return a;
+  });
+}
+
+// ---- admin ---------------------------------------------------------------------------
+
+Result<StreamSession> StreamSessions::event(const Scope& scope, std::string_view group_identifier,
+                                            std::string_view session_identifier, std::string_view event,
+                                            std::optional<std::string> reason) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
+    std::optional<SessionEvent> e;
+    if (event == "clientConnect") e = SessionEvent::ClientConnected;
+    else if (event == "clientDisconnect") e = SessionEvent::ClientDisconnected;
+    else if (event == "applicationExit") e = SessionEvent::ApplicationExited;
+    else if (event == "fail") e = SessionEvent::Failed;
+    else if (event != "userInput")
+      return validation("unknown event '" + std::string(event) +
+                        "'; the events are clientConnect, clientDisconnect, userInput, applicationExit and fail");
+    if (e == SessionEvent::Failed) {
+      if (!reason) reason = "internalError";
+      if (!is_error_reason(*reason))
+        return validation("'" + *reason +
+                          "' is not a reason for ERROR; use internalError, invalidSignalRequest, placementTimeout, "
+                          "applicationLogS3DestinationError or assumeRoleFailed");
+    } else if (reason) {
+      return validation("only the fail event takes a reason");
+    }
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    auto& lifecycle = emu_.session_lifecycle();
+    Status st = e ? lifecycle.apply(db, scope, *s, *e, now, Cause::Admin, reason) : lifecycle.user_input(db, scope, *s, now);
+    if (!st) return std::move(st).take_error();
+    return std::move(*s);
+  });
+}
+
+Result<StreamSession> StreamSessions::force_status(const Scope& scope, std::string_view group_identifier,
+                                                   std::string_view session_identifier, std::string_view status,
+                                                   std::optional<std::string> reason, bool force) {
+  auto to = parse_session_status(status);
+  if (!to)
+    return validation("'" + std::string(status) +
+                      "' is not a stream session status; the statuses are ACTIVATING, ACTIVE, CONNECTED, "
+                      "PENDING_CLIENT_RECONNECTION, RECONNECTING, TERMINATING, TERMINATED and ERROR");
+  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    if (auto st = emu_.session_lifecycle().force(db, scope, *s, *to, reason, force, now); !st)
+      return std::move(st).take_error();
+    return std::move(*s);
+  });
+}
+
+Result<std::vector<HistoryEntry>> StreamSessions::history(const Scope& scope, std::string_view group_identifier,
+                                                          std::string_view session_identifier) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    return repo::history(db, scope, kKind, SessionLifecycle::resource_key(*s));
+  });
+}
+
+Result<StreamSession> StreamSessions::set_timings(const Scope& scope, std::string_view group_identifier,
+                                                  std::string_view session_identifier,
+                                                  std::string_view timings_json) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<StreamSession> {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (!s) return std::move(s).take_error();
+    Timings t;  // only to check names and values
+    if (s->timings_json) (void)t.merge_json(*s->timings_json, "streamSession");
+    if (auto st = t.merge_json(timings_json, "streamSession"); !st) return std::move(st).take_error();
+    s->timings_json = t.kind_json("streamSession");
+    repo::update_session(db, scope, *s);
+    return std::move(*s);
+  });
+}
+
+}  // namespace gls

@@ -1,0 +1,117 @@
+// The stream-session domain: one function per session operation of the API,
+// and the admin actions that stand for what happens outside it (a client
+// connecting, the application exiting, ...).
+//
+// Each operation runs in one Emulator::transact, so what it reads and what
+// it writes are consistent, deadlines due by then have fired first, and two
+// operations on one session never interleave. Status changes go through the
+// SessionLifecycle's transition table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "state/ids.hpp"
+#include "state/store/records.hpp"
+#include "state/result.hpp"
+
+namespace gls {
+
+class Emulator;
+class Store;
+class IdGenerator;
+struct Application;
+
+// What the service generates for a session once it is placed: its WebRTC
+// answer to the client's offer, where the Web SDK protocol files are, and
+// where the application's logs will be uploaded.
+std::string make_signal_response(IdGenerator& ids);
+std::string websdk_protocol_url(const Scope& scope);
+std::optional<std::string> log_file_location(const Application& app, std::string_view group_id,
+                                             std::string_view session_id);
+
+struct StartSessionRequest {
+  std::string group_identifier;
+  std::string application_identifier;
+  std::string protocol = "WebRTC";
+  std::string signal_request;
+  std::optional<std::string> description;
+  std::optional<std::string> user_id;
+  std::vector<std::string> locations;  // priority order; empty: the primary location
+  std::optional<int64_t> connection_timeout_s;
+  std::optional<int64_t> session_length_s;
+  std::optional<std::string> launch_args_json;
+  std::optional<std::string> env_vars_json;
+  std::optional<std::string> perf_stats_json;
+  std::optional<std::string> display_json;
+  std::optional<std::string> role_arn;
+  std::optional<std::string> client_token;
+  std::string fingerprint;              // of the whole input, for ClientToken checks
+  std::optional<std::string> url_id;    // when a stream URL starts the session
+};
+
+struct SessionListRequest {
+  std::optional<std::string> group_identifier;  // ListStreamSessions; empty for ByAccount
+  std::optional<std::string> status;
+  std::optional<std::string> export_status;
+  std::optional<std::string> next_token;
+  int max_results = 25;
+};
+
+struct SessionPage {
+  std::vector<StreamSession> items;
+  std::optional<std::string> next_token;
+};
+
+struct AdminShellAccess {
+  std::string session_id;
+  std::string stream_url;
+  std::string token;
+};
+
+class StreamSessions {
+ public:
+  explicit StreamSessions(Emulator& emu) : emu_(emu) {}
+
+  // ---- the API
+  Result<StreamSession> start(const Scope& scope, const StartSessionRequest& request);
+  // The same, inside the caller's transaction at time `now` (a stream URL
+  // starts a session and counts the use in one transaction).
+  Result<StreamSession> start_in(Store& db, const Scope& scope, const StartSessionRequest& request, int64_t now);
+  // NotFound when the group or the session does not exist, or the session
+  // belongs to another group.
+  Result<StreamSession> get(const Scope& scope, std::string_view group_identifier,
+                            std::string_view session_identifier);
+  Result<SessionPage> list(const Scope& scope, const SessionListRequest& request);
+  Status terminate(const Scope& scope, std::string_view group_identifier, std::string_view session_identifier);
+  // Returns the stream's answer to the new offer.
+  Result<std::string> create_connection(const Scope& scope, std::string_view group_identifier,
+                                        std::string_view session_identifier, const std::string& signal_request,
+                                        const std::optional<std::string>& client_token,
+                                        const std::string& fingerprint);
+  Status export_files(const Scope& scope, std::string_view group_identifier, std::string_view session_identifier,
+                      std::string_view output_uri);
+  Result<AdminShellAccess> admin_shell(const Scope& scope, std::string_view group_identifier,
+                                       std::string_view session_identifier);
+
+  // ---- the admin API
+  // clientConnect, clientDisconnect, userInput, applicationExit, fail (with a reason).
+  Result<StreamSession> event(const Scope& scope, std::string_view group_identifier,
+                              std::string_view session_identifier, std::string_view event,
+                              std::optional<std::string> reason);
+  Result<StreamSession> force_status(const Scope& scope, std::string_view group_identifier,
+                                     std::string_view session_identifier, std::string_view status,
+                                     std::optional<std::string> reason, bool force);
+  Result<std::vector<HistoryEntry>> history(const Scope& scope, std::string_view group_identifier,
+                                            std::string_view session_identifier);
+  // Overrides lifecycle durations (the "streamSession" names of Timings) for one session.
+  Result<StreamSession> set_timings(const Scope& scope, std::string_view group_identifier,
+                                    std::string_view session_identifier, std::string_view timings_json);
+
+ private:
+  Emulator& emu_;
+};
+
+}  // namespace gls

@@ -1,0 +1,183 @@
+// The repository's application-side and stream-URL tables: listing and
+// deleting applications, associations seen from an application, stream URLs
+// and tags. (repository.cpp holds the group, session and history tables.)
+#include "state/store/repository.hpp"
+
+namespace gls::repo {
+
+// ---- applications ----------------------------------------------------------------
+
+std::vector<Application> list_applications(Store& db, const Scope& s, const std::optional<PageKey>& after,
+                                           int limit) {
+  std::vector<Application> out;
+  std::vector<std::string> ids;
+  {
+    Stmt q = db.prepare(
+        "SELECT id FROM applications WHERE account = ?1 AND region = ?2"
+        " AND (?3 IS NULL OR (created_ms, seq) > (?3, CAST(?4 AS INTEGER))) ORDER BY created_ms, seq LIMIT ?5");
+    q.args(s.account, s.region);
+    if (after) q.bind(3, after->created_ms).bind(4, after->id);
+    else q.bind_null(3).bind_null(4);
+    q.bind(5, static_cast<int64_t>(limit) + 1);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  for (const std::string& id : ids)
+    if (auto a = find_application(db, s, id)) out.push_back(std::move(*a));
+  return out;
+}
+
+void delete_application(Store& db, const Scope& s, std::string_view id) {
+  db.prepare("DELETE FROM applications WHERE account = ? AND region = ? AND id = ?").args(s.account, s.region, id).run();
+  db.prepare("DELETE FROM associations WHERE account = ? AND region = ? AND app_id = ?")
+      .args(s.account, s.region, id)
+      .run();
+}
+
+std::vector<Association> associations_of_application(Store& db, const Scope& s, std::string_view app_id) {
+  Stmt q = db.prepare(
+      "SELECT group_id, created_ms FROM associations WHERE account = ? AND region = ? AND app_id = ? "
+      "ORDER BY created_ms, group_id");
+  q.args(s.account, s.region, app_id);
+  std::vector<Association> out;
+  while (q.step()) out.push_back({q.text(0), std::string(app_id), q.int64(1)});
+  return out;
+}
+
+std::vector<std::string> groups_defaulting_to(Store& db, const Scope& s, std::string_view app_id) {
+  Stmt q = db.prepare("SELECT id FROM stream_groups WHERE account = ? AND region = ? AND default_app_id = ? ORDER BY id");
+  q.args(s.account, s.region, app_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+// ---- stream URLs ----------------------------------------------------------------
+
+namespace {
+constexpr std::string_view kUrlColumns =
+    "group_id, id, app_id, protocol, status, status_reason, usage_limit, uses, locations, session_length, "
+    "description, launch_args, env_vars, role_arn, display, expires_ms, created_ms, updated_ms, token, url, seq";
+
+StreamUrl read_url(const Stmt& q) {
+  StreamUrl u;
+  u.group_id = q.text(0);
+  u.id = q.text(1);
+  u.app_id = q.text(2);
+  u.protocol = q.text(3);
+  u.status = parse_stream_url_status(q.text_view(4)).value_or(StreamUrlStatus::Revoked);
+  u.status_reason = q.opt_text(5);
+  u.usage_limit = q.opt_int64(6);
+  u.uses = q.int64(7);
+  u.locations_json = q.text(8);
+  u.session_length_s = q.opt_int64(9);
+  u.description = q.opt_text(10);
+  u.launch_args_json = q.opt_text(11);
+  u.env_vars_json = q.opt_text(12);
+  u.role_arn = q.opt_text(13);
+  u.display_json = q.opt_text(14);
+  u.expires_ms = q.int64(15);
+  u.created_ms = q.int64(16);
+  u.updated_ms = q.int64(17);
+  u.token = q.text(18);
+  u.url = q.text(19);
+  u.seq = q.int64(20);
+  return u;
+}
+}  // namespace
+
+std::optional<StreamUrl> find_stream_url(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
+  static const std::string sql = "SELECT " + std::string(kUrlColumns) +
+                                 " FROM stream_urls WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id, id);
+  if (!q.step()) return std::nullopt;
+  return read_url(q);
+}
+
+std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std::string_view id) {
+  Stmt q = db.prepare("SELECT account, region FROM stream_urls WHERE group_id = ? AND id = ? LIMIT 1");
+  q.args(group_id, id);
+  if (!q.step()) return std::nullopt;
+  return Scope{q.text(0), q.text(1)};
+}
+
+void insert_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
+  static const std::string sql = "INSERT INTO stream_urls (account, region, " + std::string(kUrlColumns) +
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                 "(SELECT COALESCE(MAX(seq), 0) + 1 FROM stream_urls))";
+  db.prepare(sql)
+      .args(s.account, s.region, u.group_id, u.id, u.app_id, u.protocol, to_string(u.status), u.status_reason,
+            u.usage_limit, u.uses, u.locations_json, u.session_length_s, u.description, u.launch_args_json,
+            u.env_vars_json, u.role_arn, u.display_json, u.expires_ms, u.created_ms, u.updated_ms, u.token, u.url)
+      .run();
+}
+
+void update_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
+  db.prepare(
+        "UPDATE stream_urls SET status = ?, status_reason = ?, uses = ?, updated_ms = ? "
+        "WHERE account = ? AND region = ? AND group_id = ? AND id = ?")
+      .args(to_string(u.status), u.status_reason, u.uses, u.updated_ms, s.account, s.region, u.group_id, u.id)
+      .run();
+}
+
+std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamUrlQuery& query) {
+  static const std::string sql =
+      "SELECT " + std::string(kUrlColumns) +
+      " FROM stream_urls WHERE account = ?1 AND region = ?2"
+      " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR app_id = ?4) AND (?5 IS NULL OR status = ?5)"
+      " AND (?6 IS NULL OR (created_ms, seq) > (?6, CAST(?7 AS INTEGER)))"
+      " ORDER BY created_ms, seq LIMIT ?8";
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, query.group_id, query.app_id, query.status);
+  if (query.after) q.bind(6, query.after->created_ms).bind(7, query.after->id);
+  else q.bind_null(6).bind_null(7);
+  q.bind(8, static_cast<int64_t>(query.limit) + 1);
+  std::vector<StreamUrl> out;
+  while (q.step()) out.push_back(read_url(q));
+  return out;
+}
+
+// ---- per-resource lifecycle durations ---------------------------------------------------
+
+std::optional<std::string> resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
+  Stmt q = db.prepare(
+      "SELECT timings FROM resource_timings WHERE account = ? AND region = ? AND kind = ? AND resource = ?");
+  q.args(s.account, s.region, kind, resource);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void set_resource_timings(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
+                          std::string_view json) {
+  db.prepare("REPLACE INTO resource_timings (account, region, kind, resource, timings) VALUES (?, ?, ?, ?, ?)")
+      .args(s.account, s.region, kind, resource, json)
+      .run();
+}
+
+// ---- tags ----------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> tags_of(Store& db, const Scope& s, std::string_view arn) {
+  Stmt q = db.prepare("SELECT key, value FROM tags WHERE account = ? AND region = ? AND resource = ? ORDER BY key");
+  q.args(s.account, s.region, arn);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.text(0), q.text(1));
+  return out;
+}
+
+void put_tag(Store& db, const Scope& s, std::string_view arn, std::string_view key, std::string_view value) {
+  db.prepare("REPLACE INTO tags (account, region, resource, key, value) VALUES (?, ?, ?, ?, ?)")
+      .args(s.account, s.region, arn, key, value)
+      .run();
+}
+
+void delete_tag(Store& db, const Scope& s, std::string_view arn, std::string_view key) {
+  db.prepare("DELETE FROM tags WHERE account = ? AND region = ? AND resource = ? AND key = ?")
+      .args(s.account, s.region, arn, key)
+      .run();
+}
+
+void delete_tags(Store& db, const Scope& s, std::string_view arn) {
+  db.prepare("DELETE FROM tags WHERE account = ? AND region = ? AND resource = ?").args(s.account, s.region, arn).run();
+}
+
+}  // namespace gls::repo

@@ -1,0 +1,126 @@
+// The stream-group domain: one function per stream-group, location and
+// association operation of the API, and the admin actions on groups and
+// locations.
+//
+// Lifecycles (tables in stream_groups.cpp):
+// - group: ACTIVATING -> ACTIVE (or ACTIVE_WITH_ERRORS when a location is in
+//   ERROR); UPDATING_LOCATIONS while a location activates or is removed;
+//   ERROR through the admin API; EXPIRED at ExpiresAt; DELETING, then gone.
+// - location: ACTIVATING -> ACTIVE (with the group, or on its own when added
+//   later); ERROR through the admin API; REMOVING, then gone.
+// Deleting a group ends its sessions, removes its associations and revokes
+// its stream URLs; removing a location ends the sessions running there.
+// Capacity is real: a location runs at most session_capacity() sessions,
+// each new unit (a capacity increase, a location becoming ACTIVE) places the
+// sessions waiting for one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "state/ids.hpp"
+#include "state/store/records.hpp"
+#include "state/result.hpp"
+#include "state/tags/tags.hpp"
+
+namespace gls {
+
+class Emulator;
+class Store;
+struct Timer;
+
+// One LocationConfiguration of a request; absent capacities keep their value.
+struct LocationConfig {
+  std::string name;
+  std::optional<int64_t> always_on;
+  std::optional<int64_t> on_demand;
+  std::optional<int64_t> target_idle;
+  std::optional<int64_t> maximum;
+  std::optional<std::string> vpc_json;
+};
+
+struct CreateStreamGroupRequest {
+  std::string description;
+  std::string stream_class;
+  std::optional<std::string> default_app;
+  std::vector<LocationConfig> locations;
+  TagList tags;
+  std::optional<std::string> client_token;
+  std::string fingerprint;
+};
+
+struct UpdateStreamGroupRequest {
+  std::string identifier;
+  std::optional<std::string> description;
+  std::vector<LocationConfig> locations;
+  std::optional<std::string> default_app;
+};
+
+struct StreamGroupPage {
+  std::vector<StreamGroup> items;
+  std::optional<std::string> next_token;
+};
+
+class StreamGroups {
+ public:
+  explicit StreamGroups(Emulator& emu) : emu_(emu) {}
+
+  // ---- the API
+  Result<StreamGroup> create(const Scope& scope, const CreateStreamGroupRequest& r);
+  Result<StreamGroup> get(const Scope& scope, std::string_view identifier);
+  Result<StreamGroupPage> list(const Scope& scope, const std::optional<std::string>& next_token, int max_results);
+  Result<StreamGroup> update(const Scope& scope, const UpdateStreamGroupRequest& r);
+  Status remove(const Scope& scope, std::string_view identifier);
+  // The group and the names of the locations added.
+  Result<std::pair<StreamGroup, std::vector<std::string>>> add_locations(const Scope& scope,
+                                                                         std::string_view identifier,
+                                                                         const std::vector<LocationConfig>& locations);
+  Status remove_locations(const Scope& scope, std::string_view identifier, const std::vector<std::string>& names);
+  // The group and the IDs of the applications (dis)associated.
+  Result<std::pair<StreamGroup, std::vector<std::string>>> associate(const Scope& scope, std::string_view identifier,
+                                                                     const std::vector<std::string>& apps);
+  Result<std::pair<StreamGroup, std::vector<std::string>>> disassociate(const Scope& scope,
+                                                                        std::string_view identifier,
+                                                                        const std::vector<std::string>& apps);
+
+  // ---- the admin API
+  Result<StreamGroup> force_status(const Scope& scope, std::string_view identifier, std::string_view status,
+                                   std::optional<std::string> reason, bool force);
+  Result<StreamGroup> force_location_status(const Scope& scope, std::string_view identifier,
+                                            std::string_view location, std::string_view status, bool force);
+  Result<std::vector<HistoryEntry>> history(const Scope& scope, std::string_view identifier);
+  Result<std::vector<HistoryEntry>> location_history(const Scope& scope, std::string_view identifier,
+                                                     std::string_view location);
+
+  // ---- for the other domains (inside a transaction)
+  Result<StreamGroup> require(Store& db, const Scope& scope, std::string_view identifier);
+  // Arms the deadlines of a group (and its locations) that arrives in some
+  // status (fixtures, an imported state), as of its LastUpdatedAt.
+  void adopt(Store& db, const Scope& scope, const StreamGroup& g);
+  void on_group_timer(Store& db, const Timer& timer);
+  void on_location_timer(Store& db, const Timer& timer);
+
+  static std::string location_key(std::string_view group_id, std::string_view location) {
+    return std::string(group_id) + "/" + std::string(location);
+  }
+
+ private:
+  void change(Store& db, const Scope& scope, StreamGroup& g, StreamGroupStatus to, std::optional<std::string> reason,
+              int64_t at, std::string_view cause);
+  void change_location(Store& db, const Scope& scope, const StreamGroup& g, GroupLocation& l, LocationStatus to,
+                       int64_t at, std::string_view cause);
+  // Moves the group between ACTIVE, ACTIVE_WITH_ERRORS and UPDATING_LOCATIONS
+  // to match its locations.
+  void settle(Store& db, const Scope& scope, StreamGroup& g, int64_t at, std::string_view cause);
+  // Ends the sessions of a group (or of one of its locations).
+  void end_sessions(Store& db, const Scope& scope, const std::string& group_id,
+                    std::optional<std::string_view> location, int64_t at);
+  Status add_location_rows(Store& db, const Scope& scope, StreamGroup& g, const std::vector<LocationConfig>& configs,
+                           int64_t at, std::vector<std::string>* added);
+  Result<Application> ready_application(Store& db, const Scope& scope, std::string_view identifier);
+  Emulator& emu_;
+};
+
+}  // namespace gls

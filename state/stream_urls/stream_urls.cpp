@@ -1,0 +1,291 @@
+#include "state/stream_urls/stream_urls.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <span>
+
+#include "state/emulator.hpp"
+#include "state/store/idempotency.hpp"
+#include "state/store/repository.hpp"
+#include "state/time/scheduler.hpp"
+#include "state/lifecycle/transition_table.hpp"
+
+namespace gls {
+
+namespace {
+
+using U = StreamUrlStatus;
+
+constexpr std::string_view kKind = "streamurl";
+constexpr std::string_view kExpired = "expired";  // timer event
+
+enum class UrlEvent { Expire, UsedUp, Revoke, SessionsEnded };
+
+// clang-format off
+constexpr Transition<U, UrlEvent> kTable[] = {
+    {U::Active,       UrlEvent::Expire,        U::Expired},
+    {U::Active,       UrlEvent::UsedUp,        U::LimitReached},
+    {U::Active,       UrlEvent::Revoke,        U::Revoked},
+    {U::Expired,      UrlEvent::Revoke,        U::Revoked},
+    {U::LimitReached, UrlEvent::Revoke,        U::Revoked},
+    {U::Revoked,      UrlEvent::SessionsEnded, U::Revoked},  // revokedAndTerminatingSessions -> ...SessionsTerminated
+};
+// clang-format on
+
+bool allowed(U from, UrlEvent e) {
+  return find_transition(std::span<const Transition<U, UrlEvent>>(kTable), from, e) != nullptr;
+}
+
+std::string json_string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
+  return out + "]";
+}
+
+// A WebRTC offer as a browser would make it.
+std::string browser_offer(IdGenerator& ids) {
+  return "v=0\r\no=- " + ids.hex(16) + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=ice-ufrag:" +
+         ids.alphanumeric(4) + "\r\na=ice-pwd:" + ids.alphanumeric(22) + "\r\na=setup:actpass\r\n";
+}
+
+}  // namespace
+
+void StreamUrls::change(Store& db, const Scope& scope, StreamUrl& u, StreamUrlStatus to,
+                        std::optional<std::string> reason, int64_t at, std::string_view cause) {
+  const U from = u.status;
+  if (to != U::Active) emu_.scheduler().cancel(db, scope, kKind, resource_key(u));
+  u.status = to;
+  u.status_reason = std::move(reason);
+  u.updated_ms = at;
+  repo::update_stream_url(db, scope, u);
+  repo::record_transition(db, scope, kKind, resource_key(u), to_string(from), to_string(to), u.status_reason, cause,
+                          at);
+}
+
+void StreamUrls::adopt(Store& db, const Scope& scope, const StreamUrl& u) {
+  if (u.status == U::Active) emu_.scheduler().arm(db, scope, kKind, resource_key(u), kExpired, u.expires_ms);
+}
+
+void StreamUrls::on_timer(Store& db, const Timer& t) {
+  auto slash = t.resource.find('/');
+  if (slash == std::string::npos || t.event != kExpired) return;
+  auto u = repo::find_stream_url(db, t.scope, t.resource.substr(0, slash), t.resource.substr(slash + 1));
+  if (!u || !allowed(u->status, UrlEvent::Expire)) return;
+  change(db, t.scope, *u, U::Expired, std::nullopt, t.due_ms, "timer");
+}
+
+void StreamUrls::refresh(Store& db, const Scope& scope, StreamUrl& u) {
+  if (u.status != U::Revoked || u.status_reason != "revokedAndTerminatingSessions") return;
+  int64_t last = u.updated_ms;
+  for (const StreamSession& s : repo::sessions_of_stream_url(db, scope, u.group_id, u.id)) {
+    if (!is_final(s.status)) return;
+    last = std::max(last, s.updated_ms);
+  }
+  change(db, scope, u, U::Revoked, std::string("revokedAndSessionsTerminated"), last, "timer");
+}
+
+void StreamUrls::revoke_where(Store& db, const Scope& scope, const std::optional<std::string>& group_id,
+                              const std::optional<std::string>& app_id, std::string_view reason, int64_t at) {
+  repo::StreamUrlQuery q;
+  q.group_id = group_id;
+  q.app_id = app_id;
+  q.status = "ACTIVE";
+  q.limit = 1 << 30;
+  for (StreamUrl& u : repo::list_stream_urls(db, scope, q)) change(db, scope, u, U::Revoked, std::string(reason), at, "api");
+}
+
+Result<StreamUrl> StreamUrls::require(Store& db, const Scope& scope, std::string_view group_identifier,
+                                      std::string_view url_identifier) {
+  auto group = resolve_id(scope, group_identifier, ResourceType::StreamGroup);
+  if (!group) return std::move(group).take_error();
+  auto id = resolve_child_id(scope, *group, url_identifier, ResourceType::StreamUrl);
+  if (!id) return std::move(id).take_error();
+  // A stream URL outlives its stream group (it is then REVOKED).
+  auto u = repo::find_stream_url(db, scope, *group, *id);
+  if (!u) return not_found("Stream URL " + *id + " was not found in stream group " + *group);
+  refresh(db, scope, *u);
+  return std::move(*u);
+}
+
+Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRequest& r) {
+  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamUrl> {
+    auto group_id = resolve_id(scope, r.group_identifier, ResourceType::StreamGroup);
+    if (!group_id) return std::move(group_id).take_error();
+    auto group = repo::find_stream_group(db, scope, *group_id);
+    if (!group) return not_found("Stream group " + *group_id + " was not found");
+    if (r.client_token) {
+      auto earlier = idempotency::recall(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint);
+      if (!earlier) return std::move(earlier).take_error();
+      if (*earlier) {
+        auto slash = (*earlier)->find('/');
+        if (auto u = repo::find_stream_url(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
+          return std::move(*u);
+      }
+    }
+    if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
+        group->status != StreamGroupStatus::UpdatingLocations)
+      return conflict("Stream group " + group->id + " is " + std::string(to_string(group->status)) +
+                      "; stream URLs can be created only for an ACTIVE stream group");
+    auto app_id = resolve_id(scope, r.application_identifier, ResourceType::Application);
+    if (!app_id) return std::move(app_id).take_error();
+    auto app = repo::find_application(db, scope, *app_id);
+    if (!app) return not_found("Application " + *app_id + " was not found");
+    if (std::find(group->app_ids.begin(), group->app_ids.end(), *app_id) == group->app_ids.end())
+      return validation("Application " + *app_id + " is not associated with stream group " + group->id);
+    if (app->status != ApplicationStatus::Ready)
+      return conflict("Application " + *app_id + " is " + std::string(to_string(app->status)) +
+                      "; stream URLs need a READY application");
+    for (const std::string& l : r.locations)
+      if (std::none_of(group->locations.begin(), group->locations.end(),
+                       [&](const GroupLocation& g) { return g.name == l; }))
+        return validation("Location " + l + " is not a location of stream group " + group->id);
+
+    StreamUrl u;
+    u.group_id = group->id;
+    u.id = emu_.ids().stream_url();
+    u.app_id = *app_id;
+    u.protocol = r.protocol;
+    u.status = U::Active;
+    u.usage_limit = r.usage_limit.value_or(1);
+    u.locations_json = json_string_list(r.locations);
+    u.session_length_s = r.session_length_s.value_or(43200);  // the documented default
+    u.description = r.description;
+    u.launch_args_json = r.launch_args_json;
+    u.env_vars_json = r.env_vars_json;
+    u.role_arn = r.role_arn;
+    u.display_json = r.display_json;
+    u.created_ms = u.updated_ms = now;
+    u.expires_ms = now + r.expires_after_minutes * 60'000;
+    u.token = emu_.ids().alphanumeric(32);
+    u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+    repo::insert_stream_url(db, scope, u);
+    repo::record_transition(db, scope, kKind, resource_key(u), std::nullopt, to_string(u.status), std::nullopt, "api",
+                            now);
+    adopt(db, scope, u);
+    if (r.client_token)
+      idempotency::remember(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, resource_key(u), now);
+    return u;
+  });
+}
+
+Result<StreamUrlView> StreamUrls::get(const Scope& scope, std::string_view group_identifier,
+                                      std::string_view url_identifier) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<StreamUrlView> {
+    auto u = require(db, scope, group_identifier, url_identifier);
+    if (!u) return std::move(u).take_error();
+    StreamUrlView v{std::move(*u), {}};
+    v.sessions = repo::sessions_of_stream_url(db, scope, v.url.group_id, v.url.id);
+    return v;
+  });
+}
+
+Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<std::string>& status,
+                                       const std::optional<std::string>& group_identifier,
+                                       const std::optional<std::string>& next_token, int max_results) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<StreamUrlPage> {
+    repo::StreamUrlQuery q;
+    if (group_identifier) {
+      auto group = resolve_id(scope, *group_identifier, ResourceType::StreamGroup);
+      if (!group) return std::move(group).take_error();
+      q.group_id = *group;
+    }
+    q.status = status;
+    q.limit = max_results;
+    const std::string context = "ListStreamUrls|" + scope.account + "|" + scope.region + "|" +
+                                q.group_id.value_or("") + "|" + status.value_or("");
+    auto after = emu_.page_tokens().open_key(context, next_token);
+    if (!after) return std::move(after).take_error();
+    q.after = *after;
+    StreamUrlPage page;
+    page.items = repo::list_stream_urls(db, scope, q);
+    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamUrl& u) {
+      return PageKey{u.created_ms, std::to_string(u.seq)};
+    });
+    for (StreamUrl& u : page.items) refresh(db, scope, u);
+    return page;
+  });
+}
+
+Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier, std::string_view url_identifier,
+                          std::string_view mode) {
+  return emu_.transact([&](Store& db, int64_t now) -> Status {
+    auto u = require(db, scope, group_identifier, url_identifier);
+    if (!u) return std::move(u).take_error();
+    const bool terminate = mode == "REVOKE_AND_TERMINATE_SESSIONS";
+    if (u->status == U::Revoked) return ok();  // revoking is permanent; once is enough
+    std::vector<StreamSession> running;
+    if (terminate)
+      for (StreamSession& s : repo::sessions_of_stream_url(db, scope, u->group_id, u->id))
+        if (!is_final(s.status)) running.push_back(std::move(s));
+    std::string reason = !terminate ? "userRevoked"
+                         : running.empty() ? "revokedAndSessionsTerminated"
+                                           : "revokedAndTerminatingSessions";
+    change(db, scope, *u, U::Revoked, reason, now, "api");
+    SessionLifecycle& lifecycle = emu_.session_lifecycle();
+    for (StreamSession& s : running) {
+      if (s.status == SessionStatus::Terminating) continue;
+      if (s.status == SessionStatus::Activating)
+        (void)lifecycle.apply(db, scope, s, SessionEvent::Failed, now, Cause::Api, "internalError");
+      else
+        (void)lifecycle.apply(db, scope, s, SessionEvent::TerminateRequested, now, Cause::Api);
+    }
+    return ok();
+  });
+}
+
+Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_id, std::string_view url_id,
+                                                         std::string_view token) {
+  // Find the URL's scope first: the shareable URL names no account or Region.
+  auto scope = emu_.store().transaction([&](Store& db) -> Result<Scope> {
+    auto s = repo::stream_url_scope(db, group_id, url_id);
+    if (!s) return not_found("There is no stream URL here");
+    return std::move(*s);
+  });
+  if (!scope) return std::move(scope).take_error();
+  return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<Scope, StreamSession>> {
+    auto u = repo::find_stream_url(db, *scope, group_id, url_id);
+    if (!u || u->token.empty() || u->token != token) return not_found("There is no stream URL here");
+    if (u->status != U::Active)
+      return conflict("This stream URL is " + std::string(to_string(u->status)) +
+                      (u->status_reason ? " (" + *u->status_reason + ")" : std::string()) +
+                      " and can no longer start stream sessions");
+    StartSessionRequest r;
+    r.group_identifier = u->group_id;
+    r.application_identifier = u->app_id;
+    r.protocol = u->protocol;
+    r.signal_request = browser_offer(emu_.ids());
+    r.description = u->description;
+    rapidjson::Document locations;
+    locations.Parse(u->locations_json.c_str());
+    if (locations.IsArray())
+      for (const auto& l : locations.GetArray())
+        if (l.IsString()) r.locations.emplace_back(l.GetString(), l.GetStringLength());
+    r.session_length_s = u->session_length_s;
+    r.launch_args_json = u->launch_args_json;
+    r.env_vars_json = u->env_vars_json;
+    r.display_json = u->display_json;
+    r.role_arn = u->role_arn;
+    r.url_id = u->id;
+    auto session = emu_.sessions().start_in(db, *scope, r, now);
+    if (!session) return std::move(session).take_error();
+    u->uses += 1;
+    u->updated_ms = now;
+    if (u->usage_limit && u->uses >= *u->usage_limit)
+      change(db, *scope, *u, U::LimitReached, std::nullopt, now, "api");
+    else
+      repo::update_stream_url(db, *scope, *u);
+    return std::pair{*scope, std::move(*session)};
+  });
+}
+
+Result<std::vector<HistoryEntry>> StreamUrls::history(const Scope& scope, std::string_view group_identifier,
+                                                      std::string_view url_identifier) {
+  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+    auto u = require(db, scope, group_identifier, url_identifier);
+    if (!u) return std::move(u).take_error();
+    return repo::history(db, scope, kKind, resource_key(*u));
+  });
+}
+
+}  // namespace gls
