@@ -11,8 +11,10 @@
 #include "api/codec.hpp"
 #include "api/model.hpp"
 #include "api/validate.hpp"
+#include "api/binding_json.hpp"
 #include "api/render.hpp"
 #include "state/store/repository.hpp"
+#include "state/sessions/session_binding.hpp"
 #include "state/sessions/session_lifecycle.hpp"
 #include "state/sessions/stream_sessions.hpp"
 
@@ -368,76 +370,29 @@ class FixtureFile {
     if (!id) id = emu_.ids().stream_session();
     if (!is_stream_session_id(*id)) return fail_item("'" + *id + "' is not a stream session ID (13 letters or digits)");
     item_ += " (" + *id + ")";
-    auto group = repo::find_stream_group(db_, scope_, *group_id);
-    if (!group) return fail_item("member 'StreamGroupId': stream group " + *group_id + " is not defined");
-    if (repo::find_session(db_, scope_, *group_id, *id)) return fail_item("session " + *id + " is defined twice");
 
     StreamSession x;
+    x.status = SessionStatus::Active;  // what a fixture describes unless it says otherwise
+    x.signal_request = "v=0 o=- 0 0 IN IP4 127.0.0.1 s=- t=0 0";
+    x.created_ms = x.updated_ms = now_;
+    std::string_view bad_status;
+    read_members(item, x, session_fields(), binding::kImport, &bad_status);
+    if (!bad_status.empty()) return fail_item("member '" + std::string(bad_status) + "': not a stream session status");
     x.group_id = *group_id;
     x.id = *id;
     if (item.HasMember("ApplicationArn")) {
       auto app = id_of(item["ApplicationArn"], ResourceType::Application, "ApplicationArn");
       if (!app) return std::move(app).take_error();
       x.app_id = *app;
-    } else if (group->default_app_id) {
-      x.app_id = *group->default_app_id;
-    } else {
-      return fail_item("a stream session needs 'ApplicationArn' when its group has no default application");
     }
-    auto app = repo::find_application(db_, scope_, x.app_id);
-    if (!app) return fail_item("member 'ApplicationArn': application " + x.app_id + " is not defined");
-    if (std::find(group->app_ids.begin(), group->app_ids.end(), x.app_id) == group->app_ids.end())
-      return fail_item("application " + x.app_id + " is not associated with stream group " + x.group_id);
-
-    x.description = opt_string(item, "Description");
-    x.user_id = opt_string(item, "UserId");
-    x.status = parse_session_status(string_or(item, "Status", "ACTIVE")).value();
-    x.status_reason = opt_string(item, "StatusReason");
-    if (!x.status_reason) {
-      if (x.status == SessionStatus::Terminated || x.status == SessionStatus::Terminating)
-        x.status_reason = "apiTerminated";
-      else if (x.status == SessionStatus::Error)
-        x.status_reason = "internalError";
-    }
-    x.protocol = string_or(item, "Protocol", "WebRTC");
-    x.location = string_or(item, "Location", group->locations.front().name);
-    if (std::none_of(group->locations.begin(), group->locations.end(),
-                     [&](const GroupLocation& l) { return l.name == x.location; }))
-      return fail_item("member 'Location': stream group " + x.group_id + " has no location " + x.location);
-    x.signal_request = string_or(item, "SignalRequest", "v=0 o=- 0 0 IN IP4 127.0.0.1 s=- t=0 0");
-    x.signal_response = opt_string(item, "SignalResponse");
-    if (!x.signal_response && x.status != SessionStatus::Activating && x.status != SessionStatus::Error)
-      x.signal_response = make_signal_response(emu_.ids());
-    if (item.HasMember("ConnectionTimeoutSeconds")) x.connection_timeout_s = item["ConnectionTimeoutSeconds"].GetInt64();
-    if (item.HasMember("SessionLengthSeconds")) x.session_length_s = item["SessionLengthSeconds"].GetInt64();
-    x.launch_args_json = opt_json(item, "AdditionalLaunchArgs");
-    x.env_vars_json = opt_json(item, "AdditionalEnvironmentVariables");
-    x.perf_stats_json = opt_json(item, "PerformanceStatsConfiguration");
-    x.display_json = opt_json(item, "DisplayConfiguration");
-    x.role_arn = opt_string(item, "RoleArn");
-    x.log_uri = item.HasMember("LogFileLocationUri") ? opt_string(item, "LogFileLocationUri")
-                                                     : log_file_location(*app, x.group_id, x.id);
-    x.websdk_url = item.HasMember("WebSdkProtocolUrl") ? opt_string(item, "WebSdkProtocolUrl")
-                                                       : std::optional(websdk_protocol_url(scope_));
     if (item.HasMember("ExportFilesMetadata")) {
       const Value& e = item["ExportFilesMetadata"];
       x.export_status = e.HasMember("Status") ? opt_string(e, "Status") : std::optional<std::string>("PENDING");
       x.export_reason = opt_string(e, "StatusReason");
       x.export_uri = opt_string(e, "OutputUri");
     }
-    x.created_ms = time_or_now(item, "CreatedAt");
-    x.updated_ms = time_or_now(item, "LastUpdatedAt");
-    x.requested_locations_json = "[\"" + x.location + "\"]";
-    if (url_id) {
-      if (!repo::find_stream_url(db_, scope_, x.group_id, *url_id))
-        return fail_item("member 'StreamUrlId': stream URL " + *url_id + " is not defined in stream group " + x.group_id);
-      x.url_id = url_id;
-    }
-    x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
-    emu_.session_lifecycle().adopt(db_, scope_, x);
-    repo::insert_session(db_, scope_, x);
-    repo::record_transition(db_, scope_, "streamsession", x.group_id + "/" + x.id, std::nullopt,
-                            to_string(x.status), x.status_reason, "admin", x.updated_ms);
+    x.url_id = url_id;
+    if (auto st = emu_.sessions().adopt(db_, scope_, x); !st) return fail_item(st.error().message);
     return ok();
   }
 

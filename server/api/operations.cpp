@@ -1,5 +1,6 @@
 #include "api/operations.hpp"
 
+#include "api/binding_json.hpp"
 #include "api/input.hpp"
 #include "api/operations_resources.hpp"
 
@@ -7,6 +8,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "state/sessions/session_binding.hpp"
 
 namespace gls {
 
@@ -30,18 +33,8 @@ Status start_stream_session(Call& c) {
   StartSessionRequest r;
   r.group_identifier = str(c.input, "Identifier");
   r.application_identifier = str(c.input, "ApplicationIdentifier");
-  r.protocol = str(c.input, "Protocol");
-  r.signal_request = str(c.input, "SignalRequest");
-  r.description = opt_str(c.input, "Description");
-  r.user_id = opt_str(c.input, "UserId");
+  read_members(c.input, r.draft, session_fields(), binding::kInput);
   r.locations = str_list(c.input, "Locations");
-  r.connection_timeout_s = opt_int(c.input, "ConnectionTimeoutSeconds");
-  r.session_length_s = opt_int(c.input, "SessionLengthSeconds");
-  r.launch_args_json = opt_json(c.input, "AdditionalLaunchArgs");
-  r.env_vars_json = opt_json(c.input, "AdditionalEnvironmentVariables");
-  r.perf_stats_json = opt_json(c.input, "PerformanceStatsConfiguration");
-  r.display_json = opt_json(c.input, "DisplayConfiguration");
-  r.role_arn = opt_str(c.input, "RoleArn");
   r.client_token = opt_str(c.input, "ClientToken");
   r.fingerprint = fingerprint(c.input);
   auto s = c.emu.sessions().start(c.scope, r);

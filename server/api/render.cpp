@@ -1,5 +1,8 @@
 #include "api/render.hpp"
 
+#include "api/binding_json.hpp"
+#include "state/sessions/session_binding.hpp"
+
 namespace gls {
 
 std::string json_text(const rapidjson::Value& v) {
@@ -46,17 +49,12 @@ void write_raw(JsonWriter& w, std::string_view key, const std::optional<std::str
 }
 
 void write_session(JsonWriter& w, const Scope& scope, const StreamSession& s, SessionView view) {
+  const unsigned views[] = {binding::kFull, binding::kSummary, binding::kAccount, binding::kExport | binding::kFull};
+  const unsigned which = views[static_cast<int>(view)];
   w.StartObject();
   write_string(w, "Arn", stream_session_arn(scope, s.group_id, s.id));
-  write_optional(w, "UserId", s.user_id);
-  write_string(w, "Status", to_string(s.status));
-  write_optional(w, "StatusReason", s.status_reason);
-  write_string(w, "Protocol", s.protocol);
-  write_string(w, "Location", s.location);
-  write_time(w, "CreatedAt", s.created_ms);
-  write_time(w, "LastUpdatedAt", s.updated_ms);
   write_string(w, "ApplicationArn", application_arn(scope, s.app_id));
-  write_optional(w, "RoleArn", s.role_arn);
+  write_members(w, s, session_fields(), which);
   if (s.export_status) {
     write_key(w, "ExportFilesMetadata");
     w.StartObject();
@@ -66,20 +64,6 @@ void write_session(JsonWriter& w, const Scope& scope, const StreamSession& s, Se
       write_optional(w, "OutputUri", s.export_uri);
     }
     w.EndObject();
-  }
-  if (view == SessionView::Full) {
-    write_optional(w, "Description", s.description);
-    write_string(w, "StreamGroupId", s.group_id);
-    write_string(w, "SignalRequest", s.signal_request);
-    write_optional(w, "SignalResponse", s.signal_response);
-    write_int(w, "ConnectionTimeoutSeconds", s.connection_timeout_s);
-    write_int(w, "SessionLengthSeconds", s.session_length_s);
-    write_raw(w, "AdditionalLaunchArgs", s.launch_args_json);
-    write_raw(w, "AdditionalEnvironmentVariables", s.env_vars_json);
-    write_raw(w, "PerformanceStatsConfiguration", s.perf_stats_json);
-    write_optional(w, "LogFileLocationUri", s.log_uri);
-    write_optional(w, "WebSdkProtocolUrl", s.websdk_url);
-    write_raw(w, "DisplayConfiguration", s.display_json);
   }
   w.EndObject();
 }

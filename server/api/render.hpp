@@ -21,6 +21,7 @@ enum class SessionView {
   Full,     // GetStreamSession, StartStreamSession
   Summary,  // ListStreamSessions, GetStreamUrl
   Account,  // ListStreamSessionsByAccount: export metadata shows its status only
+  Document, // state documents (GET /_gls/state): the full view and what restores it
 };
 
 // Writes a session as the JSON object of the given view.

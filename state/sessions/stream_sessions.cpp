@@ -68,6 +68,24 @@ std::string json_string_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
+// What a session may name, whether it starts or is adopted.
+Status check_association(const StreamGroup& group, std::string_view app_id) {
+  if (std::find(group.app_ids.begin(), group.app_ids.end(), app_id) != group.app_ids.end()) return ok();
+  return validation("Application " + std::string(app_id) + " is not associated with stream group " + group.id +
+                    "; associate it with AssociateApplications first");
+}
+
+const GroupLocation* location_of(const StreamGroup& group, std::string_view name) {
+  auto it = std::find_if(group.locations.begin(), group.locations.end(),
+                         [&](const GroupLocation& l) { return l.name == name; });
+  return it == group.locations.end() ? nullptr : &*it;
+}
+
+Status check_location(const StreamGroup& group, std::string_view name) {
+  if (location_of(group, name)) return ok();
+  return validation("Location " + std::string(name) + " is not a location of stream group " + group.id);
+}
+
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
@@ -98,9 +116,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     if (!app_id) return std::move(app_id).take_error();
     auto app = repo::find_application(db, scope, *app_id);
     if (!app) return not_found("Application " + *app_id + " was not found");
-    if (std::find(group->app_ids.begin(), group->app_ids.end(), *app_id) == group->app_ids.end())
-      return validation("Application " + *app_id + " is not associated with stream group " + group->id +
-                        "; associate it with AssociateApplications first");
+    if (auto st = check_association(*group, *app_id); !st) return std::move(st).take_error();
     if (app->status != ApplicationStatus::Ready)
       return conflict("Application " + *app_id + " is " + std::string(to_string(app->status)) +
                       "; stream sessions need a READY application");
@@ -109,36 +125,21 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     if (locations.empty()) locations.push_back(group->locations.front().name);
     bool any_active = false;
     for (const std::string& l : locations) {
-      auto it = std::find_if(group->locations.begin(), group->locations.end(),
-                             [&](const GroupLocation& g) { return g.name == l; });
-      if (it == group->locations.end())
-        return validation("Location " + l + " is not a location of stream group " + group->id);
-      any_active |= it->status == LocationStatus::Active;
+      if (auto st = check_location(*group, l); !st) return std::move(st).take_error();
+      any_active |= location_of(*group, l)->status == LocationStatus::Active;
     }
     if (!any_active)
       return validation("None of the requested locations of stream group " + group->id +
                         " is ACTIVE; a stream session needs an ACTIVE location");
 
-    StreamSession s;
+    StreamSession s = r.draft;
     s.group_id = group->id;
     s.id = emu_.ids().stream_session();
     s.app_id = *app_id;
-    s.description = r.description;
-    s.user_id = r.user_id;
-    s.protocol = r.protocol;
     s.location = locations.front();
     s.requested_locations_json = json_string_list(locations);
-    s.signal_request = r.signal_request;
-    s.connection_timeout_s = r.connection_timeout_s.value_or(120);
-    s.session_length_s = r.session_length_s.value_or(43200);
-    s.launch_args_json = r.launch_args_json;
-    s.env_vars_json = r.env_vars_json;
-    s.perf_stats_json = r.perf_stats_json;
-    s.display_json = r.display_json;
-    s.role_arn = r.role_arn;
     s.log_uri = log_file_location(*app, s.group_id, s.id);
     s.websdk_url = websdk_protocol_url(scope);
-    s.url_id = r.url_id;
     emu_.session_lifecycle().start(db, scope, s, now);
     repo::insert_session(db, scope, s);
     if (r.client_token)
@@ -146,6 +147,41 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
                             SessionLifecycle::resource_key(s), now);
     return s;
   }
+}
+
+Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
+  auto group = repo::find_stream_group(db, scope, x.group_id);
+  if (!group) return validation("member 'StreamGroupId': stream group " + x.group_id + " is not defined");
+  if (repo::find_session(db, scope, x.group_id, x.id)) return validation("session " + x.id + " is defined twice");
+  if (x.app_id.empty()) {
+    if (!group->default_app_id)
+      return validation("a stream session needs 'ApplicationArn' when its group has no default application");
+    x.app_id = *group->default_app_id;
+  }
+  auto app = repo::find_application(db, scope, x.app_id);
+  if (!app) return validation("member 'ApplicationArn': application " + x.app_id + " is not defined");
+  if (auto st = check_association(*group, x.app_id); !st) return st;
+  if (x.location.empty()) x.location = group->locations.front().name;
+  if (!location_of(*group, x.location))
+    return validation("member 'Location': stream group " + x.group_id + " has no location " + x.location);
+  if (x.url_id && !repo::find_stream_url(db, scope, x.group_id, *x.url_id))
+    return validation("member 'StreamUrlId': stream URL " + *x.url_id + " is not defined in stream group " + x.group_id);
+
+  if (!x.status_reason) {
+    if (x.status == SessionStatus::Terminated || x.status == SessionStatus::Terminating) x.status_reason = "apiTerminated";
+    else if (x.status == SessionStatus::Error) x.status_reason = "internalError";
+  }
+  if (!x.signal_response && x.status != SessionStatus::Activating && x.status != SessionStatus::Error)
+    x.signal_response = make_signal_response(emu_.ids());
+  if (!x.log_uri) x.log_uri = log_file_location(*app, x.group_id, x.id);
+  if (!x.websdk_url) x.websdk_url = websdk_protocol_url(scope);
+  x.requested_locations_json = json_string_list({x.location});
+  x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
+  emu_.session_lifecycle().adopt(db, scope, x);
+  repo::insert_session(db, scope, x);
+  repo::record_transition(db, scope, kKind, SessionLifecycle::resource_key(x), std::nullopt, to_string(x.status),
+                          x.status_reason, "admin", x.updated_ms);
+  return ok();
 }
 
 Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,

@@ -35,21 +35,13 @@ std::optional<std::string> log_file_location(const Application& app, std::string
 struct StartSessionRequest {
   std::string group_identifier;
   std::string application_identifier;
-  std::string protocol = "WebRTC";
-  std::string signal_request;
-  std::optional<std::string> description;
-  std::optional<std::string> user_id;
+  // The members the request supplies (the binding's kInput rows); the
+  // record's defaults stand for those it leaves out. A stream URL that starts
+  // a session also sets its url_id.
+  StreamSession draft;
   std::vector<std::string> locations;  // priority order; empty: the primary location
-  std::optional<int64_t> connection_timeout_s;
-  std::optional<int64_t> session_length_s;
-  std::optional<std::string> launch_args_json;
-  std::optional<std::string> env_vars_json;
-  std::optional<std::string> perf_stats_json;
-  std::optional<std::string> display_json;
-  std::optional<std::string> role_arn;
   std::optional<std::string> client_token;
-  std::string fingerprint;              // of the whole input, for ClientToken checks
-  std::optional<std::string> url_id;    // when a stream URL starts the session
+  std::string fingerprint;  // of the whole input, for ClientToken checks
 };
 
 struct SessionListRequest {
@@ -95,6 +87,13 @@ class StreamSessions {
                       std::string_view output_uri);
   Result<AdminShellAccess> admin_shell(const Scope& scope, std::string_view group_identifier,
                                        std::string_view session_identifier);
+
+  // Takes in a session described by a fixtures or state document. What it
+  // names must exist as for a start (its group, its application associated
+  // with the group, a location of the group, the stream URL that started
+  // it); what it leaves out (application, location, reason, answer, log and
+  // Web SDK locations) gets what the service would have given it.
+  Status adopt(Store& db, const Scope& scope, StreamSession& session);
 
   // ---- the admin API
   // clientConnect, clientDisconnect, userInput, applicationExit, fail (with a reason).

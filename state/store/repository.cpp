@@ -1,5 +1,7 @@
 #include "state/store/repository.hpp"
 
+#include "state/sessions/session_binding.hpp"
+
 namespace gls::repo {
 
 // ---- applications ----------------------------------------------------------------
@@ -241,60 +243,31 @@ void associate(Store& db, const Scope& s, std::string_view group_id, std::string
 // ---- stream sessions ----------------------------------------------------------------
 
 namespace {
-constexpr std::string_view kSessionColumns =
-    "group_id, id, app_id, description, user_id, status, status_reason, protocol, location, signal_request, "
-    "signal_response, connection_timeout, session_length, launch_args, env_vars, perf_stats, display, role_arn, "
-    "log_uri, websdk_url, export_status, export_reason, export_uri, url_id, created_ms, updated_ms, placed, "
-    "requested_locations, timings, export_fails_at";
+const std::string& session_columns() {
+  static const std::string columns = binding::column_list(session_fields());
+  return columns;
+}
 
 StreamSession read_session(const Stmt& q) {
   StreamSession x;
-  x.group_id = q.text(0);
-  x.id = q.text(1);
-  x.app_id = q.text(2);
-  x.description = q.opt_text(3);
-  x.user_id = q.opt_text(4);
-  x.status = parse_session_status(q.text_view(5)).value_or(SessionStatus::Error);
-  x.status_reason = q.opt_text(6);
-  x.protocol = q.text(7);
-  x.location = q.text(8);
-  x.signal_request = q.text(9);
-  x.signal_response = q.opt_text(10);
-  x.connection_timeout_s = q.int64(11);
-  x.session_length_s = q.int64(12);
-  x.launch_args_json = q.opt_text(13);
-  x.env_vars_json = q.opt_text(14);
-  x.perf_stats_json = q.opt_text(15);
-  x.display_json = q.opt_text(16);
-  x.role_arn = q.opt_text(17);
-  x.log_uri = q.opt_text(18);
-  x.websdk_url = q.opt_text(19);
-  x.export_status = q.opt_text(20);
-  x.export_reason = q.opt_text(21);
-  x.export_uri = q.opt_text(22);
-  x.url_id = q.opt_text(23);
-  x.created_ms = q.int64(24);
-  x.updated_ms = q.int64(25);
-  x.placed = q.int64(26) != 0;
-  x.requested_locations_json = q.opt_text(27);
-  x.timings_json = q.opt_text(28);
-  x.export_fails_at_ms = q.opt_int64(29);
+  binding::read_columns(q, 0, x, session_fields());
   return x;
 }
 
-// Binds every column of kSessionColumns, in order, starting at parameter `first`.
-void bind_session(Stmt& q, int first, const StreamSession& x) {
-  q.args_from(first, x.group_id, x.id, x.app_id, x.description, x.user_id, to_string(x.status), x.status_reason,
-              x.protocol, x.location, x.signal_request, x.signal_response, x.connection_timeout_s,
-              x.session_length_s, x.launch_args_json, x.env_vars_json, x.perf_stats_json, x.display_json,
-              x.role_arn, x.log_uri, x.websdk_url, x.export_status, x.export_reason, x.export_uri, x.url_id,
-              x.created_ms, x.updated_ms, x.placed, x.requested_locations_json, x.timings_json, x.export_fails_at_ms);
+// SELECT every column of a session FROM stream_sessions, then `rest`.
+std::string select_sessions(std::string_view rest) {
+  return "SELECT " + session_columns() + " FROM stream_sessions " + std::string(rest);
+}
+
+std::vector<StreamSession> read_sessions(Stmt& q) {
+  std::vector<StreamSession> out;
+  while (q.step()) out.push_back(read_session(q));
+  return out;
 }
 }  // namespace
 
 std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
-  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
-                      " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  static const std::string sql = select_sessions("WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id, id);
   if (!q.step()) return std::nullopt;
@@ -302,58 +275,56 @@ std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string
 }
 
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id) {
-  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
-                      " FROM stream_sessions WHERE account = ? AND region = ? AND id = ? LIMIT 1";
+  static const std::string sql = select_sessions("WHERE account = ? AND region = ? AND id = ? LIMIT 1");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, id);
   if (!q.step()) return std::nullopt;
   return read_session(q);
 }
 
-void insert_session(Store& db, const Scope& s, const StreamSession& x) {
-  static const std::string sql = "INSERT INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  Stmt q = db.prepare(sql);
+namespace {
+// INSERT or REPLACE the whole row.
+void write_session(Store& db, const Scope& s, const StreamSession& x, bool replace) {
+  static const std::string values =
+      " INTO stream_sessions (account, region, " + session_columns() + ") VALUES (?, ?, " +
+      binding::placeholders(binding::count(session_fields())) + ")";
+  static const std::string insert_sql = "INSERT" + values, replace_sql = "REPLACE" + values;
+  Stmt q = db.prepare(replace ? replace_sql : insert_sql);
   q.args(s.account, s.region);
-  bind_session(q, 3, x);
+  binding::bind_columns(q, 3, x, session_fields());
   q.run();
 }
+}  // namespace
+
+void insert_session(Store& db, const Scope& s, const StreamSession& x) { write_session(db, s, x, false); }
 
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id) {
-  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
-                                 " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ? "
-                                 "AND placed = 0 AND status = 'ACTIVATING' ORDER BY created_ms, rowid";
+  static const std::string sql = select_sessions(
+      "WHERE account = ? AND region = ? AND group_id = ? AND placed = 0 AND status = 'ACTIVATING' "
+      "ORDER BY created_ms, rowid");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id);
-  std::vector<StreamSession> out;
-  while (q.step()) out.push_back(read_session(q));
-  return out;
+  return read_sessions(q);
 }
 
 std::vector<StreamSession> running_sessions(Store& db, const Scope& s, std::string_view group_id,
                                             std::optional<std::string_view> location) {
-  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
-                                 " FROM stream_sessions WHERE account = ?1 AND region = ?2 AND group_id = ?3"
-                                 " AND (?4 IS NULL OR location = ?4) AND status NOT IN ('TERMINATED', 'ERROR')"
-                                 " ORDER BY created_ms, rowid";
+  static const std::string sql = select_sessions(
+      "WHERE account = ?1 AND region = ?2 AND group_id = ?3 AND (?4 IS NULL OR location = ?4) "
+      "AND status NOT IN ('TERMINATED', 'ERROR') ORDER BY created_ms, rowid");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id);
   location ? q.bind(4, *location) : q.bind_null(4);
-  std::vector<StreamSession> out;
-  while (q.step()) out.push_back(read_session(q));
-  return out;
+  return read_sessions(q);
 }
 
 std::vector<StreamSession> sessions_of_stream_url(Store& db, const Scope& s, std::string_view group_id,
                                                   std::string_view url_id) {
-  static const std::string sql = "SELECT " + std::string(kSessionColumns) +
-                                 " FROM stream_sessions WHERE account = ? AND region = ? AND group_id = ?"
-                                 " AND url_id = ? ORDER BY created_ms, rowid";
+  static const std::string sql =
+      select_sessions("WHERE account = ? AND region = ? AND group_id = ? AND url_id = ? ORDER BY created_ms, rowid");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id, url_id);
-  std::vector<StreamSession> out;
-  while (q.step()) out.push_back(read_session(q));
-  return out;
+  return read_sessions(q);
 }
 
 bool application_in_use(Store& db, const Scope& s, std::string_view app_id) {
@@ -365,12 +336,11 @@ bool application_in_use(Store& db, const Scope& s, std::string_view app_id) {
 }
 
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& query) {
-  static const std::string sql =
-      "SELECT " + std::string(kSessionColumns) +
-      " FROM stream_sessions WHERE account = ?1 AND region = ?2"
+  static const std::string sql = select_sessions(
+      "WHERE account = ?1 AND region = ?2"
       " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR export_status = ?5)"
       " AND (?6 IS NULL OR (created_ms, group_id, id) > (?6, ?7, ?8))"
-      " ORDER BY created_ms, group_id, id LIMIT ?9";
+      " ORDER BY created_ms, group_id, id LIMIT ?9");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, query.group_id, query.status, query.export_status);
   if (query.after) {
@@ -379,28 +349,18 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
     q.bind_null(6).bind_null(7).bind_null(8);
   }
   q.bind(9, static_cast<int64_t>(query.limit) + 1);
-  std::vector<StreamSession> out;
-  while (q.step()) out.push_back(read_session(q));
-  return out;
+  return read_sessions(q);
 }
 
-void update_session(Store& db, const Scope& s, const StreamSession& x) {
-  static const std::string sql = "REPLACE INTO stream_sessions (account, region, " + std::string(kSessionColumns) +
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?, ?, ?, ?, ?, ?, ?)";
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region);
-  bind_session(q, 3, x);
-  q.run();
-}
+void update_session(Store& db, const Scope& s, const StreamSession& x) { write_session(db, s, x, true); }
 
 void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
-  Stmt q = db.prepare(
-      "UPDATE stream_sessions SET status = ?, status_reason = ?, signal_request = ?, signal_response = ?, "
-      "export_status = ?, export_reason = ?, export_uri = ?, location = ?, placed = ?, updated_ms = ? "
-      "WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
-  q.args(to_string(x.status), x.status_reason, x.signal_request, x.signal_response, x.export_status, x.export_reason,
-         x.export_uri, x.location, x.placed, x.updated_ms, s.account, s.region, x.group_id, x.id);
+  static const std::string sql = "UPDATE stream_sessions SET " +
+                                 binding::assignment_list(session_fields(), binding::kState) +
+                                 " WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  Stmt q = db.prepare(sql);
+  const int next = binding::bind_columns(q, 1, x, session_fields(), binding::kState);
+  q.args_from(next, s.account, s.region, x.group_id, x.id);
   q.run();
 }
 

@@ -253,20 +253,20 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     StartSessionRequest r;
     r.group_identifier = u->group_id;
     r.application_identifier = u->app_id;
-    r.protocol = u->protocol;
-    r.signal_request = browser_offer(emu_.ids());
-    r.description = u->description;
+    r.draft.protocol = u->protocol;
+    r.draft.signal_request = browser_offer(emu_.ids());
+    r.draft.description = u->description;
     rapidjson::Document locations;
     locations.Parse(u->locations_json.c_str());
     if (locations.IsArray())
       for (const auto& l : locations.GetArray())
         if (l.IsString()) r.locations.emplace_back(l.GetString(), l.GetStringLength());
-    r.session_length_s = u->session_length_s;
-    r.launch_args_json = u->launch_args_json;
-    r.env_vars_json = u->env_vars_json;
-    r.display_json = u->display_json;
-    r.role_arn = u->role_arn;
-    r.url_id = u->id;
+    if (u->session_length_s) r.draft.session_length_s = *u->session_length_s;
+    r.draft.launch_args_json = u->launch_args_json;
+    r.draft.env_vars_json = u->env_vars_json;
+    r.draft.display_json = u->display_json;
+    r.draft.role_arn = u->role_arn;
+    r.draft.url_id = u->id;
     auto session = emu_.sessions().start_in(db, *scope, r, now);
     if (!session) return std::move(session).take_error();
     u->uses += 1;

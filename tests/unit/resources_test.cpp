@@ -201,7 +201,7 @@ TEST_CASE("a session waits for a unit and is placed when one frees up; deleting 
   StartSessionRequest r;
   r.group_identifier = g.id;
   r.application_identifier = app.id;
-  r.signal_request = "offer";
+  r.draft.signal_request = "offer";
   auto first = emu->sessions().start(kScope, r);
   auto second = emu->sessions().start(kScope, r);
   REQUIRE(first.ok());
