@@ -1,7 +1,10 @@
 #include "api/render.hpp"
 
 #include "api/binding_json.hpp"
+#include "state/applications/application_binding.hpp"
 #include "state/sessions/session_binding.hpp"
+#include "state/stream_groups/stream_group_binding.hpp"
+#include "state/stream_urls/stream_url_binding.hpp"
 
 namespace gls {
 
@@ -76,24 +79,16 @@ void write_arn_list(JsonWriter& w, std::string_view key, const std::vector<std::
 }
 
 void write_application(JsonWriter& w, const Scope& scope, const Application& a, ResourceView view) {
+  const unsigned which = view == ResourceView::Full ? binding::kFull : binding::kSummary;
   w.StartObject();
   write_string(w, "Arn", application_arn(scope, a.id));
-  write_string(w, "Id", a.id);
-  write_string(w, "Description", a.description);
   write_key(w, "RuntimeEnvironment");
   w.StartObject();
   write_string(w, "Type", a.runtime_type);
   write_string(w, "Version", a.runtime_version);
   w.EndObject();
-  write_string(w, "Status", to_string(a.status));
-  write_time(w, "CreatedAt", a.created_ms);
-  write_time(w, "LastUpdatedAt", a.updated_ms);
+  write_members(w, a, application_fields(), which);
   if (view == ResourceView::Full) {
-    write_string(w, "ExecutablePath", a.executable_path);
-    write_string(w, "ApplicationSourceUri", a.source_uri);
-    write_raw(w, "ApplicationLogPaths", a.log_paths_json);
-    write_optional(w, "ApplicationLogOutputUri", a.log_output_uri);
-    write_optional(w, "StatusReason", a.status_reason);
     write_key(w, "ReplicationStatuses");
     w.StartArray();
     for (const auto& [location, status] : a.replication) {
@@ -112,36 +107,17 @@ void write_application(JsonWriter& w, const Scope& scope, const Application& a, 
 
 void write_location_state(JsonWriter& w, const GroupLocation& l) {
   w.StartObject();
-  write_string(w, "LocationName", l.name);
-  write_string(w, "Status", to_string(l.status));
-  write_int(w, "AlwaysOnCapacity", l.always_on);
-  write_int(w, "OnDemandCapacity", l.on_demand.value_or(0));  // the documented default
-  if (l.target_idle) write_int(w, "TargetIdleCapacity", *l.target_idle);
-  if (l.maximum) write_int(w, "MaximumCapacity", *l.maximum);
+  write_members(w, l, location_fields(), binding::kFull);
   write_int(w, "RequestedCapacity", l.always_on);
   write_int(w, "AllocatedCapacity", allocated_capacity(l));
   write_int(w, "IdleCapacity", idle_capacity(l));
-  if (l.vpc_json) {
-    write_key(w, "VpcTransitConfiguration");
-    rapidjson::Document d;
-    d.Parse(l.vpc_json->c_str());
-    w.StartObject();
-    if (d.IsObject()) {
-      for (auto it = d.MemberBegin(); it != d.MemberEnd(); ++it) {
-        w.Key(it->name.GetString(), it->name.GetStringLength());
-        it->value.Accept(w);
-      }
-    }
-    w.EndObject();
-  }
   w.EndObject();
 }
 
 void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g, ResourceView view) {
+  const unsigned which = view == ResourceView::Full ? binding::kFull : binding::kSummary;
   w.StartObject();
   write_string(w, "Arn", stream_group_arn(scope, g.id));
-  write_string(w, "Id", g.id);
-  write_string(w, "Description", g.description);
   if (g.default_app_id) {
     write_key(w, "DefaultApplication");
     w.StartObject();
@@ -149,13 +125,8 @@ void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g,
     write_string(w, "Arn", application_arn(scope, *g.default_app_id));
     w.EndObject();
   }
-  write_string(w, "StreamClass", g.stream_class);
-  write_string(w, "Status", to_string(g.status));
-  write_time(w, "CreatedAt", g.created_ms);
-  write_time(w, "LastUpdatedAt", g.updated_ms);
-  if (g.expires_ms) write_time(w, "ExpiresAt", *g.expires_ms);
+  write_members(w, g, stream_group_fields(), which);
   if (view == ResourceView::Full) {
-    write_optional(w, "StatusReason", g.status_reason);
     write_key(w, "LocationStates");
     w.StartArray();
     for (const GroupLocation& l : g.locations) write_location_state(w, l);
@@ -169,33 +140,19 @@ void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g,
 
 void write_stream_url(JsonWriter& w, const Scope& scope, const StreamUrl& u, ResourceView view,
                       std::string_view endpoint, const std::vector<StreamSession>* sessions) {
+  const unsigned which = view == ResourceView::Full ? binding::kFull : binding::kSummary;
   w.StartObject();
   write_string(w, "Arn", stream_url_arn(scope, u.group_id, u.id));
-  write_string(w, "StreamUrlId", u.id);
   write_string(w, "StreamUrl", std::string(endpoint) + u.url);
-  write_string(w, "Status", to_string(u.status));
-  write_optional(w, "StatusReason", u.status_reason);
-  write_time(w, "ExpiresAt", u.expires_ms);
-  write_time(w, "CreatedAt", u.created_ms);
-  if (u.usage_limit) write_int(w, "UsageLimit", *u.usage_limit);
   write_int(w, "RemainingUses", u.remaining_uses());
   write_string(w, "StreamGroupArn", stream_group_arn(scope, u.group_id));
   write_string(w, "ApplicationArn", application_arn(scope, u.app_id));
-  if (u.session_length_s) write_int(w, "SessionLengthSeconds", *u.session_length_s);
-  write_optional(w, "Description", u.description);
-  if (view == ResourceView::Full) {
-    write_string(w, "Protocol", u.protocol);
-    write_raw(w, "Locations", u.locations_json);
-    write_raw(w, "AdditionalLaunchArgs", u.launch_args_json);
-    write_raw(w, "AdditionalEnvironmentVariables", u.env_vars_json);
-    write_optional(w, "RoleArn", u.role_arn);
-    write_raw(w, "DisplayConfiguration", u.display_json);
-    if (sessions) {
-      write_key(w, "StreamSessions");
-      w.StartArray();
-      for (const StreamSession& s : *sessions) write_session(w, scope, s, SessionView::Summary);
-      w.EndArray();
-    }
+  write_members(w, u, stream_url_fields(), which);
+  if (view == ResourceView::Full && sessions) {
+    write_key(w, "StreamSessions");
+    w.StartArray();
+    for (const StreamSession& s : *sessions) write_session(w, scope, s, SessionView::Summary);
+    w.EndArray();
   }
   w.EndObject();
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +46,7 @@ enum Flag : unsigned {
   kState = 1u << 6,    // written by the partial update a status change makes
   kMutable = 1u << 7,  // written by the partial update of the resource's mutable attributes
   kZeroWhenAbsent = 1u << 8,  // an absent optional integer renders as 0 (the documented default)
+  kAssigned = 1u << 9,  // given by the store on insert: one more than the table's largest (creation order)
   kViews = kFull | kSummary | kAccount,
   kEveryView = kFull | kSummary | kAccount | kExport,
 };
@@ -106,13 +108,14 @@ size_t count(Fields<R> fields, unsigned want = 0) {
   return n;
 }
 
-// Binds the fields (those having any of `want`; all when 0) from parameter
-// `first` on, in table order; returns the next free parameter.
+// Binds the fields (those having any of `want`, all when 0, and none of
+// `skip`) from parameter `first` on, in table order; returns the next free
+// parameter.
 template <class R>
-int bind_columns(Stmt& q, int first, const R& r, Fields<R> fields, unsigned want = 0) {
+int bind_columns(Stmt& q, int first, const R& r, Fields<R> fields, unsigned want = 0, unsigned skip = 0) {
   int i = first;
   for (const Field<R>& f : fields) {
-    if (want && !has(f.flags, want)) continue;
+    if ((want && !has(f.flags, want)) || has(f.flags, skip)) continue;
     std::visit(
         [&](const auto& ref) {
           using Ref = std::decay_t<decltype(ref)>;
@@ -144,6 +147,43 @@ int read_columns(const Stmt& q, int first, R& r, Fields<R> fields) {
     ++i;
   }
   return i;
+}
+
+// The statements of a resource table keyed by (account, region, ...):
+// "SELECT <every column> FROM table <rest>"
+template <class R>
+std::string select_statement(std::string_view table, Fields<R> fields, std::string_view rest) {
+  return "SELECT " + column_list(fields) + " FROM " + std::string(table) + " " + std::string(rest);
+}
+
+// "INSERT INTO table (account, region, <columns>) VALUES (...)": bind the
+// scope, then bind_columns(..., 0, kAssigned); assigned columns get the next
+// number of the table.
+template <class R>
+std::string insert_statement(std::string_view table, Fields<R> fields, std::string_view verb = "INSERT") {
+  std::string columns = "account, region", values = "?, ?";
+  for (const Field<R>& f : fields)
+    if (!has(f.flags, kAssigned)) columns += ", " + std::string(f.column), values += ", ?";
+  for (const Field<R>& f : fields)
+    if (has(f.flags, kAssigned)) {
+      columns += ", " + std::string(f.column);
+      values += ", (SELECT COALESCE(MAX(" + std::string(f.column) + "), 0) + 1 FROM " + std::string(table) + ")";
+    }
+  return std::string(verb) + " INTO " + std::string(table) + " (" + columns + ") VALUES (" + values + ")";
+}
+
+// "UPDATE table SET <columns having any of want> = ?, <also> = ? WHERE
+// account = ? AND region = ? AND <key> = ? ...": bind_columns(..., want),
+// then the `also` columns, the scope and the keys.
+template <class R>
+std::string update_statement(std::string_view table, Fields<R> fields, unsigned want,
+                             std::initializer_list<std::string_view> keys,
+                             std::initializer_list<std::string_view> also = {}) {
+  std::string sql = "UPDATE " + std::string(table) + " SET " + assignment_list(fields, want);
+  for (std::string_view a : also) sql += ", " + std::string(a) + " = ?";
+  sql += " WHERE account = ? AND region = ?";
+  for (std::string_view k : keys) sql += " AND " + std::string(k) + " = ?";
+  return sql;
 }
 
 // The row of a member, if the table has one.

@@ -1,38 +1,24 @@
 #include "state/store/repository.hpp"
 
+#include "state/applications/application_binding.hpp"
 #include "state/sessions/session_binding.hpp"
+#include "state/stream_groups/stream_group_binding.hpp"
 
 namespace gls::repo {
 
 // ---- applications ----------------------------------------------------------------
 
 namespace {
-constexpr std::string_view kAppColumns =
-    "id, description, runtime_type, runtime_version, executable_path, source_uri, log_paths, log_output_uri, "
-    "status, status_reason, created_ms, updated_ms, seq";
-
 Application read_application(const Stmt& q) {
   Application a;
-  a.id = q.text(0);
-  a.description = q.text(1);
-  a.runtime_type = q.text(2);
-  a.runtime_version = q.text(3);
-  a.executable_path = q.text(4);
-  a.source_uri = q.text(5);
-  a.log_paths_json = q.text(6);
-  a.log_output_uri = q.opt_text(7);
-  a.status = parse_application_status(q.text_view(8)).value_or(ApplicationStatus::Error);
-  a.status_reason = q.opt_text(9);
-  a.created_ms = q.int64(10);
-  a.updated_ms = q.int64(11);
-  a.seq = q.int64(12);
+  binding::read_columns(q, 0, a, application_fields());
   return a;
 }
 }  // namespace
 
 std::optional<Application> find_application(Store& db, const Scope& s, std::string_view id) {
-  static const std::string sql = "SELECT " + std::string(kAppColumns) +
-                      " FROM applications WHERE account = ? AND region = ? AND id = ?";
+  static const std::string sql = binding::select_statement("applications", application_fields(),
+                                                           "WHERE account = ? AND region = ? AND id = ?");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, id);
   if (!q.step()) return std::nullopt;
@@ -40,22 +26,19 @@ std::optional<Application> find_application(Store& db, const Scope& s, std::stri
 }
 
 void insert_application(Store& db, const Scope& s, const Application& a) {
-  static const std::string sql = "INSERT INTO applications (account, region, " + std::string(kAppColumns) +
-             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM applications))";
-  db.prepare(sql)
-      .args(s.account, s.region, a.id, a.description, a.runtime_type, a.runtime_version, a.executable_path,
-            a.source_uri, a.log_paths_json, a.log_output_uri, to_string(a.status), a.status_reason, a.created_ms,
-            a.updated_ms)
-      .run();
+  static const std::string sql = binding::insert_statement("applications", application_fields());
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region);
+  binding::bind_columns(q, 3, a, application_fields(), 0, binding::kAssigned);
+  q.run();
 }
 
 void update_application(Store& db, const Scope& s, const Application& a) {
-  db.prepare(
-        "UPDATE applications SET description = ?, log_paths = ?, log_output_uri = ?, status = ?, "
-        "status_reason = ?, updated_ms = ? WHERE account = ? AND region = ? AND id = ?")
-      .args(a.description, a.log_paths_json, a.log_output_uri, to_string(a.status), a.status_reason, a.updated_ms,
-            s.account, s.region, a.id)
-      .run();
+  static const std::string sql = binding::update_statement("applications", application_fields(), binding::kMutable, {"id"});
+  Stmt q = db.prepare(sql);
+  const int next = binding::bind_columns(q, 1, a, application_fields(), binding::kMutable);
+  q.args_from(next, s.account, s.region, a.id);
+  q.run();
 }
 
 std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id) {
@@ -71,52 +54,33 @@ std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::s
 // ---- stream groups ----------------------------------------------------------------
 
 namespace {
-// A location with the number of sessions that hold a unit of it.
-constexpr std::string_view kLocationSelect =
-    "SELECT l.location, l.status, l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc, l.added_ms, "
-    "  (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
-    "     AND x.group_id = l.group_id AND x.location = l.location "
-    "     AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') "
-    "FROM group_locations l";
-
-GroupLocation read_location(const Stmt& l) {
-  GroupLocation loc;
-  loc.name = l.text(0);
-  loc.status = parse_location_status(l.text_view(1)).value_or(LocationStatus::Error);
-  loc.always_on = l.int64(2);
-  loc.on_demand = l.opt_int64(3);
-  loc.target_idle = l.opt_int64(4);
-  loc.maximum = l.opt_int64(5);
-  loc.vpc_json = l.opt_text(6);
-  loc.added_ms = l.int64(7);
-  loc.allocated = l.int64(8);
-  return loc;
+// A location's columns, then the number of sessions that hold a unit of it.
+const std::string& location_select() {
+  static const std::string sql =
+      "SELECT " + binding::column_list(location_fields(), 0) +
+      ", (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
+      "AND x.group_id = l.group_id AND x.location = l.location "
+      "AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') FROM group_locations l";
+  return sql;
 }
-}  // namespace
 
-namespace {
-constexpr std::string_view kGroupColumns =
-    "id, description, stream_class, default_app_id, status, status_reason, created_ms, updated_ms, expires_ms, seq";
+GroupLocation read_location(const Stmt& q) {
+  GroupLocation l;
+  const int allocated = binding::read_columns(q, 0, l, location_fields());
+  l.allocated = q.int64(allocated);
+  return l;
+}
 
 StreamGroup read_group_row(const Stmt& q) {
   StreamGroup g;
-  g.id = q.text(0);
-  g.description = q.text(1);
-  g.stream_class = q.text(2);
-  g.default_app_id = q.opt_text(3);
-  g.status = parse_stream_group_status(q.text_view(4)).value_or(StreamGroupStatus::Error);
-  g.status_reason = q.opt_text(5);
-  g.created_ms = q.int64(6);
-  g.updated_ms = q.int64(7);
-  g.expires_ms = q.opt_int64(8);
-  g.seq = q.int64(9);
+  binding::read_columns(q, 0, g, stream_group_fields());
   return g;
 }
 
 // Its locations (primary first) and associated applications.
 void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
   static const std::string locations_sql =
-      std::string(kLocationSelect) + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position";
+      location_select() + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position";
   Stmt l = db.prepare(locations_sql);
   l.args(s.account, s.region, g.id);
   while (l.step()) g.locations.push_back(read_location(l));
@@ -129,8 +93,8 @@ void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
 }  // namespace
 
 std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
-  static const std::string sql =
-      "SELECT " + std::string(kGroupColumns) + " FROM stream_groups WHERE account = ? AND region = ? AND id = ?";
+  static const std::string sql = binding::select_statement("stream_groups", stream_group_fields(),
+                                                           "WHERE account = ? AND region = ? AND id = ?");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, id);
   if (!q.step()) return std::nullopt;
@@ -140,9 +104,10 @@ std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::str
 }
 
 std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std::optional<PageKey>& after, int limit) {
-  static const std::string sql = "SELECT " + std::string(kGroupColumns) +
-                                 " FROM stream_groups WHERE account = ?1 AND region = ?2"
-                                 " AND (?3 IS NULL OR (created_ms, seq) > (?3, CAST(?4 AS INTEGER))) ORDER BY created_ms, seq LIMIT ?5";
+  static const std::string sql = binding::select_statement(
+      "stream_groups", stream_group_fields(),
+      "WHERE account = ?1 AND region = ?2 AND (?3 IS NULL OR (created_ms, seq) > (?3, CAST(?4 AS INTEGER))) "
+      "ORDER BY created_ms, seq LIMIT ?5");
   std::vector<StreamGroup> out;
   {
     Stmt q = db.prepare(sql);
@@ -157,32 +122,36 @@ std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std
 }
 
 void update_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
-  db.prepare(
-        "UPDATE stream_groups SET description = ?, default_app_id = ?, status = ?, status_reason = ?, "
-        "updated_ms = ?, expires_ms = ? WHERE account = ? AND region = ? AND id = ?")
-      .args(g.description, g.default_app_id, to_string(g.status), g.status_reason, g.updated_ms, g.expires_ms,
-            s.account, s.region, g.id)
-      .run();
+  static const std::string sql =
+      binding::update_statement("stream_groups", stream_group_fields(), binding::kMutable, {"id"});
+  Stmt q = db.prepare(sql);
+  const int next = binding::bind_columns(q, 1, g, stream_group_fields(), binding::kMutable);
+  q.args_from(next, s.account, s.region, g.id);
+  q.run();
 }
 
 void insert_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
-  db.prepare(
-        "INSERT INTO group_locations (account, region, group_id, location, position, status, always_on, "
-        "on_demand, target_idle, maximum, vpc, updated_ms, added_ms) VALUES (?1, ?2, ?3, ?4, "
-        "(SELECT COALESCE(MAX(position) + 1, 0) FROM group_locations WHERE account = ?1 AND region = ?2 "
-        "AND group_id = ?3), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)")
-      .args(s.account, s.region, group_id, l.name, to_string(l.status), l.always_on, l.on_demand, l.target_idle,
-            l.maximum, l.vpc_json, now_ms)
-      .run();
+  // After the group's last location; it joins (and was last updated) now.
+  static const std::string sql =
+      "INSERT INTO group_locations (account, region, group_id, position, updated_ms, " +
+      binding::column_list(location_fields()) +
+      ") VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM group_locations WHERE account = ?1 "
+      "AND region = ?2 AND group_id = ?3), ?4, " + binding::placeholders(binding::count(location_fields())) + ")";
+  GroupLocation joined = l;
+  joined.added_ms = now_ms;
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region, group_id, now_ms);
+  binding::bind_columns(q, 5, joined, location_fields());
+  q.run();
 }
 
 void update_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
-  db.prepare(
-        "UPDATE group_locations SET status = ?, always_on = ?, on_demand = ?, target_idle = ?, maximum = ?, "
-        "vpc = ?, updated_ms = ? WHERE account = ? AND region = ? AND group_id = ? AND location = ?")
-      .args(to_string(l.status), l.always_on, l.on_demand, l.target_idle, l.maximum, l.vpc_json, now_ms, s.account,
-            s.region, group_id, l.name)
-      .run();
+  static const std::string sql = binding::update_statement("group_locations", location_fields(), binding::kMutable,
+                                                           {"group_id", "location"}, {"updated_ms"});
+  Stmt q = db.prepare(sql);
+  const int next = binding::bind_columns(q, 1, l, location_fields(), binding::kMutable);
+  q.args_from(next, now_ms, s.account, s.region, group_id, l.name);
+  q.run();
 }
 
 void delete_location(Store& db, const Scope& s, std::string_view group_id, std::string_view location) {
@@ -213,7 +182,7 @@ bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
 std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::string_view group_id,
                                            std::string_view location) {
   static const std::string sql =
-      std::string(kLocationSelect) + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?";
+      location_select() + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?";
   Stmt l = db.prepare(sql);
   l.args(s.account, s.region, group_id, location);
   if (!l.step()) return std::nullopt;
@@ -221,13 +190,11 @@ std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::strin
 }
 
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
-  db.prepare(
-        "INSERT INTO stream_groups (account, region, id, description, stream_class, default_app_id, status, "
-        "status_reason, created_ms, updated_ms, expires_ms, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM stream_groups))")
-      .args(s.account, s.region, g.id, g.description, g.stream_class, g.default_app_id, to_string(g.status),
-            g.status_reason, g.created_ms, g.updated_ms, g.expires_ms)
-      .run();
+  static const std::string sql = binding::insert_statement("stream_groups", stream_group_fields());
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region);
+  binding::bind_columns(q, 3, g, stream_group_fields(), 0, binding::kAssigned);
+  q.run();
   for (const GroupLocation& l : g.locations) insert_location(db, s, g.id, l, l.added_ms ? l.added_ms : g.created_ms);
   for (const std::string& app : g.app_ids) associate(db, s, g.id, app, g.created_ms);
 }
@@ -243,11 +210,6 @@ void associate(Store& db, const Scope& s, std::string_view group_id, std::string
 // ---- stream sessions ----------------------------------------------------------------
 
 namespace {
-const std::string& session_columns() {
-  static const std::string columns = binding::column_list(session_fields());
-  return columns;
-}
-
 StreamSession read_session(const Stmt& q) {
   StreamSession x;
   binding::read_columns(q, 0, x, session_fields());
@@ -256,7 +218,7 @@ StreamSession read_session(const Stmt& q) {
 
 // SELECT every column of a session FROM stream_sessions, then `rest`.
 std::string select_sessions(std::string_view rest) {
-  return "SELECT " + session_columns() + " FROM stream_sessions " + std::string(rest);
+  return binding::select_statement("stream_sessions", session_fields(), rest);
 }
 
 std::vector<StreamSession> read_sessions(Stmt& q) {
@@ -285,10 +247,8 @@ std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, st
 namespace {
 // INSERT or REPLACE the whole row.
 void write_session(Store& db, const Scope& s, const StreamSession& x, bool replace) {
-  static const std::string values =
-      " INTO stream_sessions (account, region, " + session_columns() + ") VALUES (?, ?, " +
-      binding::placeholders(binding::count(session_fields())) + ")";
-  static const std::string insert_sql = "INSERT" + values, replace_sql = "REPLACE" + values;
+  static const std::string insert_sql = binding::insert_statement("stream_sessions", session_fields()),
+                           replace_sql = binding::insert_statement("stream_sessions", session_fields(), "REPLACE");
   Stmt q = db.prepare(replace ? replace_sql : insert_sql);
   q.args(s.account, s.region);
   binding::bind_columns(q, 3, x, session_fields());
@@ -355,9 +315,8 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
 void update_session(Store& db, const Scope& s, const StreamSession& x) { write_session(db, s, x, true); }
 
 void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
-  static const std::string sql = "UPDATE stream_sessions SET " +
-                                 binding::assignment_list(session_fields(), binding::kState) +
-                                 " WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  static const std::string sql =
+      binding::update_statement("stream_sessions", session_fields(), binding::kState, {"group_id", "id"});
   Stmt q = db.prepare(sql);
   const int next = binding::bind_columns(q, 1, x, session_fields(), binding::kState);
   q.args_from(next, s.account, s.region, x.group_id, x.id);

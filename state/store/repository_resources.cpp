@@ -3,6 +3,8 @@
 // and tags. (repository.cpp holds the group, session and history tables.)
 #include "state/store/repository.hpp"
 
+#include "state/stream_urls/stream_url_binding.hpp"
+
 namespace gls::repo {
 
 // ---- applications ----------------------------------------------------------------
@@ -54,40 +56,16 @@ std::vector<std::string> groups_defaulting_to(Store& db, const Scope& s, std::st
 // ---- stream URLs ----------------------------------------------------------------
 
 namespace {
-constexpr std::string_view kUrlColumns =
-    "group_id, id, app_id, protocol, status, status_reason, usage_limit, uses, locations, session_length, "
-    "description, launch_args, env_vars, role_arn, display, expires_ms, created_ms, updated_ms, token, url, seq";
-
 StreamUrl read_url(const Stmt& q) {
   StreamUrl u;
-  u.group_id = q.text(0);
-  u.id = q.text(1);
-  u.app_id = q.text(2);
-  u.protocol = q.text(3);
-  u.status = parse_stream_url_status(q.text_view(4)).value_or(StreamUrlStatus::Revoked);
-  u.status_reason = q.opt_text(5);
-  u.usage_limit = q.opt_int64(6);
-  u.uses = q.int64(7);
-  u.locations_json = q.text(8);
-  u.session_length_s = q.opt_int64(9);
-  u.description = q.opt_text(10);
-  u.launch_args_json = q.opt_text(11);
-  u.env_vars_json = q.opt_text(12);
-  u.role_arn = q.opt_text(13);
-  u.display_json = q.opt_text(14);
-  u.expires_ms = q.int64(15);
-  u.created_ms = q.int64(16);
-  u.updated_ms = q.int64(17);
-  u.token = q.text(18);
-  u.url = q.text(19);
-  u.seq = q.int64(20);
+  binding::read_columns(q, 0, u, stream_url_fields());
   return u;
 }
 }  // namespace
 
 std::optional<StreamUrl> find_stream_url(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
-  static const std::string sql = "SELECT " + std::string(kUrlColumns) +
-                                 " FROM stream_urls WHERE account = ? AND region = ? AND group_id = ? AND id = ?";
+  static const std::string sql = binding::select_statement(
+      "stream_urls", stream_url_fields(), "WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, group_id, id);
   if (!q.step()) return std::nullopt;
@@ -102,31 +80,29 @@ std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std:
 }
 
 void insert_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
-  static const std::string sql = "INSERT INTO stream_urls (account, region, " + std::string(kUrlColumns) +
-                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "(SELECT COALESCE(MAX(seq), 0) + 1 FROM stream_urls))";
-  db.prepare(sql)
-      .args(s.account, s.region, u.group_id, u.id, u.app_id, u.protocol, to_string(u.status), u.status_reason,
-            u.usage_limit, u.uses, u.locations_json, u.session_length_s, u.description, u.launch_args_json,
-            u.env_vars_json, u.role_arn, u.display_json, u.expires_ms, u.created_ms, u.updated_ms, u.token, u.url)
-      .run();
+  static const std::string sql = binding::insert_statement("stream_urls", stream_url_fields());
+  Stmt q = db.prepare(sql);
+  q.args(s.account, s.region);
+  binding::bind_columns(q, 3, u, stream_url_fields(), 0, binding::kAssigned);
+  q.run();
 }
 
 void update_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
-  db.prepare(
-        "UPDATE stream_urls SET status = ?, status_reason = ?, uses = ?, updated_ms = ? "
-        "WHERE account = ? AND region = ? AND group_id = ? AND id = ?")
-      .args(to_string(u.status), u.status_reason, u.uses, u.updated_ms, s.account, s.region, u.group_id, u.id)
-      .run();
+  static const std::string sql =
+      binding::update_statement("stream_urls", stream_url_fields(), binding::kMutable, {"group_id", "id"});
+  Stmt q = db.prepare(sql);
+  const int next = binding::bind_columns(q, 1, u, stream_url_fields(), binding::kMutable);
+  q.args_from(next, s.account, s.region, u.group_id, u.id);
+  q.run();
 }
 
 std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamUrlQuery& query) {
-  static const std::string sql =
-      "SELECT " + std::string(kUrlColumns) +
-      " FROM stream_urls WHERE account = ?1 AND region = ?2"
+  static const std::string sql = binding::select_statement(
+      "stream_urls", stream_url_fields(),
+      "WHERE account = ?1 AND region = ?2"
       " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR app_id = ?4) AND (?5 IS NULL OR status = ?5)"
       " AND (?6 IS NULL OR (created_ms, seq) > (?6, CAST(?7 AS INTEGER)))"
-      " ORDER BY created_ms, seq LIMIT ?8";
+      " ORDER BY created_ms, seq LIMIT ?8");
   Stmt q = db.prepare(sql);
   q.args(s.account, s.region, query.group_id, query.app_id, query.status);
   if (query.after) q.bind(6, query.after->created_ms).bind(7, query.after->id);
