@@ -14,7 +14,10 @@
 #include "api/binding_json.hpp"
 #include "api/render.hpp"
 #include "state/store/repository.hpp"
+#include "state/applications/application_binding.hpp"
 #include "state/sessions/session_binding.hpp"
+#include "state/stream_groups/stream_group_binding.hpp"
+#include "state/stream_urls/stream_url_binding.hpp"
 #include "state/sessions/session_lifecycle.hpp"
 #include "state/sessions/stream_sessions.hpp"
 
@@ -172,21 +175,9 @@ class FixtureFile {
     return id ? *id : fresh;
   }
 
-  int64_t time_or_now(const Value& item, const char* member) {
-    if (!item.HasMember(member)) return now_;
-    return seconds_to_ms(item[member].GetDouble());
-  }
-
   std::optional<std::string> opt_string(const Value& item, const char* member) {
     if (!item.HasMember(member)) return std::nullopt;
     return std::string(item[member].GetString(), item[member].GetStringLength());
-  }
-  std::string string_or(const Value& item, const char* member, std::string fallback) {
-    return opt_string(item, member).value_or(std::move(fallback));
-  }
-  std::optional<std::string> opt_json(const Value& item, const char* member) {
-    if (!item.HasMember(member)) return std::nullopt;
-    return json_text(item[member]);
   }
 
   // ---- applications ------------------------------------------------------------
@@ -205,22 +196,18 @@ class FixtureFile {
 
     Application a;
     a.id = *id;
-    a.description = string_or(item, "Description", "Application " + *id);
+    a.description = "Application " + *id;
+    a.runtime_type = "PROTON";
+    a.runtime_version = "20241007";
+    a.executable_path = "bin/game";
+    a.source_uri = "s3://gls-local-fixtures/" + *id;
+    a.status = ApplicationStatus::Ready;
+    a.created_ms = a.updated_ms = now_;
+    read_members(item, a, application_fields(), binding::kImport);
     if (item.HasMember("RuntimeEnvironment")) {
       a.runtime_type = item["RuntimeEnvironment"]["Type"].GetString();
       a.runtime_version = item["RuntimeEnvironment"]["Version"].GetString();
-    } else {
-      a.runtime_type = "PROTON";
-      a.runtime_version = "20241007";
     }
-    a.executable_path = string_or(item, "ExecutablePath", "bin/game");
-    a.source_uri = string_or(item, "ApplicationSourceUri", "s3://gls-local-fixtures/" + *id);
-    a.log_paths_json = opt_json(item, "ApplicationLogPaths").value_or("[]");
-    a.log_output_uri = opt_string(item, "ApplicationLogOutputUri");
-    a.status = parse_application_status(string_or(item, "Status", "READY")).value();
-    a.status_reason = opt_string(item, "StatusReason");
-    a.created_ms = time_or_now(item, "CreatedAt");
-    a.updated_ms = time_or_now(item, "LastUpdatedAt");
     if (!is_supported_runtime(a.runtime_type, a.runtime_version))
       return fail_item("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
                        " is not a runtime environment of the service");
@@ -255,15 +242,12 @@ class FixtureFile {
 
     StreamGroup g;
     g.id = *id;
-    g.description = string_or(item, "Description", "Stream group " + *id);
-    g.stream_class = string_or(item, "StreamClass", "gen4n_high");
-    g.status = parse_stream_group_status(string_or(item, "Status", "ACTIVE")).value();
-    g.status_reason = opt_string(item, "StatusReason");
-    g.created_ms = time_or_now(item, "CreatedAt");
-    g.updated_ms = time_or_now(item, "LastUpdatedAt");
-    g.expires_ms = item.HasMember("ExpiresAt")
-                       ? time_or_now(item, "ExpiresAt")
-                       : g.created_ms + emu_.timings().millis("streamGroup", "expirationSeconds");
+    g.description = "Stream group " + *id;
+    g.stream_class = "gen4n_high";
+    g.status = StreamGroupStatus::Active;
+    g.created_ms = g.updated_ms = now_;
+    read_members(item, g, stream_group_fields(), binding::kImport);
+    if (!item.HasMember("ExpiresAt")) g.expires_ms = g.created_ms + emu_.timings().millis("streamGroup", "expirationSeconds");
 
     if (item.HasMember("DefaultApplication")) {
       const Value& d = item["DefaultApplication"];
@@ -294,18 +278,12 @@ class FixtureFile {
         g.status == StreamGroupStatus::Activating ? LocationStatus::Activating : LocationStatus::Active;
     if (item.HasMember("LocationStates")) {
       for (const auto& l : item["LocationStates"].GetArray()) {
-        GroupLocation loc;
         if (!l.HasMember("LocationName")) return fail_item("every entry of 'LocationStates' needs a LocationName");
-        loc.name = l["LocationName"].GetString();
+        GroupLocation loc;
+        loc.status = default_location_status;
+        read_members(l, loc, location_fields(), binding::kImport);
         for (const auto& other : g.locations)
           if (other.name == loc.name) return fail_item("location " + loc.name + " is listed twice");
-        loc.status = l.HasMember("Status") ? parse_location_status(l["Status"].GetString()).value()
-                                           : default_location_status;
-        if (l.HasMember("AlwaysOnCapacity")) loc.always_on = l["AlwaysOnCapacity"].GetInt64();
-        if (l.HasMember("OnDemandCapacity")) loc.on_demand = l["OnDemandCapacity"].GetInt64();
-        if (l.HasMember("TargetIdleCapacity")) loc.target_idle = l["TargetIdleCapacity"].GetInt64();
-        if (l.HasMember("MaximumCapacity")) loc.maximum = l["MaximumCapacity"].GetInt64();
-        if (l.HasMember("VpcTransitConfiguration")) loc.vpc_json = json_text(l["VpcTransitConfiguration"]);
         loc.added_ms = g.created_ms;
         const int64_t tenancy = stream_class_tenancy(g.stream_class);
         for (int64_t v : {loc.always_on, loc.on_demand.value_or(0), loc.target_idle.value_or(0), loc.maximum.value_or(0)})
@@ -448,22 +426,13 @@ class FixtureFile {
     }
     if (!repo::find_application(db_, scope_, u.app_id))
       return fail_item("member 'ApplicationArn': application " + u.app_id + " is not defined");
-    u.protocol = string_or(item, "Protocol", "WebRTC");
-    u.status = parse_stream_url_status(string_or(item, "Status", "ACTIVE")).value();
-    u.status_reason = opt_string(item, "StatusReason");
-    u.usage_limit = item.HasMember("UsageLimit") ? item["UsageLimit"].GetInt64() : 1;
+    u.usage_limit = 1;
+    u.created_ms = now_;
+    read_members(item, u, stream_url_fields(), binding::kImport);
     const int64_t remaining = item.HasMember("RemainingUses") ? item["RemainingUses"].GetInt64() : *u.usage_limit;
     u.uses = std::max<int64_t>(0, *u.usage_limit - remaining);
-    u.locations_json = opt_json(item, "Locations").value_or("[]");
-    if (item.HasMember("SessionLengthSeconds")) u.session_length_s = item["SessionLengthSeconds"].GetInt64();
-    u.description = opt_string(item, "Description");
-    u.launch_args_json = opt_json(item, "AdditionalLaunchArgs");
-    u.env_vars_json = opt_json(item, "AdditionalEnvironmentVariables");
-    u.role_arn = opt_string(item, "RoleArn");
-    u.display_json = opt_json(item, "DisplayConfiguration");
-    u.created_ms = time_or_now(item, "CreatedAt");
     u.updated_ms = u.created_ms;
-    u.expires_ms = item.HasMember("ExpiresAt") ? time_or_now(item, "ExpiresAt") : u.created_ms + 60 * 60'000;
+    if (!item.HasMember("ExpiresAt")) u.expires_ms = u.created_ms + 60 * 60'000;
     // Keep the secret of a given URL, so that an exported state's URLs still open.
     if (given_url) {
       auto t = given_url->find("token=");
