@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "state/sessions/session_binding.hpp"
+#include "state/sessions/stream_session.hpp"
 
 namespace gls {
 

@@ -1,10 +1,10 @@
 #include "api/render.hpp"
 
 #include "api/binding_json.hpp"
-#include "state/applications/application_binding.hpp"
-#include "state/sessions/session_binding.hpp"
-#include "state/stream_groups/stream_group_binding.hpp"
-#include "state/stream_urls/stream_url_binding.hpp"
+#include "state/applications/application.hpp"
+#include "state/sessions/stream_session.hpp"
+#include "state/stream_groups/stream_group.hpp"
+#include "state/stream_urls/stream_url.hpp"
 
 namespace gls {
 

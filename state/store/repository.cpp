@@ -1,8 +1,6 @@
 #include "state/store/repository.hpp"
 
-#include "state/applications/application_binding.hpp"
-#include "state/sessions/session_binding.hpp"
-#include "state/stream_groups/stream_group_binding.hpp"
+#include "state/store/binding_sql.hpp"
 
 namespace gls::repo {
 

@@ -3,7 +3,7 @@
 // and tags. (repository.cpp holds the group, session and history tables.)
 #include "state/store/repository.hpp"
 
-#include "state/stream_urls/stream_url_binding.hpp"
+#include "state/store/binding_sql.hpp"
 
 namespace gls::repo {
 

@@ -1,0 +1,105 @@
+// A stream group and its locations: their records, statuses, capacity
+// arithmetic and bindings (API member <-> field <-> column).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "state/store/binding.hpp"
+
+namespace gls {
+
+enum class StreamGroupStatus { Activating, UpdatingLocations, Active, ActiveWithErrors, Error, Deleting, Expired };
+std::string_view to_string(StreamGroupStatus s);
+std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s);
+
+enum class LocationStatus { Activating, Active, Error, Removing };
+std::string_view to_string(LocationStatus s);
+std::optional<LocationStatus> parse_location_status(std::string_view s);
+
+struct GroupLocation {
+  std::string name;
+  LocationStatus status = LocationStatus::Activating;
+  int64_t always_on = 0;
+  std::optional<int64_t> on_demand;
+  std::optional<int64_t> target_idle;
+  std::optional<int64_t> maximum;
+  std::optional<std::string> vpc_json;
+  int64_t added_ms = 0;  // when the location joined the group
+  // Derived from the sessions running there, never stored: how many hold a unit.
+  int64_t allocated = 0;
+};
+
+struct StreamGroup {
+  std::string id;
+  std::string description;
+  std::string stream_class;
+  std::optional<std::string> default_app_id;
+  StreamGroupStatus status = StreamGroupStatus::Activating;
+  std::optional<std::string> status_reason;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  std::optional<int64_t> expires_ms;
+  int64_t seq = 0;  // creation order, given by the store
+  std::vector<GroupLocation> locations;    // primary first
+  std::vector<std::string> app_ids;        // associated applications
+};
+
+// How many sessions a location can run at once.
+int64_t session_capacity(const GroupLocation& l);
+// What the service reports for a location: capacity provisioned (running
+// sessions plus the idle units it keeps) and the idle part of it.
+int64_t allocated_capacity(const GroupLocation& l);
+int64_t idle_capacity(const GroupLocation& l);
+
+// How many sessions one compute unit of a stream class hosts (the API
+// documentation's "tenancy"); 0 for an unknown class.
+int64_t stream_class_tenancy(std::string_view stream_class);
+// The GPU family of a stream class ("gen4n", "gen5n", "gen6n", "gen6e").
+std::string_view stream_class_family(std::string_view stream_class);
+
+namespace stream_group_binding {
+using namespace binding;
+using G = StreamGroup;
+using L = GroupLocation;
+inline constexpr auto kGroupStatus = enum_field<G, StreamGroupStatus, &G::status, &parse_stream_group_status>();
+
+inline constexpr Field<G> kGroupFields[] = {
+    {"Id", "id", &G::id, Form::Plain, kFull | kSummary},
+    {"Description", "description", &G::description, Form::Plain, kFull | kSummary | kImport | kMutable},
+    {"StreamClass", "stream_class", &G::stream_class, Form::Plain, kFull | kSummary | kImport},
+    {"", "default_app_id", &G::default_app_id, Form::Plain, kMutable},
+    {"Status", "status", kGroupStatus, Form::Plain, kFull | kSummary | kImport | kMutable},
+    {"StatusReason", "status_reason", &G::status_reason, Form::Plain, kFull | kImport | kMutable},
+    {"CreatedAt", "created_ms", &G::created_ms, Form::Time, kFull | kSummary | kImport},
+    {"LastUpdatedAt", "updated_ms", &G::updated_ms, Form::Time, kFull | kSummary | kImport | kMutable},
+    {"ExpiresAt", "expires_ms", &G::expires_ms, Form::Time, kFull | kSummary | kImport | kMutable},
+    {"", "seq", &G::seq, Form::Plain, kAssigned},
+};
+
+inline constexpr auto kLocationStatus = enum_field<L, LocationStatus, &L::status, &parse_location_status>();
+
+inline constexpr Field<L> kLocationFields[] = {
+    {"LocationName", "location", &L::name, Form::Plain, kFull | kImport},
+    {"Status", "status", kLocationStatus, Form::Plain, kFull | kImport | kMutable},
+    {"AlwaysOnCapacity", "always_on", &L::always_on, Form::Plain, kFull | kImport | kMutable},
+    {"OnDemandCapacity", "on_demand", &L::on_demand, Form::Plain, kFull | kImport | kMutable | kZeroWhenAbsent},
+    {"TargetIdleCapacity", "target_idle", &L::target_idle, Form::Plain, kFull | kImport | kMutable},
+    {"MaximumCapacity", "maximum", &L::maximum, Form::Plain, kFull | kImport | kMutable},
+    {"VpcTransitConfiguration", "vpc", &L::vpc_json, Form::Json, kFull | kImport | kMutable},
+    {"", "added_ms", &L::added_ms},
+};
+}  // namespace stream_group_binding
+// Every column of stream_groups except the scope, in the table's order;
+// DefaultApplication, LocationStates and AssociatedApplications are rendered
+// by hand. A location's columns of group_locations (not its group, position
+// or scope); the capacity figures the service derives are rendered by hand.
+inline binding::Fields<StreamGroup> stream_group_fields() { return stream_group_binding::kGroupFields; }
+inline binding::Fields<GroupLocation> location_fields() { return stream_group_binding::kLocationFields; }
+
+}  // namespace gls
