@@ -11,12 +11,22 @@
 #include <vector>
 
 #include "state/store/binding.hpp"
+#include "state/store/enum_names.hpp"
 
 namespace gls {
 
 enum class ApplicationStatus { Initialized, Processing, Ready, Deleting, Error };
-std::string_view to_string(ApplicationStatus s);
-std::optional<ApplicationStatus> parse_application_status(std::string_view s);
+template <>
+struct EnumNames<ApplicationStatus> {
+  static constexpr std::pair<ApplicationStatus, std::string_view> kNames[] = {
+  {ApplicationStatus::Initialized, "INITIALIZED"},
+  {ApplicationStatus::Processing, "PROCESSING"},
+  {ApplicationStatus::Ready, "READY"},
+  {ApplicationStatus::Deleting, "DELETING"},
+  {ApplicationStatus::Error, "ERROR"},
+  };
+};
+inline std::optional<ApplicationStatus> parse_application_status(std::string_view s) { return parse_enum<ApplicationStatus>(s); }
 
 struct Application {
   std::string id;

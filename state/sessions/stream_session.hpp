@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "state/store/binding.hpp"
+#include "state/store/enum_names.hpp"
 
 namespace gls {
 
@@ -29,8 +30,20 @@ inline constexpr SessionStatus kAllSessionStatuses[] = {
     SessionStatus::PendingClientReconnection, SessionStatus::Reconnecting,
     SessionStatus::Terminating,  SessionStatus::Terminated,  SessionStatus::Error,
 };
-std::string_view to_string(SessionStatus s);
-std::optional<SessionStatus> parse_session_status(std::string_view s);
+template <>
+struct EnumNames<SessionStatus> {
+  static constexpr std::pair<SessionStatus, std::string_view> kNames[] = {
+  {SessionStatus::Activating, "ACTIVATING"},
+  {SessionStatus::Active, "ACTIVE"},
+  {SessionStatus::Connected, "CONNECTED"},
+  {SessionStatus::PendingClientReconnection, "PENDING_CLIENT_RECONNECTION"},
+  {SessionStatus::Reconnecting, "RECONNECTING"},
+  {SessionStatus::Terminating, "TERMINATING"},
+  {SessionStatus::Terminated, "TERMINATED"},
+  {SessionStatus::Error, "ERROR"},
+  };
+};
+inline std::optional<SessionStatus> parse_session_status(std::string_view s) { return parse_enum<SessionStatus>(s); }
 
 struct StreamSession {
   std::string group_id;

@@ -1,78 +1,9 @@
 #include "state/store/records.hpp"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
 namespace gls {
-
-namespace {
-template <class E, size_t N>
-using Names = std::array<std::pair<E, std::string_view>, N>;
-
-template <class E, size_t N>
-std::string_view name_of(const Names<E, N>& names, E e) {
-  for (const auto& [v, n] : names)
-    if (v == e) return n;
-  return "";
-}
-template <class E, size_t N>
-std::optional<E> parse(const Names<E, N>& names, std::string_view s) {
-  for (const auto& [v, n] : names)
-    if (n == s) return v;
-  return std::nullopt;
-}
-
-constexpr Names<SessionStatus, 8> kSession = {{
-    {SessionStatus::Activating, "ACTIVATING"},
-    {SessionStatus::Active, "ACTIVE"},
-    {SessionStatus::Connected, "CONNECTED"},
-    {SessionStatus::PendingClientReconnection, "PENDING_CLIENT_RECONNECTION"},
-    {SessionStatus::Reconnecting, "RECONNECTING"},
-    {SessionStatus::Terminating, "TERMINATING"},
-    {SessionStatus::Terminated, "TERMINATED"},
-    {SessionStatus::Error, "ERROR"},
-}};
-constexpr Names<ApplicationStatus, 5> kApplication = {{
-    {ApplicationStatus::Initialized, "INITIALIZED"},
-    {ApplicationStatus::Processing, "PROCESSING"},
-    {ApplicationStatus::Ready, "READY"},
-    {ApplicationStatus::Deleting, "DELETING"},
-    {ApplicationStatus::Error, "ERROR"},
-}};
-constexpr Names<StreamGroupStatus, 7> kGroup = {{
-    {StreamGroupStatus::Activating, "ACTIVATING"},
-    {StreamGroupStatus::UpdatingLocations, "UPDATING_LOCATIONS"},
-    {StreamGroupStatus::Active, "ACTIVE"},
-    {StreamGroupStatus::ActiveWithErrors, "ACTIVE_WITH_ERRORS"},
-    {StreamGroupStatus::Error, "ERROR"},
-    {StreamGroupStatus::Deleting, "DELETING"},
-    {StreamGroupStatus::Expired, "EXPIRED"},
-}};
-constexpr Names<LocationStatus, 4> kLocation = {{
-    {LocationStatus::Activating, "ACTIVATING"},
-    {LocationStatus::Active, "ACTIVE"},
-    {LocationStatus::Error, "ERROR"},
-    {LocationStatus::Removing, "REMOVING"},
-}};
-constexpr Names<StreamUrlStatus, 4> kUrl = {{
-    {StreamUrlStatus::Active, "ACTIVE"},
-    {StreamUrlStatus::Expired, "EXPIRED"},
-    {StreamUrlStatus::Revoked, "REVOKED"},
-    {StreamUrlStatus::LimitReached, "LIMIT_REACHED"},
-}};
-}  // namespace
-
-std::string_view to_string(SessionStatus s) { return name_of(kSession, s); }
-std::optional<SessionStatus> parse_session_status(std::string_view s) { return parse(kSession, s); }
-std::string_view to_string(ApplicationStatus s) { return name_of(kApplication, s); }
-std::optional<ApplicationStatus> parse_application_status(std::string_view s) { return parse(kApplication, s); }
-std::string_view to_string(StreamGroupStatus s) { return name_of(kGroup, s); }
-std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s) { return parse(kGroup, s); }
-std::string_view to_string(LocationStatus s) { return name_of(kLocation, s); }
-std::optional<LocationStatus> parse_location_status(std::string_view s) { return parse(kLocation, s); }
-std::string_view to_string(StreamUrlStatus s) { return name_of(kUrl, s); }
-std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse(kUrl, s); }
 
 bool holds_capacity(const StreamSession& s) { return s.placed && !is_final(s.status); }
 

@@ -11,16 +11,36 @@
 #include <vector>
 
 #include "state/store/binding.hpp"
+#include "state/store/enum_names.hpp"
 
 namespace gls {
 
 enum class StreamGroupStatus { Activating, UpdatingLocations, Active, ActiveWithErrors, Error, Deleting, Expired };
-std::string_view to_string(StreamGroupStatus s);
-std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s);
+template <>
+struct EnumNames<StreamGroupStatus> {
+  static constexpr std::pair<StreamGroupStatus, std::string_view> kNames[] = {
+  {StreamGroupStatus::Activating, "ACTIVATING"},
+  {StreamGroupStatus::UpdatingLocations, "UPDATING_LOCATIONS"},
+  {StreamGroupStatus::Active, "ACTIVE"},
+  {StreamGroupStatus::ActiveWithErrors, "ACTIVE_WITH_ERRORS"},
+  {StreamGroupStatus::Error, "ERROR"},
+  {StreamGroupStatus::Deleting, "DELETING"},
+  {StreamGroupStatus::Expired, "EXPIRED"},
+  };
+};
+inline std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s) { return parse_enum<StreamGroupStatus>(s); }
 
 enum class LocationStatus { Activating, Active, Error, Removing };
-std::string_view to_string(LocationStatus s);
-std::optional<LocationStatus> parse_location_status(std::string_view s);
+template <>
+struct EnumNames<LocationStatus> {
+  static constexpr std::pair<LocationStatus, std::string_view> kNames[] = {
+  {LocationStatus::Activating, "ACTIVATING"},
+  {LocationStatus::Active, "ACTIVE"},
+  {LocationStatus::Error, "ERROR"},
+  {LocationStatus::Removing, "REMOVING"},
+  };
+};
+inline std::optional<LocationStatus> parse_location_status(std::string_view s) { return parse_enum<LocationStatus>(s); }
 
 struct GroupLocation {
   std::string name;

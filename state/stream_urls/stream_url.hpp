@@ -11,12 +11,21 @@
 #include <vector>
 
 #include "state/store/binding.hpp"
+#include "state/store/enum_names.hpp"
 
 namespace gls {
 
 enum class StreamUrlStatus { Active, Expired, Revoked, LimitReached };
-std::string_view to_string(StreamUrlStatus s);
-std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s);
+template <>
+struct EnumNames<StreamUrlStatus> {
+  static constexpr std::pair<StreamUrlStatus, std::string_view> kNames[] = {
+  {StreamUrlStatus::Active, "ACTIVE"},
+  {StreamUrlStatus::Expired, "EXPIRED"},
+  {StreamUrlStatus::Revoked, "REVOKED"},
+  {StreamUrlStatus::LimitReached, "LIMIT_REACHED"},
+  };
+};
+inline std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse_enum<StreamUrlStatus>(s); }
 
 struct StreamUrl {
   std::string group_id;
