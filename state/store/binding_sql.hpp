@@ -8,6 +8,8 @@
 #include <string_view>
 #include <type_traits>
 #include <variant>
+#include <vector>
+#include <optional>
 
 #include "state/store/binding.hpp"
 #include "state/store/store.hpp"
@@ -122,6 +124,49 @@ std::string update_statement(std::string_view table, Fields<R> fields, unsigned 
   sql += " WHERE account = ? AND region = ?";
   for (std::string_view k : keys) sql += " AND " + std::string(k) + " = ?";
   return sql;
+}
+
+// The first row `sql` selects (every column of the table, as
+// select_statement writes them), with `args` bound from parameter 1.
+template <class R, class... A>
+std::optional<R> select_one(Store& db, const std::string& sql, Fields<R> fields, const A&... args) {
+  Stmt q = db.prepare(sql);
+  q.args(args...);
+  if (!q.step()) return std::nullopt;
+  R r;
+  read_columns(q, 0, r, fields);
+  return r;
+}
+
+// Every row of a statement whose parameters are bound.
+template <class R>
+std::vector<R> read_all(Stmt& q, Fields<R> fields) {
+  std::vector<R> out;
+  while (q.step()) {
+    R r;
+    read_columns(q, 0, r, fields);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Runs an insert_statement for a record of the scope.
+template <class R>
+void insert_row(Store& db, const std::string& sql, std::string_view account, std::string_view region, const R& r,
+                Fields<R> fields) {
+  Stmt q = db.prepare(sql);
+  q.args(account, region);
+  bind_columns(q, 3, r, fields, 0, kAssigned);
+  q.run();
+}
+
+// Runs an update_statement of the rows having any of `want`, then binds
+// `rest`: the `also` columns, the scope and the keys.
+template <class R, class... A>
+void update_row(Store& db, const std::string& sql, const R& r, Fields<R> fields, unsigned want, const A&... rest) {
+  Stmt q = db.prepare(sql);
+  q.args_from(bind_columns(q, 1, r, fields, want), rest...);
+  q.run();
 }
 
 }  // namespace gls::binding

@@ -6,37 +6,20 @@ namespace gls::repo {
 
 // ---- applications ----------------------------------------------------------------
 
-namespace {
-Application read_application(const Stmt& q) {
-  Application a;
-  binding::read_columns(q, 0, a, application_fields());
-  return a;
-}
-}  // namespace
-
 std::optional<Application> find_application(Store& db, const Scope& s, std::string_view id) {
   static const std::string sql = binding::select_statement("applications", application_fields(),
                                                            "WHERE account = ? AND region = ? AND id = ?");
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region, id);
-  if (!q.step()) return std::nullopt;
-  return read_application(q);
+  return binding::select_one(db, sql, application_fields(), s.account, s.region, id);
 }
 
 void insert_application(Store& db, const Scope& s, const Application& a) {
   static const std::string sql = binding::insert_statement("applications", application_fields());
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region);
-  binding::bind_columns(q, 3, a, application_fields(), 0, binding::kAssigned);
-  q.run();
+  binding::insert_row(db, sql, s.account, s.region, a, application_fields());
 }
 
 void update_application(Store& db, const Scope& s, const Application& a) {
   static const std::string sql = binding::update_statement("applications", application_fields(), binding::kMutable, {"id"});
-  Stmt q = db.prepare(sql);
-  const int next = binding::bind_columns(q, 1, a, application_fields(), binding::kMutable);
-  q.args_from(next, s.account, s.region, a.id);
-  q.run();
+  binding::update_row(db, sql, a, application_fields(), binding::kMutable, s.account, s.region, a.id);
 }
 
 std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::string_view app_id) {
@@ -69,12 +52,6 @@ GroupLocation read_location(const Stmt& q) {
   return l;
 }
 
-StreamGroup read_group_row(const Stmt& q) {
-  StreamGroup g;
-  binding::read_columns(q, 0, g, stream_group_fields());
-  return g;
-}
-
 // Its locations (primary first) and associated applications.
 void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
   static const std::string locations_sql =
@@ -93,11 +70,8 @@ void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
 std::optional<StreamGroup> find_stream_group(Store& db, const Scope& s, std::string_view id) {
   static const std::string sql = binding::select_statement("stream_groups", stream_group_fields(),
                                                            "WHERE account = ? AND region = ? AND id = ?");
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region, id);
-  if (!q.step()) return std::nullopt;
-  StreamGroup g = read_group_row(q);
-  load_group_children(db, s, g);
+  auto g = binding::select_one(db, sql, stream_group_fields(), s.account, s.region, id);
+  if (g) load_group_children(db, s, *g);
   return g;
 }
 
@@ -113,7 +87,7 @@ std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std
     if (after) q.bind(3, after->created_ms).bind(4, after->id);
     else q.bind_null(3).bind_null(4);
     q.bind(5, static_cast<int64_t>(limit) + 1);
-    while (q.step()) out.push_back(read_group_row(q));
+    out = binding::read_all(q, stream_group_fields());
   }
   for (StreamGroup& g : out) load_group_children(db, s, g);
   return out;
@@ -122,10 +96,7 @@ std::vector<StreamGroup> list_stream_groups(Store& db, const Scope& s, const std
 void update_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
   static const std::string sql =
       binding::update_statement("stream_groups", stream_group_fields(), binding::kMutable, {"id"});
-  Stmt q = db.prepare(sql);
-  const int next = binding::bind_columns(q, 1, g, stream_group_fields(), binding::kMutable);
-  q.args_from(next, s.account, s.region, g.id);
-  q.run();
+  binding::update_row(db, sql, g, stream_group_fields(), binding::kMutable, s.account, s.region, g.id);
 }
 
 void insert_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
@@ -146,10 +117,7 @@ void insert_location(Store& db, const Scope& s, std::string_view group_id, const
 void update_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
   static const std::string sql = binding::update_statement("group_locations", location_fields(), binding::kMutable,
                                                            {"group_id", "location"}, {"updated_ms"});
-  Stmt q = db.prepare(sql);
-  const int next = binding::bind_columns(q, 1, l, location_fields(), binding::kMutable);
-  q.args_from(next, now_ms, s.account, s.region, group_id, l.name);
-  q.run();
+  binding::update_row(db, sql, l, location_fields(), binding::kMutable, now_ms, s.account, s.region, group_id, l.name);
 }
 
 void delete_location(Store& db, const Scope& s, std::string_view group_id, std::string_view location) {
@@ -189,10 +157,7 @@ std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::strin
 
 void insert_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
   static const std::string sql = binding::insert_statement("stream_groups", stream_group_fields());
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region);
-  binding::bind_columns(q, 3, g, stream_group_fields(), 0, binding::kAssigned);
-  q.run();
+  binding::insert_row(db, sql, s.account, s.region, g, stream_group_fields());
   for (const GroupLocation& l : g.locations) insert_location(db, s, g.id, l, l.added_ms ? l.added_ms : g.created_ms);
   for (const std::string& app : g.app_ids) associate(db, s, g.id, app, g.created_ms);
 }
@@ -208,53 +173,33 @@ void associate(Store& db, const Scope& s, std::string_view group_id, std::string
 // ---- stream sessions ----------------------------------------------------------------
 
 namespace {
-StreamSession read_session(const Stmt& q) {
-  StreamSession x;
-  binding::read_columns(q, 0, x, session_fields());
-  return x;
-}
-
 // SELECT every column of a session FROM stream_sessions, then `rest`.
 std::string select_sessions(std::string_view rest) {
   return binding::select_statement("stream_sessions", session_fields(), rest);
 }
 
-std::vector<StreamSession> read_sessions(Stmt& q) {
-  std::vector<StreamSession> out;
-  while (q.step()) out.push_back(read_session(q));
-  return out;
-}
+std::vector<StreamSession> read_sessions(Stmt& q) { return binding::read_all(q, session_fields()); }
 }  // namespace
 
 std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
   static const std::string sql = select_sessions("WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region, group_id, id);
-  if (!q.step()) return std::nullopt;
-  return read_session(q);
+  return binding::select_one(db, sql, session_fields(), s.account, s.region, group_id, id);
 }
 
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id) {
   static const std::string sql = select_sessions("WHERE account = ? AND region = ? AND id = ? LIMIT 1");
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region, id);
-  if (!q.step()) return std::nullopt;
-  return read_session(q);
+  return binding::select_one(db, sql, session_fields(), s.account, s.region, id);
 }
 
-namespace {
-// INSERT or REPLACE the whole row.
-void write_session(Store& db, const Scope& s, const StreamSession& x, bool replace) {
-  static const std::string insert_sql = binding::insert_statement("stream_sessions", session_fields()),
-                           replace_sql = binding::insert_statement("stream_sessions", session_fields(), "REPLACE");
-  Stmt q = db.prepare(replace ? replace_sql : insert_sql);
-  q.args(s.account, s.region);
-  binding::bind_columns(q, 3, x, session_fields());
-  q.run();
+void insert_session(Store& db, const Scope& s, const StreamSession& x) {
+  static const std::string sql = binding::insert_statement("stream_sessions", session_fields());
+  binding::insert_row(db, sql, s.account, s.region, x, session_fields());
 }
-}  // namespace
 
-void insert_session(Store& db, const Scope& s, const StreamSession& x) { write_session(db, s, x, false); }
+void update_session(Store& db, const Scope& s, const StreamSession& x) {
+  static const std::string sql = binding::insert_statement("stream_sessions", session_fields(), "REPLACE");
+  binding::insert_row(db, sql, s.account, s.region, x, session_fields());
+}
 
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id) {
   static const std::string sql = select_sessions(
@@ -310,15 +255,10 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
   return read_sessions(q);
 }
 
-void update_session(Store& db, const Scope& s, const StreamSession& x) { write_session(db, s, x, true); }
-
 void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
   static const std::string sql =
       binding::update_statement("stream_sessions", session_fields(), binding::kState, {"group_id", "id"});
-  Stmt q = db.prepare(sql);
-  const int next = binding::bind_columns(q, 1, x, session_fields(), binding::kState);
-  q.args_from(next, s.account, s.region, x.group_id, x.id);
-  q.run();
+  binding::update_row(db, sql, x, session_fields(), binding::kState, s.account, s.region, x.group_id, x.id);
 }
 
 // ---- history --------------------------------------------------------------------------

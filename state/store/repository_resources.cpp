@@ -55,21 +55,10 @@ std::vector<std::string> groups_defaulting_to(Store& db, const Scope& s, std::st
 
 // ---- stream URLs ----------------------------------------------------------------
 
-namespace {
-StreamUrl read_url(const Stmt& q) {
-  StreamUrl u;
-  binding::read_columns(q, 0, u, stream_url_fields());
-  return u;
-}
-}  // namespace
-
 std::optional<StreamUrl> find_stream_url(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
   static const std::string sql = binding::select_statement(
       "stream_urls", stream_url_fields(), "WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region, group_id, id);
-  if (!q.step()) return std::nullopt;
-  return read_url(q);
+  return binding::select_one(db, sql, stream_url_fields(), s.account, s.region, group_id, id);
 }
 
 std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std::string_view id) {
@@ -81,19 +70,13 @@ std::optional<Scope> stream_url_scope(Store& db, std::string_view group_id, std:
 
 void insert_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
   static const std::string sql = binding::insert_statement("stream_urls", stream_url_fields());
-  Stmt q = db.prepare(sql);
-  q.args(s.account, s.region);
-  binding::bind_columns(q, 3, u, stream_url_fields(), 0, binding::kAssigned);
-  q.run();
+  binding::insert_row(db, sql, s.account, s.region, u, stream_url_fields());
 }
 
 void update_stream_url(Store& db, const Scope& s, const StreamUrl& u) {
   static const std::string sql =
       binding::update_statement("stream_urls", stream_url_fields(), binding::kMutable, {"group_id", "id"});
-  Stmt q = db.prepare(sql);
-  const int next = binding::bind_columns(q, 1, u, stream_url_fields(), binding::kMutable);
-  q.args_from(next, s.account, s.region, u.group_id, u.id);
-  q.run();
+  binding::update_row(db, sql, u, stream_url_fields(), binding::kMutable, s.account, s.region, u.group_id, u.id);
 }
 
 std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamUrlQuery& query) {
@@ -108,9 +91,7 @@ std::vector<StreamUrl> list_stream_urls(Store& db, const Scope& s, const StreamU
   if (query.after) q.bind(6, query.after->created_ms).bind(7, query.after->id);
   else q.bind_null(6).bind_null(7);
   q.bind(8, static_cast<int64_t>(query.limit) + 1);
-  std::vector<StreamUrl> out;
-  while (q.step()) out.push_back(read_url(q));
-  return out;
+  return binding::read_all(q, stream_url_fields());
 }
 
 // ---- per-resource lifecycle durations ---------------------------------------------------
