@@ -17,15 +17,8 @@ namespace gls {
 
 enum class ApplicationStatus { Initialized, Processing, Ready, Deleting, Error };
 template <>
-struct EnumNames<ApplicationStatus> {
-  static constexpr std::pair<ApplicationStatus, std::string_view> kNames[] = {
-  {ApplicationStatus::Initialized, "INITIALIZED"},
-  {ApplicationStatus::Processing, "PROCESSING"},
-  {ApplicationStatus::Ready, "READY"},
-  {ApplicationStatus::Deleting, "DELETING"},
-  {ApplicationStatus::Error, "ERROR"},
-  };
-};
+inline constexpr std::string_view kEnumNames<ApplicationStatus> = "INITIALIZED PROCESSING READY DELETING ERROR";
+static_assert(to_string(ApplicationStatus::Error) == "ERROR", "one name per value, in declaration order");
 inline std::optional<ApplicationStatus> parse_application_status(std::string_view s) { return parse_enum<ApplicationStatus>(s); }
 
 struct Application {

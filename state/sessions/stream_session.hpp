@@ -31,18 +31,8 @@ inline constexpr SessionStatus kAllSessionStatuses[] = {
     SessionStatus::Terminating,  SessionStatus::Terminated,  SessionStatus::Error,
 };
 template <>
-struct EnumNames<SessionStatus> {
-  static constexpr std::pair<SessionStatus, std::string_view> kNames[] = {
-  {SessionStatus::Activating, "ACTIVATING"},
-  {SessionStatus::Active, "ACTIVE"},
-  {SessionStatus::Connected, "CONNECTED"},
-  {SessionStatus::PendingClientReconnection, "PENDING_CLIENT_RECONNECTION"},
-  {SessionStatus::Reconnecting, "RECONNECTING"},
-  {SessionStatus::Terminating, "TERMINATING"},
-  {SessionStatus::Terminated, "TERMINATED"},
-  {SessionStatus::Error, "ERROR"},
-  };
-};
+inline constexpr std::string_view kEnumNames<SessionStatus> = "ACTIVATING ACTIVE CONNECTED PENDING_CLIENT_RECONNECTION RECONNECTING TERMINATING TERMINATED ERROR";
+static_assert(to_string(SessionStatus::Error) == "ERROR", "one name per value, in declaration order");
 inline std::optional<SessionStatus> parse_session_status(std::string_view s) { return parse_enum<SessionStatus>(s); }
 
 struct StreamSession {

@@ -17,29 +17,14 @@ namespace gls {
 
 enum class StreamGroupStatus { Activating, UpdatingLocations, Active, ActiveWithErrors, Error, Deleting, Expired };
 template <>
-struct EnumNames<StreamGroupStatus> {
-  static constexpr std::pair<StreamGroupStatus, std::string_view> kNames[] = {
-  {StreamGroupStatus::Activating, "ACTIVATING"},
-  {StreamGroupStatus::UpdatingLocations, "UPDATING_LOCATIONS"},
-  {StreamGroupStatus::Active, "ACTIVE"},
-  {StreamGroupStatus::ActiveWithErrors, "ACTIVE_WITH_ERRORS"},
-  {StreamGroupStatus::Error, "ERROR"},
-  {StreamGroupStatus::Deleting, "DELETING"},
-  {StreamGroupStatus::Expired, "EXPIRED"},
-  };
-};
+inline constexpr std::string_view kEnumNames<StreamGroupStatus> = "ACTIVATING UPDATING_LOCATIONS ACTIVE ACTIVE_WITH_ERRORS ERROR DELETING EXPIRED";
+static_assert(to_string(StreamGroupStatus::Expired) == "EXPIRED", "one name per value, in declaration order");
 inline std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s) { return parse_enum<StreamGroupStatus>(s); }
 
 enum class LocationStatus { Activating, Active, Error, Removing };
 template <>
-struct EnumNames<LocationStatus> {
-  static constexpr std::pair<LocationStatus, std::string_view> kNames[] = {
-  {LocationStatus::Activating, "ACTIVATING"},
-  {LocationStatus::Active, "ACTIVE"},
-  {LocationStatus::Error, "ERROR"},
-  {LocationStatus::Removing, "REMOVING"},
-  };
-};
+inline constexpr std::string_view kEnumNames<LocationStatus> = "ACTIVATING ACTIVE ERROR REMOVING";
+static_assert(to_string(LocationStatus::Removing) == "REMOVING", "one name per value, in declaration order");
 inline std::optional<LocationStatus> parse_location_status(std::string_view s) { return parse_enum<LocationStatus>(s); }
 
 struct GroupLocation {

@@ -17,14 +17,8 @@ namespace gls {
 
 enum class StreamUrlStatus { Active, Expired, Revoked, LimitReached };
 template <>
-struct EnumNames<StreamUrlStatus> {
-  static constexpr std::pair<StreamUrlStatus, std::string_view> kNames[] = {
-  {StreamUrlStatus::Active, "ACTIVE"},
-  {StreamUrlStatus::Expired, "EXPIRED"},
-  {StreamUrlStatus::Revoked, "REVOKED"},
-  {StreamUrlStatus::LimitReached, "LIMIT_REACHED"},
-  };
-};
+inline constexpr std::string_view kEnumNames<StreamUrlStatus> = "ACTIVE EXPIRED REVOKED LIMIT_REACHED";
+static_assert(to_string(StreamUrlStatus::LimitReached) == "LIMIT_REACHED", "one name per value, in declaration order");
 inline std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse_enum<StreamUrlStatus>(s); }
 
 struct StreamUrl {
