@@ -79,7 +79,7 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
 
   App* self = app.get();
   app->admin_ = std::make_unique<AdminApi>(emu, [self] { return self->load_fixtures(); });
-  app->admin_->add_routes([chaos = app->chaos_.get()](const HttpRequest& r) { return chaos->handle(r); });
+  app->admin_->add_routes(app->chaos_->routes());
   app->admin_->on_reset([chaos = app->chaos_.get()] { chaos->reset(); });
   app->access_ = std::make_unique<AccessPolicy>(AccessOptions{.loopback_bound = AccessPolicy::is_loopback_address(o.host),
                                                               .allowed_hosts = o.allowed_hosts,

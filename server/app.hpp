@@ -34,6 +34,8 @@ class App {
 
   Emulator& emulator() { return *emu_; }
   Pipeline& pipeline() { return *pipeline_; }
+  // Every admin route, the chaos routes included.
+  const AdminRouter& admin_router() const { return admin_->router(); }
   // The configured fixtures, all in one transaction (after a reset).
   Status load_fixtures();
   // Whether the newest journaled API request met a fault rule.

@@ -16,6 +16,7 @@ enum class ErrorKind {
   Validation,      // the request is well-formed but not acceptable (400)
   NotFound,        // the named resource does not exist here (404)
   Conflict,        // the resource is not in a state that allows this (409)
+  Gone,            // the resource exists but can never be used again (410)
   QuotaExceeded,   // a limit would be exceeded (402)
   AccessNotReady,  // the session cannot take an admin shell yet (409)
   AccessDenied,    // the resource belongs to another account (403)
@@ -30,6 +31,7 @@ struct Error {
 inline Error validation(std::string m) { return {ErrorKind::Validation, std::move(m)}; }
 inline Error not_found(std::string m) { return {ErrorKind::NotFound, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorKind::Conflict, std::move(m)}; }
+inline Error gone(std::string m) { return {ErrorKind::Gone, std::move(m)}; }
 inline Error quota_exceeded(std::string m) { return {ErrorKind::QuotaExceeded, std::move(m)}; }
 inline Error access_denied(std::string m) { return {ErrorKind::AccessDenied, std::move(m)}; }
 inline Error internal(std::string m) { return {ErrorKind::Internal, std::move(m)}; }

@@ -1,13 +1,17 @@
 // The admin API under /_gls/: what tests use to see and steer the emulator
-// (health, reset, the clock, ...). JSON in, JSON out; every refusal is a 4xx
-// JSON error that says why.
+// (health, reset, the clock, resources' histories and forced statuses, the
+// whole state, a stream URL's player). JSON in, JSON out; every refusal is
+// a 4xx JSON error that says why.
+//
+// Its routes are the table in admin_api.cpp; other modules add theirs (the
+// chaos routes) to the same router before requests are served.
 #pragma once
 
 #include <functional>
-#include <optional>
-#include <string>
+#include <span>
 #include <vector>
 
+#include "admin/admin_router.hpp"
 #include "http/http_types.hpp"
 #include "state/emulator.hpp"
 
@@ -17,40 +21,50 @@ class AdminApi {
  public:
   // `load_fixtures` re-loads the configured fixtures after a reset.
   AdminApi(Emulator& emu, std::function<Status()> load_fixtures);
+  AdminApi(const AdminApi&) = delete;
+  AdminApi& operator=(const AdminApi&) = delete;
 
-  HttpResponse handle(const HttpRequest& request);
+  HttpResponse handle(const HttpRequest& request) const { return router_.dispatch(request); }
 
-  // More admin routes, served by another module: answers the requests it
-  // knows, nothing for the others. Set up before requests are served.
-  using Routes = std::function<std::optional<HttpResponse>(const HttpRequest& request)>;
-  void add_routes(Routes routes) { routes_.push_back(std::move(routes)); }
+  // More admin routes, declared by another module.
+  void add_routes(std::span<const AdminRoute> routes) { router_.add(routes); }
   // Called by POST /_gls/reset once the state is wiped, to clear what other
   // modules keep (fault rules, the journal, metrics).
   void on_reset(std::function<void()> clear) { on_reset_.push_back(std::move(clear)); }
 
+  const AdminRouter& router() const { return router_; }
+
  private:
-  HttpResponse health();
-  HttpResponse reset(const HttpRequest& request);
-  HttpResponse clock_get();
-  HttpResponse clock_post(const HttpRequest& request);
-  // /_gls/sessions/{sg}/{session}/{events|status|history|timings}
-  HttpResponse session(const HttpRequest& request, const std::vector<std::string>& parts);
-  // /_gls/applications/{id}/{status|history}
-  HttpResponse application(const HttpRequest& request, const std::vector<std::string>& parts);
-  // /_gls/streamgroups/{id}/{status|history}, /_gls/streamgroups/{id}/locations/{name}/{status|history}
-  HttpResponse stream_group(const HttpRequest& request, const std::vector<std::string>& parts);
-  // /_gls/streamurls/{sg}/{su}/history
-  HttpResponse stream_url(const HttpRequest& request, const std::vector<std::string>& parts);
-  // /_gls/play/{sg}/{su}?token=...: a browser opening a stream URL
-  HttpResponse play(const HttpRequest& request, const std::vector<std::string>& parts);
-  // /_gls/state: export and import one account and Region's resources
-  HttpResponse state_get(const HttpRequest& request);
-  HttpResponse state_put(const HttpRequest& request);
+  // The emulator as a whole (admin_api.cpp, admin_clock.cpp).
+  HttpResponse dashboard(AdminCall& call);
+  HttpResponse health(AdminCall& call);
+  HttpResponse reset(AdminCall& call);
+  HttpResponse clock_get(AdminCall& call);
+  HttpResponse clock_post(AdminCall& call);
+  // Export and import of one account and Region's resources (admin_state.cpp).
+  HttpResponse state_get(AdminCall& call);
+  HttpResponse state_put(AdminCall& call);
+  // One resource's history, forced status and timings (admin_resources.cpp).
+  HttpResponse session_event(AdminCall& call);
+  HttpResponse session_status(AdminCall& call);
+  HttpResponse session_timings(AdminCall& call);
+  HttpResponse session_history(AdminCall& call);
+  HttpResponse application_status(AdminCall& call);
+  HttpResponse application_timings(AdminCall& call);
+  HttpResponse application_history(AdminCall& call);
+  HttpResponse stream_group_status(AdminCall& call);
+  HttpResponse stream_group_timings(AdminCall& call);
+  HttpResponse stream_group_history(AdminCall& call);
+  HttpResponse location_status(AdminCall& call);
+  HttpResponse location_history(AdminCall& call);
+  HttpResponse stream_url_history(AdminCall& call);
+  // A browser opening a stream URL (play_page.cpp).
+  HttpResponse play(AdminCall& call);
 
   Emulator& emu_;
   std::function<Status()> load_fixtures_;
-  std::vector<Routes> routes_;
   std::vector<std::function<void()>> on_reset_;
+  AdminRouter router_;
 };
 
 }  // namespace gls

@@ -23,6 +23,8 @@ ApiError from_domain(const Error& e) {
     case ErrorKind::Validation: return model_error("ValidationException", e.message);
     case ErrorKind::NotFound: return model_error("ResourceNotFoundException", e.message);
     case ErrorKind::Conflict: return model_error("ConflictException", e.message);
+    // No operation of the model refuses this way: only the stream URL player does.
+    case ErrorKind::Gone: return {"StreamUrlGone", 410, e.message};
     case ErrorKind::QuotaExceeded: return model_error("ServiceQuotaExceededException", e.message);
     case ErrorKind::AccessNotReady: return model_error("StreamSessionAccessNotReadyException", e.message);
     case ErrorKind::AccessDenied: return model_error("AccessDeniedException", e.message);

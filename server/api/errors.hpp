@@ -28,7 +28,9 @@ ApiError not_implemented(std::string message);     // 501
 ApiError payload_too_large(std::string message);   // 413
 ApiError bad_request(std::string message);         // 400, malformed HTTP
 
-// The model error that a domain refusal of this kind is.
+// The model error that a domain refusal of this kind is: the one place an
+// ErrorKind becomes an HTTP status. Gone, which no operation of the model
+// answers (only the stream URL player does), is a 410 StreamUrlGone.
 ApiError from_domain(const Error& e);
 
 // The HTTP response for an error (without x-amzn-RequestId, which the

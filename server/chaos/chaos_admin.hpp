@@ -13,8 +13,10 @@
 // POST /_gls/reset clears the rules, the journal and the metrics too.
 #pragma once
 
-#include <optional>
+#include <span>
+#include <vector>
 
+#include "admin/admin_router.hpp"
 #include "observe/event_stream.hpp"
 #include "chaos/fault_rules.hpp"
 #include "http/http_types.hpp"
@@ -31,24 +33,33 @@ class ChaosAdmin {
         faults_(faults),
         journal_(journal),
         metrics_(metrics),
-        events_(events) {}
+        events_(events),
+        routes_(make_routes()) {}
+  ChaosAdmin(const ChaosAdmin&) = delete;
+  ChaosAdmin& operator=(const ChaosAdmin&) = delete;
 
-  // The answer to a request on one of the routes above; nothing for others.
-  std::optional<HttpResponse> handle(const HttpRequest& request);
+  // The rows of the routes above, for the admin router.
+  std::span<const AdminRoute> routes() const { return routes_; }
   // Forgets the rules, the journal and the counters.
   void reset();
 
  private:
-  HttpResponse faults(const HttpRequest& request);
-  HttpResponse fault(const HttpRequest& request, std::string_view id);
-  HttpResponse requests(const HttpRequest& request);
-  HttpResponse metrics();
+  std::vector<AdminRoute> make_routes();
+  HttpResponse list_faults(AdminCall& call);
+  HttpResponse add_fault(AdminCall& call);
+  HttpResponse remove_faults(AdminCall& call);
+  HttpResponse get_fault(AdminCall& call);
+  HttpResponse remove_fault(AdminCall& call);
+  HttpResponse requests(AdminCall& call);
+  HttpResponse metrics(AdminCall& call);
+  HttpResponse events(AdminCall& call);
 
   Emulator& emu_;
   FaultRules& faults_;
   RequestJournal& journal_;
   Metrics& metrics_;
   EventStream& events_;
+  std::vector<AdminRoute> routes_;
 };
 
 }  // namespace gls

@@ -1,6 +1,6 @@
 // Plain HTTP request and response values.
 //
-// The transport (http_server.cpp, the only user of Beast's templates) turns
+// The transport (server/http/, the only user of Beast's templates) turns
 // bytes into an HttpRequest and an HttpResponse back into bytes; everything
 // else in the server works on these values and never sees Beast.
 #pragma once

@@ -247,7 +247,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     auto u = repo::find_stream_url(db, *scope, group_id, url_id);
     if (!u || u->token.empty() || u->token != token) return not_found("There is no stream URL here");
     if (u->status != U::Active)
-      return conflict("This stream URL is " + std::string(to_string(u->status)) +
+      return gone("This stream URL is " + std::string(to_string(u->status)) +
                       (u->status_reason ? " (" + *u->status_reason + ")" : std::string()) +
                       " and can no longer start stream sessions");
     StartSessionRequest r;

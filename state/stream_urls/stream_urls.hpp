@@ -71,8 +71,8 @@ class StreamUrls {
 
   // ---- the web player: a GET of the shareable URL
   // Starts a session when the URL is ACTIVE and the token is its own.
-  // NotFound for an unknown URL or a wrong token; Conflict (the player
-  // answers 410 Gone) when the URL is no longer ACTIVE.
+  // NotFound for an unknown URL or a wrong token; Gone when the URL is no
+  // longer ACTIVE.
   Result<std::pair<Scope, StreamSession>> open(std::string_view group_id, std::string_view url_id,
                                                std::string_view token);
 

@@ -244,7 +244,7 @@ TEST_CASE("a stream URL starts one session per use until its limit, and expires 
   REQUIRE(emu->stream_urls().open(g.id, url->id, token).ok());
   auto third = emu->stream_urls().open(g.id, url->id, token);
   REQUIRE_FALSE(third.ok());
-  CHECK(third.error().kind == ErrorKind::Conflict);
+  CHECK(third.error().kind == ErrorKind::Gone);
   auto view = emu->stream_urls().get(kScope, g.id, url->id);
   REQUIRE(view.ok());
   CHECK(view->url.status == StreamUrlStatus::LimitReached);

@@ -1,0 +1,208 @@
+// One connection: read a request, hand it to the pipeline, write the
+// answer (held for a fault's delay, or replaced by a connection fault), and
+// wait for the next; refusals of the transport close the connection.
+#include "http/http_connection.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+namespace gls {
+
+HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
+    : stream_(std::move(socket)),
+      server_(server),
+      // Room for a whole header and one read of body bytes: what the
+      // reader has not consumed never grows past it.
+      buffer_(server.options.header_limit + 64 * 1024),
+      reader_({server.options.header_limit, server.options.body_limit}) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+HttpConnection::~HttpConnection() {
+  if (stream_closed_) *stream_closed_ = true;
+  server_.untrack(this);
+}
+
+void HttpConnection::start() {
+  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpConnection::wait_for_request, shared_from_this()));
+}
+
+void HttpConnection::stop() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->phase_ == Phase::Idle) self->stream_.cancel();
+    // A held response goes out now; a stream ends.
+    if (self->phase_ == Phase::Delaying && self->timer_) self->timer_->cancel();
+    if (self->phase_ == Phase::Streaming) self->end_stream();
+  });
+}
+
+void HttpConnection::wait_for_request() {
+  if (server_.stopping) return close();
+  if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+  phase_ = Phase::Idle;
+  stream_.expires_after(server_.options.idle_timeout);
+  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    self->buffer_.commit(n);
+    if (ec) return self->close();
+    self->read_header();
+  });
+}
+
+void HttpConnection::read_header() {
+  phase_ = Phase::Reading;
+  reader_.reset();
+  stream_.expires_after(server_.options.read_timeout);
+  parse_buffered();
+}
+
+// Feeds what has arrived to the reader; reads more while it needs more.
+void HttpConnection::parse_buffered() {
+  const auto data = buffer_.data();
+  const size_t used = reader_.parse(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  buffer_.consume(used);
+  switch (reader_.state()) {
+    case RequestReader::State::Refused: return reject(reader_.refusal());
+    case RequestReader::State::HeaderReady: return on_header();
+    case RequestReader::State::Done: return on_read();
+    case RequestReader::State::NeedMore: break;
+  }
+  // Only unfinished header, chunk-line or trailer bytes stay in the buffer
+  // (the parser takes body bytes as they come): a full buffer is too much of them.
+  const size_t room = std::min<size_t>(buffer_.max_size() - buffer_.size(), 64 * 1024);
+  if (room == 0) return reject(header_too_large(server_.options.header_limit));
+  stream_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    self->buffer_.commit(n);
+    if (ec) return self->close();  // the client went away, or the read timed out
+    self->parse_buffered();
+  });
+}
+
+void HttpConnection::on_header() {
+  head_ = reader_.is_head();
+  if (reader_.expects_continue()) {
+    continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, size_t) {
+      if (wec) return self->close();
+      self->parse_buffered();
+    });
+    return;
+  }
+  parse_buffered();
+}
+
+void HttpConnection::on_read() {
+  phase_ = Phase::Handling;
+  head_ = reader_.is_head();
+  const bool keep_alive = reader_.keep_alive();
+  const unsigned version = reader_.version();
+  HttpRequest req = reader_.take(peer_);
+
+  HttpResponse out;
+  try {
+    out = server_.handler(req);
+  } catch (const std::exception& e) {
+    spdlog::error("request handler failed: {}", e.what());
+    out = api::error_response({"InternalServerException", 500, "internal error"});
+  }
+  const bool keep = keep_alive && !out.close;
+  respond(std::move(out), keep, version);
+}
+
+void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version, bool linger) {
+  if (out.delay.count() > 0) return hold(std::move(out), keep_alive, version);
+  switch (out.fault) {
+    case ConnectionFault::Reset: return reset();
+    case ConnectionFault::Close: return close();
+    case ConnectionFault::Malformed: return write_malformed();
+    case ConnectionFault::None: break;
+  }
+  if (out.stream && !head_) return start_stream(std::move(out), version);
+  phase_ = Phase::Writing;
+  auto res = std::make_shared<http::response<http::string_body>>();
+  res->version(version);
+  res->result(static_cast<unsigned>(out.status));
+  for (auto& [k, v] : out.headers) res->set(k, v);
+  res->body() = std::move(out.body);
+  res->keep_alive(keep_alive);
+  res->prepare_payload();
+  // A HEAD answer has the headers of the GET answer and no body.
+  if (head_) res->body().clear();
+  stream_.expires_after(server_.options.write_timeout);
+  http::async_write(stream_, *res,
+                    [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
+                      if (!ec && linger) return self->drain();
+                      if (ec || !keep_alive) return self->close();
+                      self->wait_for_request();
+                    });
+}
+
+// After refusing a request whose body may still be arriving: stop sending,
+// then read and drop what comes until the client closes or 5 s pass, so
+// that the client reads the answer instead of a connection reset.
+void HttpConnection::drain() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  phase_ = Phase::Idle;
+  stream_.expires_after(std::chrono::seconds(5));
+  buffer_.consume(buffer_.size());
+  stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](beast::error_code rec, size_t) {
+    if (rec) return self->close();
+    self->buffer_.consume(self->buffer_.size());
+    self->drain_more();
+  });
+}
+
+void HttpConnection::drain_more() {
+  stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](beast::error_code rec, size_t) {
+    if (rec) return self->close();
+    self->buffer_.consume(self->buffer_.size());
+    self->drain_more();
+  });
+}
+
+// A request that cannot be served: answer the JSON error and close.
+void HttpConnection::reject(const api::ApiError& e) {
+  HttpResponse r = server_.reject(e.status, e.code, e.message);
+  r.set_header("Connection", "close");
+  respond(std::move(r), false, 11, true);
+}
+
+void HttpConnection::write_malformed() {
+  phase_ = Phase::Writing;
+  // A status line no client can read, then half a JSON body: every HTTP
+  // client fails on the first line rather than guessing at the rest.
+  auto bytes = std::make_shared<std::string>(
+      "HTTP/1.1 2x0 OK\r\nContent-Type: application/json\r\nContent-Length: 42x\r\n\r\n{\"Arn\": tru");
+  stream_.expires_after(server_.options.write_timeout);
+  net::async_write(stream_.socket(), net::buffer(*bytes),
+                   [self = shared_from_this(), bytes](beast::error_code, size_t) { self->close(); });
+}
+
+// Sends the response once its delay has passed (or at once on shutdown).
+void HttpConnection::hold(HttpResponse out, bool keep_alive, unsigned version) {
+  phase_ = Phase::Delaying;
+  const auto delay = out.delay;
+  out.delay = std::chrono::milliseconds(0);
+  if (!timer_) timer_.emplace(stream_.get_executor());
+  timer_->expires_after(delay);
+  timer_->async_wait(
+      [self = shared_from_this(), out = std::move(out), keep_alive, version](beast::error_code) mutable {
+        self->respond(std::move(out), keep_alive, version);
+      });
+}
+
+void HttpConnection::reset() {
+  beast::error_code ec;
+  stream_.socket().set_option(net::socket_base::linger(true, 0), ec);
+  stream_.socket().close(ec);
+}
+
+void HttpConnection::close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+}  // namespace gls

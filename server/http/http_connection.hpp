@@ -1,0 +1,169 @@
+// The transport's insides, shared by its three files only: the server's
+// state (http_server.cpp: accepting, counting and shutting down
+// connections) and one connection (http_connection.cpp: read a request,
+// answer it, wait for the next; streamed_response.cpp: a body that is sent
+// as it is produced). Nothing outside server/http/ includes this header.
+//
+// A connection owns its socket, buffer and reader and loops
+// wait -> read -> handle -> write -> wait on its own strand; its members are
+// touched on that strand only.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "api/errors.hpp"
+#include "http/http_server.hpp"
+#include "http/request_reader.hpp"
+
+namespace gls {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+class HttpConnection;
+
+// Log lines about a condition that may repeat thousands of times a second
+// (out of file descriptors, too many connections): at most one a second,
+// with the number left out.
+class ThrottledLog {
+ public:
+  void warn(const std::string& line) { log(spdlog::level::warn, line); }
+  void error(const std::string& line) { log(spdlog::level::err, line); }
+
+ private:
+  void log(spdlog::level::level_enum level, const std::string& line);
+
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point last_{};
+  uint64_t suppressed_ = 0;
+};
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, RequestHandler h, RejectHandler r)
+      : options(std::move(o)), handler(std::move(h)), reject(std::move(r)), ioc(options.threads) {}
+  ~Impl() { destroying = true; }
+
+  void accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+  size_t open_connections();
+  void track(const std::shared_ptr<HttpConnection>& c);
+  void untrack(HttpConnection* c);
+  void begin_shutdown();
+
+  ServerOptions options;
+  RequestHandler handler;
+  RejectHandler reject;
+  // Declared before the io_context: connections still queued in it when it is
+  // destroyed untrack themselves from here.
+  std::mutex mu;  // guards `connections` and `registry`
+  std::unordered_set<HttpConnection*> connections;
+  std::vector<std::weak_ptr<HttpConnection>> registry;  // the same, for shutdown
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> destroying{false};
+
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  net::steady_timer accept_backoff{ioc};
+  ThrottledLog throttled_log;
+  uint16_t bound_port = 0;
+  std::optional<net::steady_timer> grace_timer;
+};
+
+// The producer's end of a streamed body: hands bytes to the connection's
+// strand, and says when the connection is gone.
+class StreamSink final : public BodyStream {
+ public:
+  StreamSink(std::weak_ptr<HttpConnection> connection, std::shared_ptr<std::atomic<bool>> closed)
+      : connection_(std::move(connection)), closed_(std::move(closed)) {}
+  bool write(std::string bytes) override;
+  bool open() const override { return !closed_->load(); }
+
+ private:
+  std::weak_ptr<HttpConnection> connection_;
+  std::shared_ptr<std::atomic<bool>> closed_;
+};
+
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(tcp::socket&& socket, HttpServer::Impl& server);
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  auto executor() { return stream_.get_executor(); }
+
+  void start();
+  // Called by shutdown, on any thread: close the connection now if it is
+  // waiting for a request; a request being received or handled is answered
+  // first (within the read timeout and the shutdown grace period).
+  void stop();
+  // On the strand: bytes a StreamSink was given.
+  void enqueue(std::string bytes);
+
+ private:
+  // What the connection is doing, so that shutdown knows whom it may interrupt.
+  enum class Phase { Idle, Reading, Handling, Delaying, Writing, Streaming };
+
+  // ---- one request, one answer (http_connection.cpp)
+  void wait_for_request();
+  void read_header();
+  void parse_buffered();
+  void on_header();
+  void on_read();
+  void respond(HttpResponse out, bool keep_alive, unsigned version, bool linger = false);
+  void drain();
+  void drain_more();
+  void reject(const api::ApiError& e);
+  void write_malformed();
+  void hold(HttpResponse out, bool keep_alive, unsigned version);
+  void reset();
+  void close();
+
+  // ---- a streamed body (streamed_response.cpp)
+  void start_stream(HttpResponse out, unsigned version);
+  void flush();
+  void watch_client();
+  void keep_alive_stream();
+  void end_stream();
+  void finish_stream();
+  void close_stream();
+
+  beast::tcp_stream stream_;
+  HttpServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  RequestReader reader_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;
+  std::string peer_;
+  Phase phase_ = Phase::Idle;
+  bool head_ = false;  // the request being answered is a HEAD
+  std::optional<net::steady_timer> timer_;  // a held response's delay, or a stream's keep-alive
+
+  // A streamed body.
+  std::shared_ptr<std::atomic<bool>> stream_closed_;
+  std::string pending_;  // framed bytes not yet written
+  size_t in_flight_ = 0;  // bytes of the write in progress
+  std::string keepalive_bytes_;
+  std::chrono::milliseconds keepalive_{0};
+  bool chunked_ = false;
+  bool head_sent_ = false;
+  bool writing_ = false;
+  bool ending_ = false;
+};
+
+}  // namespace gls

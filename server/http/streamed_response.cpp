@@ -1,0 +1,135 @@
+// A response whose body is sent as it is produced (server-sent events):
+// the head, then whatever the producer writes, chunked on HTTP/1.1, until
+// the client goes away, falls too far behind, or the server shuts down.
+#include "http/http_connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cstdio>
+
+namespace gls {
+
+bool StreamSink::write(std::string bytes) {
+  if (closed_->load()) return false;
+  auto c = connection_.lock();
+  if (!c) return false;
+  net::post(c->executor(), [c, bytes = std::move(bytes)]() mutable { c->enqueue(std::move(bytes)); });
+  return true;
+}
+
+void HttpConnection::enqueue(std::string bytes) {
+  // (An empty chunk would end a chunked body.)
+  if (phase_ != Phase::Streaming || ending_ || bytes.empty()) return;
+  if (chunked_) {
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+    pending_ += size;
+    pending_ += bytes;
+    pending_ += "\r\n";
+  } else {
+    pending_ += bytes;
+  }
+  // A client that does not read what it asked for is not kept forever.
+  if (pending_.size() + in_flight_ > server_.options.stream_backlog) {
+    spdlog::warn("dropping a streaming client that does not keep up ({})", peer_);
+    return close_stream();
+  }
+  if (head_sent_ && !writing_) flush();
+}
+
+// ---- streamed bodies: the head, then whatever the producer writes, until
+// the client goes away or the server shuts down.
+void HttpConnection::start_stream(HttpResponse out, unsigned version) {
+  phase_ = Phase::Streaming;
+  chunked_ = version >= 11;
+  stream_closed_ = std::make_shared<std::atomic<bool>>(false);
+  keepalive_bytes_ = out.stream->keepalive_bytes;
+  keepalive_ = out.stream->keepalive;
+  if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_closed_));
+
+  struct Head {
+    http::response<http::empty_body> res;
+    std::optional<http::response_serializer<http::empty_body>> serializer;
+  };
+  auto head = std::make_shared<Head>();
+  head->res.version(version);
+  head->res.result(static_cast<unsigned>(out.status));
+  for (auto& [k, v] : out.headers) head->res.set(k, v);
+  if (chunked_) {
+    head->res.chunked(true);
+  } else {
+    head->res.keep_alive(false);  // the body ends when the connection closes
+  }
+  head->serializer.emplace(head->res);
+  stream_.expires_after(server_.options.write_timeout);
+  auto on_head = [self = shared_from_this(), head](beast::error_code ec, size_t) {
+    if (ec) return self->close_stream();
+    self->stream_.expires_never();
+    self->head_sent_ = true;
+    self->watch_client();
+    self->keep_alive_stream();
+    if (self->ending_) return self->finish_stream();
+    if (!self->pending_.empty()) self->flush();
+  };
+  http::async_write_header(stream_, *head->serializer, std::move(on_head));
+}
+
+void HttpConnection::flush() {
+  writing_ = true;
+  auto bytes = std::make_shared<std::string>(std::move(pending_));
+  pending_.clear();
+  in_flight_ = bytes->size();
+  stream_.expires_after(server_.options.write_timeout);
+  net::async_write(stream_, net::buffer(*bytes), [self = shared_from_this(), bytes](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    self->in_flight_ = 0;
+    if (ec) return self->close_stream();
+    self->stream_.expires_never();
+    if (!self->pending_.empty()) return self->flush();
+    if (self->ending_) self->close_stream();
+  });
+}
+
+// Reads (and drops) whatever the client sends, to notice when it goes away.
+void HttpConnection::watch_client() {
+  stream_.async_read_some(buffer_.prepare(1024), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    if (ec) return self->close_stream();
+    self->buffer_.commit(n);
+    self->buffer_.consume(self->buffer_.size());
+    self->watch_client();
+  });
+}
+
+void HttpConnection::keep_alive_stream() {
+  if (keepalive_.count() <= 0 || keepalive_bytes_.empty()) return;
+  if (!timer_) timer_.emplace(stream_.get_executor());
+  timer_->expires_after(keepalive_);
+  timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->ending_ || self->phase_ != Phase::Streaming) return;
+    self->enqueue(self->keepalive_bytes_);
+    self->keep_alive_stream();
+  });
+}
+
+// Shutdown: the last chunk, then close.
+void HttpConnection::end_stream() {
+  if (ending_) return;
+  ending_ = true;
+  if (timer_) timer_->cancel();
+  if (head_sent_) finish_stream();
+}
+
+void HttpConnection::finish_stream() {
+  if (chunked_) pending_ += "0\r\n\r\n";
+  if (writing_) return;  // the write in progress carries on with it
+  if (pending_.empty()) return close_stream();
+  flush();
+}
+
+void HttpConnection::close_stream() {
+  ending_ = true;
+  if (stream_closed_) *stream_closed_ = true;
+  if (timer_) timer_->cancel();
+  close();
+}
+}  // namespace gls
