@@ -47,15 +47,8 @@ HttpResponse AdminApi::state_get(AdminCall& call) {
       w.StartArray();
       repo::SessionQuery q;
       q.limit = 1 << 30;
-      for (const StreamSession& s : repo::list_sessions(db, scope, q)) {
-        // The Get shape, plus the stream URL that started it (not an API member).
-        rapidjson::StringBuffer one;
-        JsonWriter ow(one);
-        write_session(ow, scope, s, SessionView::Full);
-        std::string text(one.GetString(), one.GetSize());
-        if (s.url_id) text.insert(text.size() - 1, ",\"StreamUrlId\":\"" + *s.url_id + "\"");
-        w.RawValue(text.data(), text.size(), rapidjson::kObjectType);
-      }
+      // The Get shape, plus the stream URL that started each (not an API member).
+      for (const StreamSession& s : repo::list_sessions(db, scope, q)) write_session(w, scope, s, SessionView::Document);
       w.EndArray();
       write_key(w, "streamUrls");
       w.StartArray();
