@@ -83,14 +83,7 @@ uint64_t RequestJournal::record(RequestRecord r) {
       }
     }
   }
-  std::lock_guard lock(listeners_mu_);
-  for (auto& [handle, listener] : listeners_) {
-    try {
-      listener(r);
-    } catch (const std::exception& e) {
-      spdlog::error("a request journal listener failed: {}", e.what());
-    }
-  }
+  listeners_.notify(r);
   return r.seq;
 }
 
@@ -119,18 +112,6 @@ void RequestJournal::clear() {
   ring_.clear();
   next_ = 0;
   seq_ = 0;
-}
-
-int RequestJournal::subscribe(Listener listener) {
-  std::lock_guard lock(listeners_mu_);
-  int handle = next_handle_++;
-  listeners_.emplace_back(handle, std::move(listener));
-  return handle;
-}
-
-void RequestJournal::unsubscribe(int handle) {
-  std::lock_guard lock(listeners_mu_);
-  std::erase_if(listeners_, [handle](const auto& l) { return l.first == handle; });
 }
 
 }  // namespace gls

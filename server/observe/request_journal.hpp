@@ -6,6 +6,8 @@
 // listeners hear each entry as it is recorded, outside the journal's lock.
 #pragma once
 
+#include "state/listeners.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -73,8 +75,8 @@ class RequestJournal {
   size_t capacity() const { return capacity_; }
   void clear();
 
-  int subscribe(Listener listener);
-  void unsubscribe(int handle);
+  int subscribe(Listener listener) { return listeners_.add(std::move(listener)); }
+  void unsubscribe(int handle) { listeners_.remove(handle); }
 
  private:
   const size_t capacity_;
@@ -82,9 +84,7 @@ class RequestJournal {
   std::vector<RequestRecord> ring_;  // grows to capacity_, then wraps
   size_t next_ = 0;                  // where the next record goes once full
   uint64_t seq_ = 0;
-  std::mutex listeners_mu_;
-  std::vector<std::pair<int, Listener>> listeners_;
-  int next_handle_ = 1;
+  Listeners<const RequestRecord&> listeners_{"a request journal listener"};
 };
 
 }  // namespace gls

@@ -16,10 +16,8 @@
 namespace gls {
 
 enum class ApplicationStatus { Initialized, Processing, Ready, Deleting, Error };
-template <>
-inline constexpr std::string_view kEnumNames<ApplicationStatus> = "INITIALIZED PROCESSING READY DELETING ERROR";
+template <> inline constexpr std::string_view kEnumNames<ApplicationStatus> = "INITIALIZED PROCESSING READY DELETING ERROR";
 static_assert(to_string(ApplicationStatus::Error) == "ERROR", "one name per value, in declaration order");
-inline std::optional<ApplicationStatus> parse_application_status(std::string_view s) { return parse_enum<ApplicationStatus>(s); }
 
 struct Application {
   std::string id;
@@ -44,7 +42,7 @@ struct Application {
 namespace application_binding {
 using namespace binding;
 using A = Application;
-inline constexpr auto kStatus = enum_field<A, ApplicationStatus, &A::status, &parse_application_status>();
+inline constexpr auto kStatus = enum_field<A, ApplicationStatus, &A::status, &parse_enum<ApplicationStatus>>();
 
 inline constexpr Field<A> kApplicationFields[] = {
     {"Id", "id", &A::id, Form::Plain, kFull | kSummary},

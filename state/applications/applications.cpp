@@ -302,7 +302,7 @@ Result<std::vector<ShaderCache>> Applications::shader_caches(const Scope& scope,
 Result<Application> Applications::force_status(const Scope& scope, std::string_view identifier,
                                                std::string_view status, std::optional<std::string> reason,
                                                bool force) {
-  auto to = parse_application_status(status);
+  auto to = parse_enum<ApplicationStatus>(status);
   if (!to)
     return validation("'" + std::string(status) +
                       "' is not an application status; the statuses are INITIALIZED, PROCESSING, READY, DELETING "

@@ -30,10 +30,8 @@ inline constexpr SessionStatus kAllSessionStatuses[] = {
     SessionStatus::PendingClientReconnection, SessionStatus::Reconnecting,
     SessionStatus::Terminating,  SessionStatus::Terminated,  SessionStatus::Error,
 };
-template <>
-inline constexpr std::string_view kEnumNames<SessionStatus> = "ACTIVATING ACTIVE CONNECTED PENDING_CLIENT_RECONNECTION RECONNECTING TERMINATING TERMINATED ERROR";
+template <> inline constexpr std::string_view kEnumNames<SessionStatus> = "ACTIVATING ACTIVE CONNECTED PENDING_CLIENT_RECONNECTION RECONNECTING TERMINATING TERMINATED ERROR";
 static_assert(to_string(SessionStatus::Error) == "ERROR", "one name per value, in declaration order");
-inline std::optional<SessionStatus> parse_session_status(std::string_view s) { return parse_enum<SessionStatus>(s); }
 
 struct StreamSession {
   std::string group_id;
@@ -81,7 +79,7 @@ bool is_final(SessionStatus s);
 namespace session_binding {
 using namespace binding;
 using S = StreamSession;
-inline constexpr auto kStatus = enum_field<S, SessionStatus, &S::status, &parse_session_status>();
+inline constexpr auto kStatus = enum_field<S, SessionStatus, &S::status, &parse_enum<SessionStatus>>();
 
 inline constexpr Field<S> kSessionFields[] = {
     {"StreamGroupId", "group_id", &S::group_id, Form::Plain, kFull},

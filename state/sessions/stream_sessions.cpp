@@ -353,7 +353,7 @@ Result<StreamSession> StreamSessions::event(const Scope& scope, std::string_view
 Result<StreamSession> StreamSessions::force_status(const Scope& scope, std::string_view group_identifier,
                                                    std::string_view session_identifier, std::string_view status,
                                                    std::optional<std::string> reason, bool force) {
-  auto to = parse_session_status(status);
+  auto to = parse_enum<SessionStatus>(status);
   if (!to)
     return validation("'" + std::string(status) +
                       "' is not a stream session status; the statuses are ACTIVATING, ACTIVE, CONNECTED, "

@@ -14,6 +14,8 @@
 //   inside a listener.
 #pragma once
 
+#include "state/listeners.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -46,8 +48,8 @@ class TransitionFeed {
   TransitionFeed& operator=(const TransitionFeed&) = delete;
 
   // Returns a handle for unsubscribe().
-  int subscribe(Listener listener);
-  void unsubscribe(int handle);
+  int subscribe(Listener listener) { return listeners_.add(std::move(listener)); }
+  void unsubscribe(int handle) { listeners_.remove(handle); }
 
   // Called by the store, under its lock: a transition written in the
   // transaction in progress, that transaction's commit, its rollback.
@@ -57,10 +59,9 @@ class TransitionFeed {
 
  private:
   std::vector<TransitionEvent> staged_;  // guarded by the store lock
-  std::mutex mu_;                        // guards the listeners
-  std::vector<std::pair<int, Listener>> listeners_;
-  std::atomic<size_t> listening_{0};  // nothing is staged while nobody listens
-  int next_handle_ = 1;
+  // Nothing is staged while nobody listens; the transitions have happened,
+  // so a listener that fails only misses them.
+  Listeners<const std::vector<TransitionEvent>&> listeners_{"a transition listener"};
 };
 
 }  // namespace gls

@@ -16,16 +16,12 @@
 namespace gls {
 
 enum class StreamGroupStatus { Activating, UpdatingLocations, Active, ActiveWithErrors, Error, Deleting, Expired };
-template <>
-inline constexpr std::string_view kEnumNames<StreamGroupStatus> = "ACTIVATING UPDATING_LOCATIONS ACTIVE ACTIVE_WITH_ERRORS ERROR DELETING EXPIRED";
+template <> inline constexpr std::string_view kEnumNames<StreamGroupStatus> = "ACTIVATING UPDATING_LOCATIONS ACTIVE ACTIVE_WITH_ERRORS ERROR DELETING EXPIRED";
 static_assert(to_string(StreamGroupStatus::Expired) == "EXPIRED", "one name per value, in declaration order");
-inline std::optional<StreamGroupStatus> parse_stream_group_status(std::string_view s) { return parse_enum<StreamGroupStatus>(s); }
 
 enum class LocationStatus { Activating, Active, Error, Removing };
-template <>
-inline constexpr std::string_view kEnumNames<LocationStatus> = "ACTIVATING ACTIVE ERROR REMOVING";
+template <> inline constexpr std::string_view kEnumNames<LocationStatus> = "ACTIVATING ACTIVE ERROR REMOVING";
 static_assert(to_string(LocationStatus::Removing) == "REMOVING", "one name per value, in declaration order");
-inline std::optional<LocationStatus> parse_location_status(std::string_view s) { return parse_enum<LocationStatus>(s); }
 
 struct GroupLocation {
   std::string name;
@@ -72,7 +68,7 @@ namespace stream_group_binding {
 using namespace binding;
 using G = StreamGroup;
 using L = GroupLocation;
-inline constexpr auto kGroupStatus = enum_field<G, StreamGroupStatus, &G::status, &parse_stream_group_status>();
+inline constexpr auto kGroupStatus = enum_field<G, StreamGroupStatus, &G::status, &parse_enum<StreamGroupStatus>>();
 
 inline constexpr Field<G> kGroupFields[] = {
     {"Id", "id", &G::id, Form::Plain, kFull | kSummary},
@@ -87,7 +83,7 @@ inline constexpr Field<G> kGroupFields[] = {
     {"", "seq", &G::seq, Form::Plain, kAssigned},
 };
 
-inline constexpr auto kLocationStatus = enum_field<L, LocationStatus, &L::status, &parse_location_status>();
+inline constexpr auto kLocationStatus = enum_field<L, LocationStatus, &L::status, &parse_enum<LocationStatus>>();
 
 inline constexpr Field<L> kLocationFields[] = {
     {"LocationName", "location", &L::name, Form::Plain, kFull | kImport},

@@ -531,7 +531,7 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::disassoci
 
 Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_view identifier, std::string_view status,
                                                std::optional<std::string> reason, bool force) {
-  auto to = parse_stream_group_status(status);
+  auto to = parse_enum<StreamGroupStatus>(status);
   if (!to)
     return validation("'" + std::string(status) +
                       "' is not a stream group status; the statuses are ACTIVATING, UPDATING_LOCATIONS, ACTIVE, "
@@ -560,7 +560,7 @@ Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_v
 Result<StreamGroup> StreamGroups::force_location_status(const Scope& scope, std::string_view identifier,
                                                         std::string_view location, std::string_view status,
                                                         bool force) {
-  auto to = parse_location_status(status);
+  auto to = parse_enum<LocationStatus>(status);
   if (!to)
     return validation("'" + std::string(status) +
                       "' is not a location status; the statuses are ACTIVATING, ACTIVE, ERROR and REMOVING");

@@ -16,10 +16,8 @@
 namespace gls {
 
 enum class StreamUrlStatus { Active, Expired, Revoked, LimitReached };
-template <>
-inline constexpr std::string_view kEnumNames<StreamUrlStatus> = "ACTIVE EXPIRED REVOKED LIMIT_REACHED";
+template <> inline constexpr std::string_view kEnumNames<StreamUrlStatus> = "ACTIVE EXPIRED REVOKED LIMIT_REACHED";
 static_assert(to_string(StreamUrlStatus::LimitReached) == "LIMIT_REACHED", "one name per value, in declaration order");
-inline std::optional<StreamUrlStatus> parse_stream_url_status(std::string_view s) { return parse_enum<StreamUrlStatus>(s); }
 
 struct StreamUrl {
   std::string group_id;
@@ -49,7 +47,7 @@ struct StreamUrl {
 namespace stream_url_binding {
 using namespace binding;
 using U = StreamUrl;
-inline constexpr auto kStatus = enum_field<U, StreamUrlStatus, &U::status, &parse_stream_url_status>();
+inline constexpr auto kStatus = enum_field<U, StreamUrlStatus, &U::status, &parse_enum<StreamUrlStatus>>();
 
 inline constexpr Field<U> kUrlFields[] = {
     {"", "group_id", &U::group_id},
