@@ -35,6 +35,13 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
+# The durations the tests count on, shared with the JavaScript suite: the
+# emulator's default lifecycle timings (the --timings format; test_admin
+# checks them against the emulator's own) and the API's request defaults.
+_DURATIONS = json.loads((ROOT / "tests" / "durations.json").read_text())
+TIMINGS = _DURATIONS["timings"]
+REQUEST_DEFAULTS = _DURATIONS["requestDefaults"]
+
 
 def model_dir():
     """The directory holding gameliftstreams/2018-05-10/service-2.json, or None."""

@@ -11,11 +11,10 @@ import unittest
 import botocore.exceptions
 
 from gls_resources import (APP_DELETING, APP_INITIALIZED, APP_READY, FIXTURE_APP, GROUP_ACTIVATING,
-                           GROUP_DELETING, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
+                           GROUP_DELETING, GROUP_LIFETIME, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
                            SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, app_arn, group_arn, last,
                            output_members, shape_members, ts)
 
-YEAR = 365 * 86400
 # Always in a LocationState (OnDemandCapacity defaults to 0 by the model's documentation);
 # TargetIdleCapacity and MaximumCapacity when they were configured.
 LOCATION_MEMBERS = ("LocationName", "Status", "AlwaysOnCapacity", "OnDemandCapacity", "RequestedCapacity",
@@ -417,7 +416,7 @@ class StreamGroups(EmptyScope):
             self.assertNotIn("StatusReason", g)
             self.assertTimestamp(g["CreatedAt"], t0)
             self.assertTimestamp(g["LastUpdatedAt"], updated)
-            self.assertTimestamp(g["ExpiresAt"], t0 + YEAR)
+            self.assertTimestamp(g["ExpiresAt"], t0 + GROUP_LIFETIME)
             self.assertEqual(g["AssociatedApplications"], [app_arn(app)])
             self.assertEqual([s["LocationName"] for s in g["LocationStates"]], [REGION, "us-east-1"])
             self.assertOnlyModelMembers("GetStreamGroup", g)
@@ -753,12 +752,12 @@ class StreamGroups(EmptyScope):
     def test_expires_after_365_days(self):
         app, gid = self.app_with_group()
         created = ts(self.group(gid)["CreatedAt"])
-        self.advance_to(created + YEAR - 1)
+        self.advance_to(created + GROUP_LIFETIME - 1)
         self.assertEqual(self.group(gid)["Status"], "ACTIVE")
-        self.advance_to(created + YEAR + 0.5)
+        self.advance_to(created + GROUP_LIFETIME + 0.5)
         g = self.group(gid)
         self.assertEqual(g["Status"], "EXPIRED")
-        self.assertTimestamp(g["LastUpdatedAt"], created + YEAR)
+        self.assertTimestamp(g["LastUpdatedAt"], created + GROUP_LIFETIME)
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.update_stream_group(Identifier=gid, Description="too late")
         self.assertCode(ctx, "ValidationException", 400)

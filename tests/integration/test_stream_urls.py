@@ -10,6 +10,7 @@ import urllib.request
 
 from gls_resources import (APP_DELETING, GROUP_DELETING, REGION, SESSION_PLACEMENT, SESSION_TERMINATING,
                            ResourceCase, app_arn, group_arn, last, shape_members, ts, url_arn)
+from gls_testlib import REQUEST_DEFAULTS
 
 ROLE = "arn:aws:iam::111122223333:role/GameLiftStreams-UrlRole"
 
@@ -115,7 +116,7 @@ class CreateAndGet(StreamUrlCase):
         r = self.create_url()
         self.assertEqual(r["UsageLimit"], 1)
         self.assertEqual(r["RemainingUses"], 1)
-        self.assertEqual(r["SessionLengthSeconds"], 43200)
+        self.assertEqual(r["SessionLengthSeconds"], REQUEST_DEFAULTS["SessionLengthSeconds"])
         self.assertEqual(r["Locations"], [REGION])
         self.assertEqual(r["Status"], "ACTIVE")
         self.assertTimestamp(r["ExpiresAt"], ts(r["CreatedAt"]) + 3600)

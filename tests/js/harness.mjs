@@ -9,12 +9,19 @@
 // alive (unref) nor outlive it. Servers inherit GLS_TEST_RUN_ID, by which
 // scripts/test.sh finds any process that outlived the tests anyway.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GameLiftStreamsClient } from "@aws-sdk/client-gameliftstreams";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// The durations the tests count on, shared with the Python suite: the
+// emulator's default lifecycle timings (the --timings format; the Python
+// suite checks them against the emulator's own) and the API's request defaults.
+const durations = JSON.parse(readFileSync(path.join(root, "tests", "durations.json"), "utf8"));
+export const TIMINGS = durations.timings;
+export const REQUEST_DEFAULTS = durations.requestDefaults;
 
 export function binary() {
   const p = process.env.GLS_BINARY || path.join(root, "build", "gls-local");
