@@ -1035,6 +1035,7 @@ class Capacity(EmptyScope):
         self.advance_to(t0 + 20)
         self.assertEqual(self.session(gid, s3)["Status"], "ACTIVATING", "the third waits for a free unit")
         self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
+        self.assertEqual(self.capacity(gid), (2, 0), "TERMINATING still holds its unit")
         self.advance_to(t0 + 20 + SESSION_TERMINATING + SESSION_PLACEMENT - 0.1)
         self.assertEqual(self.session(gid, s3)["Status"], "ACTIVATING")
         self.advance_to(t0 + 20 + SESSION_TERMINATING + SESSION_PLACEMENT + 0.4)
@@ -1082,6 +1083,28 @@ class Capacity(EmptyScope):
         self.assertEqual(self.session(gid, waiting)["Status"], "ACTIVE")
         self.assertEqual(self.session(gid, first)["Status"], "ACTIVE")
         self.assertEqual(self.capacity(gid), (2, 0))
+        # Lowering it below the running sessions ends nothing.
+        self.gls.update_stream_group(Identifier=gid, LocationConfigurations=[{"LocationName": REGION,
+                                                                              "AlwaysOnCapacity": 1}])
+        self.advance(SESSION_PLACEMENT + SESSION_TERMINATING + 0.5)
+        self.assertEqual([self.session(gid, s)["Status"] for s in (first, waiting)], ["ACTIVE", "ACTIVE"])
+        self.assertEqual(self.capacity(gid), (2, 0), "at least the running sessions")
+
+    def test_on_demand_capacity_is_released(self):
+        app, gid = self.app_with_group(LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 0, "OnDemandCapacity": 2},
+            {"LocationName": "us-east-1", "AlwaysOnCapacity": 4}])
+        self.assertEqual(self.capacity(gid), (0, 0))
+        self.assertEqual(self.capacity(gid, "us-east-1"), (4, 4))
+        s1 = last(self.start(gid, app, Locations=[REGION])["Arn"])
+        self.assertEqual(self.capacity(gid), (1, 0))
+        self.start(gid, app, Locations=[REGION])
+        self.assertEqual(self.capacity(gid), (2, 0))
+        self.advance(SESSION_PLACEMENT + 0.5)
+        self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
+        self.advance(SESSION_TERMINATING + 0.5)
+        self.assertEqual(self.capacity(gid), (1, 0), "on-demand capacity is released")
+        self.assertEqual(self.location(gid, REGION)["OnDemandCapacity"], 2)
 
     def test_capacity_per_location(self):
         app, gid = self.app_with_group(LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": 2},
