@@ -527,11 +527,12 @@ class StatusesAndReasons(LifecycleCase):
         g = self.assertStatus(sid, "PENDING_CLIENT_RECONNECTION", updated=t0 + PLACEMENT)
         self.assertFalse(g.get("SignalResponse"), "no SignalResponse until a connection is created")
         self.advance_to(t0 + 20)
-        c = self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid,
-                                                      SignalRequest=self.offer())
+        offer = self.offer()
+        c = self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid, SignalRequest=offer)
         self.assertTrue(c["SignalResponse"].startswith("v=0"))
         g = self.assertStatus(sid, "RECONNECTING", updated=t0 + 20)
         self.assertEqual(g["SignalResponse"], c["SignalResponse"])
+        self.assertEqual(g["SignalRequest"], offer, "the new offer replaces the first")
         active = t0 + 20 + RECONNECTING
         self.advance_to(active - 0.01)
         self.assertStatus(sid, "RECONNECTING")
