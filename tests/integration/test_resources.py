@@ -81,7 +81,8 @@ class Applications(EmptyScope):
 
     def test_bad_runtime_environment(self):
         for rtype, version in (("UBUNTU", "2022"), ("WINDOWS", "22_04_LTS"), ("PROTON", "20240101"),
-                               ("UBUNTU", "24_04_LTS"), ("WINDOWS", "2019")):
+                               ("UBUNTU", "24_04_LTS"), ("WINDOWS", "2019"), ("UBUNTU", "20241007"),
+                               ("PROTON", "22_04_LTS"), ("PROTON", "20200101")):
             with self.subTest(type=rtype, version=version):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
                     self.create_app(RuntimeEnvironment={"Type": rtype, "Version": version})
@@ -126,6 +127,8 @@ class Applications(EmptyScope):
                 with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
                     self.gls.get_application(Identifier=ident)
                 self.assertCode(ctx, "ResourceNotFoundException", 404)
+                if ident == "a-000000000":
+                    self.assertIn(ident, ctx.exception.response["Error"]["Message"], "the message names it")
 
     def test_list_in_order_of_creation(self):
         # Eight at one instant of the manual clock: an order by anything but creation
@@ -218,6 +221,8 @@ class Applications(EmptyScope):
         app = self.ready_app()
         self.admin_ok("POST", f"/applications/{app}/status",
                       {"status": "ERROR", "statusReason": "sourceModified", "force": True})
+        self.advance(30)
+        self.assertEqual(self.app_status(app), "ERROR", "ERROR is final")
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
         self.advance(APP_DELETING + 0.5)
@@ -248,6 +253,9 @@ class Applications(EmptyScope):
                     self.gls.delete_application(Identifier=app)
                 self.assertCode(ctx, "ValidationException", 400)
                 self.assertEqual(self.app_status(app), "READY")
+        # Once disassociated it can go.
+        self.gls.disassociate_applications(Identifier=group, ApplicationIdentifiers=[other])
+        self.assertEqual(self.gls.delete_application(Identifier=other)["ResponseMetadata"]["HTTPStatusCode"], 204)
 
     def test_delete_refused_while_a_session_runs_it(self):
         default, group = self.app_with_group()
@@ -266,6 +274,7 @@ class Applications(EmptyScope):
         self.assertEqual(self.session(group, sid)["Status"], "TERMINATED")
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
+        self.assertEqual(self.session(group, sid)["ApplicationArn"], app_arn(app), "the session keeps its record")
 
     def test_admin_forced_error_and_history(self):
         r = self.create_app()
@@ -330,6 +339,9 @@ class Applications(EmptyScope):
             self.create_app(Description="Another app", ClientToken=token)
         self.assertCode(ctx, "ConflictException", 409)
         self.assertEqual(len(self.gls.list_applications()["Items"]), 1)
+        # Another token with the same input is another application.
+        c = self.create_app(Description="Idempotent app", ClientToken="create-app-" + "u" * 30)
+        self.assertNotEqual(c["Id"], a["Id"])
 
 
 class ShaderCaches(EmptyScope):

@@ -1,7 +1,8 @@
 // Applications, their shader caches and tags through the AWS SDK for
-// JavaScript v3, on the manual clock: every output member, the lifecycle
-// INITIALIZED -> PROCESSING -> READY and DELETING -> gone, the waiters, the
-// paginator, and the documented refusals with their error names.
+// JavaScript v3, on the manual clock: the waiters, the paginator, concurrent
+// calls through the SDK, and the error names it gives refusals. What
+// applications do is tested once, through boto3, in
+// tests/integration/test_resources.py.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,9 +22,7 @@ import {
   ListApplicationShaderCachesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
-  TerminateStreamSessionCommand,
   UntagResourceCommand,
-  UpdateApplicationCommand,
   paginateListApplications,
   waitForApplicationReady,
   waitUntilApplicationDeleted,
@@ -31,9 +30,7 @@ import {
 } from "@aws-sdk/client-gameliftstreams";
 import {
   ACCOUNT,
-  APPLICATION_MEMBERS,
   APPLICATION_SUMMARY_MEMBERS,
-  APP_ID,
   REGION,
   SHADER_CACHE_MEMBERS,
   T,
@@ -53,7 +50,6 @@ import {
   refused,
   rejection,
   secs,
-  sessionArn,
   sgArn,
   sleep,
   startManual,
@@ -78,160 +74,8 @@ const listAllApps = async () => {
 };
 
 // ---------------------------------------------------------------------------
-// CreateApplication, GetApplication and the lifecycle
+// Isolation and concurrency
 // ---------------------------------------------------------------------------
-
-describe("CreateApplication and GetApplication", () => {
-  test("CreateApplication answers 201 with the new INITIALIZED application and every given member", async () => {
-    const now = await clockNow(server);
-    const input = appInput({
-      Description: "Created game",
-      RuntimeEnvironment: { Type: "UBUNTU", Version: "22_04_LTS" },
-      ExecutablePath: "bin/game",
-      ApplicationSourceUri: "s3://amzn-s3-demo-bucket/created-game/",
-      ApplicationLogPaths: ["logs/", "saved/game.log"],
-      ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/created-logs/",
-      Tags: { team: "games" },
-    });
-    const out = await client.send(new CreateApplicationCommand(input));
-    assert.equal(out.$metadata.httpStatusCode, 201);
-    assertOnlyMembers(out, APPLICATION_MEMBERS, "CreateApplication");
-    assert.match(out.Id, APP_ID);
-    assert.equal(out.Arn, appArn(out.Id));
-    assert.equal(out.Description, "Created game");
-    assert.deepEqual(out.RuntimeEnvironment, { Type: "UBUNTU", Version: "22_04_LTS" });
-    assert.equal(out.ExecutablePath, "bin/game");
-    assert.equal(out.ApplicationSourceUri, "s3://amzn-s3-demo-bucket/created-game/");
-    assert.deepEqual(out.ApplicationLogPaths, ["logs/", "saved/game.log"]);
-    assert.equal(out.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/created-logs/");
-    assert.equal(out.Status, "INITIALIZED");
-    assert.equal(out.StatusReason, undefined);
-    assert.ok(out.CreatedAt instanceof Date);
-    near(secs(out.CreatedAt), now, "CreatedAt is the emulator's now");
-    assert.equal(out.LastUpdatedAt.getTime(), out.CreatedAt.getTime());
-    assert.deepEqual(out.AssociatedStreamGroups ?? [], [], "a new application is associated with no group");
-    assert.deepEqual(
-      (out.ReplicationStatuses ?? []).map((r) => r.Location),
-      [REGION],
-      "one replication entry, for the scope's region",
-    );
-
-    // GetApplication, by ID and by ARN, says the same.
-    for (const identifier of [out.Id, out.Arn]) {
-      const got = await getApp(client, identifier);
-      assert.equal(got.$metadata.httpStatusCode, 200);
-      assertOnlyMembers(got, APPLICATION_MEMBERS, "GetApplication");
-      const { $metadata: _a, ...a } = got;
-      const { $metadata: _b, ...b } = out;
-      assert.deepEqual(a, b);
-    }
-
-    // On the wire: epoch seconds, and nothing the model does not define.
-    const raw = await server.raw("GET", `/applications/${out.Id}`);
-    assert.equal(raw.status, 200, raw.text);
-    assert.equal(typeof raw.json.CreatedAt, "number");
-    assert.equal(typeof raw.json.LastUpdatedAt, "number");
-    assert.deepEqual(Object.keys(raw.json).filter((k) => !APPLICATION_MEMBERS.includes(k)), []);
-  });
-
-  test("INITIALIZED -(1 s)-> PROCESSING -(5 s)-> READY, each LastUpdatedAt stamped with its due time", async () => {
-    const out = await createApp(client);
-    const created = secs(out.CreatedAt);
-    await advance(server, 0.999);
-    assert.equal((await getApp(client, out.Id)).Status, "INITIALIZED");
-    await advance(server, 0.001);
-    const processing = await getApp(client, out.Id);
-    assert.equal(processing.Status, "PROCESSING");
-    near(secs(processing.LastUpdatedAt), created + T.appInitialized, "PROCESSING stamp");
-    await advance(server, 4.5);
-    assert.equal((await getApp(client, out.Id)).Status, "PROCESSING");
-    await advance(server, 3);
-    const ready = await getApp(client, out.Id);
-    assert.equal(ready.Status, "READY");
-    assert.equal(ready.StatusReason, undefined);
-    near(secs(ready.LastUpdatedAt), created + T.appInitialized + T.appProcessing, "READY stamp");
-    assert.equal(ready.CreatedAt.getTime(), out.CreatedAt.getTime(), "CreatedAt does not move");
-
-    await advance(server, T.replication);
-    const replicated = await getApp(client, out.Id);
-    assert.deepEqual(replicated.ReplicationStatuses, [{ Location: REGION, Status: "COMPLETED" }]);
-
-    const h = await server.admin("GET", `/applications/${out.Id}/history`);
-    assert.equal(h.status, 200, JSON.stringify(h.body));
-    const steps = h.body.history.map((e) => [e.from, e.to, +(e.time - created).toFixed(3)]);
-    assert.deepEqual(steps.slice(-2), [
-      ["INITIALIZED", "PROCESSING", 1],
-      ["PROCESSING", "READY", 6],
-    ]);
-  });
-
-  test("one clock step of 6 s or more goes straight to READY", async () => {
-    const out = await createApp(client);
-    await advance(server, 60);
-    const got = await getApp(client, out.Id);
-    assert.equal(got.Status, "READY");
-    near(secs(got.LastUpdatedAt), secs(out.CreatedAt) + 6, "READY is stamped at CreatedAt + 6 s");
-  });
-
-  test("GetApplication of an unknown application is a ResourceNotFoundException", async () => {
-    await refused(getApp(client, "a-000000000"), "ResourceNotFoundException", 404, ["a-000000000"]);
-    await refused(getApp(client, appArn("a-000000001")), "ResourceNotFoundException", 404);
-  });
-
-  const badRuntimes = [
-    { Type: "UBUNTU", Version: "20241007" },
-    { Type: "PROTON", Version: "22_04_LTS" },
-    { Type: "WINDOWS", Version: "2019" },
-    { Type: "PROTON", Version: "20200101" },
-    { Type: "UBUNTU", Version: "24_04_LTS" },
-  ];
-  for (const rt of badRuntimes) {
-    test(`CreateApplication refuses RuntimeEnvironment ${rt.Type}/${rt.Version} with a ValidationException`, async () => {
-      const before = (await listAllApps()).length;
-      await refused(
-        client.send(new CreateApplicationCommand(appInput({ RuntimeEnvironment: rt }))),
-        "ValidationException",
-        400,
-      );
-      assert.equal((await listAllApps()).length, before, "nothing was created");
-    });
-  }
-
-  test("every documented RuntimeEnvironment is accepted", async () => {
-    for (const rt of [
-      { Type: "UBUNTU", Version: "22_04_LTS" },
-      { Type: "WINDOWS", Version: "2022" },
-      { Type: "PROTON", Version: "20260204" },
-      { Type: "PROTON", Version: "20250516" },
-      { Type: "PROTON", Version: "20241007" },
-      { Type: "PROTON", Version: "20230704" },
-    ]) {
-      const out = await createApp(client, { RuntimeEnvironment: rt });
-      assert.deepEqual(out.RuntimeEnvironment, rt);
-    }
-  });
-
-  test("ClientToken: the same input returns the same application, other input is a ConflictException", async () => {
-    const ClientToken = "token-" + "7".repeat(32);
-    const input = appInput({ Description: "Idempotent game", ClientToken });
-    const first = await client.send(new CreateApplicationCommand(input));
-    const count = (await listAllApps()).length;
-    const again = await client.send(new CreateApplicationCommand(structuredClone(input)));
-    assert.equal(again.Arn, first.Arn);
-    assert.equal(again.Id, first.Id);
-    assert.equal((await listAllApps()).length, count, "the repeated request created nothing");
-    const err = await refused(
-      client.send(new CreateApplicationCommand({ ...input, Description: "Another game" })),
-      "ConflictException",
-      409,
-    );
-    assert.equal(err.$fault, "client");
-    assert.equal((await listAllApps()).length, count, "the conflicting request created nothing");
-    // A different token with the same input is a new application.
-    const other = await client.send(new CreateApplicationCommand({ ...input, ClientToken: "token-" + "8".repeat(32) }));
-    assert.notEqual(other.Id, first.Id);
-  });
-});
 
 describe("isolation and concurrency", () => {
   test("applications are isolated per account and per region", async () => {
@@ -419,154 +263,6 @@ describe("ListApplications", () => {
     const out = await server.client({ accessKeyId: "444455556666" }).send(new ListApplicationsCommand({}));
     assert.deepEqual(out.Items ?? [], []);
     assert.equal(out.NextToken, undefined);
-  });
-});
-
-// ---------------------------------------------------------------------------
-// UpdateApplication
-// ---------------------------------------------------------------------------
-
-describe("UpdateApplication", () => {
-  test("changes Description, ApplicationLogPaths and ApplicationLogOutputUri and returns the whole application", async () => {
-    const app = await readyApp(server, client, {
-      ApplicationLogPaths: ["old/"],
-      ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/old-logs/",
-    });
-    const before = await getApp(client, app.Id);
-    await advance(server, 3);
-    const now = await clockNow(server);
-    const out = await client.send(
-      new UpdateApplicationCommand({
-        Identifier: app.Arn,
-        Description: "Updated game",
-        ApplicationLogPaths: ["new/", "other/game.log"],
-        ApplicationLogOutputUri: "s3://amzn-s3-demo-bucket/new-logs/",
-      }),
-    );
-    assert.equal(out.$metadata.httpStatusCode, 200);
-    assertOnlyMembers(out, APPLICATION_MEMBERS, "UpdateApplication");
-    assert.equal(out.Arn, app.Arn);
-    assert.equal(out.Id, app.Id);
-    assert.equal(out.Description, "Updated game");
-    assert.deepEqual(out.ApplicationLogPaths, ["new/", "other/game.log"]);
-    assert.equal(out.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/new-logs/");
-    // What was not asked to change did not.
-    assert.equal(out.Status, "READY");
-    assert.deepEqual(out.RuntimeEnvironment, before.RuntimeEnvironment);
-    assert.equal(out.ExecutablePath, before.ExecutablePath);
-    assert.equal(out.ApplicationSourceUri, before.ApplicationSourceUri);
-    assert.equal(out.CreatedAt.getTime(), before.CreatedAt.getTime());
-    assert.ok(secs(out.LastUpdatedAt) > secs(before.LastUpdatedAt), "LastUpdatedAt moves on an update");
-    assert.ok(secs(out.LastUpdatedAt) <= now + 0.002);
-
-    const got = await getApp(client, app.Id);
-    const { $metadata: _a, ...a } = got;
-    const { $metadata: _b, ...b } = out;
-    assert.deepEqual(a, b, "GetApplication shows the update");
-
-    // Only the Description: the log settings stay.
-    const second = await client.send(new UpdateApplicationCommand({ Identifier: app.Id, Description: "Renamed" }));
-    assert.equal(second.Description, "Renamed");
-    assert.deepEqual(second.ApplicationLogPaths, ["new/", "other/game.log"]);
-    assert.equal(second.ApplicationLogOutputUri, "s3://amzn-s3-demo-bucket/new-logs/");
-  });
-
-  test("UpdateApplication of an unknown application is a ResourceNotFoundException", async () => {
-    await refused(
-      client.send(new UpdateApplicationCommand({ Identifier: "a-000000000", Description: "x" })),
-      "ResourceNotFoundException",
-      404,
-    );
-  });
-});
-
-// ---------------------------------------------------------------------------
-// DeleteApplication
-// ---------------------------------------------------------------------------
-
-describe("DeleteApplication", () => {
-  test("READY: 204, DELETING, then gone after 2 s", async () => {
-    const app = await readyApp(server, client);
-    const out = await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
-    assert.equal(out.$metadata.httpStatusCode, 204);
-    assertOnlyMembers(out, [], "DeleteApplication");
-    const deleting = await getApp(client, app.Id);
-    assert.equal(deleting.Status, "DELETING");
-    await advance(server, 1.9);
-    assert.equal((await getApp(client, app.Id)).Status, "DELETING");
-    await advance(server, 0.1);
-    await refused(getApp(client, app.Id), "ResourceNotFoundException", 404, [app.Id]);
-    assert.ok(!(await listAllApps()).some((a) => a.Id === app.Id), "ListApplications no longer shows it");
-    await refused(
-      client.send(new DeleteApplicationCommand({ Identifier: app.Id })),
-      "ResourceNotFoundException",
-      404,
-    );
-  });
-
-  test("INITIALIZED and PROCESSING applications cannot be deleted (ConflictException)", async () => {
-    const app = await createApp(client);
-    await refused(client.send(new DeleteApplicationCommand({ Identifier: app.Id })), "ConflictException", 409);
-    await advance(server, 1);
-    assert.equal((await getApp(client, app.Id)).Status, "PROCESSING");
-    await refused(client.send(new DeleteApplicationCommand({ Identifier: app.Arn })), "ConflictException", 409);
-    assert.equal((await getApp(client, app.Id)).Status, "PROCESSING", "the refusal changed nothing");
-  });
-
-  test("an application in ERROR can be deleted", async () => {
-    const app = await createApp(client);
-    await advance(server, 1);
-    const forced = await server.admin("POST", `/applications/${app.Id}/status`, {
-      status: "ERROR",
-      statusReason: "sourceModified",
-    });
-    assert.equal(forced.status, 200, JSON.stringify(forced.body));
-    const failed = await getApp(client, app.Id);
-    assert.equal(failed.Status, "ERROR");
-    assert.equal(failed.StatusReason, "sourceModified");
-    await advance(server, 30);
-    assert.equal((await getApp(client, app.Id)).Status, "ERROR", "ERROR is final");
-    const out = await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
-    assert.equal(out.$metadata.httpStatusCode, 204);
-    await advance(server, T.appDeleting);
-    await refused(getApp(client, app.Id), "ResourceNotFoundException", 404);
-  });
-
-  test("the default application of a group and an associated application are refused with ValidationException", async () => {
-    const [def, other] = await readyApps(server, client, 2);
-    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: def.Id });
-    const assoc = await client.send(
-      new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [other.Id] }),
-    );
-    assert.ok(assoc.ApplicationArns.includes(other.Arn));
-    await refused(client.send(new DeleteApplicationCommand({ Identifier: def.Id })), "ValidationException", 400);
-    await refused(client.send(new DeleteApplicationCommand({ Identifier: other.Id })), "ValidationException", 400);
-    assert.equal((await getApp(client, def.Id)).Status, "READY");
-    assert.equal((await getApp(client, other.Id)).Status, "READY");
-
-    // Once disassociated it can go.
-    await client.send(new DisassociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [other.Id] }));
-    const out = await client.send(new DeleteApplicationCommand({ Identifier: other.Id }));
-    assert.equal(out.$metadata.httpStatusCode, 204);
-  });
-
-  test("an application used by a running session is refused with ConflictException until the session ends", async () => {
-    const [def, used] = await readyApps(server, client, 2);
-    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: def.Id });
-    await client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [used.Id] }));
-    const { id } = await startSession(client, group.Id, used.Id);
-    await advance(server, T.sessionPlacement);
-    // Disassociating does not end the session that runs it.
-    await client.send(new DisassociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [used.Id] }));
-    await refused(client.send(new DeleteApplicationCommand({ Identifier: used.Id })), "ConflictException", 409);
-    await client.send(new TerminateStreamSessionCommand({ Identifier: group.Id, StreamSessionIdentifier: id }));
-    await advance(server, T.sessionTerminating);
-    const out = await client.send(new DeleteApplicationCommand({ Identifier: used.Id }));
-    assert.equal(out.$metadata.httpStatusCode, 204);
-    // The session's record keeps the application's ARN.
-    const raw = await server.raw("GET", `/streamgroups/${group.Id}/streamsessions/${id}`);
-    assert.equal(raw.json.Arn, sessionArn(group.Id, id));
-    assert.equal(raw.json.ApplicationArn, used.Arn);
   });
 });
 
