@@ -1,4 +1,4 @@
-// Applications, their shader caches and tags through the AWS SDK for
+// Applications and their shader caches through the AWS SDK for
 // JavaScript v3, on the manual clock: the waiters, the paginator, concurrent
 // calls through the SDK, and the error names it gives refusals. What
 // applications do is tested once, through boto3, in
@@ -22,7 +22,6 @@ import {
   ListApplicationShaderCachesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
-  UntagResourceCommand,
   paginateListApplications,
   waitForApplicationReady,
   waitUntilApplicationDeleted,
@@ -36,7 +35,6 @@ import {
   T,
   activeGroup,
   advance,
-  appArn,
   appInput,
   assertOnlyMembers,
   assertUnique,
@@ -50,10 +48,8 @@ import {
   refused,
   rejection,
   secs,
-  sgArn,
   sleep,
   startManual,
-  startSession,
 } from "./resources-lib.mjs";
 
 let server;
@@ -435,150 +431,6 @@ describe("ListApplicationShaderCaches and ReplicationStatuses", () => {
       "us-east-1": "COMPLETED",
       "eu-central-1": "COMPLETED",
     });
-  });
-});
-
-// ---------------------------------------------------------------------------
-// Tags
-// ---------------------------------------------------------------------------
-
-describe("TagResource, UntagResource and ListTagsForResource", () => {
-  const tagsOf = async (arn) => {
-    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-    assert.equal(out.$metadata.httpStatusCode, 200);
-    return out.Tags ?? {};
-  };
-
-  test("tags given on create are listed; TagResource merges; UntagResource removes (application and stream group)", async () => {
-    const app = await createApp(client, { Tags: { team: "games", stage: "dev" } });
-    const group = await createGroup(client, { Tags: { owner: "ops" } });
-    assert.deepEqual(await tagsOf(app.Arn), { team: "games", stage: "dev" });
-    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops" });
-
-    const tagged = await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { stage: "prod", cost: "42" } }));
-    assert.equal(tagged.$metadata.httpStatusCode, 200);
-    assertOnlyMembers(tagged, [], "TagResource");
-    assert.deepEqual(await tagsOf(app.Arn), { team: "games", stage: "prod", cost: "42" });
-    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops" }, "the other resource's tags are untouched");
-
-    await client.send(new TagResourceCommand({ ResourceArn: group.Arn, Tags: { empty: "" } }));
-    assert.deepEqual(await tagsOf(group.Arn), { owner: "ops", empty: "" });
-
-    const untagged = await client.send(
-      new UntagResourceCommand({ ResourceArn: app.Arn, TagKeys: ["team", "cost", "not-there"] }),
-    );
-    assert.equal(untagged.$metadata.httpStatusCode, 200);
-    assertOnlyMembers(untagged, [], "UntagResource");
-    assert.deepEqual(await tagsOf(app.Arn), { stage: "prod" });
-    await client.send(new UntagResourceCommand({ ResourceArn: group.Arn, TagKeys: ["owner", "empty"] }));
-    assert.deepEqual(await tagsOf(group.Arn), {});
-  });
-
-  test("keys that start with aws: are refused with ValidationException", async () => {
-    const app = await createApp(client, { Tags: { keep: "me" } });
-    await refused(
-      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { "aws:owner": "me" } })),
-      "ValidationException",
-      400,
-    );
-    await refused(
-      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { ok: "1", "aws:cloudformation:stack": "x" } })),
-      "ValidationException",
-      400,
-    );
-    assert.deepEqual(await tagsOf(app.Arn), { keep: "me" }, "a refused request adds nothing");
-    await refused(
-      client.send(new CreateApplicationCommand(appInput({ Tags: { "aws:x": "y" } }))),
-      "ValidationException",
-      400,
-    );
-    await refused(createGroup(client, { Tags: { "aws:x": "y" } }), "ValidationException", 400);
-  });
-
-  test("more than 50 tags on a resource is a ValidationException", async () => {
-    const app = await createApp(client);
-    const tags = (from, n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${from + i}`, "v"]));
-    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: tags(0, 30) }));
-    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: tags(30, 20) }));
-    assert.equal(Object.keys(await tagsOf(app.Arn)).length, 50);
-    // Overwriting an existing key does not count twice.
-    await client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { k0: "changed" } }));
-    await refused(
-      client.send(new TagResourceCommand({ ResourceArn: app.Arn, Tags: { k50: "v" } })),
-      "ValidationException",
-      400,
-    );
-    const now = await tagsOf(app.Arn);
-    assert.equal(Object.keys(now).length, 50);
-    assert.equal(now.k0, "changed");
-  });
-
-  test("unknown, malformed and other-region ARNs are ValidationException; another account's is AccessDeniedException", async () => {
-    const unknown = [
-      appArn("a-000000000"),
-      sgArn("sg-000000000"),
-      `arn:aws:gameliftstreams:eu-west-1:${ACCOUNT}:application/a-000000000`,
-      `arn:aws:gameliftstreams:${REGION}:${ACCOUNT}:fleet/f-123`,
-    ];
-    for (const arn of unknown) {
-      await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: arn })), "ValidationException", 400);
-      await refused(client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: "b" } })), "ValidationException", 400);
-      await refused(client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] })), "ValidationException", 400);
-    }
-    // A real resource, but in another region than the request's.
-    const app = await createApp(client);
-    await refused(
-      server.client({ region: "eu-west-1" }).send(new ListTagsForResourceCommand({ ResourceArn: app.Arn })),
-      "ValidationException",
-      400,
-    );
-    const foreign = `arn:aws:gameliftstreams:${REGION}:999999999999:application/${app.Id}`;
-    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: foreign })), "AccessDeniedException", 403);
-    await refused(
-      client.send(new TagResourceCommand({ ResourceArn: foreign, Tags: { a: "b" } })),
-      "AccessDeniedException",
-      403,
-    );
-    await refused(
-      client.send(new UntagResourceCommand({ ResourceArn: foreign, TagKeys: ["a"] })),
-      "AccessDeniedException",
-      403,
-    );
-  });
-
-  test("only applications and stream groups take tags: session and stream URL ARNs are ValidationException", async () => {
-    const app = await readyApp(server, client);
-    const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
-    const { out: session } = await startSession(client, group.Id, app.Id);
-    const url = await client.send(
-      new CreateStreamUrlCommand({
-        Identifier: group.Id,
-        ApplicationIdentifier: app.Id,
-        Protocol: "WebRTC",
-        UrlExpiresAfterMinutes: 10,
-        Locations: [REGION],
-      }),
-    );
-    for (const arn of [session.Arn, url.Arn]) {
-      await refused(client.send(new TagResourceCommand({ ResourceArn: arn, Tags: { a: "b" } })), "ValidationException", 400);
-      await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: arn })), "ValidationException", 400);
-      await refused(client.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ["a"] })), "ValidationException", 400);
-    }
-  });
-
-  test("deleting a stream group deletes its tags", async () => {
-    const group = await activeGroup(server, client, { Tags: { short: "lived" } });
-    assert.deepEqual(await tagsOf(group.Arn), { short: "lived" });
-    await client.send(new DeleteStreamGroupCommand({ Identifier: group.Id }));
-    await advance(server, T.groupDeleting);
-    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: group.Arn })), "ValidationException", 400);
-  });
-
-  test("deleting an application deletes its tags", async () => {
-    const app = await readyApp(server, client, { Tags: { short: "lived" } });
-    await client.send(new DeleteApplicationCommand({ Identifier: app.Id }));
-    await advance(server, T.appDeleting);
-    await refused(client.send(new ListTagsForResourceCommand({ ResourceArn: app.Arn })), "ValidationException", 400);
   });
 });
 
