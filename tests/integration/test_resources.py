@@ -375,6 +375,8 @@ class ShaderCaches(EmptyScope):
             self.assertGreater(item["StorageBytes"], 0)
             self.assertLessEqual(ts(item["LastUpdatedAt"]), now + 1e-3)
         self.assertEqual(len({i["Identifier"] for i in r["Items"]}), 2)
+        again = self.gls.list_application_shader_caches(Identifier=app)["Items"]
+        self.assertEqual({i["Identifier"] for i in again}, {i["Identifier"] for i in r["Items"]}, "stable identifiers")
         # A gen6n group joins a third cache; a disassociation leaves it.
         self.gls.associate_applications(Identifier=unrelated, ApplicationIdentifiers=[app])
         self.assertEqual(len(self.gls.list_application_shader_caches(Identifier=app)["Items"]), 3)
@@ -383,6 +385,11 @@ class ShaderCaches(EmptyScope):
                   self.gls.list_application_shader_caches(Identifier=app)["Items"]]
         self.assertEqual(sorted(map(sorted, groups)),
                          sorted([sorted([group_arn(g4a), group_arn(g4b)]), [group_arn(unrelated)]]))
+        # Deleting the only group of a family removes that family's cache.
+        self.gls.delete_stream_group(Identifier=unrelated)
+        self.advance(GROUP_DELETING + 0.5)
+        groups = [i["AssociatedStreamGroups"] for i in self.gls.list_application_shader_caches(Identifier=app)["Items"]]
+        self.assertEqual([sorted(g) for g in groups], [sorted([group_arn(g4a), group_arn(g4b)])])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Applications and their shader caches through the AWS SDK for
+// Applications through the AWS SDK for
 // JavaScript v3, on the manual clock: the waiters, the paginator, concurrent
 // calls through the SDK, and the error names it gives refusals. What
 // applications do is tested once, through boto3, in
@@ -13,13 +13,10 @@ import {
   CreateApplicationCommand,
   CreateStreamUrlCommand,
   DeleteApplicationCommand,
-  DeleteStreamGroupCommand,
-  DisassociateApplicationsCommand,
   GetApplicationCommand,
   GetStreamGroupCommand,
   GetStreamUrlCommand,
   ListApplicationsCommand,
-  ListApplicationShaderCachesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
   paginateListApplications,
@@ -31,7 +28,6 @@ import {
   ACCOUNT,
   APPLICATION_SUMMARY_MEMBERS,
   REGION,
-  SHADER_CACHE_MEMBERS,
   T,
   activeGroup,
   advance,
@@ -329,108 +325,6 @@ describe("application waiters", () => {
       waitUntilApplicationReady({ client, minDelay: 1, maxDelay: 1, maxWaitTime: 2 }, { Identifier: app.Id }),
     );
     assert.equal(err.name, "TimeoutError");
-  });
-});
-
-// ---------------------------------------------------------------------------
-// ListApplicationShaderCaches and replication
-// ---------------------------------------------------------------------------
-
-describe("ListApplicationShaderCaches and ReplicationStatuses", () => {
-  test("an application with no associations has no shader caches", async () => {
-    const app = await readyApp(server, client);
-    const out = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }));
-    assert.equal(out.$metadata.httpStatusCode, 200);
-    assert.deepEqual(out.Items ?? [], []);
-  });
-
-  test("one shader cache per GPU family of the associated groups, listing that family's groups", async () => {
-    const app = await readyApp(server, client);
-    const gen4a = await createGroup(client, { StreamClass: "gen4n_high", DefaultApplicationIdentifier: app.Id });
-    const gen4b = await createGroup(client, { StreamClass: "gen4n_win2022", DefaultApplicationIdentifier: app.Id });
-    const gen6 = await createGroup(client, { StreamClass: "gen6n_small", DefaultApplicationIdentifier: app.Arn });
-    // A group of another family that the application is not associated with.
-    await createGroup(client, { StreamClass: "gen5n_high" });
-    await advance(server, T.groupActivating);
-
-    const got = await getApp(client, app.Id);
-    assert.deepEqual([...got.AssociatedStreamGroups].sort(), [gen4a.Arn, gen4b.Arn, gen6.Arn].sort());
-
-    const out = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Arn }));
-    assert.equal(out.$metadata.httpStatusCode, 200);
-    assert.equal(out.Items.length, 2, JSON.stringify(out.Items));
-    for (const item of out.Items) {
-      assertOnlyMembers(item, SHADER_CACHE_MEMBERS, "ShaderCacheSummary");
-      assert.match(item.Identifier, /^[0-9a-f]{32}$/);
-      assert.equal(item.ApplicationArn, app.Arn);
-      assert.equal(item.Status, "READY");
-      assert.equal(typeof item.StorageBytes, "number");
-      assert.ok(item.StorageBytes > 0, `StorageBytes ${item.StorageBytes}`);
-      assert.ok(item.LastUpdatedAt instanceof Date);
-    }
-    assertUnique(out.Items.map((i) => i.Identifier), "shader cache identifiers");
-    const families = out.Items.map((i) => [...i.AssociatedStreamGroups].sort());
-    assert.deepEqual(
-      families.sort((a, b) => a.length - b.length),
-      [[gen6.Arn], [gen4a.Arn, gen4b.Arn].sort()],
-    );
-    // The same answer twice (identifiers are stable).
-    const again = await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }));
-    assert.deepEqual(again.Items.map((i) => i.Identifier).sort(), out.Items.map((i) => i.Identifier).sort());
-  });
-
-  test("disassociating (or deleting) the only group of a family removes that family's shader cache", async () => {
-    const [def, app] = await readyApps(server, client, 2);
-    const gen5 = await activeGroup(server, client, { StreamClass: "gen5n_ultra", DefaultApplicationIdentifier: def.Id });
-    const gen6 = await activeGroup(server, client, { StreamClass: "gen6e_pro", DefaultApplicationIdentifier: def.Id });
-    for (const g of [gen5, gen6]) {
-      await client.send(new AssociateApplicationsCommand({ Identifier: g.Id, ApplicationIdentifiers: [app.Id] }));
-    }
-    const groupsOf = async () =>
-      (await client.send(new ListApplicationShaderCachesCommand({ Identifier: app.Id }))).Items.map((i) => i.AssociatedStreamGroups);
-    assert.deepEqual((await groupsOf()).sort(), [[gen5.Arn], [gen6.Arn]].sort());
-    await client.send(new DisassociateApplicationsCommand({ Identifier: gen5.Id, ApplicationIdentifiers: [app.Id] }));
-    assert.deepEqual(await groupsOf(), [[gen6.Arn]]);
-    await client.send(new DeleteStreamGroupCommand({ Identifier: gen6.Id }));
-    await advance(server, T.groupDeleting);
-    assert.deepEqual(await groupsOf(), []);
-    assert.deepEqual((await getApp(client, app.Id)).AssociatedStreamGroups ?? [], []);
-  });
-
-  test("ListApplicationShaderCaches of an unknown application is a ResourceNotFoundException", async () => {
-    await refused(
-      client.send(new ListApplicationShaderCachesCommand({ Identifier: "a-000000000" })),
-      "ResourceNotFoundException",
-      404,
-    );
-  });
-
-  test("ReplicationStatuses: one entry per location of the region and of the associated groups", async () => {
-    const [def, app] = await readyApps(server, client, 2);
-    await advance(server, T.replication);
-    const group = await activeGroup(server, client, {
-      DefaultApplicationIdentifier: def.Id,
-      LocationConfigurations: [{ LocationName: REGION }, { LocationName: "us-east-1" }, { LocationName: "eu-central-1" }],
-    });
-    assert.deepEqual(group.LocationStates.map((l) => l.LocationName), [REGION, "us-east-1", "eu-central-1"]);
-    const before = await getApp(client, app.Id);
-    assert.deepEqual(before.ReplicationStatuses, [{ Location: REGION, Status: "COMPLETED" }]);
-    await client.send(new AssociateApplicationsCommand({ Identifier: group.Id, ApplicationIdentifiers: [app.Id] }));
-    const replicating = await getApp(client, app.Id);
-    assert.deepEqual(replicating.AssociatedStreamGroups, [group.Arn]);
-    const byLocation = (a) => Object.fromEntries(a.ReplicationStatuses.map((r) => [r.Location, r.Status]));
-    assert.equal(replicating.ReplicationStatuses.length, 3, JSON.stringify(replicating.ReplicationStatuses));
-    assert.deepEqual(byLocation(replicating), {
-      [REGION]: "COMPLETED",
-      "us-east-1": "REPLICATING",
-      "eu-central-1": "REPLICATING",
-    });
-    await advance(server, T.replication);
-    assert.deepEqual(byLocation(await getApp(client, app.Id)), {
-      [REGION]: "COMPLETED",
-      "us-east-1": "COMPLETED",
-      "eu-central-1": "COMPLETED",
-    });
   });
 });
 
