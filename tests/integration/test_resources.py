@@ -458,8 +458,10 @@ class StreamGroups(EmptyScope):
         self.assertEqual(self.gls.get_application(Identifier=app)["AssociatedStreamGroups"], [group_arn(gid)])
 
     def test_minimal_create_defaults(self):
-        for stream_class, tenancy in (("gen4n_high", 2), ("gen4n_ultra", 1), ("gen6n_medium", 4),
-                                      ("gen6n_small", 12), ("gen6e_pro", 1)):
+        for stream_class, tenancy in (("gen4n_high", 2), ("gen5n_high", 2), ("gen6n_high", 2), ("gen6n_medium", 4),
+                                      ("gen6n_small", 12), ("gen4n_ultra", 1), ("gen4n_win2022", 1),
+                                      ("gen5n_ultra", 1), ("gen6n_pro_win2022", 1), ("gen6e_pro", 1),
+                                      ("gen6n_small_win2022", 1), ("gen6n_medium_win2022", 1)):
             with self.subTest(stream_class=stream_class):
                 r = self.gls.create_stream_group(Description="Minimal", StreamClass=stream_class)
                 self.assertNotIn("DefaultApplication", r)
@@ -588,6 +590,9 @@ class StreamGroups(EmptyScope):
         with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
             self.gls.update_stream_group(Identifier="sg-000000000", Description="x")
         self.assertCode(ctx, "ResourceNotFoundException", 404)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
+            self.gls.update_stream_group(Identifier=gid, DefaultApplicationIdentifier="a-000000000")
+        self.assertCode(ctx, "ResourceNotFoundException", 404)
         for config in ({"AlwaysOnCapacity": 3}, {"AlwaysOnCapacity": 2, "MaximumCapacity": 5},
                        {"TargetIdleCapacity": 1}, {"OnDemandCapacity": 2, "MaximumCapacity": 4}):
             with self.subTest(config=config):
@@ -601,7 +606,10 @@ class StreamGroups(EmptyScope):
         for stream_class, bad in (("gen4n_high", {"AlwaysOnCapacity": 3}), ("gen4n_high", {"MaximumCapacity": 5}),
                                   ("gen4n_high", {"TargetIdleCapacity": 1, "MaximumCapacity": 4}),
                                   ("gen4n_high", {"OnDemandCapacity": 1}),
-                                  ("gen6n_medium", {"AlwaysOnCapacity": 6}), ("gen6n_small", {"AlwaysOnCapacity": 8})):
+                                  ("gen4n_high", {"AlwaysOnCapacity": 2, "TargetIdleCapacity": 1}),
+                                  ("gen5n_high", {"MaximumCapacity": 5}), ("gen6n_high", {"OnDemandCapacity": 3}),
+                                  ("gen6n_medium", {"AlwaysOnCapacity": 6}), ("gen6n_medium", {"AlwaysOnCapacity": 2}),
+                                  ("gen6n_small", {"AlwaysOnCapacity": 8}), ("gen6n_small", {"AlwaysOnCapacity": 6})):
             with self.subTest(stream_class=stream_class, capacity=bad):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
                     self.create_group(StreamClass=stream_class,
@@ -612,18 +620,29 @@ class StreamGroups(EmptyScope):
                 r = self.create_group(StreamClass=stream_class,
                                       LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": good}])
                 self.assertEqual(r["LocationStates"][0]["AlwaysOnCapacity"], good)
+        r = self.create_group(StreamClass="gen6n_small", LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 24, "TargetIdleCapacity": 12, "MaximumCapacity": 36},
+            {"LocationName": "us-east-1", "AlwaysOnCapacity": 0, "OnDemandCapacity": 12}])
+        states = {s["LocationName"]: s for s in r["LocationStates"]}
+        self.assertEqual([states[REGION][m] for m in ("AlwaysOnCapacity", "TargetIdleCapacity", "MaximumCapacity")],
+                         [24, 12, 36])
+        self.assertEqual((states["us-east-1"]["AlwaysOnCapacity"], states["us-east-1"]["OnDemandCapacity"]), (0, 12))
         gid = self.active_group()
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.add_stream_group_locations(Identifier=gid, LocationConfigurations=[
                 {"LocationName": "us-east-1", "AlwaysOnCapacity": 1}])
         self.assertCode(ctx, "ValidationException", 400)
-        self.assertEqual(len(self.gls.list_stream_groups()["Items"]), 5, "refused creations leave nothing")
+        self.assertEqual(len(self.gls.list_stream_groups()["Items"]), 6, "refused creations leave nothing")
 
     def test_on_demand_cannot_be_combined(self):
-        for extra in ({"MaximumCapacity": 4}, {"TargetIdleCapacity": 2}):
-            with self.subTest(extra=extra):
+        for stream_class, on_demand, extra in (("gen4n_high", 2, {"MaximumCapacity": 4}),
+                                               ("gen4n_high", 2, {"TargetIdleCapacity": 2}),
+                                               ("gen4n_ultra", 1, {"MaximumCapacity": 2}),
+                                               ("gen4n_ultra", 1, {"TargetIdleCapacity": 1})):
+            with self.subTest(stream_class=stream_class, extra=extra):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
-                    self.create_group(LocationConfigurations=[dict(LocationName=REGION, OnDemandCapacity=2, **extra)])
+                    self.create_group(StreamClass=stream_class, LocationConfigurations=[
+                        dict(LocationName=REGION, OnDemandCapacity=on_demand, **extra)])
                 self.assertCode(ctx, "ValidationException", 400)
 
     def test_default_application_must_exist_and_be_ready(self):
@@ -633,6 +652,11 @@ class StreamGroups(EmptyScope):
         app = self.create_app()["Id"]
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.create_group(DefaultApplicationIdentifier=app)
+        self.assertCode(ctx, "ValidationException", 400)
+        self.advance(APP_INITIALIZED + 0.5)
+        self.assertEqual(self.app_status(app), "PROCESSING")
+        with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
+            self.create_group(DefaultApplicationIdentifier=app_arn(app))
         self.assertCode(ctx, "ValidationException", 400)
         self.assertEqual(self.gls.list_stream_groups()["Items"], [])
 
@@ -679,6 +703,14 @@ class StreamGroups(EmptyScope):
         # With its group gone, the application can be deleted.
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
+
+    def test_delete_while_activating(self):
+        gid = self.create_group()["Id"]
+        self.assertEqual(self.gls.delete_stream_group(Identifier=gid)["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(self.group(gid)["Status"], "DELETING")
+        self.advance(max(GROUP_DELETING, GROUP_ACTIVATING) + 0.5)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException):
+            self.group(gid)
 
     def test_stream_group_waiters(self):
         gid = self.create_group()["Id"]
@@ -919,6 +951,9 @@ class Locations(EmptyScope):
                 self.assertCode(ctx, "ValidationException", 400)
         self.assertEqual([s["Status"] for s in self.group(gid)["LocationStates"]], ["ACTIVE", "ACTIVE"])
         self.assertEqual(self.group(gid)["Status"], "ACTIVE")
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
+            self.gls.remove_stream_group_locations(Identifier="sg-000000000", Locations=["us-east-1"])
+        self.assertCode(ctx, "ResourceNotFoundException", 404)
 
 
 class Associations(EmptyScope):

@@ -390,7 +390,7 @@ test("ListStreamSessions pages every session exactly once; ByAccount shows only 
     await client.send(new TerminateStreamSessionCommand({ Identifier: SG, StreamSessionIdentifier: succeeded }));
     const failing = await event(server, failed, { event: "fail", reason: "internalError" });
     assert.equal(failing.status, 200, JSON.stringify(failing.body));
-    await advance(server, 2);
+    await advance(server, TIMINGS.streamSession.terminatingSeconds);
     const full = await get(client, failed);
     assert.equal(full.ExportFilesMetadata.Status, "FAILED");
     assert.ok(full.ExportFilesMetadata.StatusReason, "GetStreamSession shows the StatusReason");

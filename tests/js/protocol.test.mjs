@@ -15,7 +15,7 @@ import {
   ListStreamSessionsCommand,
   AssociateApplicationsCommand,
 } from "@aws-sdk/client-gameliftstreams";
-import { startServer } from "./harness.mjs";
+import { REQUEST_DEFAULTS, startServer } from "./harness.mjs";
 
 // ---- the documented example ---------------------------------------------------
 
@@ -196,8 +196,8 @@ describe("GetStreamSession, the documented example", () => {
     assert.equal(out.Location, REGION);
     assert.equal(out.Description, "Sample session");
     assert.equal(out.UserId, "sample-player");
-    assert.equal(out.ConnectionTimeoutSeconds, 120);
-    assert.equal(out.SessionLengthSeconds, 43200);
+    assert.equal(out.ConnectionTimeoutSeconds, REQUEST_DEFAULTS.ConnectionTimeoutSeconds);
+    assert.equal(out.SessionLengthSeconds, REQUEST_DEFAULTS.SessionLengthSeconds);
     assert.deepEqual(out.AdditionalLaunchArgs, ["-windowed", "-log"]);
     assert.deepEqual(out.AdditionalEnvironmentVariables, { GAME_MODE: "sample", LOG_LEVEL: "info" });
     assert.deepEqual(out.PerformanceStatsConfiguration, { SharedWithClient: true });
