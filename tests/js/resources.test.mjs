@@ -5,17 +5,12 @@
 // tests/integration/test_resources.py.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import {
   AssociateApplicationsCommand,
   CreateApplicationCommand,
-  CreateStreamUrlCommand,
   DeleteApplicationCommand,
   GetApplicationCommand,
   GetStreamGroupCommand,
-  GetStreamUrlCommand,
   ListApplicationsCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
@@ -27,23 +22,18 @@ import {
 import {
   ACCOUNT,
   APPLICATION_SUMMARY_MEMBERS,
-  REGION,
   T,
   activeGroup,
   advance,
   appInput,
   assertOnlyMembers,
   assertUnique,
-  clockNow,
   createApp,
-  createGroup,
   getApp,
-  near,
   readyApp,
   readyApps,
   refused,
   rejection,
-  secs,
   sleep,
   startManual,
 } from "./resources-lib.mjs";
@@ -145,57 +135,6 @@ describe("isolation and concurrency", () => {
       else assert.equal((await getApp(client, apps[i].Id)).Status, "READY");
     }
   });
-});
-
-// ---------------------------------------------------------------------------
-// Snapshot and restore through the admin API
-// ---------------------------------------------------------------------------
-
-test("GET /_gls/state and PUT /_gls/state restore applications, groups and stream URLs as the API shows them", async () => {
-  const own = await startManual(["--no-default-fixtures"]);
-  try {
-    const c = own.client();
-    const app = await readyApp(own, c, { Description: "Snapshot game" });
-    const group = await activeGroup(own, c, {
-      DefaultApplicationIdentifier: app.Id,
-      LocationConfigurations: [{ LocationName: REGION, AlwaysOnCapacity: 2 }, { LocationName: "us-east-1" }],
-    });
-    const url = await c.send(
-      new CreateStreamUrlCommand({
-        Identifier: group.Id,
-        ApplicationIdentifier: app.Id,
-        Protocol: "WebRTC",
-        UrlExpiresAfterMinutes: 30,
-        UsageLimit: 4,
-        Locations: [REGION],
-      }),
-    );
-    const strip = ({ $metadata, ...rest }) => rest;
-    const snapshot = async () => ({
-      app: strip(await getApp(c, app.Id)),
-      group: strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))),
-      url: strip(await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }))),
-    });
-    const before = await snapshot();
-    const exported = await own.admin("GET", "/state");
-    assert.equal(exported.status, 200, JSON.stringify(exported.body));
-    for (const k of ["applications", "streamGroups", "streamSessions", "streamUrls"]) assert.ok(Array.isArray(exported.body[k]), k);
-    assert.deepEqual(exported.body.applications.map((a) => a.Id), [app.Id]);
-    assert.deepEqual(exported.body.streamGroups.map((g) => g.Id), [group.Id]);
-    assert.deepEqual(exported.body.streamUrls.map((u) => u.StreamUrlId), [url.StreamUrlId]);
-
-    const reset = await own.admin("POST", "/reset", { fixtures: false });
-    assert.equal(reset.status, 200, JSON.stringify(reset.body));
-    await refused(getApp(c, app.Id), "ResourceNotFoundException", 404);
-
-    const restored = await own.admin("PUT", "/state", exported.body);
-    assert.equal(restored.status, 200, JSON.stringify(restored.body));
-    assert.deepEqual(await snapshot(), before);
-    const used = await fetch(before.url.StreamUrl, { headers: { accept: "application/json" } });
-    assert.equal(used.status, 200, await used.text());
-  } finally {
-    assert.equal(await own.stop(), 0);
-  }
 });
 
 // ---------------------------------------------------------------------------
@@ -326,76 +265,4 @@ describe("application waiters", () => {
     );
     assert.equal(err.name, "TimeoutError");
   });
-});
-
-// ---------------------------------------------------------------------------
-// Persistence
-// ---------------------------------------------------------------------------
-
-test("applications, groups, associations, tags and stream URLs survive a restart; pending transitions are re-armed", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "gls-resources-"));
-  const db = path.join(dir, "state.db");
-  const args = ["--no-default-fixtures", "--db", db];
-  let first = await startManual(args);
-  let second;
-  try {
-    let c = first.client();
-    const ready = await readyApp(first, c, { Tags: { keep: "me" } });
-    const group = await activeGroup(first, c, { DefaultApplicationIdentifier: ready.Id });
-    const url = await c.send(
-      new CreateStreamUrlCommand({
-        Identifier: group.Id,
-        ApplicationIdentifier: ready.Id,
-        Protocol: "WebRTC",
-        UrlExpiresAfterMinutes: 10,
-        UsageLimit: 3,
-        Locations: [REGION],
-      }),
-    );
-    const res = await fetch(url.StreamUrl, { headers: { accept: "application/json" } });
-    assert.equal(res.status, 200, await res.text());
-    const pending = await createApp(c); // INITIALIZED, due to change in 1 s
-    const activating = await createGroup(c); // ACTIVATING, due in 10 s
-    const before = {
-      ready: await getApp(c, ready.Id),
-      group: await c.send(new GetStreamGroupCommand({ Identifier: group.Id })),
-      url: await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId })),
-    };
-    const clockBefore = await clockNow(first);
-    assert.equal(await first.stop(), 0);
-    first = null;
-
-    second = await startManual(args);
-    c = second.client();
-    assert.ok((await clockNow(second)) >= clockBefore - 0.002, "emulator time does not go backwards");
-    const strip = ({ $metadata, ...rest }) => rest;
-    assert.deepEqual(strip(await getApp(c, ready.Id)), strip(before.ready));
-    assert.deepEqual(strip(await c.send(new GetStreamGroupCommand({ Identifier: group.Id }))), strip(before.group));
-    const urlAfter = await c.send(new GetStreamUrlCommand({ Identifier: group.Id, StreamUrlIdentifier: url.StreamUrlId }));
-    assert.equal(urlAfter.RemainingUses, 2);
-    // The shareable URL is built from the Host the request reached: the new port, the same path and secret.
-    const moved = new URL(urlAfter.StreamUrl);
-    const was = new URL(before.url.StreamUrl);
-    assert.equal(moved.origin, new URL(second.url).origin);
-    assert.equal(moved.pathname + moved.search, was.pathname + was.search);
-    assert.deepEqual({ ...strip(urlAfter), StreamUrl: null }, { ...strip(before.url), StreamUrl: null });
-    const tags = await c.send(new ListTagsForResourceCommand({ ResourceArn: ready.Arn }));
-    assert.deepEqual(tags.Tags, { keep: "me" });
-    assert.equal((await getApp(c, pending.Id)).Status, "INITIALIZED");
-    assert.equal((await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }))).Status, "ACTIVATING");
-    await advance(second, T.groupActivating);
-    const app = await getApp(c, pending.Id);
-    assert.equal(app.Status, "READY");
-    near(secs(app.LastUpdatedAt), secs(pending.CreatedAt) + 6, "READY at its stored due time");
-    const g = await c.send(new GetStreamGroupCommand({ Identifier: activating.Id }));
-    assert.equal(g.Status, "ACTIVE");
-    near(secs(g.LastUpdatedAt), secs(activating.CreatedAt) + T.groupActivating, "ACTIVE at its stored due time");
-    // And the shareable URL still works after the restart.
-    const again = await fetch(urlAfter.StreamUrl, { headers: { accept: "application/json" } });
-    assert.equal(again.status, 200, await again.text());
-  } finally {
-    if (first) await first.stop();
-    if (second) assert.equal(await second.stop(), 0);
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
