@@ -5,6 +5,8 @@
 #   scripts/test.sh                    the normal build (build/)
 #   GLS_SANITIZE=1 scripts/test.sh     built with clang, AddressSanitizer and UBSan (build-asan/),
 #                                      the fuzz targets included (scripts/fuzz.sh runs them)
+# Fails, naming them, when a process the tests started is still running once
+# they are over (scripts/leftover-processes.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +22,10 @@ else
 fi
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
-ctest --test-dir "$build_dir" --output-on-failure -j 2 --timeout 900
+
+# Everything the tests start inherits this id, so what outlives them is found.
+export GLS_TEST_RUN_ID="$(date +%s%N)-$$"
+status=0
+ctest --test-dir "$build_dir" --output-on-failure -j 2 --timeout 900 || status=$?
+scripts/leftover-processes.py "$GLS_TEST_RUN_ID" || status=1
+exit "$status"

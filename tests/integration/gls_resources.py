@@ -5,7 +5,7 @@ response shapes against the API model."""
 import datetime
 import threading
 
-from gls_testlib import SDK_PROBLEM, ServerTestCase
+from gls_testlib import SDK_PROBLEM, TIMINGS, ServerTestCase
 
 if not SDK_PROBLEM:
     import botocore.session
@@ -16,17 +16,18 @@ PREFIX = f"arn:aws:gameliftstreams:{REGION}:{ACCOUNT}:"
 FIXTURE_APP = "a-9ZY8X7Wv6"
 FIXTURE_GROUP = "sg-1AB2C3De4"
 
-# Default durations of the issue 4 contract, in emulator seconds.
-APP_INITIALIZED = 1           # INITIALIZED -> PROCESSING
-APP_READY = 6                 # ... -> READY, counted from CreateApplication
-APP_DELETING = 2              # DELETING -> gone
-REPLICATION = 10              # REPLICATING -> COMPLETED in one location
-GROUP_ACTIVATING = 10         # ACTIVATING -> ACTIVE (group and its first locations)
-LOCATION_ADDING = 10          # an added location ACTIVATING -> ACTIVE
-LOCATION_REMOVING = 5         # REMOVING -> gone
-GROUP_DELETING = 5            # DELETING -> gone
-SESSION_PLACEMENT = 2         # ACTIVATING -> ACTIVE for a placed session
-SESSION_TERMINATING = 1       # TERMINATING -> TERMINATED
+# Default durations, in emulator seconds (tests/durations.json).
+APP_INITIALIZED = TIMINGS["application"]["initializedSeconds"]        # INITIALIZED -> PROCESSING
+APP_READY = APP_INITIALIZED + TIMINGS["application"]["processingSeconds"]  # ... -> READY, from CreateApplication
+APP_DELETING = TIMINGS["application"]["deletingSeconds"]              # DELETING -> gone
+REPLICATION = TIMINGS["application"]["replicationSeconds"]            # REPLICATING -> COMPLETED in one location
+GROUP_ACTIVATING = TIMINGS["streamGroup"]["activatingSeconds"]        # ACTIVATING -> ACTIVE (group, first locations)
+LOCATION_ADDING = TIMINGS["streamGroup"]["locationActivatingSeconds"]  # an added location ACTIVATING -> ACTIVE
+LOCATION_REMOVING = TIMINGS["streamGroup"]["locationRemovingSeconds"]  # REMOVING -> gone
+GROUP_DELETING = TIMINGS["streamGroup"]["deletingSeconds"]            # DELETING -> gone
+GROUP_LIFETIME = TIMINGS["streamGroup"]["expirationSeconds"]          # CreatedAt -> ExpiresAt
+SESSION_PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]      # ACTIVATING -> ACTIVE for a placed session
+SESSION_TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]  # TERMINATING -> TERMINATED
 
 TENANCY = {"gen4n_high": 2, "gen5n_high": 2, "gen6n_high": 2, "gen6n_medium": 4, "gen6n_small": 12,
            "gen4n_ultra": 1, "gen4n_win2022": 1, "gen5n_ultra": 1, "gen6n_pro": 1, "gen6e_pro": 1}

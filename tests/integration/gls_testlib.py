@@ -5,10 +5,19 @@ in-memory database, the built-in fixtures and strict response checking
 (--validate-responses), so that a response that does not match the API
 model fails the test as a 500.
 
+Every server stops whatever becomes of its test: ServerTestCase stops its
+server in a class cleanup (which runs even when setUpClass fails half way),
+the servers still running when the test process exits are killed then, and
+on Linux the kernel kills a server whose test process died (PR_SET_PDEATHSIG),
+even by SIGKILL. Servers inherit GLS_TEST_RUN_ID, by which scripts/test.sh
+finds any process that outlived the tests anyway.
+
 The AWS clients use the API model in ../shared/aws-models when it is there
 (AWS_DATA_PATH), else the model boto3 has installed; when neither knows the
 GameLift Streams operations, the tests are skipped and say why.
 """
+import atexit
+import ctypes
 import json
 import os
 import pathlib
@@ -25,6 +34,13 @@ import urllib.error
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# The durations the tests count on, shared with the JavaScript suite: the
+# emulator's default lifecycle timings (the --timings format; test_admin
+# checks them against the emulator's own) and the API's request defaults.
+_DURATIONS = json.loads((ROOT / "tests" / "durations.json").read_text())
+TIMINGS = _DURATIONS["timings"]
+REQUEST_DEFAULTS = _DURATIONS["requestDefaults"]
 
 
 def model_dir():
@@ -58,6 +74,40 @@ def rss_kib(pid):
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
+_PR_SET_PDEATHSIG = 1
+try:
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+# The servers started and not yet seen to stop, killed when this process exits.
+_running = set()
+
+
+@atexit.register
+def _kill_running():
+    for proc in list(_running):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    _running.clear()
+
+
+def _dying_with_this_process(then=None):
+    """A preexec_fn: the child gets SIGKILL when the thread that started it ends,
+    so servers must be started from the main thread. `then` runs after."""
+    parent = os.getpid()
+
+    def preexec():
+        if _prctl:
+            _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os.kill(os.getpid(), signal.SIGKILL)
+        if then:
+            then()
+    return preexec
+
+
 def binary():
     path = os.environ.get("GLS_BINARY") or str(ROOT / "build" / "gls-local")
     if not os.path.exists(path):
@@ -75,15 +125,23 @@ class GlsServer:
         cmd += list(args)
         full_env = dict(os.environ)
         full_env.update(env or {})
+        self._start(cmd, full_env, wait, **popen)
+
+    def _start(self, cmd, env, wait, preexec_fn=None, **popen):
         self.lines = queue.Queue()
         self.log = []
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=full_env, text=True,
-                                     **popen)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+                                     preexec_fn=_dying_with_this_process(preexec_fn), **popen)
+        _running.add(self.proc)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.url = None
         if wait:
-            self.wait_ready()
+            try:
+                self.wait_ready()
+            except BaseException:
+                self.stop(signal.SIGKILL)
+                raise
 
     def _read(self):
         for line in self.proc.stdout:
@@ -115,6 +173,7 @@ class GlsServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        _running.discard(self.proc)
         self._reader.join(timeout=5)
         self.proc.stdout.close()
         return self.proc.returncode
@@ -164,25 +223,22 @@ class ServerTestCase(unittest.TestCase):
         if SDK_PROBLEM and getattr(cls, "needs_sdk", True):
             raise unittest.SkipTest(SDK_PROBLEM)
         cls.server = GlsServer(*cls.server_args, env=cls.server_env)
+        cls.addClassCleanup(cls.server.stop)
         cls.gls = cls.server.client()
 
     @classmethod
     def class_tmpdir(cls, prefix="gls-test-"):
-        """A directory for this class's files (fixtures, exports), removed once its server has stopped."""
+        """A directory for this class's files (fixtures, exports), removed once its server has stopped
+        (class cleanups run last registered first, and the server's is registered after)."""
         d = tempfile.mkdtemp(prefix=prefix)
-        cls._tmpdirs = getattr(cls, "_tmpdirs", []) + [d]
+        cls.addClassCleanup(shutil.rmtree, d, True)
         return d
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError(f"gls-local exited with {code}:\n" + "\n".join(cls.server.log[-50:]))
-        finally:
-            for d in getattr(cls, "_tmpdirs", []):
-                shutil.rmtree(d, ignore_errors=True)
-            cls._tmpdirs = []
+        code = cls.server.stop()
+        if code != 0:
+            raise AssertionError(f"gls-local exited with {code}:\n" + "\n".join(cls.server.log[-50:]))
 
     def setUp(self):
         status, _ = self.server.admin("POST", "/reset")

@@ -152,10 +152,7 @@ class AdminToken(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = GlsServer("--admin-token", cls.TOKEN)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+        cls.addClassCleanup(cls.server.stop)
 
     def test_admin_calls_need_the_token(self):
         for auth in (None, "Bearer wrong-token-1234", f"Basic {self.TOKEN}", f"Bearer {self.TOKEN}x", "Bearer "):

@@ -3,7 +3,7 @@ import subprocess
 import time
 import unittest
 
-from gls_testlib import ServerTestCase, binary
+from gls_testlib import REQUEST_DEFAULTS, TIMINGS, ServerTestCase, binary
 
 SESSION_PATH = "/streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567"
 DEFAULT_COUNTS = {"applications": 1, "streamGroups": 1, "streamSessions": 1, "streamUrls": 0}
@@ -34,6 +34,28 @@ class AdminCase(ServerTestCase):
         status, h = self.server.admin("GET", "/health")
         self.assertEqual(status, 200, h)
         return h["counts"]
+
+
+class DefaultDurations(AdminCase):
+    """tests/durations.json, which both test suites count on, says what the emulator does."""
+
+    def test_timings_are_the_emulators_defaults(self):
+        # Each resource's timings endpoint answers its durations, the defaults when nothing was set.
+        reported = {}
+        for path in ("/applications/a-9ZY8X7Wv6/timings", "/streamgroups/sg-1AB2C3De4/timings",
+                     "/sessions/sg-1AB2C3De4/ABC123def4567/timings"):
+            status, body = self.server.admin("POST", path, {})
+            self.assertEqual(status, 200, body)
+            reported.update(body)
+        self.assertEqual(reported, TIMINGS)
+
+    def test_request_defaults_are_the_emulators(self):
+        status, _, session = self.server.request(
+            "POST", "/streamgroups/sg-1AB2C3De4/streamsessions",
+            {"ApplicationIdentifier": "a-9ZY8X7Wv6", "Protocol": "WebRTC", "SignalRequest": "offer"})
+        self.assertEqual(status, 201, session)
+        self.assertEqual({"ConnectionTimeoutSeconds": session["ConnectionTimeoutSeconds"],
+                          "SessionLengthSeconds": session["SessionLengthSeconds"]}, REQUEST_DEFAULTS)
 
 
 class Health(AdminCase):

@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from gls_testlib import SDK_PROBLEM, GlsServer, ServerTestCase
+from gls_testlib import REQUEST_DEFAULTS, SDK_PROBLEM, TIMINGS, GlsServer, ServerTestCase
 
 if not SDK_PROBLEM:
     import boto3
@@ -30,6 +30,10 @@ SESSION_ARN = PREFIX + f"streamsession/{SG}/{SESSION}"
 OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 # Errors a client sees when the connection breaks under it.
+PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]
+PLACEMENT_TIMEOUT = TIMINGS["streamSession"]["placementTimeoutSeconds"]
+TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]
+CONNECTION_TIMEOUT = REQUEST_DEFAULTS["ConnectionTimeoutSeconds"]
 CONNECTION_ERRORS = () if SDK_PROBLEM else (botocore.exceptions.HTTPClientError,
                                             botocore.exceptions.ConnectionError)
 
@@ -205,13 +209,13 @@ class ThrottleThenReconnectionTimeout(ChaosCase):
         self.assertEqual(status, 200)
         self.assertEqual([(r["id"], r["hits"]) for r in listed["faults"]], [(1, 2)])
 
-        # The client drops; nobody reconnects within ConnectionTimeoutSeconds (120).
+        # The client drops; nobody reconnects within ConnectionTimeoutSeconds.
         status, body = self.server.admin("POST", f"/sessions/{SG}/{SESSION}/events", {"event": "clientDisconnect"})
         self.assertEqual(status, 200, body)
         dropped = self.now()
-        self.advance(119)
+        self.advance(CONNECTION_TIMEOUT - 1)
         self.assertEqual(self.get()["Status"], "PENDING_CLIENT_RECONNECTION")
-        self.advance(2.5)
+        self.advance(1 + TERMINATING + 0.5)
         r = self.get()
         self.assertEqual((r["Status"], r["StatusReason"]), ("TERMINATED", "reconnectionTimeout"))
 
@@ -268,8 +272,8 @@ class ThrottleThenReconnectionTimeout(ChaosCase):
             self.assertEqual((t["kind"], t["resource"], t["account"], t["region"]),
                              ("streamsession", f"{SG}/{SESSION}", "111122223333", "us-west-2"))
         self.assertAlmostEqual(transitions[0]["time"], dropped, places=3)
-        self.assertAlmostEqual(transitions[1]["time"], dropped + 120, places=3)
-        self.assertAlmostEqual(transitions[2]["time"], dropped + 121, places=3)
+        self.assertAlmostEqual(transitions[1]["time"], dropped + CONNECTION_TIMEOUT, places=3)
+        self.assertAlmostEqual(transitions[2]["time"], dropped + CONNECTION_TIMEOUT + TERMINATING, places=3)
         # The same times as the history.
         self.assertEqual([h["time"] for h in self.history(SESSION)[-3:]], [t["time"] for t in transitions])
 
@@ -427,28 +431,28 @@ class LifecycleFaults(ChaosCase):
     def test_placement_timeout(self):
         self.add_fault({"lifecycle": "placementTimeout", "times": 1})
         sid, t0 = self.started()
-        self.advance(74)
+        self.advance(PLACEMENT_TIMEOUT - 1)
         self.assertEqual(self.get(sid)["Status"], "ACTIVATING", "never placed")
         self.advance(1.5)
         r = self.get(sid)
         self.assertEqual((r["Status"], r["StatusReason"]), ("ERROR", "placementTimeout"))
         h = self.fault_entry(sid)
         self.assertEqual((h["from"], h["to"], h["reason"]), ("ACTIVATING", "ERROR", "placementTimeout"))
-        self.assertAlmostEqual(h["time"], t0 + 75, places=3)
+        self.assertAlmostEqual(h["time"], t0 + PLACEMENT_TIMEOUT, places=3)
         # The rule is used up: the next session goes ACTIVE.
         other, _ = self.started()
-        self.advance(2)
+        self.advance(PLACEMENT)
         self.assertEqual(self.get(other)["Status"], "ACTIVE")
 
     def test_invalid_signal_request(self):
         self.add_fault({"lifecycle": "invalidSignalRequest"})
         sid, t0 = self.started()
-        self.advance(2.5)
+        self.advance(PLACEMENT + 0.5)
         r = self.get(sid)
         self.assertEqual((r["Status"], r["StatusReason"]), ("ERROR", "invalidSignalRequest"))
         h = self.fault_entry(sid)
         self.assertEqual((h["from"], h["to"]), ("ACTIVATING", "ERROR"))
-        self.assertAlmostEqual(h["time"], t0 + 2, places=3)
+        self.assertAlmostEqual(h["time"], t0 + PLACEMENT, places=3)
 
     def test_internal_error_after_seconds(self):
         self.add_fault({"lifecycle": "internalError", "afterSeconds": 10, "match": {"Identifier": SG}})
@@ -466,9 +470,9 @@ class LifecycleFaults(ChaosCase):
     def test_application_exit(self):
         self.add_fault({"lifecycle": "applicationExit", "afterSeconds": 30})
         sid, t0 = self.started()
-        self.advance(2)
+        self.advance(PLACEMENT)
         self.server.admin("POST", f"/sessions/{SG}/{sid}/events", {"event": "clientConnect"})
-        self.advance(28.5)
+        self.advance(30 - PLACEMENT + 0.5)
         r = self.get(sid)
         self.assertEqual((r["Status"], r["StatusReason"]), ("TERMINATING", "applicationExit"))
         self.advance(1)
@@ -481,11 +485,11 @@ class LifecycleFaults(ChaosCase):
     def test_application_exit_by_default_once_active(self):
         self.add_fault({"lifecycle": "applicationExit"})
         sid, t0 = self.started()
-        self.advance(2.5)
+        self.advance(PLACEMENT + 0.5)
         self.assertEqual(self.get(sid)["StatusReason"], "applicationExit")
         h = self.fault_entry(sid)
         self.assertEqual((h["from"], h["to"]), ("ACTIVE", "TERMINATING"))
-        self.assertAlmostEqual(h["time"], t0 + 2, places=3)
+        self.assertAlmostEqual(h["time"], t0 + PLACEMENT, places=3)
 
     def test_export_failed(self):
         self.add_fault({"lifecycle": "exportFailed", "times": 1})

@@ -4,14 +4,12 @@ import hashlib
 import json
 import os
 import pathlib
-import queue
 import re
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
@@ -42,7 +40,7 @@ def spec_flags():
 def clean_env(extra=None):
     """The test's environment without any GLS_ setting of a flag."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GLS_") or k in ("GLS_BINARY", "GLS_AWS_MODELS")}
+           if not k.startswith("GLS_") or k in ("GLS_BINARY", "GLS_AWS_MODELS", "GLS_TEST_RUN_ID")}
     env.update(extra or {})
     return env
 
@@ -64,15 +62,7 @@ class Launch(GlsServer):
     """gls-local with exactly the given arguments (no --port/--db/--threads added)."""
 
     def __init__(self, *args, env=None, wait=True):
-        self.lines = queue.Queue()
-        self.log = []
-        self.proc = subprocess.Popen([binary(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     env=clean_env(env), text=True)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self.url = None
-        if wait:
-            self.wait_ready()
+        self._start([binary(), *args], clean_env(env), wait)
 
 
 class CliCase(unittest.TestCase):
@@ -120,11 +110,11 @@ class AwsCli(CliCase):
         if not shutil.which("aws"):
             raise unittest.SkipTest("the AWS CLI (aws) is not installed")
         cls.server = GlsServer()
+        cls.addClassCleanup(cls.server.stop)
 
     @classmethod
     def tearDownClass(cls):
         code = cls.server.stop()
-        cls.server.proc.stdout.close()
         if code != 0:
             raise AssertionError(f"gls-local exited with {code}")
 

@@ -15,11 +15,21 @@ import zipfile
 
 import botocore.exceptions
 
-from gls_testlib import ServerTestCase
+from gls_testlib import REQUEST_DEFAULTS, TIMINGS, ServerTestCase
 
 SG = "sg-1AB2C3De4"
 APP = "a-9ZY8X7Wv6"
 FIXTURE_SESSION = "ABC123def4567"
+
+# Default durations (tests/durations.json).
+PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]
+PLACEMENT_TIMEOUT = TIMINGS["streamSession"]["placementTimeoutSeconds"]
+RECONNECTING = TIMINGS["streamSession"]["reconnectingSeconds"]
+TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]
+IDLE_TIMEOUT = TIMINGS["streamSession"]["idleTimeoutSeconds"]
+CONNECTION_TIMEOUT = REQUEST_DEFAULTS["ConnectionTimeoutSeconds"]
+SESSION_LENGTH = REQUEST_DEFAULTS["SessionLengthSeconds"]
+
 def sid_of(r):
     """The session ID at the end of a session ARN."""
     return r["Arn"].rsplit("/", 1)[1]
@@ -110,30 +120,30 @@ class LifecycleCase(ServerTestCase):
         return h
 
     def active_session(self, **kw):
-        """A session started now and ACTIVE 2 s later; returns (id, start time)."""
+        """A session started now and ACTIVE once placed; returns (id, start time)."""
         r = self.start(**kw)
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
-        self.advance_to(t0 + 2)
-        self.assertStatus(sid, "ACTIVE", updated=t0 + 2)
+        self.advance_to(t0 + PLACEMENT)
+        self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)
         return sid, t0
 
     def connected_session(self, **kw):
         sid, t0 = self.active_session(**kw)
         self.event(sid, "clientConnect")
-        self.assertStatus(sid, "CONNECTED", updated=t0 + 2)
+        self.assertStatus(sid, "CONNECTED", updated=t0 + PLACEMENT)
         return sid, t0
 
     def check_termination_at(self, sid, old_status, deadline, reason):
         """One second before `deadline`: old_status; then TERMINATING with reason stamped at the
-        deadline (read half a second later); then TERMINATED one second after the deadline."""
+        deadline (read half a second later); then TERMINATED once TERMINATING has run its course."""
         self.advance_to(deadline - 1)
         self.assertStatus(sid, old_status)
         self.advance(1.5)
         self.assertStatus(sid, "TERMINATING", reason, updated=deadline)
-        self.advance(1)
-        self.assertStatus(sid, "TERMINATED", reason, updated=deadline + 1)
+        self.advance(TERMINATING)
+        self.assertStatus(sid, "TERMINATED", reason, updated=deadline + TERMINATING)
         self.assertLastTransitions(sid, [(old_status, "TERMINATING", reason, "timer", deadline),
-                                         ("TERMINATING", "TERMINATED", reason, "timer", deadline + 1)])
+                                         ("TERMINATING", "TERMINATED", reason, "timer", deadline + TERMINATING)])
 
 
 class StartAndWaiter(LifecycleCase):
@@ -143,26 +153,26 @@ class StartAndWaiter(LifecycleCase):
         self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 201)
         self.assertEqual(r["Status"], "ACTIVATING")
         self.assertNotIn("StatusReason", r)
-        self.assertEqual(r["ConnectionTimeoutSeconds"], 120)
-        self.assertEqual(r["SessionLengthSeconds"], 43200)
+        self.assertEqual(r["ConnectionTimeoutSeconds"], CONNECTION_TIMEOUT)
+        self.assertEqual(r["SessionLengthSeconds"], SESSION_LENGTH)
         self.assertFalse(r.get("SignalResponse"), "no SignalResponse before ACTIVE")
         self.assertRegex(sid_of(r), r"^[A-Za-z0-9]{13}$")
         t0 = self.ts(r["CreatedAt"])
         self.assertAlmostEqual(t0, t_before, places=3, msg="the manual clock stands still")
         sid = sid_of(r)
-        self.advance_to(t0 + 1.999)
+        self.advance_to(t0 + PLACEMENT - 0.001)
         self.assertStatus(sid, "ACTIVATING", updated=t0)
         self.advance(0.5)
-        g = self.assertStatus(sid, "ACTIVE", updated=t0 + 2)
+        g = self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)
         self.assertTrue(g["SignalResponse"].startswith("v=0"), g)
         self.assertLastTransitions(sid, [(None, "ACTIVATING", None, "api", t0),
-                                         ("ACTIVATING", "ACTIVE", None, "timer", t0 + 2)])
+                                         ("ACTIVATING", "ACTIVE", None, "timer", t0 + PLACEMENT)])
 
     def test_waiter_succeeds_on_active(self):
         sid = sid_of(self.start())
         waiter = self.gls.get_waiter("stream_session_active")
         # Advance from another thread while the waiter polls.
-        timer = threading.Timer(0.3, lambda: self.server.admin("POST", "/clock", {"advanceSeconds": 2}))
+        timer = threading.Timer(0.3, lambda: self.server.admin("POST", "/clock", {"advanceSeconds": PLACEMENT}))
         timer.start()
         try:
             waiter.wait(Identifier=SG, StreamSessionIdentifier=sid, WaiterConfig={"Delay": 1, "MaxAttempts": 5})
@@ -183,11 +193,11 @@ class StartAndWaiter(LifecycleCase):
 class Timeouts(LifecycleCase):
     def test_connection_timeout(self):
         sid, t0 = self.active_session()
-        self.check_termination_at(sid, "ACTIVE", t0 + 2 + 120, "connectionTimeout")
+        self.check_termination_at(sid, "ACTIVE", t0 + PLACEMENT + CONNECTION_TIMEOUT, "connectionTimeout")
 
     def test_connection_timeout_custom(self):
         sid, t0 = self.active_session(ConnectionTimeoutSeconds=30)
-        self.check_termination_at(sid, "ACTIVE", t0 + 2 + 30, "connectionTimeout")
+        self.check_termination_at(sid, "ACTIVE", t0 + PLACEMENT + 30, "connectionTimeout")
 
     def test_reconnection_timeout(self):
         sid, t0 = self.connected_session(ConnectionTimeoutSeconds=60)
@@ -201,17 +211,17 @@ class Timeouts(LifecycleCase):
 
     def test_idle_timeout(self):
         sid, t0 = self.connected_session()
-        tc = t0 + 2
-        self.check_termination_at(sid, "CONNECTED", tc + 3600, "idleTimeout")
+        tc = t0 + PLACEMENT
+        self.check_termination_at(sid, "CONNECTED", tc + IDLE_TIMEOUT, "idleTimeout")
 
     def test_user_input_postpones_idle_timeout(self):
         sid, t0 = self.connected_session()
-        tc = t0 + 2
-        self.advance_to(tc + 1800)
+        tc = t0 + PLACEMENT
+        self.advance_to(tc + IDLE_TIMEOUT / 2)
         self.event(sid, "userInput")
-        self.advance_to(tc + 3601)
+        self.advance_to(tc + IDLE_TIMEOUT + 1)
         self.assertStatus(sid, "CONNECTED", updated=tc)
-        self.check_termination_at(sid, "CONNECTED", tc + 5400, "idleTimeout")
+        self.check_termination_at(sid, "CONNECTED", tc + IDLE_TIMEOUT / 2 + IDLE_TIMEOUT, "idleTimeout")
 
     def test_user_input_needs_connected(self):
         sid, _ = self.active_session()
@@ -238,17 +248,17 @@ class Timeouts(LifecycleCase):
         waiting = self.start()
         wid = sid_of(waiting)
         self.assertEqual(waiting["Status"], "ACTIVATING")
-        self.advance_to(t0 + 2)
+        self.advance_to(t0 + PLACEMENT)
         for sid in ids:
             self.assertStatus(sid, "ACTIVE")
         self.assertStatus(wid, "ACTIVATING")
-        self.advance_to(t0 + 74)
+        self.advance_to(t0 + PLACEMENT_TIMEOUT - 1)
         self.assertStatus(wid, "ACTIVATING", updated=t0)
         self.advance(1.5)
-        r = self.assertStatus(wid, "ERROR", "placementTimeout", updated=t0 + 75)
+        r = self.assertStatus(wid, "ERROR", "placementTimeout", updated=t0 + PLACEMENT_TIMEOUT)
         self.assertFalse(r.get("SignalResponse"))
         self.assertLastTransitions(wid, [(None, "ACTIVATING", None, "api", t0),
-                                         ("ACTIVATING", "ERROR", "placementTimeout", "timer", t0 + 75)])
+                                         ("ACTIVATING", "ERROR", "placementTimeout", "timer", t0 + PLACEMENT_TIMEOUT)])
 
     def test_waiting_session_placed_when_unit_freed(self):
         ids, t0 = self._fill_capacity()
@@ -256,17 +266,19 @@ class Timeouts(LifecycleCase):
         self.advance_to(t0 + 10)
         self.assertStatus(wid, "ACTIVATING")
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=ids[0])
-        # TERMINATING still holds the unit; it is free at TERMINATED (t0+11), placement takes 2 s.
+        # TERMINATING still holds the unit; it is free at TERMINATED, then placement runs.
+        freed = t0 + 10 + TERMINATING
+        placed = freed + PLACEMENT
         self.advance(0.5)
         self.assertStatus(ids[0], "TERMINATING", "apiTerminated", updated=t0 + 10)
         self.assertStatus(wid, "ACTIVATING")
-        self.advance_to(t0 + 12.9)
-        self.assertStatus(ids[0], "TERMINATED", "apiTerminated", updated=t0 + 11)
+        self.advance_to(placed - 0.1)
+        self.assertStatus(ids[0], "TERMINATED", "apiTerminated", updated=freed)
         self.assertStatus(wid, "ACTIVATING")
-        self.advance_to(t0 + 13.5)
-        self.assertStatus(wid, "ACTIVE", updated=t0 + 13)
-        self.advance_to(t0 + 80)
-        self.assertStatus(wid, "ACTIVE", updated=t0 + 13)
+        self.advance_to(placed + 0.5)
+        self.assertStatus(wid, "ACTIVE", updated=placed)
+        self.advance_to(t0 + PLACEMENT_TIMEOUT + 5)
+        self.assertStatus(wid, "ACTIVE", updated=placed)
         self.assertNotIn("placementTimeout", [e["reason"] for e in self.history(wid)])
 
     def test_sixth_session_waits_while_fifth_waits(self):
@@ -274,27 +286,30 @@ class Timeouts(LifecycleCase):
         ids, t0 = self._fill_capacity()
         w1 = sid_of(self.start())
         w2 = sid_of(self.start())
-        self.advance_to(t0 + 2)
+        self.advance_to(t0 + PLACEMENT)
         self.event(ids[0], "applicationExit")
-        self.advance_to(t0 + 5.5)
-        self.assertStatus(w1, "ACTIVE", updated=t0 + 5)
+        placed = t0 + PLACEMENT + TERMINATING + PLACEMENT
+        self.advance_to(placed + 0.5)
+        self.assertStatus(w1, "ACTIVE", updated=placed)
         self.assertStatus(w2, "ACTIVATING")
-        self.advance_to(t0 + 76)
-        self.assertStatus(w2, "ERROR", "placementTimeout", updated=t0 + 75)
+        self.advance_to(t0 + PLACEMENT_TIMEOUT + 1)
+        self.assertStatus(w2, "ERROR", "placementTimeout", updated=t0 + PLACEMENT_TIMEOUT)
 
     def test_unit_freed_by_timer_within_one_advance(self):
-        # A filler with a short connection timeout ends at t0+23 inside one big advance;
-        # the waiting session is placed then, ACTIVE at t0+25, and times out in turn.
+        # A filler with a short connection timeout ends inside one big advance;
+        # the waiting session is placed then, becomes ACTIVE, and times out in turn.
         ids = [sid_of(self.start(ConnectionTimeoutSeconds=20))] + [sid_of(self.start()) for _ in range(2)]
         t0 = self.now()
         wid = sid_of(self.start(ConnectionTimeoutSeconds=100))
+        filler_ended = t0 + PLACEMENT + 20 + TERMINATING
+        active = filler_ended + PLACEMENT
         self.advance(200)
-        self.assertStatus(ids[0], "TERMINATED", "connectionTimeout", updated=t0 + 23)
+        self.assertStatus(ids[0], "TERMINATED", "connectionTimeout", updated=filler_ended)
         h = self.history(wid)
         self.assertEqual([(e["to"], e["reason"], e["cause"]) for e in h], [
             ("ACTIVATING", None, "api"), ("ACTIVE", None, "timer"),
             ("TERMINATING", "connectionTimeout", "timer"), ("TERMINATED", "connectionTimeout", "timer")])
-        for e, at in zip(h, [t0, t0 + 25, t0 + 125, t0 + 126]):
+        for e, at in zip(h, [t0, active, active + 100, active + 100 + TERMINATING]):
             self.assertAlmostEqual(e["time"], at, places=3, msg=h)
 
     # An ACTIVATING session that was never placed holds no unit: when it reaches its
@@ -304,7 +319,7 @@ class Timeouts(LifecycleCase):
     def test_unplaced_session_ending_holds_no_unit(self):
         # Group full (fixture + 3). w1 waits and reaches its SessionLengthSeconds (30 s) while
         # still unplaced: it goes TERMINATING at t0+30 but never held a unit. A filler terminated
-        # at t0+29.5 frees its unit at t0+30.5, so w2 is placed then and is ACTIVE at t0+32.5.
+        # at t0+29.5 frees its unit once TERMINATED, so w2 is placed then.
         ids, t0 = self._fill_capacity()
         w1 = sid_of(self.start(SessionLengthSeconds=30))
         w2 = sid_of(self.start())
@@ -313,14 +328,14 @@ class Timeouts(LifecycleCase):
         self.advance_to(t0 + 30.2)
         self.assertStatus(w1, "TERMINATING", "maxSessionLengthTimeout", updated=t0 + 30)
         self.advance_to(t0 + 35)
-        self.assertStatus(w1, "TERMINATED", "maxSessionLengthTimeout", updated=t0 + 31)
-        self.assertStatus(ids[0], "TERMINATED", "apiTerminated", updated=t0 + 30.5)
-        self.assertStatus(w2, "ACTIVE", updated=t0 + 32.5)
+        self.assertStatus(w1, "TERMINATED", "maxSessionLengthTimeout", updated=t0 + 30 + TERMINATING)
+        self.assertStatus(ids[0], "TERMINATED", "apiTerminated", updated=t0 + 29.5 + TERMINATING)
+        self.assertStatus(w2, "ACTIVE", updated=t0 + 29.5 + TERMINATING + PLACEMENT)
 
     def test_no_client_connection_reconnection_timeout(self):
         r = self.start(SignalRequest="NO_CLIENT_CONNECTION", ConnectionTimeoutSeconds=40)
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
-        self.check_termination_at(sid, "PENDING_CLIENT_RECONNECTION", t0 + 2 + 40, "reconnectionTimeout")
+        self.check_termination_at(sid, "PENDING_CLIENT_RECONNECTION", t0 + PLACEMENT + 40, "reconnectionTimeout")
 
 
 class AutoConnectChain(LifecycleCase):
@@ -339,17 +354,19 @@ class AutoConnectChain(LifecycleCase):
             ("CONNECTED", "TERMINATING", "idleTimeout", "timer"),
             ("TERMINATING", "TERMINATED", "idleTimeout", "timer"),
         ])
-        for e, at in zip(h, [t0, t0 + 2, t0 + 7, t0 + 3607, t0 + 3608]):
+        connected = t0 + PLACEMENT + 5
+        for e, at in zip(h, [t0, t0 + PLACEMENT, connected, connected + IDLE_TIMEOUT,
+                             connected + IDLE_TIMEOUT + TERMINATING]):
             self.assertAlmostEqual(e["time"], at, places=3, msg=h)
-        self.assertStatus(sid, "TERMINATED", "idleTimeout", updated=t0 + 3608)
+        self.assertStatus(sid, "TERMINATED", "idleTimeout", updated=connected + IDLE_TIMEOUT + TERMINATING)
 
     def test_auto_connect_at_exact_second(self):
         r = self.start()
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
-        self.advance_to(t0 + 6.9)
-        self.assertStatus(sid, "ACTIVE", updated=t0 + 2)
-        self.advance_to(t0 + 7)
-        self.assertStatus(sid, "CONNECTED", updated=t0 + 7)
+        self.advance_to(t0 + PLACEMENT + 5 - 0.1)
+        self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)
+        self.advance_to(t0 + PLACEMENT + 5)
+        self.assertStatus(sid, "CONNECTED", updated=t0 + PLACEMENT + 5)
 
 
 class ClockNeverShowsPassedDeadline(LifecycleCase):
@@ -358,8 +375,9 @@ class ClockNeverShowsPassedDeadline(LifecycleCase):
         t0 = self.now()
         self.advance(86400 * 3)
         for sid in sids:
-            # connection timeout (t0+122) comes before the session length.
-            self.assertStatus(sid, "TERMINATED", "connectionTimeout", updated=t0 + 123)
+            # the connection timeout comes before the session length.
+            self.assertStatus(sid, "TERMINATED", "connectionTimeout",
+                              updated=t0 + PLACEMENT + CONNECTION_TIMEOUT + TERMINATING)
         fixture = self.get(FIXTURE_SESSION)
         self.assertEqual((fixture["Status"], fixture.get("StatusReason")), ("TERMINATED", "idleTimeout"))
         listed = self.gls.list_stream_sessions(Identifier=SG)["Items"]
@@ -369,7 +387,8 @@ class ClockNeverShowsPassedDeadline(LifecycleCase):
         r = self.start()
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
         self.advance_to(t0 + 500)
-        self.assertStatus(sid, "TERMINATED", "connectionTimeout", updated=t0 + 123)
+        self.assertStatus(sid, "TERMINATED", "connectionTimeout",
+                          updated=t0 + PLACEMENT + CONNECTION_TIMEOUT + TERMINATING)
 
     def test_clock_cannot_go_back(self):
         now = self.now()
@@ -393,17 +412,18 @@ class StatusesAndReasons(LifecycleCase):
         self.advance_to(t0 + 20)
         r = self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
         self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 204)
+        ended = t0 + 20 + TERMINATING
         self.assertStatus(sid, "TERMINATING", "apiTerminated", updated=t0 + 20)
-        self.advance_to(t0 + 20.999)
+        self.advance_to(ended - 0.001)
         self.assertStatus(sid, "TERMINATING", "apiTerminated")
-        self.advance_to(t0 + 21.5)
-        self.assertStatus(sid, "TERMINATED", "apiTerminated", updated=t0 + 21)
+        self.advance_to(ended + 0.5)
+        self.assertStatus(sid, "TERMINATED", "apiTerminated", updated=ended)
         self.assertLastTransitions(sid, [("ACTIVE", "TERMINATING", "apiTerminated", "api", t0 + 20),
-                                         ("TERMINATING", "TERMINATED", "apiTerminated", "timer", t0 + 21)])
+                                         ("TERMINATING", "TERMINATED", "apiTerminated", "timer", ended)])
         n = len(self.history(sid))
         again = self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
         self.assertEqual(again["ResponseMetadata"]["HTTPStatusCode"], 204)
-        self.assertStatus(sid, "TERMINATED", "apiTerminated", updated=t0 + 21)
+        self.assertStatus(sid, "TERMINATED", "apiTerminated", updated=ended)
         self.assertEqual(len(self.history(sid)), n, "a terminate on TERMINATED changes nothing")
 
     def test_api_terminated_from_every_running_status(self):
@@ -420,7 +440,7 @@ class StatusesAndReasons(LifecycleCase):
                 self.assertStatus(sid, prepare)
                 self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
                 self.assertStatus(sid, "TERMINATING", "apiTerminated")
-                self.advance(1)
+                self.advance(TERMINATING)
                 self.assertStatus(sid, "TERMINATED", "apiTerminated")
 
     def test_application_exit(self):
@@ -431,9 +451,10 @@ class StatusesAndReasons(LifecycleCase):
         self.assertEqual(payload["StatusReason"], "applicationExit")
         self.assertStatus(sid, "TERMINATING", "applicationExit", updated=t0 + 30)
         self.advance(5)
-        self.assertStatus(sid, "TERMINATED", "applicationExit", updated=t0 + 31)
+        self.assertStatus(sid, "TERMINATED", "applicationExit", updated=t0 + 30 + TERMINATING)
         self.assertLastTransitions(sid, [("CONNECTED", "TERMINATING", "applicationExit", "admin", t0 + 30),
-                                         ("TERMINATING", "TERMINATED", "applicationExit", "timer", t0 + 31)])
+                                         ("TERMINATING", "TERMINATED", "applicationExit", "timer",
+                                          t0 + 30 + TERMINATING)])
 
     def test_fail_reasons(self):
         for reason in ("internalError", "applicationLogS3DestinationError", "assumeRoleFailed",
@@ -480,46 +501,49 @@ class StatusesAndReasons(LifecycleCase):
         self.advance_to(t0 + 10)
         self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid, SignalRequest=offer)
         self.assertStatus(sid, "RECONNECTING", updated=t0 + 10)
-        self.advance_to(t0 + 10.9)
+        refused = t0 + 10 + RECONNECTING
+        self.advance_to(refused - 0.1)
         self.assertStatus(sid, "RECONNECTING")
-        self.advance_to(t0 + 11.5)
-        self.assertStatus(sid, "ERROR", "invalidSignalRequest", updated=t0 + 11)
+        self.advance_to(refused + 0.5)
+        self.assertStatus(sid, "ERROR", "invalidSignalRequest", updated=refused)
         self.assertLastTransitions(sid, [("ACTIVE", "RECONNECTING", None, "api", t0 + 10),
-                                         ("RECONNECTING", "ERROR", "invalidSignalRequest", "timer", t0 + 11)])
+                                         ("RECONNECTING", "ERROR", "invalidSignalRequest", "timer", refused)])
 
     def test_blank_signal_request_at_start(self):
         r = self.start(SignalRequest="   ")
         self.assertEqual(r["Status"], "ACTIVATING")
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
-        self.advance_to(t0 + 1.5)
+        self.advance_to(t0 + PLACEMENT - 0.5)
         self.assertStatus(sid, "ACTIVATING")
-        self.advance_to(t0 + 2.5)
-        g = self.assertStatus(sid, "ERROR", "invalidSignalRequest", updated=t0 + 2)
+        self.advance_to(t0 + PLACEMENT + 0.5)
+        g = self.assertStatus(sid, "ERROR", "invalidSignalRequest", updated=t0 + PLACEMENT)
         self.assertFalse(g.get("SignalResponse"))
 
     def test_no_client_connection(self):
         r = self.start(SignalRequest="NO_CLIENT_CONNECTION", ConnectionTimeoutSeconds=50)
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
         self.assertEqual(r["SignalRequest"], "NO_CLIENT_CONNECTION")
-        self.advance_to(t0 + 2.5)
-        g = self.assertStatus(sid, "PENDING_CLIENT_RECONNECTION", updated=t0 + 2)
+        self.advance_to(t0 + PLACEMENT + 0.5)
+        g = self.assertStatus(sid, "PENDING_CLIENT_RECONNECTION", updated=t0 + PLACEMENT)
         self.assertFalse(g.get("SignalResponse"), "no SignalResponse until a connection is created")
         self.advance_to(t0 + 20)
-        c = self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid,
-                                                      SignalRequest=self.offer())
+        offer = self.offer()
+        c = self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid, SignalRequest=offer)
         self.assertTrue(c["SignalResponse"].startswith("v=0"))
         g = self.assertStatus(sid, "RECONNECTING", updated=t0 + 20)
         self.assertEqual(g["SignalResponse"], c["SignalResponse"])
-        self.advance_to(t0 + 20.99)
+        self.assertEqual(g["SignalRequest"], offer, "the new offer replaces the first")
+        active = t0 + 20 + RECONNECTING
+        self.advance_to(active - 0.01)
         self.assertStatus(sid, "RECONNECTING")
-        self.advance_to(t0 + 21)
-        g = self.assertStatus(sid, "ACTIVE", updated=t0 + 21)
+        self.advance_to(active)
+        g = self.assertStatus(sid, "ACTIVE", updated=active)
         self.assertEqual(g["SignalResponse"], c["SignalResponse"])
         # The reconnection timer is gone; the connection timeout now counts from ACTIVE.
-        self.advance_to(t0 + 21 + 49)
+        self.advance_to(active + 49)
         self.assertStatus(sid, "ACTIVE")
-        self.advance_to(t0 + 21 + 50.5)
-        self.assertStatus(sid, "TERMINATING", "connectionTimeout", updated=t0 + 71)
+        self.advance_to(active + 50.5)
+        self.assertStatus(sid, "TERMINATING", "connectionTimeout", updated=active + 50)
 
     def test_reconnect_after_disconnect(self):
         sid, t0 = self.connected_session()
@@ -528,10 +552,10 @@ class StatusesAndReasons(LifecycleCase):
         self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid,
                                                   SignalRequest=self.offer())
         self.assertStatus(sid, "RECONNECTING", updated=t0 + 5)
-        self.advance_to(t0 + 6)
-        self.assertStatus(sid, "ACTIVE", updated=t0 + 6)
+        self.advance_to(t0 + 5 + RECONNECTING)
+        self.assertStatus(sid, "ACTIVE", updated=t0 + 5 + RECONNECTING)
         self.event(sid, "clientConnect")
-        self.assertStatus(sid, "CONNECTED", updated=t0 + 6)
+        self.assertStatus(sid, "CONNECTED", updated=t0 + 5 + RECONNECTING)
         causes = [(e["to"], e["cause"]) for e in self.history(sid)]
         self.assertEqual(causes[-4:], [("PENDING_CLIENT_RECONNECTION", "admin"), ("RECONNECTING", "api"),
                                        ("ACTIVE", "timer"), ("CONNECTED", "admin")])
@@ -543,7 +567,7 @@ class StatusesAndReasons(LifecycleCase):
                                                       SignalRequest=self.offer())
         self.assertApiError(ctx, "ConflictException", 409, "CONNECTED")
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-        self.advance(2)
+        self.advance(TERMINATING)
         with self.assertRaises(self.gls.exceptions.ConflictException) as ctx:
             self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid,
                                                       SignalRequest=self.offer())
@@ -554,7 +578,7 @@ class StatusesAndReasons(LifecycleCase):
         # ACTIVE -> CONNECTED is reachable.
         p = self.force(sid, {"status": "CONNECTED"})
         self.assertEqual(p["Status"], "CONNECTED")
-        self.assertLastTransitions(sid, [("ACTIVE", "CONNECTED", None, "admin", t0 + 2)])
+        self.assertLastTransitions(sid, [("ACTIVE", "CONNECTED", None, "admin", t0 + PLACEMENT)])
         # CONNECTED -> ACTIVATING is not.
         self.force(sid, {"status": "ACTIVATING"}, expect=409)
         self.assertStatus(sid, "CONNECTED")
@@ -567,17 +591,18 @@ class StatusesAndReasons(LifecycleCase):
         self.assertStatus(sid, "CONNECTED")
         # reachable with a reason; the TERMINATING timer is armed.
         self.force(sid, {"status": "TERMINATING", "statusReason": "idleTimeout"})
-        self.assertStatus(sid, "TERMINATING", "idleTimeout", updated=t0 + 2)
-        self.advance(1)
-        self.assertStatus(sid, "TERMINATED", "idleTimeout", updated=t0 + 3)
+        self.assertStatus(sid, "TERMINATING", "idleTimeout", updated=t0 + PLACEMENT)
+        self.advance(TERMINATING)
+        forced = t0 + PLACEMENT + TERMINATING
+        self.assertStatus(sid, "TERMINATED", "idleTimeout", updated=forced)
         # TERMINATED -> ACTIVE only with force.
         self.force(sid, {"status": "ACTIVE"}, expect=409)
         self.force(sid, {"status": "ACTIVE", "force": True})
-        self.assertStatus(sid, "ACTIVE", updated=t0 + 3)
-        self.assertLastTransitions(sid, [("TERMINATED", "ACTIVE", None, "admin", t0 + 3)])
+        self.assertStatus(sid, "ACTIVE", updated=forced)
+        self.assertLastTransitions(sid, [("TERMINATED", "ACTIVE", None, "admin", forced)])
         # A forced ACTIVE is a real ACTIVE: its connection timeout runs.
-        self.advance_to(t0 + 3 + 120.5)
-        self.assertStatus(sid, "TERMINATING", "connectionTimeout", updated=t0 + 123)
+        self.advance_to(forced + CONNECTION_TIMEOUT + 0.5)
+        self.assertStatus(sid, "TERMINATING", "connectionTimeout", updated=forced + CONNECTION_TIMEOUT)
 
     def test_forced_error_default_reason(self):
         sid, _ = self.active_session()
@@ -598,21 +623,21 @@ class StatusesAndReasons(LifecycleCase):
         # placementTimeout first, while the fixture session still holds its unit
         ids = [sid_of(self.start()) for _ in range(3)]
         w = sid_of(self.start())
-        self.advance(80)
+        self.advance(PLACEMENT_TIMEOUT + 5)
         note(w)
         for sid in ids:
             self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-        self.advance(1)
+        self.advance(TERMINATING)
         # connectionTimeout, idle, reconnection, session length, api, app exit
         a, _ = self.active_session()
-        self.advance(125)
+        self.advance(CONNECTION_TIMEOUT + 5)
         note(a)
         b, _ = self.connected_session()
-        self.advance(3605)
+        self.advance(IDLE_TIMEOUT + 5)
         note(b)
         c, _ = self.connected_session()
         self.event(c, "clientDisconnect")
-        self.advance(125)
+        self.advance(CONNECTION_TIMEOUT + 5)
         note(c)
         d, _ = self.connected_session(SessionLengthSeconds=10)
         self.advance(12)
@@ -621,11 +646,11 @@ class StatusesAndReasons(LifecycleCase):
         self.event(e, "clientDisconnect")
         self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=e, SignalRequest=self.offer())
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=e)
-        self.advance(2)
+        self.advance(TERMINATING)
         note(e)
         f, _ = self.active_session()
         self.event(f, "applicationExit")
-        self.advance(2)
+        self.advance(TERMINATING)
         note(f)
         for reason in ("internalError", "applicationLogS3DestinationError", "assumeRoleFailed"):
             g, _ = self.active_session()
@@ -649,9 +674,9 @@ class ExportFiles(LifecycleCase):
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.export(sid_of(r), "s3://bucket/out/")
         self.assertApiError(ctx, "ValidationException", 400, "ACTIVATING")
-        self.advance(2)
+        self.advance(PLACEMENT)
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid_of(r))
-        self.advance(1)
+        self.advance(TERMINATING)
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.export(sid_of(r), "s3://bucket/out/")
         self.assertApiError(ctx, "ValidationException", 400, "TERMINATED")
@@ -672,7 +697,7 @@ class ExportFiles(LifecycleCase):
         self.assertEqual(by_account[sid]["ExportFilesMetadata"], {"Status": "PENDING"})
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
         self.assertEqual(self.get(sid)["ExportFilesMetadata"]["Status"], "PENDING", "still running (TERMINATING)")
-        self.advance(1)
+        self.advance(TERMINATING)
         meta = self.get(sid)["ExportFilesMetadata"]
         self.assertEqual(meta["Status"], "SUCCEEDED")
         self.assertEqual(meta["OutputUri"], expected)
@@ -694,7 +719,7 @@ class ExportFiles(LifecycleCase):
                 self.assertEqual(self.get(sid)["ExportFilesMetadata"],
                                  {"Status": "PENDING", "OutputUri": "s3://b/k.zip"})
                 self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-                self.advance(1)
+                self.advance(TERMINATING)
 
     def test_refused_in_error(self):
         sid, _ = self.active_session()
@@ -747,7 +772,7 @@ class ExportToDisk(LifecycleCase):
         path = os.path.join(self.export_dir, "zip-bucket", key)
         self.assertFalse(os.path.exists(path), "nothing is written while PENDING")
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-        self.advance(1)
+        self.advance(TERMINATING)
         self.assertEqual(self.get(sid)["ExportFilesMetadata"]["Status"], "SUCCEEDED")
         self.assertTrue(os.path.isfile(path), path)
         with zipfile.ZipFile(path) as z:
@@ -764,7 +789,7 @@ class ExportToDisk(LifecycleCase):
 
     def end_session(self, sid):
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-        self.advance(1)
+        self.advance(TERMINATING)
         return self.get(sid)["ExportFilesMetadata"]
 
     def files_under(self, root):
@@ -817,13 +842,13 @@ class AdminShell(LifecycleCase):
         with self.assertRaises(self.gls.exceptions.StreamSessionAccessNotReadyException) as ctx:
             self.shell(sid_of(r))
         self.assertApiError(ctx, "StreamSessionAccessNotReadyException")
-        self.advance(2)
+        self.advance(PLACEMENT)
         creds = self.shell(sid_of(r))
         self.assertTrue(creds["SessionId"])
         self.assertTrue(creds["StreamUrl"].startswith("wss://"), creds)
         self.assertTrue(creds["TokenValue"])
         self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid_of(r))
-        self.advance(1)
+        self.advance(TERMINATING)
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.shell(sid_of(r))
         self.assertApiError(ctx, "ValidationException", 400)
@@ -944,7 +969,7 @@ class Pagination(LifecycleCase):
 
     def test_status_filter_pages(self):
         made = sorted(self.make(12))
-        self.advance(2)
+        self.advance(PLACEMENT)
         for sid in made[:7]:
             self.event(sid, "clientConnect")
         pages = list(self.gls.get_paginator("list_stream_sessions").paginate(

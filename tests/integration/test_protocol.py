@@ -1,6 +1,7 @@
 """The restJson1 protocol as boto3 sees it: identifiers, the response shape,
 errors, routing of all 30 operations, server-side validation, request ids and
 account/region isolation (SPEC sections 3 and 7)."""
+import concurrent.futures
 import datetime
 import json
 import pathlib
@@ -20,6 +21,7 @@ PREFIX = "arn:aws:gameliftstreams:us-west-2:111122223333:"
 GROUP_ARN = PREFIX + "streamgroup/" + GROUP_ID
 SESSION_ARN = PREFIX + "streamsession/" + GROUP_ID + "/" + SESSION_ID
 APP_ARN = PREFIX + "application/" + APP_ID
+SESSION_PATH = f"/streamgroups/{GROUP_ID}/streamsessions/{SESSION_ID}"
 
 
 def service_model():
@@ -347,10 +349,18 @@ class RequestIds(ServerTestCase):
         with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
             self.gls.get_stream_session(Identifier=GROUP_ID, StreamSessionIdentifier="ZZZ123def4567")
         ids.append(ctx.exception.response["ResponseMetadata"]["RequestId"])
-        for path in ("/nope", "/_gls/health"):
-            _, headers, _ = self.server.request("GET", path)
+        for method, path, body in (("GET", "/nope", None), ("GET", "/_gls/health", None),
+                                   ("GET", "/_gls/no-such-admin-route", None), ("GET", "/applications", None),
+                                   ("POST", f"/streamgroups/{GROUP_ID}/streamsessions", b"{bad")):
+            _, headers, _ = self.server.request(method, path, body)
             ids.append(headers.get("x-amzn-RequestId"))
-        self.assertTrue(all(ids), ids)
+        # Concurrent requests, served by several threads.
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: self.server.request("GET", SESSION_PATH), range(40)))
+        self.assertEqual({status for status, _, _ in answers}, {200})
+        ids += [headers.get("x-amzn-RequestId") for _, headers, _ in answers]
+        for i in ids:
+            self.assertRegex(i or "", r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
         self.assertEqual(len(set(ids)), len(ids), ids)
 
 

@@ -2,12 +2,17 @@
 and a fixtures file with all four arrays (SPEC section 7)."""
 import json
 import os
+import shutil
+import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
-from gls_resources import (PREFIX, REGION, SESSION_PLACEMENT, ResourceCase, app_arn, group_arn, last, url_arn)
+from gls_resources import (APP_READY, GROUP_ACTIVATING, PREFIX, REGION, SESSION_PLACEMENT, ResourceCase, app_arn,
+                           group_arn, last, url_arn)
+from gls_testlib import GlsServer
 
 KINDS = ("applications", "streamGroups", "streamSessions", "streamUrls")
 
@@ -186,6 +191,64 @@ class StrictLoading(StateCase):
     def test_far_timestamps_are_refused_or_kept_not_overflowed(self):
         status, body = self.server.admin("PUT", "/state", {"applications": [{"Id": "a-111111111", "CreatedAt": 1e300}]})
         self.assertLess(status, 500, body)
+
+
+def api_view(response):
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+class SurvivesARestart(ResourceCase):
+    """What is in a database file outlives the process, and its pending transitions are armed again."""
+    server_args = ("--clock", "manual", "--no-default-fixtures")
+
+    def serve(self, db):
+        """A server of this test's own on `db`; the helpers of ResourceCase then talk to it."""
+        server = GlsServer("--clock", "manual", "--no-default-fixtures", db=db)
+        self.addCleanup(server.stop)
+        self.server, self.gls = server, server.client()
+        return server
+
+    def test_resources_survive_a_restart_and_pending_transitions_are_rearmed(self):
+        d = tempfile.mkdtemp(prefix="gls-restart-")
+        self.addCleanup(shutil.rmtree, d, True)
+        db = os.path.join(d, "state.db")
+        first = self.serve(db)
+        ready = self.ready_app(Tags={"keep": "me"})
+        gid = self.active_group(DefaultApplicationIdentifier=ready)
+        url = self.gls.create_stream_url(Identifier=gid, ApplicationIdentifier=ready, Protocol="WebRTC",
+                                         UrlExpiresAfterMinutes=10, UsageLimit=3, Locations=[REGION])
+        status, body = open_url(url["StreamUrl"])
+        self.assertEqual(status, 200, body)
+        pending = self.create_app()  # INITIALIZED, due to change
+        activating = self.create_group()  # ACTIVATING, due to change
+        before = {"app": api_view(self.gls.get_application(Identifier=ready)), "group": api_view(self.group(gid)),
+                  "url": api_view(self.gls.get_stream_url(Identifier=gid, StreamUrlIdentifier=url["StreamUrlId"]))}
+        clock_before = self.now()
+        self.assertEqual(first.stop(), 0)
+
+        second = self.serve(db)
+        self.assertGreaterEqual(self.now(), clock_before - 0.002, "emulator time does not go backwards")
+        self.assertEqual(api_view(self.gls.get_application(Identifier=ready)), before["app"])
+        self.assertEqual(api_view(self.group(gid)), before["group"])
+        after = api_view(self.gls.get_stream_url(Identifier=gid, StreamUrlIdentifier=url["StreamUrlId"]))
+        self.assertEqual(after["RemainingUses"], 2)
+        # The shareable URL is built from the Host the request reached: the new port, the same path and secret.
+        moved, was = urllib.parse.urlsplit(after["StreamUrl"]), urllib.parse.urlsplit(before["url"]["StreamUrl"])
+        self.assertEqual(f"{moved.scheme}://{moved.netloc}", second.url)
+        self.assertEqual((moved.path, moved.query), (was.path, was.query))
+        self.assertEqual(dict(after, StreamUrl=None), dict(before["url"], StreamUrl=None))
+        self.assertEqual(self.gls.list_tags_for_resource(ResourceArn=app_arn(ready))["Tags"], {"keep": "me"})
+        self.assertEqual(self.app_status(pending["Id"]), "INITIALIZED")
+        self.assertEqual(self.group(activating["Id"])["Status"], "ACTIVATING")
+        self.advance(max(APP_READY, GROUP_ACTIVATING) + 0.5)
+        app = self.gls.get_application(Identifier=pending["Id"])
+        self.assertEqual(app["Status"], "READY")
+        self.assertTimestamp(app["LastUpdatedAt"], pending["CreatedAt"].timestamp() + APP_READY)
+        g = self.group(activating["Id"])
+        self.assertEqual(g["Status"], "ACTIVE")
+        self.assertTimestamp(g["LastUpdatedAt"], activating["CreatedAt"].timestamp() + GROUP_ACTIVATING)
+        status, body = open_url(after["StreamUrl"])
+        self.assertEqual(status, 200, body)
 
 
 class FixturesWithAllFourArrays(ResourceCase):

@@ -11,11 +11,10 @@ import unittest
 import botocore.exceptions
 
 from gls_resources import (APP_DELETING, APP_INITIALIZED, APP_READY, FIXTURE_APP, GROUP_ACTIVATING,
-                           GROUP_DELETING, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
+                           GROUP_DELETING, GROUP_LIFETIME, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
                            SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, app_arn, group_arn, last,
                            output_members, shape_members, ts)
 
-YEAR = 365 * 86400
 # Always in a LocationState (OnDemandCapacity defaults to 0 by the model's documentation);
 # TargetIdleCapacity and MaximumCapacity when they were configured.
 LOCATION_MEMBERS = ("LocationName", "Status", "AlwaysOnCapacity", "OnDemandCapacity", "RequestedCapacity",
@@ -82,7 +81,8 @@ class Applications(EmptyScope):
 
     def test_bad_runtime_environment(self):
         for rtype, version in (("UBUNTU", "2022"), ("WINDOWS", "22_04_LTS"), ("PROTON", "20240101"),
-                               ("UBUNTU", "24_04_LTS"), ("WINDOWS", "2019")):
+                               ("UBUNTU", "24_04_LTS"), ("WINDOWS", "2019"), ("UBUNTU", "20241007"),
+                               ("PROTON", "22_04_LTS"), ("PROTON", "20200101")):
             with self.subTest(type=rtype, version=version):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
                     self.create_app(RuntimeEnvironment={"Type": rtype, "Version": version})
@@ -127,6 +127,8 @@ class Applications(EmptyScope):
                 with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
                     self.gls.get_application(Identifier=ident)
                 self.assertCode(ctx, "ResourceNotFoundException", 404)
+                if ident == "a-000000000":
+                    self.assertIn(ident, ctx.exception.response["Error"]["Message"], "the message names it")
 
     def test_list_in_order_of_creation(self):
         # Eight at one instant of the manual clock: an order by anything but creation
@@ -219,6 +221,8 @@ class Applications(EmptyScope):
         app = self.ready_app()
         self.admin_ok("POST", f"/applications/{app}/status",
                       {"status": "ERROR", "statusReason": "sourceModified", "force": True})
+        self.advance(30)
+        self.assertEqual(self.app_status(app), "ERROR", "ERROR is final")
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
         self.advance(APP_DELETING + 0.5)
@@ -249,6 +253,9 @@ class Applications(EmptyScope):
                     self.gls.delete_application(Identifier=app)
                 self.assertCode(ctx, "ValidationException", 400)
                 self.assertEqual(self.app_status(app), "READY")
+        # Once disassociated it can go.
+        self.gls.disassociate_applications(Identifier=group, ApplicationIdentifiers=[other])
+        self.assertEqual(self.gls.delete_application(Identifier=other)["ResponseMetadata"]["HTTPStatusCode"], 204)
 
     def test_delete_refused_while_a_session_runs_it(self):
         default, group = self.app_with_group()
@@ -267,6 +274,7 @@ class Applications(EmptyScope):
         self.assertEqual(self.session(group, sid)["Status"], "TERMINATED")
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
+        self.assertEqual(self.session(group, sid)["ApplicationArn"], app_arn(app), "the session keeps its record")
 
     def test_admin_forced_error_and_history(self):
         r = self.create_app()
@@ -331,6 +339,9 @@ class Applications(EmptyScope):
             self.create_app(Description="Another app", ClientToken=token)
         self.assertCode(ctx, "ConflictException", 409)
         self.assertEqual(len(self.gls.list_applications()["Items"]), 1)
+        # Another token with the same input is another application.
+        c = self.create_app(Description="Idempotent app", ClientToken="create-app-" + "u" * 30)
+        self.assertNotEqual(c["Id"], a["Id"])
 
 
 class ShaderCaches(EmptyScope):
@@ -364,6 +375,8 @@ class ShaderCaches(EmptyScope):
             self.assertGreater(item["StorageBytes"], 0)
             self.assertLessEqual(ts(item["LastUpdatedAt"]), now + 1e-3)
         self.assertEqual(len({i["Identifier"] for i in r["Items"]}), 2)
+        again = self.gls.list_application_shader_caches(Identifier=app)["Items"]
+        self.assertEqual({i["Identifier"] for i in again}, {i["Identifier"] for i in r["Items"]}, "stable identifiers")
         # A gen6n group joins a third cache; a disassociation leaves it.
         self.gls.associate_applications(Identifier=unrelated, ApplicationIdentifiers=[app])
         self.assertEqual(len(self.gls.list_application_shader_caches(Identifier=app)["Items"]), 3)
@@ -372,6 +385,11 @@ class ShaderCaches(EmptyScope):
                   self.gls.list_application_shader_caches(Identifier=app)["Items"]]
         self.assertEqual(sorted(map(sorted, groups)),
                          sorted([sorted([group_arn(g4a), group_arn(g4b)]), [group_arn(unrelated)]]))
+        # Deleting the only group of a family removes that family's cache.
+        self.gls.delete_stream_group(Identifier=unrelated)
+        self.advance(GROUP_DELETING + 0.5)
+        groups = [i["AssociatedStreamGroups"] for i in self.gls.list_application_shader_caches(Identifier=app)["Items"]]
+        self.assertEqual([sorted(g) for g in groups], [sorted([group_arn(g4a), group_arn(g4b)])])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,7 +435,7 @@ class StreamGroups(EmptyScope):
             self.assertNotIn("StatusReason", g)
             self.assertTimestamp(g["CreatedAt"], t0)
             self.assertTimestamp(g["LastUpdatedAt"], updated)
-            self.assertTimestamp(g["ExpiresAt"], t0 + YEAR)
+            self.assertTimestamp(g["ExpiresAt"], t0 + GROUP_LIFETIME)
             self.assertEqual(g["AssociatedApplications"], [app_arn(app)])
             self.assertEqual([s["LocationName"] for s in g["LocationStates"]], [REGION, "us-east-1"])
             self.assertOnlyModelMembers("GetStreamGroup", g)
@@ -440,8 +458,10 @@ class StreamGroups(EmptyScope):
         self.assertEqual(self.gls.get_application(Identifier=app)["AssociatedStreamGroups"], [group_arn(gid)])
 
     def test_minimal_create_defaults(self):
-        for stream_class, tenancy in (("gen4n_high", 2), ("gen4n_ultra", 1), ("gen6n_medium", 4),
-                                      ("gen6n_small", 12), ("gen6e_pro", 1)):
+        for stream_class, tenancy in (("gen4n_high", 2), ("gen5n_high", 2), ("gen6n_high", 2), ("gen6n_medium", 4),
+                                      ("gen6n_small", 12), ("gen4n_ultra", 1), ("gen4n_win2022", 1),
+                                      ("gen5n_ultra", 1), ("gen6n_pro_win2022", 1), ("gen6e_pro", 1),
+                                      ("gen6n_small_win2022", 1), ("gen6n_medium_win2022", 1)):
             with self.subTest(stream_class=stream_class):
                 r = self.gls.create_stream_group(Description="Minimal", StreamClass=stream_class)
                 self.assertNotIn("DefaultApplication", r)
@@ -570,6 +590,9 @@ class StreamGroups(EmptyScope):
         with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
             self.gls.update_stream_group(Identifier="sg-000000000", Description="x")
         self.assertCode(ctx, "ResourceNotFoundException", 404)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
+            self.gls.update_stream_group(Identifier=gid, DefaultApplicationIdentifier="a-000000000")
+        self.assertCode(ctx, "ResourceNotFoundException", 404)
         for config in ({"AlwaysOnCapacity": 3}, {"AlwaysOnCapacity": 2, "MaximumCapacity": 5},
                        {"TargetIdleCapacity": 1}, {"OnDemandCapacity": 2, "MaximumCapacity": 4}):
             with self.subTest(config=config):
@@ -583,7 +606,10 @@ class StreamGroups(EmptyScope):
         for stream_class, bad in (("gen4n_high", {"AlwaysOnCapacity": 3}), ("gen4n_high", {"MaximumCapacity": 5}),
                                   ("gen4n_high", {"TargetIdleCapacity": 1, "MaximumCapacity": 4}),
                                   ("gen4n_high", {"OnDemandCapacity": 1}),
-                                  ("gen6n_medium", {"AlwaysOnCapacity": 6}), ("gen6n_small", {"AlwaysOnCapacity": 8})):
+                                  ("gen4n_high", {"AlwaysOnCapacity": 2, "TargetIdleCapacity": 1}),
+                                  ("gen5n_high", {"MaximumCapacity": 5}), ("gen6n_high", {"OnDemandCapacity": 3}),
+                                  ("gen6n_medium", {"AlwaysOnCapacity": 6}), ("gen6n_medium", {"AlwaysOnCapacity": 2}),
+                                  ("gen6n_small", {"AlwaysOnCapacity": 8}), ("gen6n_small", {"AlwaysOnCapacity": 6})):
             with self.subTest(stream_class=stream_class, capacity=bad):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
                     self.create_group(StreamClass=stream_class,
@@ -594,18 +620,29 @@ class StreamGroups(EmptyScope):
                 r = self.create_group(StreamClass=stream_class,
                                       LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": good}])
                 self.assertEqual(r["LocationStates"][0]["AlwaysOnCapacity"], good)
+        r = self.create_group(StreamClass="gen6n_small", LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 24, "TargetIdleCapacity": 12, "MaximumCapacity": 36},
+            {"LocationName": "us-east-1", "AlwaysOnCapacity": 0, "OnDemandCapacity": 12}])
+        states = {s["LocationName"]: s for s in r["LocationStates"]}
+        self.assertEqual([states[REGION][m] for m in ("AlwaysOnCapacity", "TargetIdleCapacity", "MaximumCapacity")],
+                         [24, 12, 36])
+        self.assertEqual((states["us-east-1"]["AlwaysOnCapacity"], states["us-east-1"]["OnDemandCapacity"]), (0, 12))
         gid = self.active_group()
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.add_stream_group_locations(Identifier=gid, LocationConfigurations=[
                 {"LocationName": "us-east-1", "AlwaysOnCapacity": 1}])
         self.assertCode(ctx, "ValidationException", 400)
-        self.assertEqual(len(self.gls.list_stream_groups()["Items"]), 5, "refused creations leave nothing")
+        self.assertEqual(len(self.gls.list_stream_groups()["Items"]), 6, "refused creations leave nothing")
 
     def test_on_demand_cannot_be_combined(self):
-        for extra in ({"MaximumCapacity": 4}, {"TargetIdleCapacity": 2}):
-            with self.subTest(extra=extra):
+        for stream_class, on_demand, extra in (("gen4n_high", 2, {"MaximumCapacity": 4}),
+                                               ("gen4n_high", 2, {"TargetIdleCapacity": 2}),
+                                               ("gen4n_ultra", 1, {"MaximumCapacity": 2}),
+                                               ("gen4n_ultra", 1, {"TargetIdleCapacity": 1})):
+            with self.subTest(stream_class=stream_class, extra=extra):
                 with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
-                    self.create_group(LocationConfigurations=[dict(LocationName=REGION, OnDemandCapacity=2, **extra)])
+                    self.create_group(StreamClass=stream_class, LocationConfigurations=[
+                        dict(LocationName=REGION, OnDemandCapacity=on_demand, **extra)])
                 self.assertCode(ctx, "ValidationException", 400)
 
     def test_default_application_must_exist_and_be_ready(self):
@@ -615,6 +652,11 @@ class StreamGroups(EmptyScope):
         app = self.create_app()["Id"]
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.create_group(DefaultApplicationIdentifier=app)
+        self.assertCode(ctx, "ValidationException", 400)
+        self.advance(APP_INITIALIZED + 0.5)
+        self.assertEqual(self.app_status(app), "PROCESSING")
+        with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
+            self.create_group(DefaultApplicationIdentifier=app_arn(app))
         self.assertCode(ctx, "ValidationException", 400)
         self.assertEqual(self.gls.list_stream_groups()["Items"], [])
 
@@ -661,6 +703,14 @@ class StreamGroups(EmptyScope):
         # With its group gone, the application can be deleted.
         self.gls.delete_application(Identifier=app)
         self.assertEqual(self.app_status(app), "DELETING")
+
+    def test_delete_while_activating(self):
+        gid = self.create_group()["Id"]
+        self.assertEqual(self.gls.delete_stream_group(Identifier=gid)["ResponseMetadata"]["HTTPStatusCode"], 204)
+        self.assertEqual(self.group(gid)["Status"], "DELETING")
+        self.advance(max(GROUP_DELETING, GROUP_ACTIVATING) + 0.5)
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException):
+            self.group(gid)
 
     def test_stream_group_waiters(self):
         gid = self.create_group()["Id"]
@@ -753,12 +803,12 @@ class StreamGroups(EmptyScope):
     def test_expires_after_365_days(self):
         app, gid = self.app_with_group()
         created = ts(self.group(gid)["CreatedAt"])
-        self.advance_to(created + YEAR - 1)
+        self.advance_to(created + GROUP_LIFETIME - 1)
         self.assertEqual(self.group(gid)["Status"], "ACTIVE")
-        self.advance_to(created + YEAR + 0.5)
+        self.advance_to(created + GROUP_LIFETIME + 0.5)
         g = self.group(gid)
         self.assertEqual(g["Status"], "EXPIRED")
-        self.assertTimestamp(g["LastUpdatedAt"], created + YEAR)
+        self.assertTimestamp(g["LastUpdatedAt"], created + GROUP_LIFETIME)
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.gls.update_stream_group(Identifier=gid, Description="too late")
         self.assertCode(ctx, "ValidationException", 400)
@@ -901,6 +951,9 @@ class Locations(EmptyScope):
                 self.assertCode(ctx, "ValidationException", 400)
         self.assertEqual([s["Status"] for s in self.group(gid)["LocationStates"]], ["ACTIVE", "ACTIVE"])
         self.assertEqual(self.group(gid)["Status"], "ACTIVE")
+        with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
+            self.gls.remove_stream_group_locations(Identifier="sg-000000000", Locations=["us-east-1"])
+        self.assertCode(ctx, "ResourceNotFoundException", 404)
 
 
 class Associations(EmptyScope):
@@ -1036,6 +1089,7 @@ class Capacity(EmptyScope):
         self.advance_to(t0 + 20)
         self.assertEqual(self.session(gid, s3)["Status"], "ACTIVATING", "the third waits for a free unit")
         self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
+        self.assertEqual(self.capacity(gid), (2, 0), "TERMINATING still holds its unit")
         self.advance_to(t0 + 20 + SESSION_TERMINATING + SESSION_PLACEMENT - 0.1)
         self.assertEqual(self.session(gid, s3)["Status"], "ACTIVATING")
         self.advance_to(t0 + 20 + SESSION_TERMINATING + SESSION_PLACEMENT + 0.4)
@@ -1083,6 +1137,28 @@ class Capacity(EmptyScope):
         self.assertEqual(self.session(gid, waiting)["Status"], "ACTIVE")
         self.assertEqual(self.session(gid, first)["Status"], "ACTIVE")
         self.assertEqual(self.capacity(gid), (2, 0))
+        # Lowering it below the running sessions ends nothing.
+        self.gls.update_stream_group(Identifier=gid, LocationConfigurations=[{"LocationName": REGION,
+                                                                              "AlwaysOnCapacity": 1}])
+        self.advance(SESSION_PLACEMENT + SESSION_TERMINATING + 0.5)
+        self.assertEqual([self.session(gid, s)["Status"] for s in (first, waiting)], ["ACTIVE", "ACTIVE"])
+        self.assertEqual(self.capacity(gid), (2, 0), "at least the running sessions")
+
+    def test_on_demand_capacity_is_released(self):
+        app, gid = self.app_with_group(LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 0, "OnDemandCapacity": 2},
+            {"LocationName": "us-east-1", "AlwaysOnCapacity": 4}])
+        self.assertEqual(self.capacity(gid), (0, 0))
+        self.assertEqual(self.capacity(gid, "us-east-1"), (4, 4))
+        s1 = last(self.start(gid, app, Locations=[REGION])["Arn"])
+        self.assertEqual(self.capacity(gid), (1, 0))
+        self.start(gid, app, Locations=[REGION])
+        self.assertEqual(self.capacity(gid), (2, 0))
+        self.advance(SESSION_PLACEMENT + 0.5)
+        self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
+        self.advance(SESSION_TERMINATING + 0.5)
+        self.assertEqual(self.capacity(gid), (1, 0), "on-demand capacity is released")
+        self.assertEqual(self.location(gid, REGION)["OnDemandCapacity"], 2)
 
     def test_capacity_per_location(self):
         app, gid = self.app_with_group(LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": 2},

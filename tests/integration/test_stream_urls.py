@@ -2,6 +2,7 @@
 as a browser would, each use starting a stream session, until the usage limit,
 the expiry on the manual clock, a revocation, or the deletion of the stream
 group or the application behind it ends them."""
+import concurrent.futures
 import json
 import re
 import unittest
@@ -10,6 +11,7 @@ import urllib.request
 
 from gls_resources import (APP_DELETING, GROUP_DELETING, REGION, SESSION_PLACEMENT, SESSION_TERMINATING,
                            ResourceCase, app_arn, group_arn, last, shape_members, ts, url_arn)
+from gls_testlib import REQUEST_DEFAULTS
 
 ROLE = "arn:aws:iam::111122223333:role/GameLiftStreams-UrlRole"
 
@@ -110,15 +112,22 @@ class CreateAndGet(StreamUrlCase):
         # The ARN forms of both identifiers.
         g2 = self.gls.get_stream_url(Identifier=group_arn(self.gid), StreamUrlIdentifier=url_arn(self.gid, suid))
         self.assertEqual(g2["Arn"], r["Arn"])
+        g3 = self.gls.get_stream_url(Identifier=self.gid, StreamUrlIdentifier=url_arn(self.gid, suid))
+        self.assertEqual(g3["Arn"], r["Arn"])
+        self.assertGreaterEqual(len(r["StreamUrl"].split("?token=")[1]), 16, "a secret token")
 
     def test_defaults(self):
         r = self.create_url()
         self.assertEqual(r["UsageLimit"], 1)
         self.assertEqual(r["RemainingUses"], 1)
-        self.assertEqual(r["SessionLengthSeconds"], 43200)
+        self.assertEqual(r["SessionLengthSeconds"], REQUEST_DEFAULTS["SessionLengthSeconds"])
         self.assertEqual(r["Locations"], [REGION])
         self.assertEqual(r["Status"], "ACTIVE")
         self.assertTimestamp(r["ExpiresAt"], ts(r["CreatedAt"]) + 3600)
+        other = self.create_url()
+        self.assertNotEqual(other["StreamUrlId"], r["StreamUrlId"])
+        self.assertNotEqual(other["StreamUrl"].split("?token=")[1], r["StreamUrl"].split("?token=")[1],
+                            "every URL has its own secret")
 
     def test_two_uses_then_limit_reached(self):
         args = self.full_args()
@@ -168,6 +177,33 @@ class CreateAndGet(StreamUrlCase):
         self.assertRegex(ctype, r"^text/html")
         self.assertIn("<html", body.lower())
         self.assertEqual(len(self.gls.list_stream_sessions(Identifier=self.gid)["Items"]), 1)
+        g = self.get_url(r["StreamUrlId"])
+        self.assertEqual((g["Status"], g["RemainingUses"], len(g["StreamSessions"])), ("LIMIT_REACHED", 0, 1))
+
+    def test_concurrent_uses_never_exceed_the_limit(self):
+        r = self.create_url(UsageLimit=2)
+        with concurrent.futures.ThreadPoolExecutor(10) as pool:
+            results = list(pool.map(lambda _: play(r["StreamUrl"]), range(10)))
+        self.assertEqual(sorted(status for status, _, _ in results), [200] * 2 + [410] * 8, results)
+        started = {body["StreamSessionArn"] for status, _, body in results if status == 200}
+        self.assertEqual(len(started), 2, "two different sessions")
+        g = self.get_url(r["StreamUrlId"])
+        self.assertEqual((g["Status"], g["RemainingUses"]), ("LIMIT_REACHED", 0))
+        self.assertEqual({x["Arn"] for x in g["StreamSessions"]}, started)
+
+    def test_sessions_go_to_the_first_location_of_the_url_with_capacity(self):
+        app, gid = self.app_with_group(stream_class="gen4n_ultra", LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 2}, {"LocationName": "us-east-1", "AlwaysOnCapacity": 1}])
+        r = self.create_url(Identifier=gid, ApplicationIdentifier=app, UsageLimit=3, Locations=["us-east-1", REGION])
+        sids = []
+        for _ in range(3):
+            status, _, body = play(r["StreamUrl"])
+            self.assertEqual(status, 200, body)
+            sids.append(body["StreamSessionId"])
+        self.advance(SESSION_PLACEMENT + 0.5)
+        placed = [self.session(gid, sid) for sid in sids]
+        self.assertEqual([s["Status"] for s in placed], ["ACTIVE"] * 3)
+        self.assertEqual([s["Location"] for s in placed], ["us-east-1", REGION, REGION])
 
     def test_wrong_token_or_unknown_url(self):
         r = self.create_url(UsageLimit=3)
@@ -205,9 +241,10 @@ class CreateAndGet(StreamUrlCase):
         with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
             self.create_url(ApplicationIdentifier=other)
         self.assertCode(ctx, "ValidationException", 400)
-        with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
-            self.create_url(Locations=["eu-west-3"])
-        self.assertCode(ctx, "ValidationException", 400)
+        for locations in (["eu-west-3"], [REGION, "eu-west-3"]):
+            with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
+                self.create_url(Locations=locations)
+            self.assertCode(ctx, "ValidationException", 400)
         with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
             self.create_url(Identifier="sg-000000000")
         self.assertCode(ctx, "ResourceNotFoundException", 404)
@@ -239,6 +276,12 @@ class CreateAndGet(StreamUrlCase):
                 with self.assertRaises(self.gls.exceptions.ResourceNotFoundException) as ctx:
                     self.gls.get_stream_url(Identifier=group, StreamUrlIdentifier=ident)
                 self.assertCode(ctx, "ResourceNotFoundException", 404)
+        # Another account sees nothing of it.
+        foreign = self.server.client(access_key="444455556666")
+        with self.assertRaises(foreign.exceptions.ResourceNotFoundException) as ctx:
+            foreign.get_stream_url(Identifier=self.gid, StreamUrlIdentifier=suid)
+        self.assertCode(ctx, "ResourceNotFoundException", 404)
+        self.assertEqual(foreign.list_stream_urls()["Items"], [])
 
     def test_client_token(self):
         token = "create-url-" + "t" * 30
@@ -361,6 +404,9 @@ class Revoke(StreamUrlCase):
         self.assertEqual((g["Status"], g.get("StatusReason")), ("REVOKED", "revokedAndSessionsTerminated"))
         self.assertEqual({x["Status"] for x in g["StreamSessions"]}, {"TERMINATED"})
         self.assertEqual(self.get_url(other_url["StreamUrlId"])["Status"], "LIMIT_REACHED")
+        self.use(r["StreamUrl"], expect=410)
+        listed = {i["StreamUrlId"]: i for i in self.gls.list_stream_urls(Status="REVOKED")["Items"]}
+        self.assertEqual(listed[suid]["StatusReason"], "revokedAndSessionsTerminated")
 
     def event_connect(self, sid):
         self.admin_ok("POST", f"/sessions/{self.gid}/{sid}/events", {"event": "clientConnect"})

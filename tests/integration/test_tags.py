@@ -117,6 +117,24 @@ class Tags(ResourceCase):
                         getattr(self.gls, call)(ResourceArn=arn, **extra)
                     self.assertCode(ctx, "AccessDeniedException", 403)
         self.assertEqual(self.tags(a), {"team": "core"})
+        # A real resource, asked about from another region than its own.
+        elsewhere = self.server.client(region="eu-west-1", retries=False)
+        with self.assertRaises(elsewhere.exceptions.ValidationException) as ctx:
+            elsewhere.list_tags_for_resource(ResourceArn=a)
+        self.assertCode(ctx, "ValidationException", 400)
+
+    def test_sessions_and_stream_urls_take_no_tags(self):
+        app, gid = self.app_with_group()
+        session = self.start(gid, app)["Arn"]
+        url = self.gls.create_stream_url(Identifier=gid, ApplicationIdentifier=app, Protocol="WebRTC",
+                                         UrlExpiresAfterMinutes=10, Locations=[REGION])["Arn"]
+        for arn in (session, url):
+            for call, extra in (("list_tags_for_resource", {}), ("tag_resource", {"Tags": {"k": "v"}}),
+                                ("untag_resource", {"TagKeys": ["k"]})):
+                with self.subTest(arn=arn, call=call):
+                    with self.assertRaises(self.gls.exceptions.ValidationException) as ctx:
+                        getattr(self.gls, call)(ResourceArn=arn, **extra)
+                    self.assertCode(ctx, "ValidationException", 400)
 
     def test_other_account_sees_its_own_resources_only(self):
         (a, _), _ = self.resources()

@@ -17,7 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { StartStreamSessionCommand } from "@aws-sdk/client-gameliftstreams";
 import { findChromium, launchChromium, loadPlaywright } from "./browser.mjs";
-import { startServer } from "./harness.mjs";
+import { REQUEST_DEFAULTS, TIMINGS, startServer } from "./harness.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outputDir = process.env.GLS_TEST_OUTPUT || path.join(here, "test-output");
@@ -109,11 +109,12 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
     await row.locator('button[data-action="clientDisconnect"]').click();
     await rowWithStatus("PENDING_CLIENT_RECONNECTION").waitFor({ timeout: WAIT_MS });
 
-    // Nobody reconnects within the 120 s connection timeout: the page's clock
+    // Nobody reconnects within the connection timeout: the page's clock
     // box. The clock's answer says nothing of the session and the page reads
     // no state before the row changes, so the new status comes from the event
     // stream.
-    await page.locator("#advance-seconds").fill("121");
+    const ended = REQUEST_DEFAULTS.ConnectionTimeoutSeconds + TIMINGS.streamSession.terminatingSeconds;
+    await page.locator("#advance-seconds").fill(String(ended));
     const clicked = Date.now();
     await page.locator('[data-testid="advance-clock"]').click();
     await rowWithStatus("TERMINATED").waitFor({ timeout: WAIT_MS });
@@ -121,8 +122,8 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
     assert.deepEqual(stateReads.filter((at) => at >= clicked && at <= shown), [], "the event stream told the page");
     assert.equal((await row.locator("[data-field=reason]").textContent()).trim(), "reconnectionTimeout");
     await page.waitForFunction(
-      (before) => Date.parse(document.querySelector("#clock-now").getAttribute("datetime")) - before >= 121000,
-      clockBefore,
+      ([before, seconds]) => Date.parse(document.querySelector("#clock-now").getAttribute("datetime")) - before >= seconds * 1000,
+      [clockBefore, ended],
       { timeout: WAIT_MS },
     );
 

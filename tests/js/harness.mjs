@@ -1,13 +1,27 @@
 // Starting a real gls-local for the JavaScript SDK tests: a free loopback
 // port, an in-memory database, the built-in fixtures and strict response
 // checking (--validate-responses).
+//
+// Every server stops whatever becomes of its test: the servers still running
+// when this process exits (a test failed before stop(), a hook threw) are
+// killed then, and on Linux the kernel kills a server whose test process died
+// (setpriv --pdeathsig), even by SIGKILL. They neither keep this process
+// alive (unref) nor outlive it. Servers inherit GLS_TEST_RUN_ID, by which
+// scripts/test.sh finds any process that outlived the tests anyway.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GameLiftStreamsClient } from "@aws-sdk/client-gameliftstreams";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// The durations the tests count on, shared with the Python suite: the
+// emulator's default lifecycle timings (the --timings format; the Python
+// suite checks them against the emulator's own) and the API's request defaults.
+const durations = JSON.parse(readFileSync(path.join(root, "tests", "durations.json"), "utf8"));
+export const TIMINGS = durations.timings;
+export const REQUEST_DEFAULTS = durations.requestDefaults;
 
 export function binary() {
   const p = process.env.GLS_BINARY || path.join(root, "build", "gls-local");
@@ -15,13 +29,41 @@ export function binary() {
   return p;
 }
 
+// The servers started and not yet seen to exit.
+const running = new Set();
+process.on("exit", () => {
+  for (const proc of running) {
+    console.error(`gls-local ${proc.spawnargs.join(" ")} was still running when the tests ended; killed`);
+    proc.kill("SIGKILL");
+  }
+  if (running.size > 0) process.exitCode ||= 1;
+});
+
+// setpriv (util-linux) asks the kernel to kill the server when this process
+// ends, however it ends; where there is none, the exit hook above must do.
+const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => process.platform === "linux" && existsSync(p));
+
+function spawnServer(argv, env) {
+  const [file, args] = setpriv ? [setpriv, ["--pdeathsig", "KILL", "--", binary(), ...argv]] : [binary(), argv];
+  const proc = spawn(file, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(proc);
+  proc.on("exit", () => running.delete(proc));
+  proc.unref();
+  proc.stdout.unref();
+  proc.stderr.unref();
+  return proc;
+}
+
 export async function startServer(args = [], { strict = true, env = {} } = {}) {
   const argv = ["--port", "0", "--db", ":memory:", "--threads", "2", ...(strict ? ["--validate-responses"] : []), ...args];
-  const proc = spawn(binary(), argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawnServer(argv, env);
   const log = [];
   let buffered = "";
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("gls-local did not start:\n" + log.join("\n"))), 30000);
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error("gls-local did not start:\n" + log.join("\n")));
+    }, 30000);
     const onData = (chunk) => {
       buffered += chunk.toString();
       let nl;
@@ -44,6 +86,7 @@ export async function startServer(args = [], { strict = true, env = {} } = {}) {
     });
   });
   proc.removeAllListeners("exit");
+  proc.on("exit", () => running.delete(proc));
 
   const server = {
     url,

@@ -1,7 +1,8 @@
-// The stream-session lifecycle through the AWS SDK for JavaScript v3:
-// the waiter, the whole flow with its LastUpdatedAt stamps, concurrent
-// Terminate / CreateStreamSessionConnection / clientConnect races checked
-// against the transition table, and pagination of the session lists.
+// The stream-session lifecycle through the AWS SDK for JavaScript v3: the
+// waiter, concurrent Terminate / CreateStreamSessionConnection / clientConnect
+// races checked against the transition table, and the session paginators.
+// The lifecycle itself is tested once, through boto3, in
+// tests/integration/test_lifecycle.py.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -20,10 +21,11 @@ import {
   waitForStreamSessionActive,
   waitUntilStreamSessionActive,
 } from "@aws-sdk/client-gameliftstreams";
-import { startServer } from "./harness.mjs";
+import { TIMINGS, startServer } from "./harness.mjs";
 
 const SG = "sg-1AB2C3De4";
 const APP = "a-9ZY8X7Wv6";
+const PLACEMENT = TIMINGS.streamSession.placementSeconds;
 
 // The allowed (from, to) pairs of state/sessions/session_lifecycle.cpp's table, plus
 // the birth of a session (null -> ACTIVATING).
@@ -129,13 +131,13 @@ describe("waitUntilStreamSessionActive", () => {
       assert.equal(result.state, "SUCCESS");
       assert.equal(result.reason.Status, "ACTIVE");
       assert.ok(result.reason.SignalResponse, "an ACTIVE session has its SignalResponse");
-      // 2 emulator seconds at scale 10 are 0.2 s of wall time, not 2 s.
-      assert.ok(elapsed < 2000, `waited ${elapsed} ms`);
-      // The transition is stamped with the time it was due: CreatedAt + 2 s.
+      // The placement's emulator seconds at scale 10 are a tenth of that in wall time.
+      assert.ok(elapsed < PLACEMENT * 1000, `waited ${elapsed} ms`);
+      // The transition is stamped with the time it was due: CreatedAt + the placement.
       const h = await history(server, id);
       const activation = h.history.find((e) => e.to === "ACTIVE");
       assert.ok(activation, JSON.stringify(h));
-      assert.ok(Math.abs(activation.time - (secs(out.CreatedAt) + 2)) < 0.002, JSON.stringify(h));
+      assert.ok(Math.abs(activation.time - (secs(out.CreatedAt) + PLACEMENT)) < 0.002, JSON.stringify(h));
       assert.ok(Math.abs(secs(result.reason.LastUpdatedAt) - activation.time) < 0.002);
     } finally {
       assert.equal(await server.stop(), 0);
@@ -179,7 +181,7 @@ describe("waitUntilStreamSessionActive", () => {
       const pollsWhileActivating = polls.get(id) ?? 0;
       assert.ok(pollsWhileActivating >= 2, `the waiter polled ${pollsWhileActivating} times in 400 ms`);
       assert.equal((await get(client, id)).Status, "ACTIVATING");
-      await advance(server, 2);
+      await advance(server, PLACEMENT);
       const result = await waiting;
       assert.equal(result.state, "SUCCESS");
       assert.equal(result.reason.Status, "ACTIVE");
@@ -228,162 +230,6 @@ describe("waitUntilStreamSessionActive", () => {
 });
 
 // ---------------------------------------------------------------------------
-// 2. The whole flow
-// ---------------------------------------------------------------------------
-
-test("the full session flow, with every LastUpdatedAt matching the history", async () => {
-  const server = await startServer(["--clock", "manual"]);
-  try {
-    const client = server.client();
-    // Each observed state: the session as GetStreamSession reports it and the
-    // status we expect; at the end they are compared with the history.
-    const seen = [];
-    const observe = async (id, status, reason) => {
-      const s = await get(client, id);
-      assert.equal(s.Status, status);
-      if (reason === null) assert.equal(s.StatusReason, undefined, `${status} has no StatusReason`);
-      else assert.equal(s.StatusReason, reason);
-      seen.push(s);
-      return s;
-    };
-
-    const started = await start(client, { ConnectionTimeoutSeconds: 300 });
-    const id = started.id;
-    assert.equal(started.out.$metadata.httpStatusCode, 201);
-    assert.equal(started.out.Status, "ACTIVATING");
-    assert.equal(secs(started.out.LastUpdatedAt), secs(started.out.CreatedAt));
-    const created = secs(started.out.CreatedAt);
-    await observe(id, "ACTIVATING", null);
-
-    // Advance past the placement: ACTIVE is stamped at CreatedAt + 2 s, not at "now".
-    await advance(server, 3.5);
-    const active = await observe(id, "ACTIVE", null);
-    assert.ok(Math.abs(secs(active.LastUpdatedAt) - (created + 2)) < 0.002);
-    assert.ok(active.SignalResponse);
-
-    await advance(server, 5);
-    const connect = await event(server, id, { event: "clientConnect" });
-    assert.equal(connect.status, 200, JSON.stringify(connect.body));
-    const connected = await observe(id, "CONNECTED", null);
-    assert.ok(Math.abs(secs(connected.LastUpdatedAt) - (created + 8.5)) < 0.002);
-
-    await advance(server, 5);
-    const drop = await event(server, id, { event: "clientDisconnect" });
-    assert.equal(drop.status, 200, JSON.stringify(drop.body));
-    await observe(id, "PENDING_CLIENT_RECONNECTION", null);
-
-    await advance(server, 5);
-    const offer = freshOffer();
-    const conn = await client.send(
-      new CreateStreamSessionConnectionCommand({ Identifier: SG, StreamSessionIdentifier: id, SignalRequest: offer }),
-    );
-    assert.equal(conn.$metadata.httpStatusCode, 200);
-    assert.ok(conn.SignalResponse && conn.SignalResponse.length > 0);
-    const reconnecting = await observe(id, "RECONNECTING", null);
-    assert.equal(reconnecting.SignalRequest, offer);
-    assert.equal(reconnecting.SignalResponse, conn.SignalResponse);
-
-    await advance(server, 0.5);
-    await observe(id, "RECONNECTING", null);
-    await advance(server, 0.5);
-    const back = await observe(id, "ACTIVE", null);
-    assert.ok(Math.abs(secs(back.LastUpdatedAt) - (secs(reconnecting.LastUpdatedAt) + 1)) < 0.002);
-    assert.equal(back.SignalResponse, conn.SignalResponse, "the answer to the new offer stays");
-
-    await advance(server, 5);
-    const term = await client.send(new TerminateStreamSessionCommand({ Identifier: SG, StreamSessionIdentifier: id }));
-    assert.equal(term.$metadata.httpStatusCode, 204);
-    const terminating = await observe(id, "TERMINATING", "apiTerminated");
-
-    await advance(server, 3);
-    const terminated = await observe(id, "TERMINATED", "apiTerminated");
-    assert.ok(Math.abs(secs(terminated.LastUpdatedAt) - (secs(terminating.LastUpdatedAt) + 1)) < 0.002);
-
-    // Terminating a TERMINATED session is a no-op 204.
-    const again = await client.send(new TerminateStreamSessionCommand({ Identifier: SG, StreamSessionIdentifier: id }));
-    assert.equal(again.$metadata.httpStatusCode, 204);
-
-    const h = await history(server, id);
-    assert.equal(h.status, "TERMINATED");
-    assert.deepEqual(
-      h.history.map((e) => [e.from, e.to, e.cause]),
-      [
-        [null, "ACTIVATING", "api"],
-        ["ACTIVATING", "ACTIVE", "timer"],
-        ["ACTIVE", "CONNECTED", "admin"],
-        ["CONNECTED", "PENDING_CLIENT_RECONNECTION", "admin"],
-        ["PENDING_CLIENT_RECONNECTION", "RECONNECTING", "api"],
-        ["RECONNECTING", "ACTIVE", "timer"],
-        ["ACTIVE", "TERMINATING", "api"],
-        ["TERMINATING", "TERMINATED", "timer"],
-      ],
-    );
-    assert.equal(h.history.at(-2).reason, "apiTerminated");
-    assert.equal(h.history.at(-1).reason, "apiTerminated");
-    // Every observed state carries the time of the history entry that made it
-    // (the last one; the RECONNECTING and TERMINATING observations twice over).
-    for (const s of seen) {
-      const entry = h.history.findLast((e) => e.to === s.Status && e.time <= secs(s.LastUpdatedAt) + 0.002);
-      assert.ok(entry, `no history entry for ${s.Status}`);
-      assert.ok(
-        Math.abs(secs(s.LastUpdatedAt) - entry.time) < 0.002,
-        `${s.Status}: LastUpdatedAt ${secs(s.LastUpdatedAt)} vs history ${entry.time}`,
-      );
-    }
-    // The history times are the expected emulator times.
-    const times = h.history.map((e) => +(e.time - created).toFixed(3));
-    assert.deepEqual(times, [0, 2, 8.5, 13.5, 18.5, 19.5, 24.5, 25.5]);
-  } finally {
-    assert.equal(await server.stop(), 0);
-  }
-});
-
-test("one clock step applies every due transition in order, each stamped with its due time", async () => {
-  const server = await startServer(["--clock", "manual"]);
-  try {
-    const client = server.client();
-    // ACTIVE at +2, nobody connects within 1 s: TERMINATING at +3, TERMINATED at +4.
-    const a = await start(client, { ConnectionTimeoutSeconds: 1 });
-    // A client drops at +2; nobody reconnects within 5 s: TERMINATING at +7, TERMINATED at +8.
-    const b = await start(client, { ConnectionTimeoutSeconds: 5 });
-    // Not terminable while ACTIVATING.
-    await assert.rejects(
-      client.send(new TerminateStreamSessionCommand({ Identifier: SG, StreamSessionIdentifier: a.id })),
-      (err) => {
-        assert.equal(err.name, "ValidationException");
-        assert.equal(err.$metadata.httpStatusCode, 400);
-        return true;
-      },
-    );
-    assert.equal((await get(client, a.id)).Status, "ACTIVATING");
-    await advance(server, 2);
-    assert.equal((await event(server, b.id, { event: "clientConnect" })).status, 200);
-    assert.equal((await event(server, b.id, { event: "clientDisconnect" })).status, 200);
-    // An event the table does not allow is refused with 409 and changes nothing.
-    const refused = await event(server, b.id, { event: "clientDisconnect" });
-    assert.equal(refused.status, 409, JSON.stringify(refused.body));
-    await advance(server, 100);
-
-    const created = secs(a.out.CreatedAt);
-    for (const [s, reason, expected] of [
-      [a, "connectionTimeout", [["ACTIVATING", 0], ["ACTIVE", 2], ["TERMINATING", 3], ["TERMINATED", 4]]],
-      [b, "reconnectionTimeout", [["ACTIVATING", 0], ["ACTIVE", 2], ["CONNECTED", 2], ["PENDING_CLIENT_RECONNECTION", 2],
-        ["TERMINATING", 7], ["TERMINATED", 8]]],
-    ]) {
-      const h = await history(server, s.id);
-      assert.deepEqual(h.history.map((e) => [e.to, +(e.time - created).toFixed(3)]), expected);
-      assert.equal(h.history.at(-2).reason, reason);
-      const now = await get(client, s.id);
-      assert.equal(now.Status, "TERMINATED");
-      assert.equal(now.StatusReason, reason);
-      assert.ok(Math.abs(secs(now.LastUpdatedAt) - h.history.at(-1).time) < 0.002);
-    }
-  } finally {
-    assert.equal(await server.stop(), 0);
-  }
-});
-
-// ---------------------------------------------------------------------------
 // 3. Concurrency
 // ---------------------------------------------------------------------------
 
@@ -410,7 +256,7 @@ test("1,000 races of Terminate, CreateStreamSessionConnection and clientConnect"
       for (const b of batch) ids.push(b.id);
     }
     assert.equal(new Set(ids).size, RACES);
-    await advance(server, 2);
+    await advance(server, PLACEMENT);
     for (let i = 0; i < RACES; i += 100) {
       const states = await Promise.all(ids.slice(i, i + 100).map((id) => get(client, id)));
       for (const s of states) assert.equal(s.Status, "ACTIVE");
@@ -494,7 +340,7 @@ test("1,000 races of Terminate, CreateStreamSessionConnection and clientConnect"
     assert.equal(tally.connWon + tally.connectWon + tally.terminateFirst, RACES);
 
     // Let TERMINATING finish: every session ends TERMINATED apiTerminated.
-    await advance(server, 1);
+    await advance(server, TIMINGS.streamSession.terminatingSeconds);
     for (let i = 0; i < RACES; i += 50) {
       const hs = await Promise.all(ids.slice(i, i + 50).map((id) => history(server, id)));
       for (const h of hs) {
@@ -531,7 +377,7 @@ test("ListStreamSessions pages every session exactly once; ByAccount shows only 
       for (const b of await Promise.all(Array.from({ length: 10 }, () => start(client)))) ids.push(b.id);
       if (i < 2) await advance(server, 0.25);
     }
-    await advance(server, 2);
+    await advance(server, PLACEMENT);
 
     // A mix of export states: one PENDING, one SUCCEEDED, one FAILED with a reason.
     const [pending, succeeded, failed] = ids;
@@ -544,7 +390,7 @@ test("ListStreamSessions pages every session exactly once; ByAccount shows only 
     await client.send(new TerminateStreamSessionCommand({ Identifier: SG, StreamSessionIdentifier: succeeded }));
     const failing = await event(server, failed, { event: "fail", reason: "internalError" });
     assert.equal(failing.status, 200, JSON.stringify(failing.body));
-    await advance(server, 2);
+    await advance(server, TIMINGS.streamSession.terminatingSeconds);
     const full = await get(client, failed);
     assert.equal(full.ExportFilesMetadata.Status, "FAILED");
     assert.ok(full.ExportFilesMetadata.StatusReason, "GetStreamSession shows the StatusReason");

@@ -1,10 +1,11 @@
 // The restJson1 protocol of gls-local as the AWS SDK for JavaScript v3 sees
 // it: the documented GetStreamSession example, error classes, routing of all
-// 30 operations, server-side validation, and the HTTP edges (unknown routes,
-// oversized and malformed bodies, request ids).
+// 30 operations, and server-side validation of what the SDK sends unchecked.
+// The HTTP edges (unknown routes, oversized and malformed bodies, request
+// ids) are tested once, in tests/integration/test_bad_input.py and
+// test_protocol.py.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
 import * as sdk from "@aws-sdk/client-gameliftstreams";
 import {
   GameLiftStreamsServiceException,
@@ -15,7 +16,7 @@ import {
   ListStreamSessionsCommand,
   AssociateApplicationsCommand,
 } from "@aws-sdk/client-gameliftstreams";
-import { startServer } from "./harness.mjs";
+import { REQUEST_DEFAULTS, startServer } from "./harness.mjs";
 
 // ---- the documented example ---------------------------------------------------
 
@@ -131,38 +132,6 @@ function assertServiceError(err, { cls, name, status, mentions = [] }) {
   for (const m of mentions) assert.ok(err.message.includes(m), `message ${JSON.stringify(err.message)} lacks ${m}`);
 }
 
-// One HTTP/1.1 exchange on a plain socket: writes `head` (and nothing else)
-// and reads until the server closes or `timeoutMs` passes.
-function rawExchange(url, head, timeoutMs = 5000) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    const chunks = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error("no complete answer within " + timeoutMs + " ms: " + Buffer.concat(chunks).toString()));
-    }, timeoutMs);
-    socket.on("connect", () => socket.write(head));
-    socket.on("data", (c) => chunks.push(c));
-    socket.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    socket.on("close", () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString();
-      const [headText, ...rest] = text.split("\r\n\r\n");
-      const [statusLine, ...headerLines] = headText.split("\r\n");
-      const headers = new Map();
-      for (const l of headerLines) {
-        const i = l.indexOf(":");
-        headers.set(l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim());
-      }
-      resolve({ status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n") });
-    });
-  });
-}
-
 // ---- one server for everything that does not change state -----------------------
 
 let server;
@@ -196,8 +165,8 @@ describe("GetStreamSession, the documented example", () => {
     assert.equal(out.Location, REGION);
     assert.equal(out.Description, "Sample session");
     assert.equal(out.UserId, "sample-player");
-    assert.equal(out.ConnectionTimeoutSeconds, 120);
-    assert.equal(out.SessionLengthSeconds, 43200);
+    assert.equal(out.ConnectionTimeoutSeconds, REQUEST_DEFAULTS.ConnectionTimeoutSeconds);
+    assert.equal(out.SessionLengthSeconds, REQUEST_DEFAULTS.SessionLengthSeconds);
     assert.deepEqual(out.AdditionalLaunchArgs, ["-windowed", "-log"]);
     assert.deepEqual(out.AdditionalEnvironmentVariables, { GAME_MODE: "sample", LOG_LEVEL: "info" });
     assert.deepEqual(out.PerformanceStatsConfiguration, { SharedWithClient: true });
@@ -439,74 +408,6 @@ describe("the server validates what the SDK sends unchecked", () => {
       assert.ok([200, 201].includes(outcome.out.$metadata.httpStatusCode));
     }
   });
-});
-
-describe("raw HTTP", () => {
-  test("an unknown route is a 404 JSON UnknownOperationException", async () => {
-    for (const [method, path] of [
-      ["GET", "/no/such/route"],
-      ["POST", "/"],
-      ["PUT", "/applications"], // a known path with a method it does not take
-    ]) {
-      const res = await server.raw(method, path, { body: method === "GET" ? undefined : "{}" });
-      assert.equal(res.status, 404, `${method} ${path}`);
-      assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
-      assert.equal(res.headers.get("x-amzn-errortype"), "UnknownOperationException");
-      assert.ok(res.json && typeof res.json.message === "string" && res.json.message.length > 0, res.text);
-      assert.match(res.headers.get("x-amzn-requestid") ?? "", REQUEST_ID);
-    }
-  });
-
-  test("a body over 1 MiB is refused with 413 JSON (declared length, nothing sent)", async () => {
-    const res = await rawExchange(
-      server.url,
-      `POST /streamgroups/${SG}/streamsessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-        `Content-Length: ${1024 * 1024 + 1}\r\n\r\n`,
-    );
-    assert.equal(res.status, 413);
-    assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
-    assert.ok(res.headers.get("x-amzn-errortype"), "x-amzn-ErrorType is set");
-    const json = JSON.parse(res.body);
-    assert.match(json.message, /1048576/);
-  });
-
-  test("a body of exactly 1 MiB is read, not refused", async () => {
-    const res = await server.raw("POST", `/streamgroups/${SG}/streamsessions`, {
-      body: " ".repeat(1024 * 1024 - 2) + "[]",
-      headers: { "content-type": "application/json" },
-    });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(res.headers.get("x-amzn-errortype"), "ValidationException");
-  });
-
-  test(
-    "fetch of a body over 1 MiB gets the 413 answer, not a broken pipe",
-    async () => {
-      for (const size of [1024 * 1024 + 1, 4 * 1024 * 1024, 16 * 1024 * 1024]) {
-        for (let i = 0; i < 3; i++) {
-          const res = await server.raw("POST", `/streamgroups/${SG}/streamsessions`, {
-            body: "a".repeat(size),
-            headers: { "content-type": "application/json" },
-          });
-          assert.equal(res.status, 413, `${size} bytes`);
-          assert.ok(res.json && typeof res.json.message === "string", res.text);
-        }
-      }
-    },
-  );
-
-  test("invalid JSON is a 400 ValidationException", async () => {
-    for (const body of ["{bad", '{"Protocol": "WebRTC",}', "[]", '"text"', '{"a":1} trailing']) {
-      const res = await server.raw("POST", `/streamgroups/${SG}/streamsessions`, {
-        body,
-        headers: { "content-type": "application/json" },
-      });
-      assert.equal(res.status, 400, body);
-      assert.equal(res.headers.get("x-amzn-errortype"), "ValidationException", body);
-      assert.match(res.headers.get("content-type") ?? "", /^application\/json/);
-      assert.ok(res.json && typeof res.json.message === "string", res.text);
-    }
-  });
 
   test("a member of the wrong JSON type (the SDK sends it as given) is a ValidationException naming it", async () => {
     const err = await rejection(
@@ -517,44 +418,4 @@ describe("raw HTTP", () => {
     assertServiceError(err, { cls: ValidationException, name: "ValidationException", status: 400, mentions: ["'signalRequest'"] });
     assert.match(err.message, /Member must be a string/);
   });
-
-  test("every response carries an x-amzn-RequestId, each its own", async () => {
-    const requests = [
-      ["GET", SESSION_PATH],
-      ["GET", `/streamgroups/${SG}/streamsessions/ZZZ123def4567`],
-      ["GET", "/no/such/route"],
-      ["POST", `/streamgroups/${SG}/streamsessions`, "{bad"],
-      ["GET", "/applications"],
-      ["GET", "/_gls/health"],
-      ["GET", "/_gls/no-such-admin-route"],
-    ];
-    const ids = [];
-    for (let round = 0; round < 3; round++) {
-      for (const [method, path, body] of requests) {
-        const res = await server.raw(method, path, { body });
-        const id = res.headers.get("x-amzn-requestid");
-        assert.match(id ?? "", REQUEST_ID, `${method} ${path} -> ${res.status}`);
-        ids.push(id);
-      }
-    }
-    // Concurrent requests, served by several threads.
-    const concurrent = await Promise.all(Array.from({ length: 40 }, () => server.raw("GET", SESSION_PATH)));
-    for (const res of concurrent) {
-      assert.equal(res.status, 200);
-      ids.push(res.headers.get("x-amzn-requestid"));
-    }
-    assert.equal(new Set(ids).size, ids.length, "request ids repeat");
-  });
-
-  test(
-    "the 413 answer carries an x-amzn-RequestId too",
-    async () => {
-      const res = await rawExchange(
-        server.url,
-        `POST /applications HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
-      );
-      assert.equal(res.status, 413);
-      assert.match(res.headers.get("x-amzn-requestid") ?? "", REQUEST_ID);
-    },
-  );
 });

@@ -13,7 +13,7 @@ import {
   GetStreamUrlCommand,
   StartStreamSessionCommand,
 } from "@aws-sdk/client-gameliftstreams";
-import { startServer } from "./harness.mjs";
+import { TIMINGS, startServer } from "./harness.mjs";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "us-west-2";
@@ -68,18 +68,22 @@ export const SESSION_SUMMARY_MEMBERS = [
   "ExportFilesMetadata", "Location", "RoleArn",
 ];
 
-// Default emulator timings of the issue-4 contract, in seconds.
+// Default emulator timings, in seconds (tests/durations.json).
 export const T = {
-  appInitialized: 1, // INITIALIZED -> PROCESSING
-  appProcessing: 5, // PROCESSING -> READY
-  appDeleting: 2,
-  replication: 10,
-  groupActivating: 10,
-  locationActivating: 10,
-  locationRemoving: 5,
-  groupDeleting: 5,
-  sessionPlacement: 2,
-  sessionTerminating: 1,
+  appInitialized: TIMINGS.application.initializedSeconds, // INITIALIZED -> PROCESSING
+  appProcessing: TIMINGS.application.processingSeconds, // PROCESSING -> READY
+  appDeleting: TIMINGS.application.deletingSeconds,
+  replication: TIMINGS.application.replicationSeconds,
+  groupActivating: TIMINGS.streamGroup.activatingSeconds,
+  locationActivating: TIMINGS.streamGroup.locationActivatingSeconds,
+  locationRemoving: TIMINGS.streamGroup.locationRemovingSeconds,
+  groupDeleting: TIMINGS.streamGroup.deletingSeconds,
+  groupLifetime: TIMINGS.streamGroup.expirationSeconds,
+  sessionPlacement: TIMINGS.streamSession.placementSeconds,
+  sessionPlacementTimeout: TIMINGS.streamSession.placementTimeoutSeconds,
+  sessionReconnecting: TIMINGS.streamSession.reconnectingSeconds,
+  sessionTerminating: TIMINGS.streamSession.terminatingSeconds,
+  sessionIdleTimeout: TIMINGS.streamSession.idleTimeoutSeconds,
 };
 
 export const secs = (date) => date.getTime() / 1000;
