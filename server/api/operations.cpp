@@ -44,8 +44,10 @@ Status start_stream_session(Call& c) {
   r.role_arn = opt_str(c.input, "RoleArn");
   r.client_token = opt_str(c.input, "ClientToken");
   r.fingerprint = fingerprint(c.input);
+  r.on_start = c.session_start;
   auto s = c.emu.sessions().start(c.scope, r);
   if (!s) return std::move(s).take_error();
+  if (c.journal) c.journal->identifiers.emplace_back("StreamSessionIdentifier", s->id);
   write_session(c.out, c.scope, *s, SessionView::Full);
   return ok();
 }

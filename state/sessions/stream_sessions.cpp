@@ -140,6 +140,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     s.websdk_url = websdk_protocol_url(scope);
     s.url_id = r.url_id;
     emu_.session_lifecycle().start(db, scope, s, now);
+    if (r.on_start) r.on_start->started(db, scope, s);
     repo::insert_session(db, scope, s);
     if (r.client_token)
       idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,

@@ -22,6 +22,7 @@ namespace gls {
 class Emulator;
 class Store;
 class IdGenerator;
+class SessionStartHook;
 struct Application;
 
 // What the service generates for a session once it is placed: its WebRTC
@@ -50,6 +51,7 @@ struct StartSessionRequest {
   std::optional<std::string> client_token;
   std::string fingerprint;              // of the whole input, for ClientToken checks
   std::optional<std::string> url_id;    // when a stream URL starts the session
+  SessionStartHook* on_start = nullptr;  // what else happens to the new session, in its transaction
 };
 
 struct SessionListRequest {

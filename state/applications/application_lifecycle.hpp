@@ -1,0 +1,56 @@
+// The application lifecycle, as data for the lifecycle engine
+// (state/lifecycle/lifecycle.hpp); the tables are in application_lifecycle.cpp.
+//
+// INITIALIZED -> PROCESSING -> READY on the emulator's clock; ERROR through
+// the admin API; DELETING (DeleteApplication), then gone.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "state/lifecycle/lifecycle.hpp"
+#include "state/store/records.hpp"
+
+namespace gls {
+
+enum class ApplicationEvent { Processing, Ready, Fail, Delete };
+std::string_view to_string(ApplicationEvent e);
+
+enum class ApplicationTimer { Processing, Ready, Deleted };
+
+struct ApplicationMachine {
+  using Resource = Application;
+  using State = ApplicationStatus;
+  using Event = ApplicationEvent;
+  using TimerEvent = ApplicationTimer;
+  static constexpr std::string_view kKind = "application";
+  static constexpr std::string_view kGone = "DELETED";  // what the history shows once it is gone
+
+  static const std::span<const Transition<State, Event>> kRows;
+  static const std::span<const StatusTimer<ApplicationMachine>> kTimers;
+  static const std::span<const LifetimeTimer<ApplicationMachine>> kLifetimeTimers;
+  static const std::span<const StatusEntry<ApplicationMachine>> kEntries;
+  static const std::span<const TimerEventRow<ApplicationMachine>> kTimerEvents;
+
+  static ApplicationStatus& status(Application& a) { return a.status; }
+  static std::optional<std::string>* reason(Application& a) { return &a.status_reason; }
+  static void touch(Application& a, int64_t at) { a.updated_ms = at; }
+  static std::string key(const Application& a) { return a.id; }
+  static std::string describe(const Application& a) { return "Application " + a.id; }
+  static bool is_final(ApplicationStatus) { return false; }
+  static int64_t entered_at(const Application& a) { return a.updated_ms; }
+  static std::string_view event_name(ApplicationEvent e) { return to_string(e); }
+  static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const Application& a,
+                             std::string_view name);
+  static void save(Store& db, const Scope& scope, const Application& a, int64_t at);
+  static void erase(Emulator& emu, Store& db, const Scope& scope, Application& a);
+  template <class F>
+  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+};
+
+using ApplicationLifecycle = Lifecycle<ApplicationMachine>;
+
+extern template class Lifecycle<ApplicationMachine>;  // instantiated with its tables
+
+}  // namespace gls

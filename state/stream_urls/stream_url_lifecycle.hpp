@@ -1,0 +1,57 @@
+// The stream-URL lifecycle, as data for the lifecycle engine
+// (state/lifecycle/lifecycle.hpp); the tables are in stream_url_lifecycle.cpp.
+//
+// ACTIVE until its ExpiresAt (EXPIRED), its UsageLimit is used up
+// (LIMIT_REACHED), or it is revoked (REVOKED, with the reason the revocation
+// gives; revokedAndTerminatingSessions becomes revokedAndSessionsTerminated
+// once its sessions have ended). Leaving ACTIVE ends its expiry deadline.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "state/lifecycle/lifecycle.hpp"
+#include "state/store/records.hpp"
+
+namespace gls {
+
+enum class StreamUrlEvent { Expire, UsedUp, Revoke, SessionsEnded };
+std::string_view to_string(StreamUrlEvent e);
+
+enum class StreamUrlTimer { Expired };
+
+struct StreamUrlMachine {
+  using Resource = StreamUrl;
+  using State = StreamUrlStatus;
+  using Event = StreamUrlEvent;
+  using TimerEvent = StreamUrlTimer;
+  static constexpr std::string_view kKind = "streamurl";
+  static constexpr std::string_view kGone = "GONE";  // stream URLs are never removed; never used
+
+  static const std::span<const Transition<State, Event>> kRows;
+  static const std::span<const StatusTimer<StreamUrlMachine>> kTimers;
+  static const std::span<const LifetimeTimer<StreamUrlMachine>> kLifetimeTimers;
+  static const std::span<const StatusEntry<StreamUrlMachine>> kEntries;
+  static const std::span<const TimerEventRow<StreamUrlMachine>> kTimerEvents;
+
+  static StreamUrlStatus& status(StreamUrl& u) { return u.status; }
+  static std::optional<std::string>* reason(StreamUrl& u) { return &u.status_reason; }
+  static void touch(StreamUrl& u, int64_t at) { u.updated_ms = at; }
+  static std::string key(const StreamUrl& u) { return u.group_id + "/" + u.id; }
+  static std::string describe(const StreamUrl& u) { return "Stream URL " + u.id; }
+  static bool is_final(StreamUrlStatus) { return false; }
+  static int64_t entered_at(const StreamUrl& u) { return u.updated_ms; }
+  static std::string_view event_name(StreamUrlEvent e) { return to_string(e); }
+  static int64_t duration_ms(Emulator&, Store&, const Scope&, const StreamUrl&, std::string_view) { return 0; }
+  static void save(Store& db, const Scope& scope, const StreamUrl& u, int64_t at);
+  static void erase(Emulator&, Store&, const Scope&, StreamUrl&) {}
+  template <class F>
+  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+};
+
+using StreamUrlLifecycle = Lifecycle<StreamUrlMachine>;
+
+extern template class Lifecycle<StreamUrlMachine>;  // instantiated with its tables
+
+}  // namespace gls
