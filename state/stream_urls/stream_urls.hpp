@@ -90,6 +90,7 @@ class StreamUrls {
   void refresh(Store& db, const Scope& scope, StreamUrl& u);
   void adopt(Store& db, const Scope& scope, const StreamUrl& u);
   void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
+  StreamUrlLifecycle& lifecycle() { return lifecycle_; }
 
   static std::string resource_key(const StreamUrl& u) { return StreamUrlMachine::key(u); }
 
