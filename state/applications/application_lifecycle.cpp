@@ -46,11 +46,8 @@ constexpr TimerEventRow<ApplicationMachine> kTimerEvents[] = {
 
 }  // namespace
 
-const std::span<const Transition<A, E>> ApplicationMachine::kRows = gls::kRows;
-const std::span<const StatusTimer<ApplicationMachine>> ApplicationMachine::kTimers = gls::kTimers;
-const std::span<const LifetimeTimer<ApplicationMachine>> ApplicationMachine::kLifetimeTimers{};
-const std::span<const StatusEntry<ApplicationMachine>> ApplicationMachine::kEntries{};
-const std::span<const TimerEventRow<ApplicationMachine>> ApplicationMachine::kTimerEvents = gls::kTimerEvents;
+const LifecycleTables<ApplicationMachine> ApplicationMachine::kTables = {
+    gls::kRows, gls::kTimers, {}, {}, gls::kTimerEvents};
 
 std::string_view to_string(ApplicationEvent e) {
   switch (e) {

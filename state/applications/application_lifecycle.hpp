@@ -27,11 +27,7 @@ struct ApplicationMachine {
   static constexpr std::string_view kKind = "application";
   static constexpr std::string_view kGone = "DELETED";  // what the history shows once it is gone
 
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<ApplicationMachine>> kTimers;
-  static const std::span<const LifetimeTimer<ApplicationMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<ApplicationMachine>> kEntries;
-  static const std::span<const TimerEventRow<ApplicationMachine>> kTimerEvents;
+  static const LifecycleTables<ApplicationMachine> kTables;
 
   static ApplicationStatus& status(Application& a) { return a.status; }
   static std::optional<std::string>* reason(Application& a) { return &a.status_reason; }

@@ -1,17 +1,21 @@
 // One lifecycle engine for every resource that has a status.
 //
 // A lifecycle is data, declared by a Spec (one per resource kind):
-//   - kRows: the transitions (from, event, to, what happens to StatusReason).
+//   - rows: the transitions (from, event, to, what happens to StatusReason).
 //     A (status, event) pair that is not a row is refused.
-//   - kTimers: the timers each status arms on entry (timer event, the name of
+//   - timers: the timers each status arms on entry (timer event, the name of
 //     its duration, an optional condition); leaving the status cancels them,
 //     so a deadline only ever fires in the status it was armed for.
-//   - kLifetimeTimers: deadlines of the resource as a whole (an expiry, a
+//   - lifetime timers: deadlines of the resource as a whole (an expiry, a
 //     maximum length), armed when it starts and cancelled only when it ends.
-//   - kEntries: what entering a status does: whether it ends every pending
+//   - entries: what entering a status does: whether it ends every pending
 //     timer, an action before the resource is written and one after.
-//   - kTimerEvents: the typed timer events, each with its name in the timers
+//   - timer events: the typed timer events, each with its name in the timers
 //     table (the only place names appear) and the event it fires.
+//   - answers: (status, event) pairs that are not transitions but have an
+//     answer of their own: accepted without a change (the event has had its
+//     effect already), or refused as invalid rather than conflicting.
+// A Spec holds them in one LifecycleTables (kTables).
 // The engine (Lifecycle<Spec>) is the only code that changes a status. Each
 // change is stamped with the time its event happened (a timer's due time,
 // not the time someone looked) and written to the history with its cause.
@@ -122,6 +126,26 @@ struct TimerEventRow {
   bool (*interpret)(TimerFiring<Spec>&) = nullptr;
 };
 
+// A (status, event) pair that is not a transition, answered without one.
+template <class State, class Event>
+struct Answer {
+  State status;
+  Event event;
+  // null: accepted, nothing changes; else refused as invalid:
+  // "<resource> is <status> and <refusal>".
+  const char* refusal = nullptr;
+};
+
+template <class Spec>
+struct LifecycleTables {
+  std::span<const Transition<typename Spec::State, typename Spec::Event>> rows;
+  std::span<const StatusTimer<Spec>> timers;
+  std::span<const LifetimeTimer<Spec>> lifetime_timers;
+  std::span<const StatusEntry<Spec>> entries;
+  std::span<const TimerEventRow<Spec>> timer_events;
+  std::span<const Answer<typename Spec::State, typename Spec::Event>> answers = {};
+};
+
 template <class Spec>
 class Lifecycle {
  public:
@@ -134,7 +158,7 @@ class Lifecycle {
 
   explicit Lifecycle(Emulator& emu) : emu_(emu) {}
 
-  static std::span<const Row> rows() { return Spec::kRows; }
+  static std::span<const Row> rows() { return Spec::kTables.rows; }
   // The row for (from, event), if any.
   static const Row* find(State from, Event event);
   // Is there a row from `from` to `to`?
@@ -151,8 +175,9 @@ class Lifecycle {
   // LastUpdatedAt. Call before inserting it. Final statuses arm nothing.
   void adopt(Store& db, const Scope& scope, Resource& r);
 
-  // Applies `event` at time `at`. Conflict when the table has no row for the
-  // resource's status and this event. `reason` is for ReasonRule::FromEvent.
+  // Applies `event` at time `at`. A pair with an Answer gets that answer;
+  // Conflict when the table has no row for the resource's status and this
+  // event. `reason` is for ReasonRule::FromEvent.
   Status apply(Store& db, const Scope& scope, Resource& r, Event event, int64_t at, Cause cause,
                std::optional<std::string> reason = std::nullopt);
   // Puts the resource in `to` with `reason`. Unless `force`, `to` must be

@@ -15,35 +15,35 @@ namespace gls {
 
 template <class Spec>
 const typename Lifecycle<Spec>::Row* Lifecycle<Spec>::find(State from, Event event) {
-  for (const Row& r : Spec::kRows)
+  for (const Row& r : Spec::kTables.rows)
     if (r.from == from && r.event == event) return &r;
   return nullptr;
 }
 
 template <class Spec>
 bool Lifecycle<Spec>::reachable(State from, State to) {
-  for (const Row& r : Spec::kRows)
+  for (const Row& r : Spec::kTables.rows)
     if (r.from == from && r.to == to) return true;
   return false;
 }
 
 template <class Spec>
 std::string_view Lifecycle<Spec>::timer_name(TimerEvent t) {
-  for (const TimerEventRow<Spec>& e : Spec::kTimerEvents)
+  for (const TimerEventRow<Spec>& e : Spec::kTables.timer_events)
     if (e.timer == t) return e.name;
   return {};
 }
 
 template <class Spec>
 std::optional<typename Spec::TimerEvent> Lifecycle<Spec>::parse_timer(std::string_view name) {
-  for (const TimerEventRow<Spec>& e : Spec::kTimerEvents)
+  for (const TimerEventRow<Spec>& e : Spec::kTables.timer_events)
     if (e.name == name) return e.timer;
   return std::nullopt;
 }
 
 template <class Spec>
 const StatusEntry<Spec>* Lifecycle<Spec>::entry(State s) {
-  for (const StatusEntry<Spec>& e : Spec::kEntries)
+  for (const StatusEntry<Spec>& e : Spec::kTables.entries)
     if (e.status == s) return &e;
   return nullptr;
 }
@@ -70,7 +70,7 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
   std::string_view names[2];
   size_t n = 0;
   bool more = false;
-  for (const StatusTimer<Spec>& t : Spec::kTimers) {
+  for (const StatusTimer<Spec>& t : Spec::kTables.timers) {
     if (t.status != from) continue;
     const std::string_view name = timer_name(t.timer);
     if (n > 0 && names[0] == name) continue;
@@ -83,7 +83,7 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
   if (n == 0) return;
   const std::string key = Spec::key(r);
   if (more) {
-    for (const StatusTimer<Spec>& t : Spec::kTimers)
+    for (const StatusTimer<Spec>& t : Spec::kTables.timers)
       if (t.status == from) emu_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t.timer));
     return;
   }
@@ -93,7 +93,7 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
 template <class Spec>
 void Lifecycle<Spec>::arm_status_timers(const Step& step, const TimerEvent* only) {
   const State now = Spec::status(step.resource);
-  for (const StatusTimer<Spec>& t : Spec::kTimers) {
+  for (const StatusTimer<Spec>& t : Spec::kTables.timers) {
     if (t.status != now || (only && t.timer != *only)) continue;
     if (t.armed_if && !t.armed_if(step)) continue;
     arm(step.db, step.scope, step.resource, t.timer,
@@ -117,7 +117,7 @@ void Lifecycle<Spec>::start(Store& db, const Scope& scope, Resource& r, State in
   Spec::touch(r, at);
   Step step{emu_, db, scope, r, initial, at, cause};
   enter(step, true);
-  for (const LifetimeTimer<Spec>& t : Spec::kLifetimeTimers)
+  for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
   repo::record_transition(db, scope, Spec::kKind, Spec::key(r), std::nullopt, to_string(initial), std::nullopt,
                           to_string(cause), at);
@@ -129,7 +129,7 @@ void Lifecycle<Spec>::adopt(Store& db, const Scope& scope, Resource& r) {
   if (Spec::is_final(s)) return;
   Step step{emu_, db, scope, r, s, Spec::entered_at(r), Cause::Admin};
   enter(step, true);
-  for (const LifetimeTimer<Spec>& t : Spec::kLifetimeTimers)
+  for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (!t.armed_if || t.armed_if(r))
       if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
 }
@@ -158,9 +158,15 @@ Status Lifecycle<Spec>::apply(Store& db, const Scope& scope, Resource& r, Event 
                               std::optional<std::string> reason) {
   const State from = Spec::status(r);
   const Row* row = find(from, event);
-  if (!row)
+  if (!row) {
+    for (const Answer<State, Event>& a : Spec::kTables.answers) {
+      if (a.status != from || a.event != event) continue;
+      if (!a.refusal) return ok();
+      return validation(Spec::describe(r) + " is " + std::string(to_string(from)) + " and " + a.refusal);
+    }
     return conflict(Spec::describe(r) + " is " + std::string(to_string(from)) + "; " +
                     std::string(Spec::event_name(event)) + " is not possible in that status");
+  }
   std::optional<std::string> next;
   switch (row->rule) {
     case ReasonRule::Clear: break;
@@ -215,7 +221,7 @@ void Lifecycle<Spec>::on_timer(Store& db, const Timer& t) {
     return;
   }
   const TimerEventRow<Spec>* row = nullptr;
-  for (const TimerEventRow<Spec>& e : Spec::kTimerEvents)
+  for (const TimerEventRow<Spec>& e : Spec::kTables.timer_events)
     if (e.timer == *timer) row = &e;
   Spec::visit(emu_, db, t.scope, t.resource, [&](Resource& r) {
     TimerFiring<Spec> firing{emu_, db, t.scope, r, t, row->event, row->cause, std::nullopt};

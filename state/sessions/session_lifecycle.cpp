@@ -192,6 +192,15 @@ constexpr Transition<S, E> kRows[] = {
     {S::Terminating,               E::Terminated,          S::Terminated,                R::Keep,  nullptr},
 };
 
+// Termination asked of a session that is not running: an ending session is
+// left as it is, one still being placed cannot be stopped yet.
+constexpr Answer<S, E> kAnswers[] = {
+    {S::Activating,  E::TerminateRequested, "cannot be terminated until it leaves ACTIVATING"},
+    {S::Terminating, E::TerminateRequested},
+    {S::Terminated,  E::TerminateRequested},
+    {S::Error,       E::TerminateRequested},
+};
+
 // The timers each status arms on entry, `duration` after it.
 constexpr StatusTimer<SessionMachine> kTimers[] = {
     {S::Activating,                T::Placed,              "placementSeconds",        placed},
@@ -240,11 +249,8 @@ constexpr TimerEventRow<SessionMachine> kTimerEvents[] = {
 
 }  // namespace
 
-const std::span<const Transition<S, E>> SessionMachine::kRows = gls::kRows;
-const std::span<const StatusTimer<SessionMachine>> SessionMachine::kTimers = gls::kTimers;
-const std::span<const LifetimeTimer<SessionMachine>> SessionMachine::kLifetimeTimers = gls::kLifetimeTimers;
-const std::span<const StatusEntry<SessionMachine>> SessionMachine::kEntries = gls::kEntries;
-const std::span<const TimerEventRow<SessionMachine>> SessionMachine::kTimerEvents = gls::kTimerEvents;
+const LifecycleTables<SessionMachine> SessionMachine::kTables = {
+    gls::kRows, gls::kTimers, gls::kLifetimeTimers, gls::kEntries, gls::kTimerEvents, gls::kAnswers};
 
 int64_t SessionMachine::duration_ms(Emulator& emu, Store&, const Scope&, const StreamSession& s,
                                     std::string_view name) {

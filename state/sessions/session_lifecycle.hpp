@@ -80,11 +80,7 @@ struct SessionMachine {
   static constexpr std::string_view kKind = "streamsession";
   static constexpr std::string_view kGone = "GONE";  // sessions stay in the history; never used
 
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<SessionMachine>> kTimers;
-  static const std::span<const LifetimeTimer<SessionMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<SessionMachine>> kEntries;
-  static const std::span<const TimerEventRow<SessionMachine>> kTimerEvents;
+  static const LifecycleTables<SessionMachine> kTables;
 
   static SessionStatus& status(StreamSession& s) { return s.status; }
   static std::optional<std::string>* reason(StreamSession& s) { return &s.status_reason; }

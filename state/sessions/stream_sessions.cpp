@@ -196,17 +196,7 @@ Status StreamSessions::terminate(const Scope& scope, std::string_view group_iden
   return emu_.transact([&](Store& db, int64_t now) -> Status {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    switch (s->status) {
-      case SessionStatus::Activating:
-        return validation("Stream session " + s->id +
-                          " is ACTIVATING and cannot be terminated until it leaves ACTIVATING");
-      case SessionStatus::Terminating:
-      case SessionStatus::Terminated:
-      case SessionStatus::Error:
-        return ok();  // already ending or ended
-      default:
-        return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
-    }
+    return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
   });
 }
 

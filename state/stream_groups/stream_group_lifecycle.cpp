@@ -157,17 +157,11 @@ constexpr TimerEventRow<LocationMachine> kLocationTimerEvents[] = {
 
 }  // namespace
 
-const std::span<const Transition<G, GE>> StreamGroupMachine::kRows = kGroupRows;
-const std::span<const StatusTimer<StreamGroupMachine>> StreamGroupMachine::kTimers = kGroupTimers;
-const std::span<const LifetimeTimer<StreamGroupMachine>> StreamGroupMachine::kLifetimeTimers = kGroupLifetimeTimers;
-const std::span<const StatusEntry<StreamGroupMachine>> StreamGroupMachine::kEntries = kGroupEntries;
-const std::span<const TimerEventRow<StreamGroupMachine>> StreamGroupMachine::kTimerEvents = kGroupTimerEvents;
+const LifecycleTables<StreamGroupMachine> StreamGroupMachine::kTables = {
+    kGroupRows, kGroupTimers, kGroupLifetimeTimers, kGroupEntries, kGroupTimerEvents};
 
-const std::span<const Transition<L, LE>> LocationMachine::kRows = kLocationRows;
-const std::span<const StatusTimer<LocationMachine>> LocationMachine::kTimers = kLocationTimers;
-const std::span<const LifetimeTimer<LocationMachine>> LocationMachine::kLifetimeTimers{};
-const std::span<const StatusEntry<LocationMachine>> LocationMachine::kEntries = kLocationEntries;
-const std::span<const TimerEventRow<LocationMachine>> LocationMachine::kTimerEvents = kLocationTimerEvents;
+const LifecycleTables<LocationMachine> LocationMachine::kTables = {
+    kLocationRows, kLocationTimers, {}, kLocationEntries, kLocationTimerEvents};
 
 std::string_view to_string(StreamGroupEvent e) {
   switch (e) {

@@ -44,11 +44,7 @@ struct StreamGroupMachine {
   static constexpr std::string_view kKind = "streamgroup";
   static constexpr std::string_view kGone = "DELETED";
 
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<StreamGroupMachine>> kTimers;
-  static const std::span<const LifetimeTimer<StreamGroupMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<StreamGroupMachine>> kEntries;
-  static const std::span<const TimerEventRow<StreamGroupMachine>> kTimerEvents;
+  static const LifecycleTables<StreamGroupMachine> kTables;
 
   static StreamGroupStatus& status(StreamGroup& g) { return g.status; }
   static std::optional<std::string>* reason(StreamGroup& g) { return &g.status_reason; }
@@ -85,11 +81,7 @@ struct LocationMachine {
   static constexpr std::string_view kKind = "location";
   static constexpr std::string_view kGone = "REMOVED";
 
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<LocationMachine>> kTimers;
-  static const std::span<const LifetimeTimer<LocationMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<LocationMachine>> kEntries;
-  static const std::span<const TimerEventRow<LocationMachine>> kTimerEvents;
+  static const LifecycleTables<LocationMachine> kTables;
 
   static LocationStatus& status(GroupLocationRef& r) { return r.location.status; }
   static std::optional<std::string>* reason(GroupLocationRef&) { return nullptr; }  // locations have none

@@ -43,11 +43,8 @@ constexpr TimerEventRow<StreamUrlMachine> kTimerEvents[] = {
 
 }  // namespace
 
-const std::span<const Transition<U, E>> StreamUrlMachine::kRows = gls::kRows;
-const std::span<const StatusTimer<StreamUrlMachine>> StreamUrlMachine::kTimers{};
-const std::span<const LifetimeTimer<StreamUrlMachine>> StreamUrlMachine::kLifetimeTimers = gls::kLifetimeTimers;
-const std::span<const StatusEntry<StreamUrlMachine>> StreamUrlMachine::kEntries = gls::kEntries;
-const std::span<const TimerEventRow<StreamUrlMachine>> StreamUrlMachine::kTimerEvents = gls::kTimerEvents;
+const LifecycleTables<StreamUrlMachine> StreamUrlMachine::kTables = {
+    gls::kRows, {}, gls::kLifetimeTimers, gls::kEntries, gls::kTimerEvents};
 
 std::string_view to_string(StreamUrlEvent e) {
   switch (e) {

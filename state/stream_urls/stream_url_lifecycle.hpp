@@ -29,11 +29,7 @@ struct StreamUrlMachine {
   static constexpr std::string_view kKind = "streamurl";
   static constexpr std::string_view kGone = "GONE";  // stream URLs are never removed; never used
 
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<StreamUrlMachine>> kTimers;
-  static const std::span<const LifetimeTimer<StreamUrlMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<StreamUrlMachine>> kEntries;
-  static const std::span<const TimerEventRow<StreamUrlMachine>> kTimerEvents;
+  static const LifecycleTables<StreamUrlMachine> kTables;
 
   static StreamUrlStatus& status(StreamUrl& u) { return u.status; }
   static std::optional<std::string>* reason(StreamUrl& u) { return &u.status_reason; }

@@ -48,11 +48,7 @@ struct LampMachine {
   using TimerEvent = LampTimer;
   static constexpr std::string_view kKind = "lamp";
   static constexpr std::string_view kGone = "THROWN_AWAY";
-  static const std::span<const Transition<State, Event>> kRows;
-  static const std::span<const StatusTimer<LampMachine>> kTimers;
-  static const std::span<const LifetimeTimer<LampMachine>> kLifetimeTimers;
-  static const std::span<const StatusEntry<LampMachine>> kEntries;
-  static const std::span<const TimerEventRow<LampMachine>> kTimerEvents;
+  static const LifecycleTables<LampMachine> kTables;
 
   static LampStatus& status(Lamp& l) { return l.status; }
   static std::optional<std::string>* reason(Lamp& l) { return &l.reason; }
@@ -117,11 +113,8 @@ constexpr TimerEventRow<LampMachine> kLampTimerEvents[] = {
 };
 // clang-format on
 
-const std::span<const Transition<LampStatus, LampEvent>> LampMachine::kRows = kLampRows;
-const std::span<const StatusTimer<LampMachine>> LampMachine::kTimers = kLampTimers;
-const std::span<const LifetimeTimer<LampMachine>> LampMachine::kLifetimeTimers = kLampLifetime;
-const std::span<const StatusEntry<LampMachine>> LampMachine::kEntries = kLampEntries;
-const std::span<const TimerEventRow<LampMachine>> LampMachine::kTimerEvents = kLampTimerEvents;
+const LifecycleTables<LampMachine> LampMachine::kTables = {
+    kLampRows, kLampTimers, kLampLifetime, kLampEntries, kLampTimerEvents};
 
 }  // namespace
 

@@ -135,7 +135,8 @@ struct World {
 // Drives every (status, event) pair through `drive` on a fresh resource.
 template <class State, class Event, class Drive>
 void check_table(const std::vector<Row<State, Event>>& rows, const std::vector<State>& states,
-                 const std::vector<Event>& events, Drive drive, const std::function<Timers(State)>& timers_of) {
+                 const std::vector<Event>& events, Drive drive, const std::function<Timers(State)>& timers_of,
+                 const std::vector<Answer<State, Event>>& answers = {}) {
   for (State from : states)
     for (Event event : events) {
       CAPTURE(to_string(from));
@@ -143,8 +144,15 @@ void check_table(const std::vector<Row<State, Event>>& rows, const std::vector<S
       const Row<State, Event>* row = nullptr;
       for (const auto& r : rows)
         if (r.from == from && r.event == event) row = &r;
+      const Answer<State, Event>* answer = nullptr;
+      for (const auto& a : answers)
+        if (a.status == from && a.event == event) answer = &a;
       Outcome<State> out = drive(from, event);
-      if (row) {
+      if (answer) {
+        CHECK(out.applied.ok() == (answer->refusal == nullptr));
+        if (!out.applied.ok()) CHECK(out.applied.error().kind == ErrorKind::Validation);
+        CHECK(out.status == from);  // answered without a change
+      } else if (row) {
         REQUIRE(out.applied.ok());
         CHECK(out.status == row->to);
         CHECK(out.reason == row->reason);
@@ -235,7 +243,11 @@ TEST_CASE("the stream-session table, row by row") {
           return out;
         });
       },
-      timers_of);
+      timers_of,
+      {{S::Activating, E::TerminateRequested, "cannot be terminated until it leaves ACTIVATING"},
+       {S::Terminating, E::TerminateRequested},
+       {S::Terminated, E::TerminateRequested},
+       {S::Error, E::TerminateRequested}});
 }
 
 TEST_CASE("the application table, row by row") {
