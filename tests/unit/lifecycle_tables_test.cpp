@@ -1,27 +1,20 @@
 // Every lifecycle table, row by row, through the engine on the real store:
 // for each resource, every (status, event) pair either leads where its row
 // says (with its StatusReason and the new status's timers, read back from
-// the store) or is refused and changes nothing. Then what entering a status
-// does, and timers firing into their events.
+// the store), gets its own answer, or is refused and changes nothing.
 #include <doctest/doctest.h>
 
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "state/emulator.hpp"
-#include "state/store/repository.hpp"
+#include "tests/unit/lifecycle_world.hpp"
 
 using namespace gls;
+using namespace gls::testing;
 
 namespace {
-
-const Scope kScope{"111122223333", "us-west-2"};
-constexpr const char* kSecondLocation = "us-east-2";
-
-using Timers = std::set<std::string>;
 
 // One expected row: (from, event) -> to, with the StatusReason it leaves.
 template <class State, class Event>
@@ -39,97 +32,6 @@ struct Outcome {
   State status;
   std::optional<std::string> reason;
   Timers timers;
-};
-
-Timers timers_in(Store& db, std::string_view kind, const std::string& key) {
-  Timers out;
-  Stmt q = db.prepare("SELECT event FROM timers WHERE kind = ? AND resource = ?");
-  q.args(kind, key);
-  while (q.step()) out.insert(q.text(0));
-  return out;
-}
-
-struct World {
-  std::unique_ptr<Emulator> emu;
-  int64_t now = 0;
-  std::string app_id = "a-TABLE0001";
-  std::string group_id = "sg-TABLE0001";
-
-  explicit World(int64_t capacity = 100) {
-    auto store = Store::open(":memory:");
-    REQUIRE(store.ok());
-    EmulatorConfig config;
-    config.clock_mode = ClockMode::Manual;
-    config.seed = 7;
-    emu = std::make_unique<Emulator>(std::move(*store), config);
-    now = emu->clock().now_ms();
-    emu->store().transaction([&](Store& db) {
-      Application a = application(ApplicationStatus::Ready);
-      a.id = app_id;
-      repo::insert_application(db, kScope, a);
-      StreamGroup g = group(StreamGroupStatus::Active);
-      g.id = group_id;
-      g.locations.front().always_on = capacity;
-      g.locations.push_back(location(kSecondLocation, LocationStatus::Active));
-      g.app_ids.push_back(app_id);
-      repo::insert_stream_group(db, kScope, g);
-    });
-  }
-
-  template <class F>
-  auto in_store(F&& f) {
-    return emu->store().transaction([&](Store& db) { return f(db); });
-  }
-  Timers timers(std::string_view kind, const std::string& key) {
-    return in_store([&](Store& db) { return timers_in(db, kind, key); });
-  }
-  void advance(int64_t ms) {
-    REQUIRE(emu->clock().advance(ms).ok());
-    emu->catch_up();
-  }
-
-  Application application(ApplicationStatus status) {
-    Application a;
-    a.id = emu->ids().application();
-    a.description = "table";
-    a.runtime_type = "PROTON";
-    a.runtime_version = "20241007";
-    a.executable_path = "game";
-    a.source_uri = "s3://table/game";
-    a.status = status;
-    a.created_ms = a.updated_ms = now;
-    return a;
-  }
-  static GroupLocation location(std::string name, LocationStatus status) {
-    GroupLocation l;
-    l.name = std::move(name);
-    l.status = status;
-    l.always_on = 1;
-    return l;
-  }
-  StreamGroup group(StreamGroupStatus status) {
-    StreamGroup g;
-    g.id = emu->ids().stream_group();
-    g.description = "table";
-    g.stream_class = "gen4n_high";
-    g.status = status;
-    g.created_ms = g.updated_ms = now;
-    g.locations.push_back(location(kScope.region, LocationStatus::Active));
-    return g;
-  }
-  StreamSession session(SessionStatus status, std::string where = kScope.region) {
-    StreamSession s;
-    s.group_id = group_id;
-    s.id = emu->ids().stream_session();
-    s.app_id = app_id;
-    s.status = status;
-    s.location = std::move(where);
-    s.signal_request = "offer";
-    s.created_ms = s.updated_ms = now;
-    s.placed = !is_final(status);
-    if (status == SessionStatus::Terminating) s.status_reason = "apiTerminated";
-    return s;
-  }
 };
 
 // Drives every (status, event) pair through `drive` on a fresh resource.
@@ -426,129 +328,3 @@ TEST_CASE("the stream-URL table, row by row") {
       [](U s) { return s == U::Active ? Timers{"expired"} : Timers{}; });
 }
 
-// ---- what entering a status does -------------------------------------------------
-
-TEST_CASE("a session placed holds a unit; ending gives it back and places the oldest waiting session") {
-  World w(1);
-  StreamSession first = w.session(SessionStatus::Activating);
-  StreamSession second = w.session(SessionStatus::Activating);
-  SessionLifecycle& lifecycle = w.emu->session_lifecycle();
-  w.in_store([&](Store& db) {
-    lifecycle.start(db, kScope, first, w.now);
-    repo::insert_session(db, kScope, first);
-    lifecycle.start(db, kScope, second, w.now);
-    repo::insert_session(db, kScope, second);
-  });
-  CHECK(first.placed);
-  CHECK_FALSE(second.placed);  // the only unit is taken: it waits
-  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) ==
-        Timers{"placementTimeout", "maxSessionLength"});
-  first.export_status = "PENDING";
-  w.in_store([&](Store& db) {
-    REQUIRE(lifecycle.apply(db, kScope, first, SessionEvent::Placed, w.now, Cause::Timer).ok());
-    CHECK(first.signal_response.has_value());  // entering ACTIVE answers the offer
-    REQUIRE(lifecycle.force(db, kScope, first, SessionStatus::Terminated, std::nullopt, true, w.now).ok());
-  });
-  CHECK_FALSE(first.placed);
-  CHECK(first.export_status == "SUCCEEDED");
-  auto placed = w.in_store([&](Store& db) { return repo::find_session(db, kScope, w.group_id, second.id); });
-  REQUIRE(placed);
-  CHECK(placed->placed);
-  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) == Timers{"placed", "maxSessionLength"});
-
-  // Entering ERROR fails a pending export.
-  placed->export_status = "PENDING";
-  w.in_store([&](Store& db) {
-    REQUIRE(lifecycle.apply(db, kScope, *placed, SessionEvent::Failed, w.now, Cause::Admin, "internalError").ok());
-  });
-  CHECK(placed->export_status == "FAILED");
-}
-
-TEST_CASE("entering DELETING ends a group's sessions; entering REMOVING ends a location's") {
-  World w;
-  StreamSession here = w.session(SessionStatus::Active);
-  StreamSession there = w.session(SessionStatus::Connected, kSecondLocation);
-  w.in_store([&](Store& db) {
-    for (StreamSession* s : {&here, &there}) {
-      w.emu->session_lifecycle().adopt(db, kScope, *s);
-      repo::insert_session(db, kScope, *s);
-    }
-    auto g = repo::find_stream_group(db, kScope, w.group_id);
-    REQUIRE(g);
-    GroupLocationRef second{*g, g->locations.back()};
-    REQUIRE(second.location.name == kSecondLocation);
-    REQUIRE(w.emu->stream_groups().location_lifecycle().apply(db, kScope, second, LocationEvent::Remove, w.now,
-                                                              Cause::Api).ok());
-    CHECK(repo::find_session(db, kScope, w.group_id, there.id)->status == SessionStatus::Terminating);
-    CHECK(repo::find_session(db, kScope, w.group_id, here.id)->status == SessionStatus::Active);
-    REQUIRE(w.emu->stream_groups().lifecycle().apply(db, kScope, *g, StreamGroupEvent::Delete, w.now, Cause::Api)
-                .ok());
-    auto ended = repo::find_session(db, kScope, w.group_id, here.id);
-    CHECK(ended->status == SessionStatus::Terminating);
-    CHECK(ended->status_reason == std::optional<std::string>("apiTerminated"));
-  });
-}
-
-// ---- timers firing into their events ----------------------------------------------
-
-TEST_CASE("an application's timers carry it to READY, and DELETING ends with it gone") {
-  World w;
-  Application a = w.application(ApplicationStatus::Initialized);
-  w.in_store([&](Store& db) {
-    w.emu->applications().lifecycle().start(db, kScope, a, ApplicationStatus::Initialized, w.now);
-    repo::insert_application(db, kScope, a);
-  });
-  const Timings& t = w.emu->timings();
-  w.advance(t.millis("application", "initializedSeconds") + t.millis("application", "processingSeconds"));
-  auto ready = w.in_store([&](Store& db) { return repo::find_application(db, kScope, a.id); });
-  REQUIRE(ready);
-  CHECK(ready->status == ApplicationStatus::Ready);
-  w.in_store([&](Store& db) {
-    REQUIRE(w.emu->applications().lifecycle().apply(db, kScope, *ready, ApplicationEvent::Delete, w.emu->clock().now_ms(),
-                                                    Cause::Api).ok());
-  });
-  w.advance(t.millis("application", "deletingSeconds"));
-  w.in_store([&](Store& db) {
-    CHECK_FALSE(repo::find_application(db, kScope, a.id).has_value());
-    auto h = repo::history(db, kScope, "application", a.id);
-    REQUIRE(h.size() == 5);  // INITIALIZED, PROCESSING, READY, DELETING, DELETED
-    CHECK(h[1].cause == "timer");
-    CHECK(h.back().to == "DELETED");
-  });
-}
-
-TEST_CASE("a group's activation brings its activating locations up with it; a removed location goes") {
-  World w;
-  StreamGroup g = w.group(StreamGroupStatus::Activating);
-  g.locations.front().status = LocationStatus::Activating;
-  g.locations.push_back(World::location(kSecondLocation, LocationStatus::Activating));
-  w.in_store([&](Store& db) {
-    w.emu->stream_groups().adopt(db, kScope, g);
-    repo::insert_stream_group(db, kScope, g);
-  });
-  // Locations of an activating group have no timer of their own.
-  CHECK(w.timers("location", StreamGroups::location_key(g.id, kSecondLocation)).empty());
-  w.advance(w.emu->timings().millis("streamGroup", "activatingSeconds"));
-  auto up = w.in_store([&](Store& db) { return repo::find_stream_group(db, kScope, g.id); });
-  REQUIRE(up);
-  CHECK(up->status == StreamGroupStatus::Active);
-  for (const GroupLocation& l : up->locations) CHECK(l.status == LocationStatus::Active);
-
-  w.in_store([&](Store& db) {
-    GroupLocationRef second{*up, up->locations.back()};
-    REQUIRE(w.emu->stream_groups().location_lifecycle().apply(db, kScope, second, LocationEvent::Remove,
-                                                              w.emu->clock().now_ms(), Cause::Api).ok());
-    w.emu->stream_groups().settle(db, kScope, *up, w.emu->clock().now_ms(), Cause::Api);
-  });
-  CHECK(w.in_store([&](Store& db) { return repo::find_stream_group(db, kScope, g.id)->status; }) ==
-        StreamGroupStatus::UpdatingLocations);
-  w.advance(w.emu->timings().millis("streamGroup", "locationRemovingSeconds"));
-  w.in_store([&](Store& db) {
-    auto after = repo::find_stream_group(db, kScope, g.id);
-    REQUIRE(after);
-    CHECK(after->status == StreamGroupStatus::Active);  // settled once the location is gone
-    CHECK(after->locations.size() == 1);
-    auto h = repo::history(db, kScope, "location", StreamGroups::location_key(g.id, kSecondLocation));
-    CHECK(h.back().to == "REMOVED");
-  });
-}
