@@ -19,24 +19,14 @@ std::string_view to_string(ApplicationEvent e);
 
 enum class ApplicationTimer { Processing, Ready, Deleted };
 
-struct ApplicationMachine {
-  using Resource = Application;
-  using State = ApplicationStatus;
-  using Event = ApplicationEvent;
-  using TimerEvent = ApplicationTimer;
+struct ApplicationMachine : RecordSpec<Application, ApplicationStatus, ApplicationEvent, ApplicationTimer> {
   static constexpr std::string_view kKind = "application";
   static constexpr std::string_view kGone = "DELETED";  // what the history shows once it is gone
 
   static const LifecycleTables<ApplicationMachine> kTables;
 
-  static ApplicationStatus& status(Application& a) { return a.status; }
-  static std::optional<std::string>* reason(Application& a) { return &a.status_reason; }
-  static void touch(Application& a, int64_t at) { a.updated_ms = at; }
   static std::string key(const Application& a) { return a.id; }
   static std::string describe(const Application& a) { return "Application " + a.id; }
-  static bool is_final(ApplicationStatus) { return false; }
-  static int64_t entered_at(const Application& a) { return a.updated_ms; }
-  static std::string_view event_name(ApplicationEvent e) { return to_string(e); }
   static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const Application& a,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const Application& a, int64_t at);

@@ -146,6 +146,22 @@ struct LifecycleTables {
   std::span<const Answer<typename Spec::State, typename Spec::Event>> answers = {};
 };
 
+// What most Specs share: the resource is a record with `status`,
+// `status_reason` and `updated_ms` members, and no status is final.
+template <class Record, class StateT, class EventT, class TimerEventT>
+struct RecordSpec {
+  using Resource = Record;
+  using State = StateT;
+  using Event = EventT;
+  using TimerEvent = TimerEventT;
+  static State& status(Record& r) { return r.status; }
+  static std::optional<std::string>* reason(Record& r) { return &r.status_reason; }
+  static void touch(Record& r, int64_t at) { r.updated_ms = at; }
+  static bool is_final(State) { return false; }
+  static int64_t entered_at(const Record& r) { return r.updated_ms; }
+  static std::string_view event_name(Event e) { return to_string(e); }
+};
+
 template <class Spec>
 class Lifecycle {
  public:

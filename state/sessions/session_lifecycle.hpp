@@ -72,24 +72,15 @@ enum class SessionTimer {
 };
 
 // The session lifecycle as data (tables in session_lifecycle.cpp).
-struct SessionMachine {
-  using Resource = StreamSession;
-  using State = SessionStatus;
-  using Event = SessionEvent;
-  using TimerEvent = SessionTimer;
+struct SessionMachine : RecordSpec<StreamSession, SessionStatus, SessionEvent, SessionTimer> {
   static constexpr std::string_view kKind = "streamsession";
   static constexpr std::string_view kGone = "GONE";  // sessions stay in the history; never used
 
   static const LifecycleTables<SessionMachine> kTables;
 
-  static SessionStatus& status(StreamSession& s) { return s.status; }
-  static std::optional<std::string>* reason(StreamSession& s) { return &s.status_reason; }
-  static void touch(StreamSession& s, int64_t at) { s.updated_ms = at; }
   static std::string key(const StreamSession& s) { return s.group_id + "/" + s.id; }
   static std::string describe(const StreamSession& s) { return "Stream session " + s.id; }
   static bool is_final(SessionStatus s) { return gls::is_final(s); }
-  static int64_t entered_at(const StreamSession& s) { return s.updated_ms; }
-  static std::string_view event_name(SessionEvent e) { return to_string(e); }
   static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamSession& s,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const StreamSession& s, int64_t at);

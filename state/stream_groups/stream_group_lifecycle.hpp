@@ -36,24 +36,14 @@ std::string_view to_string(StreamGroupEvent e);
 
 enum class StreamGroupTimer { Activated, Expired, Deleted };
 
-struct StreamGroupMachine {
-  using Resource = StreamGroup;
-  using State = StreamGroupStatus;
-  using Event = StreamGroupEvent;
-  using TimerEvent = StreamGroupTimer;
+struct StreamGroupMachine : RecordSpec<StreamGroup, StreamGroupStatus, StreamGroupEvent, StreamGroupTimer> {
   static constexpr std::string_view kKind = "streamgroup";
   static constexpr std::string_view kGone = "DELETED";
 
   static const LifecycleTables<StreamGroupMachine> kTables;
 
-  static StreamGroupStatus& status(StreamGroup& g) { return g.status; }
-  static std::optional<std::string>* reason(StreamGroup& g) { return &g.status_reason; }
-  static void touch(StreamGroup& g, int64_t at) { g.updated_ms = at; }
   static std::string key(const StreamGroup& g) { return g.id; }
   static std::string describe(const StreamGroup& g) { return "Stream group " + g.id; }
-  static bool is_final(StreamGroupStatus) { return false; }
-  static int64_t entered_at(const StreamGroup& g) { return g.updated_ms; }
-  static std::string_view event_name(StreamGroupEvent e) { return to_string(e); }
   static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamGroup& g,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const StreamGroup& g, int64_t at);

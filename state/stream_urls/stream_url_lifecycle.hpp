@@ -21,24 +21,14 @@ std::string_view to_string(StreamUrlEvent e);
 
 enum class StreamUrlTimer { Expired };
 
-struct StreamUrlMachine {
-  using Resource = StreamUrl;
-  using State = StreamUrlStatus;
-  using Event = StreamUrlEvent;
-  using TimerEvent = StreamUrlTimer;
+struct StreamUrlMachine : RecordSpec<StreamUrl, StreamUrlStatus, StreamUrlEvent, StreamUrlTimer> {
   static constexpr std::string_view kKind = "streamurl";
   static constexpr std::string_view kGone = "GONE";  // stream URLs are never removed; never used
 
   static const LifecycleTables<StreamUrlMachine> kTables;
 
-  static StreamUrlStatus& status(StreamUrl& u) { return u.status; }
-  static std::optional<std::string>* reason(StreamUrl& u) { return &u.status_reason; }
-  static void touch(StreamUrl& u, int64_t at) { u.updated_ms = at; }
   static std::string key(const StreamUrl& u) { return u.group_id + "/" + u.id; }
   static std::string describe(const StreamUrl& u) { return "Stream URL " + u.id; }
-  static bool is_final(StreamUrlStatus) { return false; }
-  static int64_t entered_at(const StreamUrl& u) { return u.updated_ms; }
-  static std::string_view event_name(StreamUrlEvent e) { return to_string(e); }
   static int64_t duration_ms(Emulator&, Store&, const Scope&, const StreamUrl&, std::string_view) { return 0; }
   static void save(Store& db, const Scope& scope, const StreamUrl& u, int64_t at);
   static void erase(Emulator&, Store&, const Scope&, StreamUrl&) {}
