@@ -67,7 +67,7 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
   // Chaos and watching: fault rules, the request journal, metrics and the
   // event stream.
   app->faults_ = std::make_unique<FaultRules>(emu.config().seed);
-  app->lifecycle_faults_ = std::make_unique<LifecycleFaults>(emu);
+  app->lifecycle_faults_ = std::make_unique<LifecycleFaults>(emu, *app->faults_);
   app->journal_ = std::make_unique<RequestJournal>(o.journal_size);
   app->metrics_ = std::make_unique<Metrics>();
   app->metrics_subscription_ = emu.store().transitions().subscribe(

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "api/render.hpp"
+#include "observe/request_journal.hpp"
 #include "state/emulator.hpp"
 #include "state/result.hpp"
 
@@ -21,6 +22,8 @@ struct Call {
   const rapidjson::Value& input;  // validated against the operation's input shape
   JsonWriter& out;                // the output document, for operations that have one
   std::string_view endpoint = {};  // how the client reached the emulator, e.g. http://127.0.0.1:8766
+  SessionStartHook* session_start = nullptr;  // what else happens to a session the operation starts
+  RequestRecord* journal = nullptr;           // the request's journal entry, for the resources it creates
 };
 
 using OperationHandler = Status (*)(Call& call);

@@ -230,7 +230,10 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
   JsonWriter writer(buffer);
   std::string_view host = request.header("host");
   const std::string endpoint = "http://" + std::string(host.empty() ? std::string_view("127.0.0.1") : host);
-  Call call{emu_, scope, input, writer, endpoint};
+  // Lifecycle rules meet the sessions the operation starts, in its transaction.
+  std::optional<LifecycleFaults::RequestHook> lifecycle_faults;
+  if (steps_.lifecycle_faults) lifecycle_faults.emplace(*steps_.lifecycle_faults, input, record, steps_.metrics);
+  Call call{emu_, scope, input, writer, endpoint, lifecycle_faults ? &*lifecycle_faults : nullptr, &record};
   Status status = ok();
   try {
     status = handler(call);
@@ -250,9 +253,6 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
     }
     return api::error_response(e);
   }
-
-  if (op.name == "StartStreamSession")
-    apply_lifecycle_faults(scope, input, std::string_view(buffer.GetString(), buffer.GetSize()), record);
 
   HttpResponse response;
   response.status = op.success_status;
@@ -277,25 +277,6 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
     }
   }
   return response;
-}
-
-void Pipeline::apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
-                                      RequestRecord& record) {
-  rapidjson::Document out;
-  out.Parse(output.data(), output.size());
-  if (out.HasParseError() || !out.IsObject() || !out.HasMember("Arn") || !out["Arn"].IsString()) return;
-  auto arn = parse_arn(out["Arn"].GetString());
-  if (!arn || arn->path.size() != 2) return;
-  record.identifiers.emplace_back("StreamSessionIdentifier", arn->path[1]);
-  if (!steps_.faults || !steps_.lifecycle_faults) return;
-  auto hit = steps_.faults->for_new_session(input);
-  if (!hit) return;
-  record.fault_rule = hit->rule_id;
-  record.fault_type = std::string(hit->type());
-  if (steps_.metrics) steps_.metrics->observe_fault(hit->rule_id, hit->type());
-  if (auto s = steps_.lifecycle_faults->apply(scope, arn->path[0], arn->path[1], *hit); !s)
-    spdlog::error("lifecycle fault rule {} could not be applied to {}: {}", hit->rule_id, arn->path[1],
-                  s.error().message);
 }
 
 }  // namespace gls

@@ -9,10 +9,11 @@
 //   6. decoding        labels, query, body -> validated input (400)
 //   7. faults          the first fault rule that fires: an error, latency or
 //                      a transport fault instead of (or around) the operation
-//   8. dispatch        the operation's handler (501 while not built)
-//   9. lifecycle faults  a new session gets the lifecycle rule that fires
-//  10. encoding        output document or restJson1 error
-//  11. journal, metrics and logging: one entry, one line per request
+//   8. dispatch        the operation's handler (501 while not built); a session
+//                      it starts meets the lifecycle rules in its transaction
+//                      (the Call's SessionStartHook)
+//   9. encoding        output document or restJson1 error
+//  10. journal, metrics and logging: one entry, one line per request
 //
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once
@@ -68,12 +69,9 @@ class Pipeline {
 
  private:
   HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);
-  // Step 7: the handler, and what it answers.
+  // Step 8: the handler, and what it answers.
   HttpResponse run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
                              const Scope& scope, const rapidjson::Value& input);
-  // Step 8: a session StartStreamSession has just started meets the lifecycle rules.
-  void apply_lifecycle_faults(const Scope& scope, const rapidjson::Value& input, std::string_view output,
-                              RequestRecord& record);
   void log(const RequestRecord& record) const;
 
   Emulator& emu_;

@@ -1,7 +1,7 @@
 // Lifecycle faults: what a fired lifecycle rule does to the session that
-// StartStreamSession has just started. Each is a deadline of the session (a
-// scheduler row, so it survives a restart), fired by the session lifecycle
-// with cause "fault"; `afterSeconds` counts from the session's start.
+// StartStreamSession starts. Each is a deadline of the session (a timer of
+// the session lifecycle, so it survives a restart) fired with cause "fault";
+// `afterSeconds` counts from the session's start.
 //
 //   placementTimeout      the session is never placed: ACTIVATING -> ERROR
 //                         placementTimeout at afterSeconds (default: the
@@ -18,31 +18,49 @@
 //                         instead of SUCCEEDED: when the session ends, or at
 //                         afterSeconds if the session has ended before then
 //
-// A fault that falls due after the session has ended does nothing.
+// A fault that falls due after the session has ended does nothing. The rule
+// is applied inside the transaction that starts the session (through the
+// session domain's SessionStartHook), so the session never exists without it.
 #pragma once
 
-#include <mutex>
-#include <optional>
-#include <set>
-#include <string>
-#include <tuple>
+#include <rapidjson/document.h>
 
 #include "chaos/fault_rules.hpp"
+#include "observe/request_journal.hpp"
 #include "state/emulator.hpp"
 
 namespace gls {
 
+class Metrics;
+
 class LifecycleFaults {
  public:
-  explicit LifecycleFaults(Emulator& emu);
+  LifecycleFaults(Emulator& emu, FaultRules& rules) : emu_(emu), rules_(rules) {}
   LifecycleFaults(const LifecycleFaults&) = delete;
   LifecycleFaults& operator=(const LifecycleFaults&) = delete;
 
-  // Applies a fired lifecycle rule to a session that has just started.
-  Status apply(const Scope& scope, const std::string& group_id, const std::string& session_id, const FaultHit& hit);
+  // Applies a fired lifecycle rule to a session that is starting, before it is stored.
+  void apply(Store& db, const Scope& scope, StreamSession& s, const FaultHit& hit);
+
+  // The lifecycle rules, for the sessions one request starts: the first rule
+  // that fires for the request's input is applied, and noted in the
+  // request's journal record and the metrics.
+  class RequestHook : public SessionStartHook {
+   public:
+    RequestHook(LifecycleFaults& faults, const rapidjson::Value& input, RequestRecord& record, Metrics* metrics)
+        : faults_(faults), input_(input), record_(record), metrics_(metrics) {}
+    void started(Store& db, const Scope& scope, StreamSession& s) override;
+
+   private:
+    LifecycleFaults& faults_;
+    const rapidjson::Value& input_;
+    RequestRecord& record_;
+    Metrics* metrics_;
+  };
 
  private:
   Emulator& emu_;
+  FaultRules& rules_;
 };
 
 }  // namespace gls

@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <map>
-#include <span>
 
 #include "state/emulator.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/tags/tags.hpp"
-#include "state/lifecycle/transition_table.hpp"
 
 namespace gls {
 
@@ -17,28 +15,7 @@ namespace {
 
 using A = ApplicationStatus;
 
-constexpr std::string_view kKind = "application";
-// Timer events.
-constexpr std::string_view kProcessing = "processing";
-constexpr std::string_view kReady = "ready";
-constexpr std::string_view kDeleted = "deleted";
-// What the history shows once an application is gone.
-constexpr std::string_view kGone = "DELETED";
-
-enum class AppEvent { Processing, Ready, Delete, Fail };
-
-// clang-format off
-// The whole application lifecycle; DELETING ends with the application gone.
-constexpr Transition<A, AppEvent> kTable[] = {
-    {A::Initialized, AppEvent::Processing, A::Processing},
-    {A::Processing,  AppEvent::Ready,      A::Ready},
-    {A::Initialized, AppEvent::Fail,       A::Error},
-    {A::Processing,  AppEvent::Fail,       A::Error},
-    {A::Ready,       AppEvent::Fail,       A::Error},
-    {A::Ready,       AppEvent::Delete,     A::Deleting},
-    {A::Error,       AppEvent::Delete,     A::Deleting},
-};
-// clang-format on
+constexpr std::string_view kKind = ApplicationMachine::kKind;
 
 struct Runtime {
   std::string_view type, version;
@@ -69,55 +46,6 @@ std::string hex64(uint64_t v) {
 bool is_supported_runtime(std::string_view type, std::string_view version) {
   return std::any_of(std::begin(kRuntimes), std::end(kRuntimes),
                      [&](const Runtime& r) { return r.type == type && r.version == version; });
-}
-
-// ---- lifecycle ----------------------------------------------------------------------
-
-void Applications::enter(Store& db, const Scope& scope, const Application& a, int64_t at) {
-  auto t = [&](std::string_view name) { return emu_.duration_ms(db, scope, "application", a.id, name); };
-  switch (a.status) {
-    case A::Initialized:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kProcessing, at + t("initializedSeconds"));
-      break;
-    case A::Processing:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kReady, at + t("processingSeconds"));
-      break;
-    case A::Deleting:
-      emu_.scheduler().arm(db, scope, kKind, a.id, kDeleted, at + t("deletingSeconds"));
-      break;
-    case A::Ready:
-    case A::Error: break;
-  }
-}
-
-void Applications::change(Store& db, const Scope& scope, Application& a, ApplicationStatus to,
-                          std::optional<std::string> reason, int64_t at, std::string_view cause) {
-  const ApplicationStatus from = a.status;
-  emu_.scheduler().cancel(db, scope, kKind, a.id);
-  a.status = to;
-  a.status_reason = std::move(reason);
-  a.updated_ms = at;
-  repo::update_application(db, scope, a);
-  repo::record_transition(db, scope, kKind, a.id, to_string(from), to_string(to), a.status_reason, cause, at);
-  enter(db, scope, a, at);
-}
-
-void Applications::adopt(Store& db, const Scope& scope, const Application& a) { enter(db, scope, a, a.updated_ms); }
-
-void Applications::on_timer(Store& db, const Timer& t) {
-  auto a = repo::find_application(db, t.scope, t.resource);
-  if (!a) return;
-  if (t.event == kDeleted) {
-    if (a->status != A::Deleting) return;
-    repo::delete_application(db, t.scope, a->id);
-    tags::remove_all(db, t.scope, application_arn(t.scope, a->id));
-    repo::record_transition(db, t.scope, kKind, a->id, to_string(a->status), kGone, std::nullopt, "timer", t.due_ms);
-    return;
-  }
-  const AppEvent event = t.event == kProcessing ? AppEvent::Processing : AppEvent::Ready;
-  const auto* row = find_transition(std::span<const Transition<A, AppEvent>>(kTable), a->status, event);
-  if (!row) return;  // a deadline of a status the application has left
-  change(db, t.scope, *a, row->to, std::nullopt, t.due_ms, "timer");
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -192,11 +120,9 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
     a.source_uri = r.source_uri;
     a.log_paths_json = r.log_paths_json.value_or("[]");
     a.log_output_uri = r.log_output_uri;
-    a.status = A::Initialized;
-    a.created_ms = a.updated_ms = now;
+    a.created_ms = now;
+    lifecycle_.start(db, scope, a, A::Initialized, now);
     repo::insert_application(db, scope, a);
-    repo::record_transition(db, scope, kKind, a.id, std::nullopt, to_string(a.status), std::nullopt, "api", now);
-    enter(db, scope, a, now);
     for (const auto& [k, v] : r.tags) repo::put_tag(db, scope, application_arn(scope, a.id), k, v);
     if (r.client_token)
       idempotency::remember(db, scope, "CreateApplication", *r.client_token, r.fingerprint, a.id, now);
@@ -260,7 +186,7 @@ Status Applications::remove(const Scope& scope, std::string_view identifier) {
     if (repo::application_in_use(db, scope, a->id))
       return conflict("Application " + a->id +
                       " is streaming in a stream session that has not ended; terminate the session first");
-    change(db, scope, *a, A::Deleting, std::nullopt, now, "api");
+    if (auto st = lifecycle_.apply(db, scope, *a, ApplicationEvent::Delete, now, Cause::Api); !st) return st;
     emu_.stream_urls().revoke_where(db, scope, std::nullopt, a->id, "applicationDeleted", now);
     return ok();
   });
@@ -318,10 +244,7 @@ Result<Application> Applications::force_status(const Scope& scope, std::string_v
   return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
     auto a = require(db, scope, identifier, now);
     if (!a) return a;
-    if (!force && !reachable_in_one_step(std::span<const Transition<A, AppEvent>>(kTable), a->status, *to))
-      return conflict("Application " + a->id + " cannot go from " + std::string(to_string(a->status)) + " to " +
-                      std::string(status) + " in one transition; send \"force\": true to set it anyway");
-    change(db, scope, *a, *to, reason, now, "admin");
+    if (auto st = lifecycle_.force(db, scope, *a, *to, reason, force, now); !st) return std::move(st).take_error();
     describe(db, scope, *a, now);
     return a;
   });

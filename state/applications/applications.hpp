@@ -1,10 +1,10 @@
 // The application domain: one function per application operation of the API,
 // and the admin actions on applications.
 //
-// Lifecycle (one table in applications.cpp): INITIALIZED -> PROCESSING ->
-// READY on the emulator's clock; ERROR through the admin API; DELETING, then
-// gone. Each change is stamped with the time it was due and written to the
-// history. Replication to the locations of the associated stream groups is
+// Lifecycle (application_lifecycle.hpp, run by the lifecycle engine):
+// INITIALIZED -> PROCESSING -> READY on the emulator's clock; ERROR through
+// the admin API; DELETING, then gone. Each change is stamped with the time it
+// was due and written to the history. Replication to the locations of the associated stream groups is
 // derived from when each association and location began, so it is never stale.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "state/applications/application_lifecycle.hpp"
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
 #include "state/result.hpp"
@@ -63,7 +64,7 @@ bool is_supported_runtime(std::string_view type, std::string_view version);
 
 class Applications {
  public:
-  explicit Applications(Emulator& emu) : emu_(emu) {}
+  explicit Applications(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
 
   // ---- the API
   Result<Application> create(const Scope& scope, const CreateApplicationRequest& r);
@@ -85,15 +86,16 @@ class Applications {
   void describe(Store& db, const Scope& scope, Application& a, int64_t now);
   // Arms the deadlines of an application that arrives in some status
   // (fixtures, an imported state), as of its LastUpdatedAt.
-  void adopt(Store& db, const Scope& scope, const Application& a);
-  void on_timer(Store& db, const Timer& timer);
+  void adopt(Store& db, const Scope& scope, const Application& a) {
+    Application arriving = a;
+    lifecycle_.adopt(db, scope, arriving);
+  }
+  void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
+  ApplicationLifecycle& lifecycle() { return lifecycle_; }
 
  private:
-  void enter(Store& db, const Scope& scope, const Application& a, int64_t at);
-  void change(Store& db, const Scope& scope, Application& a, ApplicationStatus to, std::optional<std::string> reason,
-              int64_t at, std::string_view cause);
-
   Emulator& emu_;
+  ApplicationLifecycle lifecycle_;
 };
 
 }  // namespace gls

@@ -1,7 +1,9 @@
-// The stream-session state machine, as one transition table.
+// The stream-session state machine: the session's Spec for the lifecycle
+// engine (state/lifecycle/lifecycle.hpp), whose tables in
+// session_lifecycle.cpp say which (status, event) pairs lead where, which
+// timers each status arms and what entering a status does.
 //
-// Every status change of a session goes through SessionLifecycle::apply,
-// which looks the (status, event) pair up in the table below and refuses
+// Every status change of a session goes through the engine, which refuses
 // what the table does not allow. Entering a status arms that status's timers
 // (rows of the scheduler) and leaving it cancels them, so a deadline can only
 // fire in the status it was armed for. Each change is stamped with the time
@@ -16,12 +18,14 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "state/ids.hpp"
+#include "state/lifecycle/lifecycle.hpp"
 #include "state/store/records.hpp"
 #include "state/result.hpp"
 
@@ -51,35 +55,68 @@ enum class SessionEvent {
 };
 std::string_view to_string(SessionEvent e);
 
-// What a transition does to StatusReason.
-enum class ReasonRule { Clear, Keep, Set, FromEvent };
-
-struct SessionTransition {
-  SessionStatus from;
-  SessionEvent event;
-  SessionStatus to;
-  ReasonRule rule;
-  const char* reason;  // for ReasonRule::Set
+// The session's timers; their names appear only in the timers table.
+enum class SessionTimer {
+  Placed,               // capacity was found: the stream answers the offer
+  PlacementTimeout,     // no capacity came
+  ConnectionTimeout,    // no client within ConnectionTimeoutSeconds of ACTIVE
+  AutoConnect,          // the simulated client of --auto-connect connects
+  IdleTimeout,          // no user input while CONNECTED
+  ReconnectionTimeout,  // no reconnection within ConnectionTimeoutSeconds
+  Reconnected,          // the new connection is ready (or its offer rejected)
+  Terminated,           // the stream has shut down
+  MaxSessionLength,     // SessionLengthSeconds since the start
+  FaultApplicationExit, // an injected fault: the application exits
+  FaultFail,            // an injected fault: ERROR with the timer's detail as reason
+  ExportFailed,         // an injected fault: the ended session's export fails
 };
 
-// Why a transition happened, as the history records it.
-enum class Cause { Api, Timer, Admin, Fault };
-std::string_view to_string(Cause c);
+// The session lifecycle as data (tables in session_lifecycle.cpp).
+struct SessionMachine : RecordSpec<StreamSession, SessionStatus, SessionEvent, SessionTimer> {
+  static constexpr std::string_view kKind = "streamsession";
+  static constexpr std::string_view kGone = "GONE";  // sessions stay in the history; never used
+
+  static const LifecycleTables<SessionMachine> kTables;
+
+  static std::string key(const StreamSession& s) { return s.group_id + "/" + s.id; }
+  static std::string describe(const StreamSession& s) { return "Stream session " + s.id; }
+  static bool is_final(SessionStatus s) { return gls::is_final(s); }
+  static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamSession& s,
+                             std::string_view name);
+  static void save(Store& db, const Scope& scope, const StreamSession& s, int64_t at);
+  static void erase(Emulator&, Store&, const Scope&, StreamSession&) {}
+  template <class F>
+  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+};
+
+extern template class Lifecycle<SessionMachine>;  // instantiated with its tables
 
 // StatusReason values that an ERROR may carry.
 bool is_error_reason(std::string_view reason);
 // StatusReason values that a TERMINATING/TERMINATED session may carry.
 bool is_termination_reason(std::string_view reason);
 
+// What else happens to a session as it starts (e.g. injected faults): called
+// in the transaction that starts it, after its lifecycle has started and
+// before it is stored, so whatever it arms or sets is part of that start.
+class SessionStartHook {
+ public:
+  virtual ~SessionStartHook() = default;
+  virtual void started(Store& db, const Scope& scope, StreamSession& s) = 0;
+};
+
 class SessionLifecycle {
  public:
-  explicit SessionLifecycle(Emulator& emu) : emu_(emu) {}
+  using Engine = Lifecycle<SessionMachine>;
+  using Row = Engine::Row;
 
-  static const std::vector<SessionTransition>& table();
+  explicit SessionLifecycle(Emulator& emu) : emu_(emu), engine_(emu) {}
+
+  static std::span<const Row> table() { return Engine::rows(); }
   // Is there a row from `from` to `to`?
-  static bool reachable(SessionStatus from, SessionStatus to);
+  static bool reachable(SessionStatus from, SessionStatus to) { return Engine::reachable(from, to); }
   // The row for (from, event), if any.
-  static const SessionTransition* find(SessionStatus from, SessionEvent event);
+  static const Row* find(SessionStatus from, SessionEvent event) { return Engine::find(from, event); }
 
   // A new session enters ACTIVATING: placed where there is capacity, or
   // waiting for it. Arms the session-wide deadline (SessionLengthSeconds).
@@ -88,15 +125,17 @@ class SessionLifecycle {
   // A session that arrives in some status (from fixtures or an imported
   // state): arms its status's deadlines as of its LastUpdatedAt and its
   // session-length deadline as of its CreatedAt. Call before inserting it.
-  void adopt(Store& db, const Scope& scope, StreamSession& s);
+  void adopt(Store& db, const Scope& scope, StreamSession& s) { engine_.adopt(db, scope, s); }
 
   // Applies `event` at time `at`. Conflict when the table has no row for the
   // session's status and this event. `reason` is for ReasonRule::FromEvent.
   Status apply(Store& db, const Scope& scope, StreamSession& s, SessionEvent event, int64_t at, Cause cause,
-               std::optional<std::string> reason = std::nullopt);
+               std::optional<std::string> reason = std::nullopt) {
+    return engine_.apply(db, scope, s, event, at, cause, std::move(reason));
+  }
 
   // Admin: puts the session in `to`. Without `force`, `to` must be reachable
-  // from the current status in one transition.
+  // from the current status in one transition. The reason must suit `to`.
   Status force(Store& db, const Scope& scope, StreamSession& s, SessionStatus to, std::optional<std::string> reason,
                bool force, int64_t at);
 
@@ -108,29 +147,19 @@ class SessionLifecycle {
   void reject_offer(Store& db, const Scope& scope, const StreamSession& s);
 
   // Fires a stream-session timer (registered with the scheduler).
-  void on_timer(Store& db, const Timer& timer);
+  void on_timer(Store& db, const Timer& timer) { engine_.on_timer(db, timer); }
 
   // Places waiting sessions of a group for which capacity has become free.
   void place_waiting(Store& db, const Scope& scope, const std::string& group_id, int64_t at);
 
-  static std::string resource_key(const StreamSession& s) { return s.group_id + "/" + s.id; }
+  // The session's timers, for what arms deadlines of its own (faults).
+  Engine& engine() { return engine_; }
 
+  static std::string resource_key(const StreamSession& s) { return SessionMachine::key(s); }
 
  private:
-  // Entry actions of the session's (new) status; true when it gave back capacity.
-  bool enter(Store& db, const Scope& scope, StreamSession& s, SessionStatus from, int64_t at);
-  void leave(Store& db, const Scope& scope, const StreamSession& s, SessionStatus from, SessionStatus to);
-  void arm(Store& db, const Scope& scope, const StreamSession& s, std::string_view event, int64_t due,
-           std::string_view detail = {});
-  // Reserves a unit of capacity in the first requested location that has one.
-  bool try_place(Store& db, const Scope& scope, StreamSession& s);
-  void finish_export(Store& db, const Scope& scope, StreamSession& s, int64_t at);
-  int64_t duration_ms(const StreamSession& s, std::string_view name) const;
-
-  // The export of an ended session fails (an injected fault that fell due).
-  void fail_export(StreamSession& s);
-
   Emulator& emu_;
+  Engine engine_;
 };
 
 }  // namespace gls

@@ -141,6 +141,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     s.log_uri = log_file_location(*app, s.group_id, s.id);
     s.websdk_url = websdk_protocol_url(scope);
     emu_.session_lifecycle().start(db, scope, s, now);
+    if (r.on_start) r.on_start->started(db, scope, s);
     repo::insert_session(db, scope, s);
     if (r.client_token)
       idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
@@ -231,17 +232,7 @@ Status StreamSessions::terminate(const Scope& scope, std::string_view group_iden
   return emu_.transact([&](Store& db, int64_t now) -> Status {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    switch (s->status) {
-      case SessionStatus::Activating:
-        return validation("Stream session " + s->id +
-                          " is ACTIVATING and cannot be terminated until it leaves ACTIVATING");
-      case SessionStatus::Terminating:
-      case SessionStatus::Terminated:
-      case SessionStatus::Error:
-        return ok();  // already ending or ended
-      default:
-        return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
-    }
+    return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
   });
 }
 

@@ -22,6 +22,7 @@ namespace gls {
 class Emulator;
 class Store;
 class IdGenerator;
+class SessionStartHook;
 struct Application;
 
 // What the service generates for a session once it is placed: its WebRTC
@@ -42,6 +43,7 @@ struct StartSessionRequest {
   std::vector<std::string> locations;  // priority order; empty: the primary location
   std::optional<std::string> client_token;
   std::string fingerprint;  // of the whole input, for ClientToken checks
+  SessionStartHook* on_start = nullptr;  // what else happens to the new session, in its transaction
 };
 
 struct SessionListRequest {

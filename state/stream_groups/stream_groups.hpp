@@ -2,17 +2,15 @@
 // association operation of the API, and the admin actions on groups and
 // locations.
 //
-// Lifecycles (tables in stream_groups.cpp):
-// - group: ACTIVATING -> ACTIVE (or ACTIVE_WITH_ERRORS when a location is in
-//   ERROR); UPDATING_LOCATIONS while a location activates or is removed;
-//   ERROR through the admin API; EXPIRED at ExpiresAt; DELETING, then gone.
-// - location: ACTIVATING -> ACTIVE (with the group, or on its own when added
-//   later); ERROR through the admin API; REMOVING, then gone.
+// Lifecycles: stream_group_lifecycle.hpp, run by the lifecycle engine.
 // Deleting a group ends its sessions, removes its associations and revokes
 // its stream URLs; removing a location ends the sessions running there.
 // Capacity is real: a location runs at most session_capacity() sessions,
 // each new unit (a capacity increase, a location becoming ACTIVE) places the
-// sessions waiting for one.
+// sessions waiting for one (group_configuration.hpp holds the capacity rules).
+//
+// Files: stream_groups.cpp (groups and associations), group_locations.cpp
+// (locations), group_configuration.cpp (capacity rules).
 #pragma once
 
 #include <optional>
@@ -22,6 +20,7 @@
 
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
+#include "state/stream_groups/stream_group_lifecycle.hpp"
 #include "state/result.hpp"
 #include "state/tags/tags.hpp"
 
@@ -65,7 +64,7 @@ struct StreamGroupPage {
 
 class StreamGroups {
  public:
-  explicit StreamGroups(Emulator& emu) : emu_(emu) {}
+  explicit StreamGroups(Emulator& emu) : emu_(emu), lifecycle_(emu), location_lifecycle_(emu) {}
 
   // ---- the API
   Result<StreamGroup> create(const Scope& scope, const CreateStreamGroupRequest& r);
@@ -99,28 +98,30 @@ class StreamGroups {
   // Arms the deadlines of a group (and its locations) that arrives in some
   // status (fixtures, an imported state), as of its LastUpdatedAt.
   void adopt(Store& db, const Scope& scope, const StreamGroup& g);
-  void on_group_timer(Store& db, const Timer& timer);
-  void on_location_timer(Store& db, const Timer& timer);
+  void on_group_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
+  void on_location_timer(Store& db, const Timer& timer) { location_lifecycle_.on_timer(db, timer); }
+  StreamGroupLifecycle& lifecycle() { return lifecycle_; }
+  LocationLifecycle& location_lifecycle() { return location_lifecycle_; }
+
+  // Moves the group between ACTIVE, ACTIVE_WITH_ERRORS and UPDATING_LOCATIONS
+  // to match its locations.
+  void settle(Store& db, const Scope& scope, StreamGroup& g, int64_t at, Cause cause);
+  // Ends the sessions of a group (or of one of its locations).
+  void end_sessions(Store& db, const Scope& scope, const std::string& group_id,
+                    std::optional<std::string_view> location, int64_t at);
 
   static std::string location_key(std::string_view group_id, std::string_view location) {
     return std::string(group_id) + "/" + std::string(location);
   }
 
  private:
-  void change(Store& db, const Scope& scope, StreamGroup& g, StreamGroupStatus to, std::optional<std::string> reason,
-              int64_t at, std::string_view cause);
-  void change_location(Store& db, const Scope& scope, const StreamGroup& g, GroupLocation& l, LocationStatus to,
-                       int64_t at, std::string_view cause);
-  // Moves the group between ACTIVE, ACTIVE_WITH_ERRORS and UPDATING_LOCATIONS
-  // to match its locations.
-  void settle(Store& db, const Scope& scope, StreamGroup& g, int64_t at, std::string_view cause);
-  // Ends the sessions of a group (or of one of its locations).
-  void end_sessions(Store& db, const Scope& scope, const std::string& group_id,
-                    std::optional<std::string_view> location, int64_t at);
   Status add_location_rows(Store& db, const Scope& scope, StreamGroup& g, const std::vector<LocationConfig>& configs,
                            int64_t at, std::vector<std::string>* added);
   Result<Application> ready_application(Store& db, const Scope& scope, std::string_view identifier);
+
   Emulator& emu_;
+  StreamGroupLifecycle lifecycle_;
+  LocationLifecycle location_lifecycle_;
 };
 
 }  // namespace gls

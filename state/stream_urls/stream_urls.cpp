@@ -3,39 +3,20 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <span>
 
 #include "state/emulator.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
-#include "state/lifecycle/transition_table.hpp"
 
 namespace gls {
 
 namespace {
 
 using U = StreamUrlStatus;
+using E = StreamUrlEvent;
 
-constexpr std::string_view kKind = "streamurl";
-constexpr std::string_view kExpired = "expired";  // timer event
-
-enum class UrlEvent { Expire, UsedUp, Revoke, SessionsEnded };
-
-// clang-format off
-constexpr Transition<U, UrlEvent> kTable[] = {
-    {U::Active,       UrlEvent::Expire,        U::Expired},
-    {U::Active,       UrlEvent::UsedUp,        U::LimitReached},
-    {U::Active,       UrlEvent::Revoke,        U::Revoked},
-    {U::Expired,      UrlEvent::Revoke,        U::Revoked},
-    {U::LimitReached, UrlEvent::Revoke,        U::Revoked},
-    {U::Revoked,      UrlEvent::SessionsEnded, U::Revoked},  // revokedAndTerminatingSessions -> ...SessionsTerminated
-};
-// clang-format on
-
-bool allowed(U from, UrlEvent e) {
-  return find_transition(std::span<const Transition<U, UrlEvent>>(kTable), from, e) != nullptr;
-}
+constexpr std::string_view kKind = StreamUrlMachine::kKind;
 
 std::string json_string_list(const std::vector<std::string>& items) {
   std::string out = "[";
@@ -51,28 +32,9 @@ std::string browser_offer(IdGenerator& ids) {
 
 }  // namespace
 
-void StreamUrls::change(Store& db, const Scope& scope, StreamUrl& u, StreamUrlStatus to,
-                        std::optional<std::string> reason, int64_t at, std::string_view cause) {
-  const U from = u.status;
-  if (to != U::Active) emu_.scheduler().cancel(db, scope, kKind, resource_key(u));
-  u.status = to;
-  u.status_reason = std::move(reason);
-  u.updated_ms = at;
-  repo::update_stream_url(db, scope, u);
-  repo::record_transition(db, scope, kKind, resource_key(u), to_string(from), to_string(to), u.status_reason, cause,
-                          at);
-}
-
 void StreamUrls::adopt(Store& db, const Scope& scope, const StreamUrl& u) {
-  if (u.status == U::Active) emu_.scheduler().arm(db, scope, kKind, resource_key(u), kExpired, u.expires_ms);
-}
-
-void StreamUrls::on_timer(Store& db, const Timer& t) {
-  auto slash = t.resource.find('/');
-  if (slash == std::string::npos || t.event != kExpired) return;
-  auto u = repo::find_stream_url(db, t.scope, t.resource.substr(0, slash), t.resource.substr(slash + 1));
-  if (!u || !allowed(u->status, UrlEvent::Expire)) return;
-  change(db, t.scope, *u, U::Expired, std::nullopt, t.due_ms, "timer");
+  StreamUrl arriving = u;
+  lifecycle_.adopt(db, scope, arriving);
 }
 
 void StreamUrls::refresh(Store& db, const Scope& scope, StreamUrl& u) {
@@ -82,7 +44,7 @@ void StreamUrls::refresh(Store& db, const Scope& scope, StreamUrl& u) {
     if (!is_final(s.status)) return;
     last = std::max(last, s.updated_ms);
   }
-  change(db, scope, u, U::Revoked, std::string("revokedAndSessionsTerminated"), last, "timer");
+  (void)lifecycle_.apply(db, scope, u, E::SessionsEnded, last, Cause::Timer);
 }
 
 void StreamUrls::revoke_where(Store& db, const Scope& scope, const std::optional<std::string>& group_id,
@@ -92,7 +54,8 @@ void StreamUrls::revoke_where(Store& db, const Scope& scope, const std::optional
   q.app_id = app_id;
   q.status = "ACTIVE";
   q.limit = 1 << 30;
-  for (StreamUrl& u : repo::list_stream_urls(db, scope, q)) change(db, scope, u, U::Revoked, std::string(reason), at, "api");
+  for (StreamUrl& u : repo::list_stream_urls(db, scope, q))
+    (void)lifecycle_.apply(db, scope, u, E::Revoke, at, Cause::Api, std::string(reason));
 }
 
 Result<StreamUrl> StreamUrls::require(Store& db, const Scope& scope, std::string_view group_identifier,
@@ -146,7 +109,6 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     u.id = emu_.ids().stream_url();
     u.app_id = *app_id;
     u.protocol = r.protocol;
-    u.status = U::Active;
     u.usage_limit = r.usage_limit.value_or(1);
     u.locations_json = json_string_list(r.locations);
     u.session_length_s = r.session_length_s.value_or(43200);  // the documented default
@@ -159,10 +121,8 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     u.expires_ms = now + r.expires_after_minutes * 60'000;
     u.token = emu_.ids().alphanumeric(32);
     u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+    lifecycle_.start(db, scope, u, U::Active, now);
     repo::insert_stream_url(db, scope, u);
-    repo::record_transition(db, scope, kKind, resource_key(u), std::nullopt, to_string(u.status), std::nullopt, "api",
-                            now);
-    adopt(db, scope, u);
     if (r.client_token)
       idempotency::remember(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, resource_key(u), now);
     return u;
@@ -221,7 +181,7 @@ Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier,
     std::string reason = !terminate ? "userRevoked"
                          : running.empty() ? "revokedAndSessionsTerminated"
                                            : "revokedAndTerminatingSessions";
-    change(db, scope, *u, U::Revoked, reason, now, "api");
+    if (auto st = lifecycle_.apply(db, scope, *u, E::Revoke, now, Cause::Api, reason); !st) return st;
     SessionLifecycle& lifecycle = emu_.session_lifecycle();
     for (StreamSession& s : running) {
       if (s.status == SessionStatus::Terminating) continue;
@@ -272,7 +232,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     u->uses += 1;
     u->updated_ms = now;
     if (u->usage_limit && u->uses >= *u->usage_limit)
-      change(db, *scope, *u, U::LimitReached, std::nullopt, now, "api");
+      (void)lifecycle_.apply(db, *scope, *u, E::UsedUp, now, Cause::Api);
     else
       repo::update_stream_url(db, *scope, *u);
     return std::pair{*scope, std::move(*session)};

@@ -5,7 +5,8 @@
 // clock), its UsageLimit is used up (LIMIT_REACHED), or it is revoked
 // (REVOKED: userRevoked; revokedAndTerminatingSessions, then
 // revokedAndSessionsTerminated once its sessions have ended;
-// streamGroupDeleted; applicationDeleted). Every change is in the history.
+// streamGroupDeleted; applicationDeleted): stream_url_lifecycle.hpp, run by
+// the lifecycle engine. Every change is in the history.
 // The shareable URL points at the emulator itself: each GET of an ACTIVE URL
 // starts one stream session, in the same transaction that counts the use.
 #pragma once
@@ -17,6 +18,7 @@
 
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
+#include "state/stream_urls/stream_url_lifecycle.hpp"
 #include "state/result.hpp"
 
 namespace gls {
@@ -57,7 +59,7 @@ inline constexpr std::string_view kPlayPath = "/_gls/play/";
 
 class StreamUrls {
  public:
-  explicit StreamUrls(Emulator& emu) : emu_(emu) {}
+  explicit StreamUrls(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
 
   // ---- the API
   Result<StreamUrl> create(const Scope& scope, const CreateStreamUrlRequest& r);
@@ -87,16 +89,16 @@ class StreamUrls {
   // Brings the URL's StatusReason up to date with its sessions.
   void refresh(Store& db, const Scope& scope, StreamUrl& u);
   void adopt(Store& db, const Scope& scope, const StreamUrl& u);
-  void on_timer(Store& db, const Timer& timer);
+  void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
+  StreamUrlLifecycle& lifecycle() { return lifecycle_; }
 
-  static std::string resource_key(const StreamUrl& u) { return u.group_id + "/" + u.id; }
+  static std::string resource_key(const StreamUrl& u) { return StreamUrlMachine::key(u); }
 
  private:
-  void change(Store& db, const Scope& scope, StreamUrl& u, StreamUrlStatus to, std::optional<std::string> reason,
-              int64_t at, std::string_view cause);
   Result<StreamUrl> require(Store& db, const Scope& scope, std::string_view group_identifier,
                             std::string_view url_identifier);
   Emulator& emu_;
+  StreamUrlLifecycle lifecycle_;
 };
 
 }  // namespace gls

@@ -108,7 +108,7 @@ TEST_CASE("the session transition table is a function of (status, event) and end
   const auto& table = SessionLifecycle::table();
   std::set<std::pair<int, int>> keys;
   std::set<SessionStatus> from, to;
-  for (const SessionTransition& t : table) {
+  for (const SessionLifecycle::Row& t : table) {
     CAPTURE(to_string(t.from));
     CAPTURE(to_string(t.event));
     CHECK(keys.insert({static_cast<int>(t.from), static_cast<int>(t.event)}).second);  // one row per pair
@@ -139,7 +139,7 @@ TEST_CASE("the session transition table is a function of (status, event) and end
 
 TEST_CASE("every StatusReason of the model is set by some transition or the fail event") {
   std::set<std::string> reasons;
-  for (const SessionTransition& t : SessionLifecycle::table())
+  for (const SessionLifecycle::Row& t : SessionLifecycle::table())
     if (t.rule == ReasonRule::Set) reasons.insert(t.reason);
   for (const char* r : {"internalError", "applicationLogS3DestinationError", "assumeRoleFailed"}) {
     CHECK(is_error_reason(r));  // reached through the fail event (FromEvent rows)

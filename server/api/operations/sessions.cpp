@@ -17,8 +17,11 @@ Status start_stream_session(Call& c) {
   r.locations = str_list(c.input, "Locations");
   r.client_token = opt_str(c.input, "ClientToken");
   r.fingerprint = fingerprint(c.input);
-  return respond(c, c.emu.sessions().start(c.scope, r),
-                 [&](JsonWriter& w, const StreamSession& s) { write_session(w, c.scope, s, SessionView::Full); });
+  r.on_start = c.session_start;
+  return respond(c, c.emu.sessions().start(c.scope, r), [&](JsonWriter& w, const StreamSession& s) {
+    if (c.journal) c.journal->identifiers.emplace_back("StreamSessionIdentifier", s.id);
+    write_session(w, c.scope, s, SessionView::Full);
+  });
 }
 
 Status get_stream_session(Call& c) {
