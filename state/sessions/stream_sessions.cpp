@@ -373,7 +373,7 @@ Result<StreamSession> StreamSessions::set_timings(const Scope& scope, std::strin
   return emu_.transact([&](Store& db, int64_t) -> Result<StreamSession> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    Timings t;  // only to check names and values
+    Timings t = emu_.timings();  // the emulator's, then what the session already set, then the request
     if (s->timings_json) (void)t.merge_json(*s->timings_json, "streamSession");
     if (auto st = t.merge_json(timings_json, "streamSession"); !st) return std::move(st).take_error();
     s->timings_json = t.kind_json("streamSession");

@@ -338,6 +338,30 @@ class Timeouts(LifecycleCase):
         self.check_termination_at(sid, "PENDING_CLIENT_RECONNECTION", t0 + PLACEMENT + 40, "reconnectionTimeout")
 
 
+class OwnTimingsOverTheEmulators(LifecycleCase):
+    """A session's own durations replace only what they name; the rest stay those of --timings."""
+
+    @classmethod
+    def setUpClass(cls):
+        path = os.path.join(cls.class_tmpdir("gls-timings-"), "timings.json")
+        with open(path, "w") as f:
+            json.dump({"streamSession": {"terminatingSeconds": 4}}, f)
+        cls.server_args = ("--clock", "manual", "--timings", path)
+        super().setUpClass()
+
+    def test_setting_one_duration_keeps_the_others_of_the_emulator(self):
+        sid, t0 = self.active_session()
+        status, body = self.server.admin("POST", "/sessions/%s/%s/timings" % (SG, sid), {"idleTimeoutSeconds": 100})
+        self.assertEqual(status, 200, body)
+        own = body["streamSession"]
+        self.assertEqual(own["idleTimeoutSeconds"], 100)
+        self.assertEqual(own["terminatingSeconds"], 4)
+        at = self.now()
+        self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
+        self.advance(10)
+        self.assertStatus(sid, "TERMINATED", "apiTerminated", updated=at + 4)
+
+
 class AutoConnectChain(LifecycleCase):
     server_args = ("--clock", "manual", "--auto-connect", "5")
 
