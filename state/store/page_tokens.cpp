@@ -48,7 +48,10 @@ bool base64url_decode(std::string_view in, std::string& out) {
       out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
     }
   }
-  return true;
+  // Only the encoding base64url_encode writes: no character that carries no
+  // whole byte, and the bits that pad the last one are zero, so that no two
+  // texts decode to the same bytes.
+  return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;
 }
 
 std::string PageTokens::seal(std::string_view context, std::string_view position) const {
