@@ -35,6 +35,23 @@ void write_int(JsonWriter& w, std::string_view key, int64_t value) {
   w.Int64(value);
 }
 
+void write_double(JsonWriter& w, std::string_view key, double value) {
+  write_key(w, key);
+  w.Double(value);
+}
+
+void write_nullable(JsonWriter& w, std::string_view key, const std::optional<std::string>& value) {
+  write_key(w, key);
+  value ? (void)w.String(value->data(), static_cast<rapidjson::SizeType>(value->size())) : (void)w.Null();
+}
+
+void write_string_map(JsonWriter& w, std::string_view key, const std::vector<std::pair<std::string, std::string>>& map) {
+  write_key(w, key);
+  w.StartObject();
+  for (const auto& [k, v] : map) write_string(w, k, v);
+  w.EndObject();
+}
+
 void write_time(JsonWriter& w, std::string_view key, int64_t ms) {
   write_key(w, key);
   // Epoch seconds; whole seconds are written as integers, others with

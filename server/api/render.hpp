@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "state/ids.hpp"
@@ -49,6 +50,11 @@ void write_string(JsonWriter& w, std::string_view key, std::string_view value);
 void write_string(JsonWriter& w, std::string_view key, const char* value);
 void write_optional(JsonWriter& w, std::string_view key, const std::optional<std::string>& value);
 void write_int(JsonWriter& w, std::string_view key, int64_t value);
+void write_double(JsonWriter& w, std::string_view key, double value);
+// The value, or null when there is none (the admin API's documents show every member).
+void write_nullable(JsonWriter& w, std::string_view key, const std::optional<std::string>& value);
+// {"k": "v", ...}
+void write_string_map(JsonWriter& w, std::string_view key, const std::vector<std::pair<std::string, std::string>>& map);
 void write_time(JsonWriter& w, std::string_view key, int64_t ms);
 void write_raw(JsonWriter& w, std::string_view key, const std::optional<std::string>& json);
 void write_key(JsonWriter& w, std::string_view key);

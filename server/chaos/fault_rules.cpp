@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/render.hpp"
+
 namespace gls {
 
 namespace {
@@ -257,36 +259,16 @@ Result<FaultRule> parse_fault_rule(const rapidjson::Value& json, const api::Mode
 
 void write_fault_rule(rapidjson::Writer<rapidjson::StringBuffer>& w, const FaultRule& r) {
   w.StartObject();
-  w.Key("id");
-  w.Int64(r.id);
-  w.Key("operation");
-  w.String(r.operation);
-  if (!r.match.empty()) {
-    w.Key("match");
-    w.StartObject();
-    for (const auto& [k, v] : r.match) {
-      w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-      w.String(v);
-    }
-    w.EndObject();
-  }
-  w.Key("probability");
-  w.Double(r.probability);
-  if (r.times) {
-    w.Key("times");
-    w.Int64(*r.times);
-  }
-  w.Key("hits");
-  w.Int64(r.hits);
+  write_int(w, "id", r.id);
+  write_string(w, "operation", r.operation);
+  if (!r.match.empty()) write_string_map(w, "match", r.match);
+  write_double(w, "probability", r.probability);
+  if (r.times) write_int(w, "times", *r.times);
+  write_int(w, "hits", r.hits);
   if (r.error) {
-    w.Key("error");
-    w.String(*r.error);
-    w.Key("httpStatus");
-    w.Int(r.http_status.value_or(500));
-    if (r.message) {
-      w.Key("message");
-      w.String(*r.message);
-    }
+    write_string(w, "error", *r.error);
+    write_int(w, "httpStatus", r.http_status.value_or(500));
+    write_optional(w, "message", r.message);
   }
   if (r.latency_ms) {
     w.Key("latencyMs");

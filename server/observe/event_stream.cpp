@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/codec.hpp"
+#include "api/render.hpp"
 #include "api/errors.hpp"
 #include "chaos/fault_rules.hpp"
 
@@ -39,28 +40,17 @@ struct EventStream::Subscriber {
 
 std::string transition_json(const TransitionEvent& e) {
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  auto optional = [&w](const char* key, const std::optional<std::string>& v) {
-    w.Key(key);
-    v ? (void)w.String(*v) : (void)w.Null();
-  };
+  JsonWriter w(buf);
   w.StartObject();
-  w.Key("kind");
-  w.String(e.kind);
-  w.Key("resource");
-  w.String(e.resource);
-  w.Key("account");
-  w.String(e.scope.account);
-  w.Key("region");
-  w.String(e.scope.region);
-  optional("from", e.from);
-  w.Key("to");
-  w.String(e.to);
-  optional("reason", e.reason);
-  w.Key("cause");
-  w.String(e.cause);
-  w.Key("time");
-  w.Double(static_cast<double>(e.time_ms) / 1000.0);
+  write_string(w, "kind", e.kind);
+  write_string(w, "resource", e.resource);
+  write_string(w, "account", e.scope.account);
+  write_string(w, "region", e.scope.region);
+  write_nullable(w, "from", e.from);
+  write_string(w, "to", e.to);
+  write_nullable(w, "reason", e.reason);
+  write_string(w, "cause", e.cause);
+  write_double(w, "time", static_cast<double>(e.time_ms) / 1000.0);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

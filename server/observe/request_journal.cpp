@@ -5,57 +5,38 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/render.hpp"
+
 namespace gls {
 
 void write_request_record(rapidjson::Writer<rapidjson::StringBuffer>& w, const RequestRecord& r,
                           std::string_view message) {
-  auto optional_string = [&w](const char* key, const std::string& v) {
-    w.Key(key);
-    v.empty() ? (void)w.Null() : (void)w.String(v);
-  };
+  auto or_null = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
   w.StartObject();
-  if (!message.empty()) {
-    w.Key("message");
-    w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
-  }
-  w.Key("seq");
+  if (!message.empty()) write_string(w, "message", message);
+  write_key(w, "seq");
   w.Uint64(r.seq);
-  w.Key("time");
-  w.Double(r.wall_time);
-  w.Key("emulatorTime");
-  w.Double(r.emulator_time);
-  optional_string("operation", r.operation);
-  w.Key("method");
-  w.String(r.method);
-  w.Key("path");
-  w.String(r.path);
-  w.Key("status");
-  w.Int(r.status);
-  optional_string("error", r.error);
-  w.Key("latencyMs");
-  w.Double(std::round(r.latency_ms * 1000.0) / 1000.0);
-  w.Key("requestId");
-  w.String(r.request_id);
-  w.Key("fault");
+  write_double(w, "time", r.wall_time);
+  write_double(w, "emulatorTime", r.emulator_time);
+  write_nullable(w, "operation", or_null(r.operation));
+  write_string(w, "method", r.method);
+  write_string(w, "path", r.path);
+  write_int(w, "status", r.status);
+  write_nullable(w, "error", or_null(r.error));
+  write_double(w, "latencyMs", std::round(r.latency_ms * 1000.0) / 1000.0);
+  write_string(w, "requestId", r.request_id);
+  write_key(w, "fault");
   if (r.fault_rule) {
     w.StartObject();
-    w.Key("rule");
-    w.Int64(*r.fault_rule);
-    w.Key("type");
-    w.String(r.fault_type);
+    write_int(w, "rule", *r.fault_rule);
+    write_string(w, "type", r.fault_type);
     w.EndObject();
   } else {
     w.Null();
   }
-  w.Key("identifiers");
-  w.StartObject();
-  for (const auto& [k, v] : r.identifiers) {
-    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
-    w.String(v);
-  }
-  w.EndObject();
-  optional_string("account", r.account);
-  optional_string("region", r.region);
+  write_string_map(w, "identifiers", r.identifiers);
+  write_nullable(w, "account", or_null(r.account));
+  write_nullable(w, "region", or_null(r.region));
   w.EndObject();
 }
 
