@@ -54,13 +54,18 @@ bool parse_bool(const std::string& s, bool& out) {
   return false;
 }
 
+// A flag whose value is a non-empty text kept in `field`.
+std::function<std::string(Options&, const std::string&)> text(std::string Options::*field, const char* refusal) {
+  return [field, refusal](Options& o, const std::string& v) {
+    if (v.empty()) return std::string(refusal);
+    o.*field = v;
+    return std::string();
+  };
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> table = {
-      {"host", "GLS_HOST", true, [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("must not be empty");
-         o.host = v;
-         return std::string();
-       }},
+      {"host", "GLS_HOST", true, text(&Options::host, "must not be empty")},
       {"port", "GLS_PORT", true, [](Options& o, const std::string& v) {
          unsigned p = 0;
          if (!parse_number(v, p) || p > 65535) return std::string("must be a port number from 0 to 65535");
@@ -72,11 +77,7 @@ const std::vector<Flag>& flags() {
            return std::string("must be a number of I/O threads from 1 to 256");
          return std::string();
        }},
-      {"db", "GLS_DB", true, [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("must be a file path or :memory:");
-         o.db = v;
-         return std::string();
-       }},
+      {"db", "GLS_DB", true, text(&Options::db, "must be a file path or :memory:")},
       {"fixtures", "GLS_FIXTURES", true, [](Options& o, const std::string& v) {
          if (v.empty()) return std::string("must name a file or directory");
          o.fixtures.push_back(v);
@@ -115,16 +116,8 @@ const std::vector<Flag>& flags() {
          o.seed = s;
          return std::string();
        }},
-      {"timings", "GLS_TIMINGS", true, [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("must name a JSON file");
-         o.timings = v;
-         return std::string();
-       }},
-      {"export-dir", "GLS_EXPORT_DIR", true, [](Options& o, const std::string& v) {
-         if (v.empty()) return std::string("must name a directory");
-         o.export_dir = v;
-         return std::string();
-       }},
+      {"timings", "GLS_TIMINGS", true, text(&Options::timings, "must name a JSON file")},
+      {"export-dir", "GLS_EXPORT_DIR", true, text(&Options::export_dir, "must name a directory")},
       {"auto-connect", "GLS_AUTO_CONNECT", true, [](Options& o, const std::string& v) {
          double s = 0;
          if (!parse_double(v, s) || s < 0 || s > 86400) return std::string("must be seconds from 0 to 86400");
