@@ -22,7 +22,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -64,7 +65,7 @@ bool is_supported_runtime(std::string_view type, std::string_view version);
 
 class Applications {
  public:
-  explicit Applications(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
+  Applications(Core& core, Cascades& cascades) : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades) {}
 
   // ---- the API
   Result<Application> create(const Scope& scope, const CreateApplicationRequest& r);
@@ -94,7 +95,8 @@ class Applications {
   ApplicationLifecycle& lifecycle() { return lifecycle_; }
 
  private:
-  Emulator& emu_;
+  Core& core_;
+  Cascades& cascades_;
   ApplicationLifecycle lifecycle_;
 };
 

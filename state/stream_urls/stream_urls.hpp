@@ -23,7 +23,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -59,7 +60,7 @@ inline constexpr std::string_view kPlayPath = "/_gls/play/";
 
 class StreamUrls {
  public:
-  explicit StreamUrls(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
+  StreamUrls(Core& core, Cascades& cascades) : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades) {}
 
   // ---- the API
   Result<StreamUrl> create(const Scope& scope, const CreateStreamUrlRequest& r);
@@ -97,7 +98,8 @@ class StreamUrls {
  private:
   Result<StreamUrl> require(Store& db, const Scope& scope, std::string_view group_identifier,
                             std::string_view url_identifier);
-  Emulator& emu_;
+  Core& core_;
+  Cascades& cascades_;
   StreamUrlLifecycle lifecycle_;
 };
 
