@@ -91,6 +91,18 @@ Result<Application> Applications::require(Store& db, const Scope& scope, std::st
 
 // ---- the API ---------------------------------------------------------------------------
 
+Status Applications::adopt(Store& db, const Scope& scope, const Application& a) {
+  if (!is_supported_runtime(a.runtime_type, a.runtime_version))
+    return validation("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
+                      " is not a runtime environment of the service");
+  repo::insert_application(db, scope, a);
+  repo::record_transition(db, scope, kKind, a.id, std::nullopt, to_string(a.status), a.status_reason, "admin",
+                          a.updated_ms);
+  Application arriving = a;
+  lifecycle_.adopt(db, scope, arriving);
+  return ok();
+}
+
 Result<Application> Applications::create(const Scope& scope, const CreateApplicationRequest& r) {
   if (!is_supported_runtime(r.runtime_type, r.runtime_version))
     return validation("RuntimeEnvironment " + r.runtime_type + " " + r.runtime_version +

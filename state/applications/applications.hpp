@@ -85,12 +85,11 @@ class Applications {
   Result<Application> require(Store& db, const Scope& scope, std::string_view identifier, int64_t now);
   // Fills in AssociatedStreamGroups and ReplicationStatuses as of `now`.
   void describe(Store& db, const Scope& scope, Application& a, int64_t now);
-  // Arms the deadlines of an application that arrives in some status
-  // (fixtures, an imported state), as of its LastUpdatedAt.
-  void adopt(Store& db, const Scope& scope, const Application& a) {
-    Application arriving = a;
-    lifecycle_.adopt(db, scope, arriving);
-  }
+  // Takes in an application that arrives in some status (fixtures, an
+  // imported state): checks its runtime, stores it with its arrival in the
+  // history and arms its deadlines as of its LastUpdatedAt. Errors name the
+  // member at fault.
+  Status adopt(Store& db, const Scope& scope, const Application& a);
   void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   ApplicationLifecycle& lifecycle() { return lifecycle_; }
 

@@ -22,7 +22,21 @@ std::string status_text(G s) { return std::string(to_string(s)); }
 
 // ---- for the other domains -----------------------------------------------------------------
 
-void StreamGroups::adopt(Store& db, const Scope& scope, const StreamGroup& g) {
+void StreamGroups::adopt(Store& db, const Scope& scope, StreamGroup g) {
+  if (g.locations.empty()) {
+    GroupLocation l;
+    l.name = scope.region;
+    l.status = g.status == G::Activating ? LocationStatus::Activating : LocationStatus::Active;
+    l.always_on = std::max<int64_t>(1, stream_class_tenancy(g.stream_class));
+    l.added_ms = g.created_ms;
+    g.locations.push_back(std::move(l));
+  }
+  repo::insert_stream_group(db, scope, g);
+  repo::record_transition(db, scope, StreamGroupMachine::kKind, g.id, std::nullopt, to_string(g.status),
+                          g.status_reason, "admin", g.updated_ms);
+  for (const GroupLocation& l : g.locations)
+    repo::record_transition(db, scope, LocationMachine::kKind, location_key(g.id, l.name), std::nullopt,
+                            to_string(l.status), std::nullopt, "admin", g.updated_ms);
   StreamGroup arriving = g;
   lifecycle_.adopt(db, scope, arriving);
   for (GroupLocation& l : arriving.locations) {

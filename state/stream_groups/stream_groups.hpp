@@ -97,9 +97,11 @@ class StreamGroups {
 
   // ---- for the other domains (inside a transaction)
   Result<StreamGroup> require(Store& db, const Scope& scope, std::string_view identifier);
-  // Arms the deadlines of a group (and its locations) that arrives in some
-  // status (fixtures, an imported state), as of its LastUpdatedAt.
-  void adopt(Store& db, const Scope& scope, const StreamGroup& g);
+  // Takes in a group that arrives in some status (fixtures, an imported
+  // state): gives it one location in the scope's Region when it names none,
+  // stores it and its locations with their arrival in the history and arms
+  // their deadlines as of its LastUpdatedAt.
+  void adopt(Store& db, const Scope& scope, StreamGroup g);
   void on_group_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   void on_location_timer(Store& db, const Timer& timer) { location_lifecycle_.on_timer(db, timer); }
   StreamGroupLifecycle& lifecycle() { return lifecycle_; }

@@ -34,9 +34,25 @@ std::string browser_offer(IdGenerator& ids) {
 
 }  // namespace
 
-void StreamUrls::adopt(Store& db, const Scope& scope, const StreamUrl& u) {
+Status StreamUrls::adopt(Store& db, const Scope& scope, StreamUrl u) {
+  auto group = repo::find_stream_group(db, scope, u.group_id);
+  if (!group) return validation("member 'StreamGroupArn': stream group " + u.group_id + " is not defined");
+  if (repo::find_stream_url(db, scope, u.group_id, u.id)) return validation("stream URL " + u.id + " is defined twice");
+  if (u.app_id.empty()) {
+    if (!group->default_app_id)
+      return validation("a stream URL needs 'ApplicationArn' when its group has no default application");
+    u.app_id = *group->default_app_id;
+  }
+  if (!repo::find_application(db, scope, u.app_id))
+    return validation("member 'ApplicationArn': application " + u.app_id + " is not defined");
+  if (u.token.empty()) u.token = core_.ids().alphanumeric(32);
+  u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+  repo::insert_stream_url(db, scope, u);
+  repo::record_transition(db, scope, kKind, resource_key(u), std::nullopt, to_string(u.status), u.status_reason,
+                          "admin", u.updated_ms);
   StreamUrl arriving = u;
   lifecycle_.adopt(db, scope, arriving);
+  return ok();
 }
 
 void StreamUrls::refresh(Store& db, const Scope& scope, StreamUrl& u) {

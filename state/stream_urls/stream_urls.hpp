@@ -89,7 +89,12 @@ class StreamUrls {
                     const std::optional<std::string>& app_id, std::string_view reason, int64_t at);
   // Brings the URL's StatusReason up to date with its sessions.
   void refresh(Store& db, const Scope& scope, StreamUrl& u);
-  void adopt(Store& db, const Scope& scope, const StreamUrl& u);
+  // Takes in a stream URL that arrives in some status (fixtures, an imported
+  // state): checks the group and application it names (the group's default
+  // application when it names none), gives it a token and its URL, stores it
+  // with its arrival in the history and arms its deadlines. Errors name the
+  // member at fault.
+  Status adopt(Store& db, const Scope& scope, StreamUrl u);
   void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   StreamUrlLifecycle& lifecycle() { return lifecycle_; }
 
