@@ -208,13 +208,7 @@ class FixtureFile {
       a.runtime_type = item["RuntimeEnvironment"]["Type"].GetString();
       a.runtime_version = item["RuntimeEnvironment"]["Version"].GetString();
     }
-    if (!is_supported_runtime(a.runtime_type, a.runtime_version))
-      return fail_item("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
-                       " is not a runtime environment of the service");
-    repo::insert_application(db_, scope_, a);
-    repo::record_transition(db_, scope_, "application", a.id, std::nullopt, to_string(a.status), a.status_reason,
-                            "admin", a.updated_ms);
-    emu_.applications().adopt(db_, scope_, a);
+    if (auto st = emu_.applications().adopt(db_, scope_, a); !st) return fail_item(st.error().message);
     if (item.HasMember("AssociatedStreamGroups"))
       for (const auto& g : item["AssociatedStreamGroups"].GetArray()) {
         auto gid = id_of(g, ResourceType::StreamGroup, "AssociatedStreamGroups");
@@ -293,20 +287,6 @@ class FixtureFile {
         g.locations.push_back(std::move(loc));
       }
     }
-    if (g.locations.empty()) {
-      GroupLocation loc;
-      loc.name = scope_.region;
-      loc.status = default_location_status;
-      loc.always_on = std::max<int64_t>(1, stream_class_tenancy(g.stream_class));
-      loc.added_ms = g.created_ms;
-      g.locations.push_back(std::move(loc));
-    }
-    repo::insert_stream_group(db_, scope_, g);
-    repo::record_transition(db_, scope_, "streamgroup", g.id, std::nullopt, to_string(g.status), g.status_reason,
-                            "admin", g.updated_ms);
-    for (const GroupLocation& l : g.locations)
-      repo::record_transition(db_, scope_, "location", StreamGroups::location_key(g.id, l.name), std::nullopt,
-                              to_string(l.status), std::nullopt, "admin", g.updated_ms);
     emu_.stream_groups().adopt(db_, scope_, g);
 
     // Associations that applications declared towards this group.
@@ -408,10 +388,6 @@ class FixtureFile {
     if (!id) id = emu_.ids().stream_url();
     if (!is_stream_url_id(*id)) return fail_item("'" + *id + "' is not a stream URL ID (su- and 9 letters or digits)");
     item_ += " (" + *id + ")";
-    auto group = repo::find_stream_group(db_, scope_, *group_id);
-    if (!group) return fail_item("member 'StreamGroupArn': stream group " + *group_id + " is not defined");
-    if (repo::find_stream_url(db_, scope_, *group_id, *id)) return fail_item("stream URL " + *id + " is defined twice");
-
     StreamUrl u;
     u.group_id = *group_id;
     u.id = *id;
@@ -419,13 +395,7 @@ class FixtureFile {
       auto app = id_of(item["ApplicationArn"], ResourceType::Application, "ApplicationArn");
       if (!app) return std::move(app).take_error();
       u.app_id = *app;
-    } else if (group->default_app_id) {
-      u.app_id = *group->default_app_id;
-    } else {
-      return fail_item("a stream URL needs 'ApplicationArn' when its group has no default application");
     }
-    if (!repo::find_application(db_, scope_, u.app_id))
-      return fail_item("member 'ApplicationArn': application " + u.app_id + " is not defined");
     u.usage_limit = 1;
     u.created_ms = now_;
     read_members(item, u, stream_url_fields(), binding::kImport);
@@ -438,12 +408,7 @@ class FixtureFile {
       auto t = given_url->find("token=");
       if (t != std::string::npos) u.token = given_url->substr(t + 6);
     }
-    if (u.token.empty()) u.token = emu_.ids().alphanumeric(32);
-    u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
-    repo::insert_stream_url(db_, scope_, u);
-    repo::record_transition(db_, scope_, "streamurl", StreamUrls::resource_key(u), std::nullopt, to_string(u.status),
-                            u.status_reason, "admin", u.updated_ms);
-    emu_.stream_urls().adopt(db_, scope_, u);
+    if (auto st = emu_.stream_urls().adopt(db_, scope_, u); !st) return fail_item(st.error().message);
     return ok();
   }
 

@@ -1,5 +1,6 @@
 #include "state/applications/application_lifecycle.hpp"
 
+#include "state/applications/applications.hpp"
 #include "state/lifecycle/lifecycle_impl.hpp"
 #include "state/tags/tags.hpp"
 
@@ -14,7 +15,7 @@ using R = ReasonRule;
 
 bool delete_now(TimerFiring<ApplicationMachine>& f) {
   if (f.resource.status == A::Deleting)
-    f.emu.applications().lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
+    f.owner.lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
   return false;  // the application is gone, not in another status
 }
 
@@ -59,22 +60,22 @@ std::string_view to_string(ApplicationEvent e) {
   return "?";
 }
 
-int64_t ApplicationMachine::duration_ms(Emulator& emu, Store& db, const Scope& scope, const Application& a,
+int64_t ApplicationMachine::duration_ms(Core& core, Store& db, const Scope& scope, const Application& a,
                                         std::string_view name) {
-  return emu.duration_ms(db, scope, "application", a.id, name);
+  return core.duration_ms(db, scope, "application", a.id, name);
 }
 
 void ApplicationMachine::save(Store& db, const Scope& scope, const Application& a, int64_t) {
   repo::update_application(db, scope, a);
 }
 
-void ApplicationMachine::erase(Emulator&, Store& db, const Scope& scope, Application& a) {
+void ApplicationMachine::erase(Core&, Store& db, const Scope& scope, Application& a) {
   repo::delete_application(db, scope, a.id);
   tags::remove_all(db, scope, application_arn(scope, a.id));
 }
 
 template <class F>
-void ApplicationMachine::visit(Emulator&, Store& db, const Scope& scope, std::string_view key, F&& f) {
+void ApplicationMachine::visit(Core&, Store& db, const Scope& scope, std::string_view key, F&& f) {
   if (auto a = repo::find_application(db, scope, key)) f(*a);
 }
 

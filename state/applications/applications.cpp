@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "state/emulator.hpp"
+#include "state/cascades.hpp"
+#include "state/core.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
@@ -59,7 +60,7 @@ void Applications::describe(Store& db, const Scope& scope, Application& a, int64
   // association and the location existed.
   std::map<std::string, int64_t> since;  // location -> earliest start of its replication
   std::vector<std::string> order{scope.region};
-  const int64_t replication = emu_.duration_ms(db, scope, "application", a.id, "replicationSeconds");
+  const int64_t replication = core_.duration_ms(db, scope, "application", a.id, "replicationSeconds");
   for (const repo::Association& as : repo::associations_of_application(db, scope, a.id)) {
     a.group_ids.push_back(as.group_id);
     auto g = repo::find_stream_group(db, scope, as.group_id);
@@ -90,6 +91,18 @@ Result<Application> Applications::require(Store& db, const Scope& scope, std::st
 
 // ---- the API ---------------------------------------------------------------------------
 
+Status Applications::adopt(Store& db, const Scope& scope, const Application& a) {
+  if (!is_supported_runtime(a.runtime_type, a.runtime_version))
+    return validation("member 'RuntimeEnvironment': " + a.runtime_type + " " + a.runtime_version +
+                      " is not a runtime environment of the service");
+  repo::insert_application(db, scope, a);
+  repo::record_transition(db, scope, kKind, a.id, std::nullopt, to_string(a.status), a.status_reason, "admin",
+                          a.updated_ms);
+  Application arriving = a;
+  lifecycle_.adopt(db, scope, arriving);
+  return ok();
+}
+
 Result<Application> Applications::create(const Scope& scope, const CreateApplicationRequest& r) {
   if (!is_supported_runtime(r.runtime_type, r.runtime_version))
     return validation("RuntimeEnvironment " + r.runtime_type + " " + r.runtime_version +
@@ -100,7 +113,7 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
   if (r.executable_path.empty() || r.executable_path.front() == '/' || r.executable_path.front() == '\\')
     return validation("ExecutablePath must be a path relative to ApplicationSourceUri");
   if (auto st = tags::check_new(r.tags, 0); !st) return std::move(st).take_error();
-  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
     if (r.client_token) {
       auto earlier = idempotency::recall(db, scope, "CreateApplication", *r.client_token, r.fingerprint);
       if (!earlier) return std::move(earlier).take_error();
@@ -112,7 +125,7 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
       }
     }
     Application a;
-    a.id = emu_.ids().application();
+    a.id = core_.ids().application();
     a.description = r.description;
     a.runtime_type = r.runtime_type;
     a.runtime_version = r.runtime_version;
@@ -132,18 +145,18 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
 }
 
 Result<Application> Applications::get(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t now) { return require(db, scope, identifier, now); });
+  return core_.transact([&](Store& db, int64_t now) { return require(db, scope, identifier, now); });
 }
 
 Result<ApplicationPage> Applications::list(const Scope& scope, const std::optional<std::string>& next_token,
                                            int max_results) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<ApplicationPage> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<ApplicationPage> {
     const std::string context = "ListApplications|" + scope.account + "|" + scope.region;
-    auto after = emu_.page_tokens().open_key(context, next_token);
+    auto after = core_.page_tokens().open_key(context, next_token);
     if (!after) return std::move(after).take_error();
     ApplicationPage page;
     page.items = repo::list_applications(db, scope, *after, max_results);
-    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const Application& a) {
+    page.next_token = core_.page_tokens().cut(context, page.items, max_results, [](const Application& a) {
       return PageKey{a.created_ms, std::to_string(a.seq)};
     });
     for (Application& a : page.items) describe(db, scope, a, now);
@@ -152,7 +165,7 @@ Result<ApplicationPage> Applications::list(const Scope& scope, const std::option
 }
 
 Result<Application> Applications::update(const Scope& scope, const UpdateApplicationRequest& r) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
     auto a = require(db, scope, r.identifier, now);
     if (!a) return a;
     if (a->status == A::Deleting)
@@ -170,7 +183,7 @@ Result<Application> Applications::update(const Scope& scope, const UpdateApplica
 }
 
 Status Applications::remove(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto a = require(db, scope, identifier, now);
     if (!a) return std::move(a).take_error();
     if (a->status == A::Deleting) return ok();
@@ -187,19 +200,19 @@ Status Applications::remove(const Scope& scope, std::string_view identifier) {
       return conflict("Application " + a->id +
                       " is streaming in a stream session that has not ended; terminate the session first");
     if (auto st = lifecycle_.apply(db, scope, *a, ApplicationEvent::Delete, now, Cause::Api); !st) return st;
-    emu_.stream_urls().revoke_where(db, scope, std::nullopt, a->id, "applicationDeleted", now);
+    cascades_.application_deleted(db, scope, a->id, now);
     return ok();
   });
 }
 
 Result<std::vector<ShaderCache>> Applications::shader_caches(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::vector<ShaderCache>> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::vector<ShaderCache>> {
     auto a = require(db, scope, identifier, now);
     if (!a) return std::move(a).take_error();
     // One cache per GPU family the application is streamed on, compiled
     // during the replication to that family's first stream group.
     std::vector<ShaderCache> out;
-    const int64_t replication = emu_.duration_ms(db, scope, "application", a->id, "replicationSeconds");
+    const int64_t replication = core_.duration_ms(db, scope, "application", a->id, "replicationSeconds");
     for (const repo::Association& as : repo::associations_of_application(db, scope, a->id)) {
       auto g = repo::find_stream_group(db, scope, as.group_id);
       if (!g) continue;
@@ -241,7 +254,7 @@ Result<Application> Applications::force_status(const Scope& scope, std::string_v
   } else if (reason) {
     return validation("a " + std::string(status) + " application has no StatusReason");
   }
-  return emu_.transact([&](Store& db, int64_t now) -> Result<Application> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
     auto a = require(db, scope, identifier, now);
     if (!a) return a;
     if (auto st = lifecycle_.force(db, scope, *a, *to, reason, force, now); !st) return std::move(st).take_error();
@@ -251,7 +264,7 @@ Result<Application> Applications::force_status(const Scope& scope, std::string_v
 }
 
 Result<std::vector<HistoryEntry>> Applications::history(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
     auto id = resolve_id(scope, identifier, ResourceType::Application);
     if (!id) return std::move(id).take_error();
     auto entries = repo::history(db, scope, kKind, *id);

@@ -22,7 +22,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -64,7 +65,7 @@ bool is_supported_runtime(std::string_view type, std::string_view version);
 
 class Applications {
  public:
-  explicit Applications(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
+  Applications(Core& core, Cascades& cascades) : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades) {}
 
   // ---- the API
   Result<Application> create(const Scope& scope, const CreateApplicationRequest& r);
@@ -84,17 +85,17 @@ class Applications {
   Result<Application> require(Store& db, const Scope& scope, std::string_view identifier, int64_t now);
   // Fills in AssociatedStreamGroups and ReplicationStatuses as of `now`.
   void describe(Store& db, const Scope& scope, Application& a, int64_t now);
-  // Arms the deadlines of an application that arrives in some status
-  // (fixtures, an imported state), as of its LastUpdatedAt.
-  void adopt(Store& db, const Scope& scope, const Application& a) {
-    Application arriving = a;
-    lifecycle_.adopt(db, scope, arriving);
-  }
+  // Takes in an application that arrives in some status (fixtures, an
+  // imported state): checks its runtime, stores it with its arrival in the
+  // history and arms its deadlines as of its LastUpdatedAt. Errors name the
+  // member at fault.
+  Status adopt(Store& db, const Scope& scope, const Application& a);
   void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   ApplicationLifecycle& lifecycle() { return lifecycle_; }
 
  private:
-  Emulator& emu_;
+  Core& core_;
+  Cascades& cascades_;
   ApplicationLifecycle lifecycle_;
 };
 

@@ -36,7 +36,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -67,7 +68,9 @@ struct Transition {
 // The context an entry action, a timer condition or a timer interpretation sees.
 template <class Spec>
 struct LifecycleStep {
-  Emulator& emu;
+  Core& core;
+  typename Spec::Owner& owner;  // the domain object that runs this lifecycle
+  Cascades& cascades;           // what a change means for other resources
   Store& db;
   const Scope& scope;
   typename Spec::Resource& resource;
@@ -105,7 +108,9 @@ struct StatusEntry {
 // What a fired timer means.
 template <class Spec>
 struct TimerFiring {
-  Emulator& emu;
+  Core& core;
+  typename Spec::Owner& owner;
+  Cascades& cascades;
   Store& db;
   const Scope& scope;
   typename Spec::Resource& resource;
@@ -172,7 +177,9 @@ class Lifecycle {
   using Row = Transition<State, Event>;
   using Step = LifecycleStep<Spec>;
 
-  explicit Lifecycle(Emulator& emu) : emu_(emu) {}
+  using Owner = typename Spec::Owner;
+
+  Lifecycle(Core& core, Owner& owner, Cascades& cascades) : core_(core), owner_(owner), cascades_(cascades) {}
 
   static std::span<const Row> rows() { return Spec::kTables.rows; }
   // The row for (from, event), if any.
@@ -224,7 +231,9 @@ class Lifecycle {
   void enter(Step& step, bool fresh);
   void arm_status_timers(const Step& step, const TimerEvent* only = nullptr);
 
-  Emulator& emu_;
+  Core& core_;
+  Owner& owner_;
+  Cascades& cascades_;
 };
 
 }  // namespace gls

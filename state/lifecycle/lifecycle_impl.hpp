@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "state/emulator.hpp"
+#include "state/core.hpp"
 #include "state/lifecycle/lifecycle.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
@@ -51,17 +51,17 @@ const StatusEntry<Spec>* Lifecycle<Spec>::entry(State s) {
 template <class Spec>
 void Lifecycle<Spec>::arm(Store& db, const Scope& scope, const Resource& r, TimerEvent t, int64_t due,
                           std::string_view detail) {
-  emu_.scheduler().arm(db, scope, Spec::kKind, Spec::key(r), timer_name(t), due, detail);
+  core_.scheduler().arm(db, scope, Spec::kKind, Spec::key(r), timer_name(t), due, detail);
 }
 
 template <class Spec>
 void Lifecycle<Spec>::cancel(Store& db, const Scope& scope, const Resource& r, TimerEvent t) {
-  emu_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r), timer_name(t));
+  core_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r), timer_name(t));
 }
 
 template <class Spec>
 std::optional<int64_t> Lifecycle<Spec>::due(Store& db, const Scope& scope, const Resource& r, TimerEvent t) {
-  return emu_.scheduler().due(db, scope, Spec::kKind, Spec::key(r), timer_name(t));
+  return core_.scheduler().due(db, scope, Spec::kKind, Spec::key(r), timer_name(t));
 }
 
 template <class Spec>
@@ -84,10 +84,10 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
   const std::string key = Spec::key(r);
   if (more) {
     for (const StatusTimer<Spec>& t : Spec::kTables.timers)
-      if (t.status == from) emu_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t.timer));
+      if (t.status == from) core_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t.timer));
     return;
   }
-  emu_.scheduler().cancel_events(db, scope, Spec::kKind, key, names[0], n == 2 ? names[1] : names[0]);
+  core_.scheduler().cancel_events(db, scope, Spec::kKind, key, names[0], n == 2 ? names[1] : names[0]);
 }
 
 template <class Spec>
@@ -97,7 +97,7 @@ void Lifecycle<Spec>::arm_status_timers(const Step& step, const TimerEvent* only
     if (t.status != now || (only && t.timer != *only)) continue;
     if (t.armed_if && !t.armed_if(step)) continue;
     arm(step.db, step.scope, step.resource, t.timer,
-        step.at + Spec::duration_ms(step.emu, step.db, step.scope, step.resource, t.duration));
+        step.at + Spec::duration_ms(step.core, step.db, step.scope, step.resource, t.duration));
   }
 }
 
@@ -105,7 +105,7 @@ template <class Spec>
 void Lifecycle<Spec>::enter(Step& step, bool fresh) {
   const StatusEntry<Spec>* e = entry(Spec::status(step.resource));
   if (e && e->ends_timers && !fresh)
-    emu_.scheduler().cancel(step.db, step.scope, Spec::kKind, Spec::key(step.resource));
+    core_.scheduler().cancel(step.db, step.scope, Spec::kKind, Spec::key(step.resource));
   if (e && e->on_enter) e->on_enter(step);
   arm_status_timers(step);
 }
@@ -115,7 +115,7 @@ void Lifecycle<Spec>::start(Store& db, const Scope& scope, Resource& r, State in
   Spec::status(r) = initial;
   if (auto* reason = Spec::reason(r)) reason->reset();
   Spec::touch(r, at);
-  Step step{emu_, db, scope, r, initial, at, cause};
+  Step step{core_, owner_, cascades_, db, scope, r, initial, at, cause};
   enter(step, true);
   for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
@@ -127,7 +127,7 @@ template <class Spec>
 void Lifecycle<Spec>::adopt(Store& db, const Scope& scope, Resource& r) {
   const State s = Spec::status(r);
   if (Spec::is_final(s)) return;
-  Step step{emu_, db, scope, r, s, Spec::entered_at(r), Cause::Admin};
+  Step step{core_, owner_, cascades_, db, scope, r, s, Spec::entered_at(r), Cause::Admin};
   enter(step, true);
   for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (!t.armed_if || t.armed_if(r))
@@ -144,7 +144,7 @@ void Lifecycle<Spec>::change(Store& db, const Scope& scope, Resource& r, State t
   Spec::status(r) = to;
   if (auto* own = Spec::reason(r)) *own = std::move(reason);
   Spec::touch(r, at);
-  Step step{emu_, db, scope, r, from, at, cause};
+  Step step{core_, owner_, cascades_, db, scope, r, from, at, cause};
   enter(step, false);
   Spec::save(db, scope, r, at);
   const auto* own = Spec::reason(r);
@@ -193,8 +193,8 @@ Status Lifecycle<Spec>::force(Store& db, const Scope& scope, Resource& r, State 
 
 template <class Spec>
 void Lifecycle<Spec>::end(Store& db, const Scope& scope, Resource& r, int64_t at, Cause cause) {
-  emu_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r));
-  Spec::erase(emu_, db, scope, r);
+  core_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r));
+  Spec::erase(core_, db, scope, r);
   repo::record_transition(db, scope, Spec::kKind, Spec::key(r), to_string(Spec::status(r)), Spec::kGone,
                           std::nullopt, to_string(cause), at);
 }
@@ -202,14 +202,14 @@ void Lifecycle<Spec>::end(Store& db, const Scope& scope, Resource& r, int64_t at
 template <class Spec>
 void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, int64_t at) {
   leave(db, scope, r, Spec::status(r));
-  Step step{emu_, db, scope, r, Spec::status(r), at, Cause::Timer};
+  Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
   arm_status_timers(step);
 }
 
 template <class Spec>
 void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, TimerEvent t, int64_t at) {
   cancel(db, scope, r, t);
-  Step step{emu_, db, scope, r, Spec::status(r), at, Cause::Timer};
+  Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
   arm_status_timers(step, &t);
 }
 
@@ -223,8 +223,8 @@ void Lifecycle<Spec>::on_timer(Store& db, const Timer& t) {
   const TimerEventRow<Spec>* row = nullptr;
   for (const TimerEventRow<Spec>& e : Spec::kTables.timer_events)
     if (e.timer == *timer) row = &e;
-  Spec::visit(emu_, db, t.scope, t.resource, [&](Resource& r) {
-    TimerFiring<Spec> firing{emu_, db, t.scope, r, t, row->event, row->cause, std::nullopt};
+  Spec::visit(core_, db, t.scope, t.resource, [&](Resource& r) {
+    TimerFiring<Spec> firing{core_, owner_, cascades_, db, t.scope, r, t, row->event, row->cause, std::nullopt};
     if (row->interpret && !row->interpret(firing)) return;
     if (!find(Spec::status(r), firing.event)) {
       // Timers are cancelled when their status is left, so this only happens

@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "state/emulator.hpp"
+#include "state/cascades.hpp"
+#include "state/core.hpp"
 #include "state/sessions/export_archive.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
@@ -73,12 +74,12 @@ void finish_export(Step& step) {
     if (step.at >= *s.export_fails_at_ms)
       fail_export(s);
     else
-      step.emu.session_lifecycle().engine().arm(step.db, step.scope, s, T::ExportFailed, *s.export_fails_at_ms);
+      step.owner.engine().arm(step.db, step.scope, s, T::ExportFailed, *s.export_fails_at_ms);
     return;
   }
   s.export_status = "SUCCEEDED";
   s.export_reason.reset();
-  const EmulatorConfig& config = step.emu.config();
+  const EmulatorConfig& config = step.core.config();
   if (!config.export_dir.empty() && s.export_uri) {
     auto written = write_export_archive(config.export_dir, step.scope, s, step.at);
     if (!written) {
@@ -97,7 +98,7 @@ void answer(Step& step) {
   step.resource.placed = true;
   // The stream has answered the client's offer (CreateStreamSessionConnection
   // has already stored the answer to a new offer).
-  if (!step.resource.signal_response) step.resource.signal_response = make_signal_response(step.emu.ids());
+  if (!step.resource.signal_response) step.resource.signal_response = make_signal_response(step.core.ids());
 }
 
 // The session has ended: its export finishes and its unit of capacity is given back.
@@ -110,12 +111,12 @@ void finish(Step& step) {
 // Only once the session is written does its unit count as free.
 void place_others(Step& step) {
   if (step.follow_up)
-    step.emu.session_lifecycle().place_waiting(step.db, step.scope, step.resource.group_id, step.at);
+    step.cascades.capacity_freed(step.db, step.scope, step.resource.group_id, step.at);
 }
 
 bool placed(const Step& step) { return step.resource.placed; }
 bool waiting(const Step& step) { return !step.resource.placed; }
-bool auto_connects(const Step& step) { return step.emu.config().auto_connect_ms.has_value(); }
+bool auto_connects(const Step& step) { return step.core.config().auto_connect_ms.has_value(); }
 
 // ---- what a timer means ----------------------------------------------------------
 
@@ -252,18 +253,18 @@ constexpr TimerEventRow<SessionMachine> kTimerEvents[] = {
 const LifecycleTables<SessionMachine> SessionMachine::kTables = {
     gls::kRows, gls::kTimers, gls::kLifetimeTimers, gls::kEntries, gls::kTimerEvents, gls::kAnswers};
 
-int64_t SessionMachine::duration_ms(Emulator& emu, Store&, const Scope&, const StreamSession& s,
+int64_t SessionMachine::duration_ms(Core& core, Store&, const Scope&, const StreamSession& s,
                                     std::string_view name) {
   // The session's own durations first: its request's, then its admin overrides.
   if (name == "connectionTimeoutSeconds") return s.connection_timeout_s * 1000;
-  if (name == "autoConnectSeconds") return emu.config().auto_connect_ms.value_or(0);
+  if (name == "autoConnectSeconds") return core.config().auto_connect_ms.value_or(0);
   if (s.timings_json) {
     rapidjson::Document d;
     d.Parse(s.timings_json->c_str());
     if (!d.HasParseError() && d.IsObject() && d.HasMember(name.data()) && d[name.data()].IsNumber())
       return seconds_to_ms(d[name.data()].GetDouble());
   }
-  return emu.timings().millis("streamSession", name);
+  return core.timings().millis("streamSession", name);
 }
 
 void SessionMachine::save(Store& db, const Scope& scope, const StreamSession& s, int64_t) {
@@ -271,7 +272,7 @@ void SessionMachine::save(Store& db, const Scope& scope, const StreamSession& s,
 }
 
 template <class F>
-void SessionMachine::visit(Emulator&, Store& db, const Scope& scope, std::string_view key, F&& f) {
+void SessionMachine::visit(Core&, Store& db, const Scope& scope, std::string_view key, F&& f) {
   auto slash = key.find('/');
   if (slash == std::string_view::npos) return;
   auto found = repo::find_session(db, scope, key.substr(0, slash), key.substr(slash + 1));

@@ -31,7 +31,9 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
+class SessionLifecycle;
 class Store;
 struct Timer;
 
@@ -73,6 +75,7 @@ enum class SessionTimer {
 
 // The session lifecycle as data (tables in session_lifecycle.cpp).
 struct SessionMachine : RecordSpec<StreamSession, SessionStatus, SessionEvent, SessionTimer> {
+  using Owner = SessionLifecycle;
   static constexpr std::string_view kKind = "streamsession";
   static constexpr std::string_view kGone = "GONE";  // sessions stay in the history; never used
 
@@ -81,12 +84,12 @@ struct SessionMachine : RecordSpec<StreamSession, SessionStatus, SessionEvent, S
   static std::string key(const StreamSession& s) { return s.group_id + "/" + s.id; }
   static std::string describe(const StreamSession& s) { return "Stream session " + s.id; }
   static bool is_final(SessionStatus s) { return gls::is_final(s); }
-  static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamSession& s,
+  static int64_t duration_ms(Core& core, Store& db, const Scope& scope, const StreamSession& s,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const StreamSession& s, int64_t at);
-  static void erase(Emulator&, Store&, const Scope&, StreamSession&) {}
+  static void erase(Core&, Store&, const Scope&, StreamSession&) {}
   template <class F>
-  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+  static void visit(Core& core, Store& db, const Scope& scope, std::string_view key, F&& f);
 };
 
 extern template class Lifecycle<SessionMachine>;  // instantiated with its tables
@@ -110,7 +113,7 @@ class SessionLifecycle {
   using Engine = Lifecycle<SessionMachine>;
   using Row = Engine::Row;
 
-  explicit SessionLifecycle(Emulator& emu) : emu_(emu), engine_(emu) {}
+  SessionLifecycle(Core& core, Cascades& cascades) : core_(core), engine_(core, *this, cascades) {}
 
   static std::span<const Row> table() { return Engine::rows(); }
   // Is there a row from `from` to `to`?
@@ -158,7 +161,7 @@ class SessionLifecycle {
   static std::string resource_key(const StreamSession& s) { return SessionMachine::key(s); }
 
  private:
-  Emulator& emu_;
+  Core& core_;
   Engine engine_;
 };
 

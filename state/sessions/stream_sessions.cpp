@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "state/emulator.hpp"
+#include "state/core.hpp"
 #include "state/sessions/export_archive.hpp"
+#include "state/sessions/session_lifecycle.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/records.hpp"
 #include "state/store/repository.hpp"
@@ -89,7 +90,7 @@ Status check_location(const StreamGroup& group, std::string_view name) {
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
-  return emu_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+  return core_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
 }
 
 Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, const StartSessionRequest& r,
@@ -134,13 +135,13 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
 
     StreamSession s = r.draft;
     s.group_id = group->id;
-    s.id = emu_.ids().stream_session();
+    s.id = core_.ids().stream_session();
     s.app_id = *app_id;
     s.location = locations.front();
     s.requested_locations_json = json_string_list(locations);
     s.log_uri = log_file_location(*app, s.group_id, s.id);
     s.websdk_url = websdk_protocol_url(scope);
-    emu_.session_lifecycle().start(db, scope, s, now);
+    lifecycle_.start(db, scope, s, now);
     if (r.on_start) r.on_start->started(db, scope, s);
     repo::insert_session(db, scope, s);
     if (r.client_token)
@@ -173,12 +174,12 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
     else if (x.status == SessionStatus::Error) x.status_reason = "internalError";
   }
   if (!x.signal_response && x.status != SessionStatus::Activating && x.status != SessionStatus::Error)
-    x.signal_response = make_signal_response(emu_.ids());
+    x.signal_response = make_signal_response(core_.ids());
   if (!x.log_uri) x.log_uri = log_file_location(*app, x.group_id, x.id);
   if (!x.websdk_url) x.websdk_url = websdk_protocol_url(scope);
   x.requested_locations_json = json_string_list({x.location});
   x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
-  emu_.session_lifecycle().adopt(db, scope, x);
+  lifecycle_.adopt(db, scope, x);
   repo::insert_session(db, scope, x);
   repo::record_transition(db, scope, kKind, SessionLifecycle::resource_key(x), std::nullopt, to_string(x.status),
                           x.status_reason, "admin", x.updated_ms);
@@ -187,11 +188,11 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
 
 Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,
                                           std::string_view session_identifier) {
-  return emu_.transact([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
+  return core_.transact([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
 }
 
 Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRequest& r) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<SessionPage> {
+  return core_.transact([&](Store& db, int64_t) -> Result<SessionPage> {
     repo::SessionQuery q;
     if (r.group_identifier) {
       auto group = resolve_id(scope, *r.group_identifier, ResourceType::StreamGroup);
@@ -207,7 +208,7 @@ Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRe
                                 scope.account + "|" + scope.region + "|" + q.group_id.value_or("") + "|" +
                                 q.status.value_or("") + "|" + q.export_status.value_or("");
     if (r.next_token) {
-      auto position = emu_.page_tokens().open(context, *r.next_token);
+      auto position = core_.page_tokens().open(context, *r.next_token);
       if (!position) return std::move(position).take_error();
       // created_ms:group_id:id
       auto a = position->find(':'), b = position->find(':', a == std::string::npos ? a : a + 1);
@@ -220,7 +221,7 @@ Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRe
     if (static_cast<int>(page.items.size()) > r.max_results) {
       page.items.resize(static_cast<size_t>(r.max_results));
       const StreamSession& last = page.items.back();
-      page.next_token = emu_.page_tokens().issue(
+      page.next_token = core_.page_tokens().issue(
           context, std::to_string(last.created_ms) + ":" + last.group_id + ":" + last.id);
     }
     return page;
@@ -229,10 +230,10 @@ Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRe
 
 Status StreamSessions::terminate(const Scope& scope, std::string_view group_identifier,
                                  std::string_view session_identifier) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    return emu_.session_lifecycle().apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
+    return lifecycle_.apply(db, scope, *s, SessionEvent::TerminateRequested, now, Cause::Api);
   });
 }
 
@@ -241,7 +242,7 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
                                                       const std::string& signal_request,
                                                       const std::optional<std::string>& client_token,
                                                       const std::string& fingerprint) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::string> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::string> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (client_token) {
@@ -256,8 +257,8 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     const bool rejected = signal_request == s->signal_request ||
                           signal_request.find_first_not_of(" \t\r\n") == std::string::npos;
     s->signal_request = signal_request;
-    s->signal_response = make_signal_response(emu_.ids());
-    auto& lifecycle = emu_.session_lifecycle();
+    s->signal_response = make_signal_response(core_.ids());
+    SessionLifecycle& lifecycle = lifecycle_;
     if (auto st = lifecycle.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
       return std::move(st).take_error();
     if (rejected) lifecycle.reject_offer(db, scope, *s);
@@ -270,7 +271,7 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
 
 Status StreamSessions::export_files(const Scope& scope, std::string_view group_identifier,
                                     std::string_view session_identifier, std::string_view output_uri) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (!in_progress(s->status))
@@ -289,7 +290,7 @@ Status StreamSessions::export_files(const Scope& scope, std::string_view group_i
 
 Result<AdminShellAccess> StreamSessions::admin_shell(const Scope& scope, std::string_view group_identifier,
                                                      std::string_view session_identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<AdminShellAccess> {
+  return core_.transact([&](Store& db, int64_t) -> Result<AdminShellAccess> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (s->status == SessionStatus::Activating)
@@ -299,7 +300,7 @@ Result<AdminShellAccess> StreamSessions::admin_shell(const Scope& scope, std::st
       return validation("Stream session " + s->id + " is " + status_name(*s) +
                         "; an admin shell needs a session that is ACTIVE, CONNECTED, PENDING_CLIENT_RECONNECTION "
                         "or RECONNECTING");
-    IdGenerator& ids = emu_.ids();
+    IdGenerator& ids = core_.ids();
     AdminShellAccess a;
     a.session_id = "gameliftstreams-" + s->id + "-" + ids.hex(17);
     a.stream_url = "wss://ssmmessages." + scope.region + ".amazonaws.com/v1/data-channel/" + a.session_id +
@@ -314,7 +315,7 @@ Result<AdminShellAccess> StreamSessions::admin_shell(const Scope& scope, std::st
 Result<StreamSession> StreamSessions::event(const Scope& scope, std::string_view group_identifier,
                                             std::string_view session_identifier, std::string_view event,
                                             std::optional<std::string> reason) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
     std::optional<SessionEvent> e;
     if (event == "clientConnect") e = SessionEvent::ClientConnected;
     else if (event == "clientDisconnect") e = SessionEvent::ClientDisconnected;
@@ -334,7 +335,7 @@ Result<StreamSession> StreamSessions::event(const Scope& scope, std::string_view
     }
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    auto& lifecycle = emu_.session_lifecycle();
+    SessionLifecycle& lifecycle = lifecycle_;
     Status st = e ? lifecycle.apply(db, scope, *s, *e, now, Cause::Admin, reason) : lifecycle.user_input(db, scope, *s, now);
     if (!st) return std::move(st).take_error();
     return std::move(*s);
@@ -349,10 +350,10 @@ Result<StreamSession> StreamSessions::force_status(const Scope& scope, std::stri
     return validation("'" + std::string(status) +
                       "' is not a stream session status; the statuses are ACTIVATING, ACTIVE, CONNECTED, "
                       "PENDING_CLIENT_RECONNECTION, RECONNECTING, TERMINATING, TERMINATED and ERROR");
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamSession> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    if (auto st = emu_.session_lifecycle().force(db, scope, *s, *to, reason, force, now); !st)
+    if (auto st = lifecycle_.force(db, scope, *s, *to, reason, force, now); !st)
       return std::move(st).take_error();
     return std::move(*s);
   });
@@ -360,7 +361,7 @@ Result<StreamSession> StreamSessions::force_status(const Scope& scope, std::stri
 
 Result<std::vector<HistoryEntry>> StreamSessions::history(const Scope& scope, std::string_view group_identifier,
                                                           std::string_view session_identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     return repo::history(db, scope, kKind, SessionLifecycle::resource_key(*s));
@@ -370,10 +371,10 @@ Result<std::vector<HistoryEntry>> StreamSessions::history(const Scope& scope, st
 Result<StreamSession> StreamSessions::set_timings(const Scope& scope, std::string_view group_identifier,
                                                   std::string_view session_identifier,
                                                   std::string_view timings_json) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<StreamSession> {
+  return core_.transact([&](Store& db, int64_t) -> Result<StreamSession> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
-    Timings t = emu_.timings();  // the emulator's, then what the session already set, then the request
+    Timings t = core_.timings();  // the emulator's, then what the session already set, then the request
     if (s->timings_json) (void)t.merge_json(*s->timings_json, "streamSession");
     if (auto st = t.merge_json(timings_json, "streamSession"); !st) return std::move(st).take_error();
     s->timings_json = t.kind_json("streamSession");

@@ -2,7 +2,7 @@
 // and the admin actions that stand for what happens outside it (a client
 // connecting, the application exiting, ...).
 //
-// Each operation runs in one Emulator::transact, so what it reads and what
+// Each operation runs in one Core::transact, so what it reads and what
 // it writes are consistent, deadlines due by then have fired first, and two
 // operations on one session never interleave. Status changes go through the
 // SessionLifecycle's transition table.
@@ -19,7 +19,8 @@
 
 namespace gls {
 
-class Emulator;
+class Core;
+class SessionLifecycle;
 class Store;
 class IdGenerator;
 class SessionStartHook;
@@ -67,7 +68,7 @@ struct AdminShellAccess {
 
 class StreamSessions {
  public:
-  explicit StreamSessions(Emulator& emu) : emu_(emu) {}
+  StreamSessions(Core& core, SessionLifecycle& lifecycle) : core_(core), lifecycle_(lifecycle) {}
 
   // ---- the API
   Result<StreamSession> start(const Scope& scope, const StartSessionRequest& request);
@@ -112,7 +113,8 @@ class StreamSessions {
                                     std::string_view session_identifier, std::string_view timings_json);
 
  private:
-  Emulator& emu_;
+  Core& core_;
+  SessionLifecycle& lifecycle_;
 };
 
 }  // namespace gls

@@ -2,7 +2,7 @@
 // how the group follows them.
 #include <algorithm>
 
-#include "state/emulator.hpp"
+#include "state/core.hpp"
 #include "state/store/repository.hpp"
 #include "state/stream_groups/group_configuration.hpp"
 #include "state/stream_groups/stream_groups.hpp"
@@ -54,7 +54,7 @@ Status StreamGroups::add_location_rows(Store& db, const Scope& scope, StreamGrou
 
 Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::add_locations(
     const Scope& scope, std::string_view identifier, const std::vector<LocationConfig>& locations) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
     if (!configurable(g->status))
@@ -69,7 +69,7 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::add_locat
 
 Status StreamGroups::remove_locations(const Scope& scope, std::string_view identifier,
                                       const std::vector<std::string>& names) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
     if (!configurable(g->status))
@@ -99,7 +99,7 @@ Result<StreamGroup> StreamGroups::force_location_status(const Scope& scope, std:
   if (!to)
     return validation("'" + std::string(status) +
                       "' is not a location status; the statuses are ACTIVATING, ACTIVE, ERROR and REMOVING");
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
     auto g = require(db, scope, identifier);
     if (!g) return g;
     GroupLocation* l = find_group_location(*g, location);
@@ -114,7 +114,7 @@ Result<StreamGroup> StreamGroups::force_location_status(const Scope& scope, std:
 
 Result<std::vector<HistoryEntry>> StreamGroups::location_history(const Scope& scope, std::string_view identifier,
                                                                  std::string_view location) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
     auto id = resolve_id(scope, identifier, ResourceType::StreamGroup);
     if (!id) return std::move(id).take_error();
     auto entries = repo::history(db, scope, LocationMachine::kKind, location_key(*id, location));

@@ -1,6 +1,8 @@
 #include "state/stream_groups/stream_group_lifecycle.hpp"
 
+#include "state/cascades.hpp"
 #include "state/lifecycle/lifecycle_impl.hpp"
+#include "state/stream_groups/stream_groups.hpp"
 #include "state/tags/tags.hpp"
 
 namespace gls {
@@ -19,18 +21,18 @@ using R = ReasonRule;
 
 // The group's capacity is up: sessions waiting for a unit may find one.
 void place_waiting(LifecycleStep<StreamGroupMachine>& step) {
-  step.emu.session_lifecycle().place_waiting(step.db, step.scope, step.resource.id, step.at);
+  step.cascades.capacity_freed(step.db, step.scope, step.resource.id, step.at);
 }
 
 void end_group_sessions(LifecycleStep<StreamGroupMachine>& step) {
-  step.emu.stream_groups().end_sessions(step.db, step.scope, step.resource.id, std::nullopt, step.at);
+  step.cascades.stream_group_deleting(step.db, step.scope, step.resource.id, step.at);
 }
 
 // The group comes up with its locations: those still activating become ACTIVE with it.
 bool activate_locations(TimerFiring<StreamGroupMachine>& f) {
   StreamGroup& g = f.resource;
   if (g.status != G::Activating) return false;
-  LocationLifecycle& locations = f.emu.stream_groups().location_lifecycle();
+  LocationLifecycle& locations = f.owner.location_lifecycle();
   bool failed = false;
   for (GroupLocation& l : g.locations) {
     GroupLocationRef ref{g, l};
@@ -43,7 +45,7 @@ bool activate_locations(TimerFiring<StreamGroupMachine>& f) {
 
 bool delete_group(TimerFiring<StreamGroupMachine>& f) {
   if (f.resource.status == G::Deleting)
-    f.emu.stream_groups().lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
+    f.owner.lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
   return false;  // the group is gone, not in another status
 }
 
@@ -108,22 +110,21 @@ bool group_is_up(const LifecycleStep<LocationMachine>& step) {
 }
 
 void location_up(LifecycleStep<LocationMachine>& step) {
-  StreamGroups& groups = step.emu.stream_groups();
-  groups.settle(step.db, step.scope, step.resource.group, step.at, step.cause);
-  step.emu.session_lifecycle().place_waiting(step.db, step.scope, step.resource.group.id, step.at);
+  step.owner.settle(step.db, step.scope, step.resource.group, step.at, step.cause);
+  step.cascades.capacity_freed(step.db, step.scope, step.resource.group.id, step.at);
 }
 
 void end_location_sessions(LifecycleStep<LocationMachine>& step) {
-  step.emu.stream_groups().end_sessions(step.db, step.scope, step.resource.group.id, step.resource.location.name,
-                                        step.at);
+  step.cascades.location_removing(step.db, step.scope, step.resource.group.id, step.resource.location.name,
+                                  step.at);
 }
 
 bool remove_location(TimerFiring<LocationMachine>& f) {
   StreamGroup& g = f.resource.group;
   if (f.resource.location.status != L::Removing) return false;
-  f.emu.stream_groups().location_lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
+  f.owner.location_lifecycle().end(f.db, f.scope, f.resource, f.timer.due_ms);
   g.locations.erase(g.locations.begin() + (&f.resource.location - g.locations.data()));
-  f.emu.stream_groups().settle(f.db, f.scope, g, f.timer.due_ms, Cause::Timer);
+  f.owner.settle(f.db, f.scope, g, f.timer.due_ms, Cause::Timer);
   return false;  // the location is gone, not in another status
 }
 
@@ -187,42 +188,42 @@ std::string_view to_string(LocationEvent e) {
   return "?";
 }
 
-int64_t StreamGroupMachine::duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamGroup& g,
+int64_t StreamGroupMachine::duration_ms(Core& core, Store& db, const Scope& scope, const StreamGroup& g,
                                         std::string_view name) {
-  return emu.duration_ms(db, scope, "streamGroup", g.id, name);
+  return core.duration_ms(db, scope, "streamGroup", g.id, name);
 }
 
 void StreamGroupMachine::save(Store& db, const Scope& scope, const StreamGroup& g, int64_t) {
   repo::update_stream_group(db, scope, g);
 }
 
-void StreamGroupMachine::erase(Emulator& emu, Store& db, const Scope& scope, StreamGroup& g) {
+void StreamGroupMachine::erase(Core& core, Store& db, const Scope& scope, StreamGroup& g) {
   for (GroupLocation& l : g.locations)
-    emu.scheduler().cancel(db, scope, LocationMachine::kKind, LocationMachine::key(GroupLocationRef{g, l}));
+    core.scheduler().cancel(db, scope, LocationMachine::kKind, LocationMachine::key(GroupLocationRef{g, l}));
   repo::delete_stream_group(db, scope, g.id);
   tags::remove_all(db, scope, stream_group_arn(scope, g.id));
 }
 
 template <class F>
-void StreamGroupMachine::visit(Emulator&, Store& db, const Scope& scope, std::string_view key, F&& f) {
+void StreamGroupMachine::visit(Core&, Store& db, const Scope& scope, std::string_view key, F&& f) {
   if (auto g = repo::find_stream_group(db, scope, key)) f(*g);
 }
 
-int64_t LocationMachine::duration_ms(Emulator& emu, Store& db, const Scope& scope, const GroupLocationRef& r,
+int64_t LocationMachine::duration_ms(Core& core, Store& db, const Scope& scope, const GroupLocationRef& r,
                                      std::string_view name) {
-  return emu.duration_ms(db, scope, "streamGroup", r.group.id, name);
+  return core.duration_ms(db, scope, "streamGroup", r.group.id, name);
 }
 
 void LocationMachine::save(Store& db, const Scope& scope, const GroupLocationRef& r, int64_t at) {
   repo::update_location(db, scope, r.group.id, r.location, at);
 }
 
-void LocationMachine::erase(Emulator&, Store& db, const Scope& scope, GroupLocationRef& r) {
+void LocationMachine::erase(Core&, Store& db, const Scope& scope, GroupLocationRef& r) {
   repo::delete_location(db, scope, r.group.id, r.location.name);
 }
 
 template <class F>
-void LocationMachine::visit(Emulator&, Store& db, const Scope& scope, std::string_view key, F&& f) {
+void LocationMachine::visit(Core&, Store& db, const Scope& scope, std::string_view key, F&& f) {
   auto slash = key.find('/');
   if (slash == std::string_view::npos) return;
   auto g = repo::find_stream_group(db, scope, key.substr(0, slash));

@@ -22,6 +22,8 @@
 
 namespace gls {
 
+class StreamGroups;
+
 enum class StreamGroupEvent {
   Activated,
   ActivatedWithErrors,
@@ -37,6 +39,7 @@ std::string_view to_string(StreamGroupEvent e);
 enum class StreamGroupTimer { Activated, Expired, Deleted };
 
 struct StreamGroupMachine : RecordSpec<StreamGroup, StreamGroupStatus, StreamGroupEvent, StreamGroupTimer> {
+  using Owner = StreamGroups;
   static constexpr std::string_view kKind = "streamgroup";
   static constexpr std::string_view kGone = "DELETED";
 
@@ -44,12 +47,12 @@ struct StreamGroupMachine : RecordSpec<StreamGroup, StreamGroupStatus, StreamGro
 
   static std::string key(const StreamGroup& g) { return g.id; }
   static std::string describe(const StreamGroup& g) { return "Stream group " + g.id; }
-  static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const StreamGroup& g,
+  static int64_t duration_ms(Core& core, Store& db, const Scope& scope, const StreamGroup& g,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const StreamGroup& g, int64_t at);
-  static void erase(Emulator& emu, Store& db, const Scope& scope, StreamGroup& g);
+  static void erase(Core& core, Store& db, const Scope& scope, StreamGroup& g);
   template <class F>
-  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+  static void visit(Core& core, Store& db, const Scope& scope, std::string_view key, F&& f);
 };
 
 // A location, with the group it belongs to.
@@ -64,6 +67,7 @@ std::string_view to_string(LocationEvent e);
 enum class LocationTimer { Activated, Removed };
 
 struct LocationMachine {
+  using Owner = StreamGroups;
   using Resource = GroupLocationRef;
   using State = LocationStatus;
   using Event = LocationEvent;
@@ -81,12 +85,12 @@ struct LocationMachine {
   static bool is_final(LocationStatus) { return false; }
   static int64_t entered_at(const GroupLocationRef& r) { return r.group.updated_ms; }
   static std::string_view event_name(LocationEvent e) { return to_string(e); }
-  static int64_t duration_ms(Emulator& emu, Store& db, const Scope& scope, const GroupLocationRef& r,
+  static int64_t duration_ms(Core& core, Store& db, const Scope& scope, const GroupLocationRef& r,
                              std::string_view name);
   static void save(Store& db, const Scope& scope, const GroupLocationRef& r, int64_t at);
-  static void erase(Emulator& emu, Store& db, const Scope& scope, GroupLocationRef& r);
+  static void erase(Core& core, Store& db, const Scope& scope, GroupLocationRef& r);
   template <class F>
-  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+  static void visit(Core& core, Store& db, const Scope& scope, std::string_view key, F&& f);
 };
 
 using StreamGroupLifecycle = Lifecycle<StreamGroupMachine>;

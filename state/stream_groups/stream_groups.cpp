@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "state/emulator.hpp"
+#include "state/cascades.hpp"
+#include "state/core.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/stream_groups/group_configuration.hpp"
@@ -21,24 +22,26 @@ std::string status_text(G s) { return std::string(to_string(s)); }
 
 // ---- for the other domains -----------------------------------------------------------------
 
-void StreamGroups::adopt(Store& db, const Scope& scope, const StreamGroup& g) {
+void StreamGroups::adopt(Store& db, const Scope& scope, StreamGroup g) {
+  if (g.locations.empty()) {
+    GroupLocation l;
+    l.name = scope.region;
+    l.status = g.status == G::Activating ? LocationStatus::Activating : LocationStatus::Active;
+    l.always_on = std::max<int64_t>(1, stream_class_tenancy(g.stream_class));
+    l.added_ms = g.created_ms;
+    g.locations.push_back(std::move(l));
+  }
+  repo::insert_stream_group(db, scope, g);
+  repo::record_transition(db, scope, StreamGroupMachine::kKind, g.id, std::nullopt, to_string(g.status),
+                          g.status_reason, "admin", g.updated_ms);
+  for (const GroupLocation& l : g.locations)
+    repo::record_transition(db, scope, LocationMachine::kKind, location_key(g.id, l.name), std::nullopt,
+                            to_string(l.status), std::nullopt, "admin", g.updated_ms);
   StreamGroup arriving = g;
   lifecycle_.adopt(db, scope, arriving);
   for (GroupLocation& l : arriving.locations) {
     GroupLocationRef ref{arriving, l};
     location_lifecycle_.adopt(db, scope, ref);
-  }
-}
-
-void StreamGroups::end_sessions(Store& db, const Scope& scope, const std::string& group_id,
-                                std::optional<std::string_view> location, int64_t at) {
-  SessionLifecycle& lifecycle = emu_.session_lifecycle();
-  for (StreamSession& s : repo::running_sessions(db, scope, group_id, location)) {
-    if (s.status == SessionStatus::Terminating) continue;
-    if (s.status == SessionStatus::Activating)
-      (void)lifecycle.apply(db, scope, s, SessionEvent::Failed, at, Cause::Api, "internalError");
-    else
-      (void)lifecycle.apply(db, scope, s, SessionEvent::TerminateRequested, at, Cause::Api);
   }
 }
 
@@ -69,7 +72,7 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
     for (size_t j = 0; j < i; ++j)
       if (r.locations[i].name == r.locations[j].name)
         return validation("Location " + r.locations[i].name + " appears more than once in LocationConfigurations");
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
     if (r.client_token) {
       auto earlier = idempotency::recall(db, scope, "CreateStreamGroup", *r.client_token, r.fingerprint);
       if (!earlier) return std::move(earlier).take_error();
@@ -77,11 +80,11 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
         if (auto g = repo::find_stream_group(db, scope, **earlier)) return std::move(*g);
     }
     StreamGroup g;
-    g.id = emu_.ids().stream_group();
+    g.id = core_.ids().stream_group();
     g.description = r.description;
     g.stream_class = r.stream_class;
     g.created_ms = now;
-    g.expires_ms = now + emu_.duration_ms(db, scope, "streamGroup", g.id, "expirationSeconds");
+    g.expires_ms = now + core_.duration_ms(db, scope, "streamGroup", g.id, "expirationSeconds");
     if (r.default_app) {
       auto app = ready_application(db, scope, *r.default_app);
       if (!app) return std::move(app).take_error();
@@ -107,18 +110,18 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
 }
 
 Result<StreamGroup> StreamGroups::get(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t) { return require(db, scope, identifier); });
+  return core_.transact([&](Store& db, int64_t) { return require(db, scope, identifier); });
 }
 
 Result<StreamGroupPage> StreamGroups::list(const Scope& scope, const std::optional<std::string>& next_token,
                                            int max_results) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<StreamGroupPage> {
+  return core_.transact([&](Store& db, int64_t) -> Result<StreamGroupPage> {
     const std::string context = "ListStreamGroups|" + scope.account + "|" + scope.region;
-    auto after = emu_.page_tokens().open_key(context, next_token);
+    auto after = core_.page_tokens().open_key(context, next_token);
     if (!after) return std::move(after).take_error();
     StreamGroupPage page;
     page.items = repo::list_stream_groups(db, scope, *after, max_results);
-    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamGroup& g) {
+    page.next_token = core_.page_tokens().cut(context, page.items, max_results, [](const StreamGroup& g) {
       return PageKey{g.created_ms, std::to_string(g.seq)};
     });
     return page;
@@ -126,7 +129,7 @@ Result<StreamGroupPage> StreamGroups::list(const Scope& scope, const std::option
 }
 
 Result<StreamGroup> StreamGroups::update(const Scope& scope, const UpdateStreamGroupRequest& r) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
     auto g = require(db, scope, r.identifier);
     if (!g) return g;
     if (g->status == G::Expired)
@@ -162,13 +165,13 @@ Result<StreamGroup> StreamGroups::update(const Scope& scope, const UpdateStreamG
     g->updated_ms = now;
     repo::update_stream_group(db, scope, *g);
     settle(db, scope, *g, now, Cause::Api);
-    if (more_capacity) emu_.session_lifecycle().place_waiting(db, scope, g->id, now);
+    if (more_capacity) cascades_.capacity_freed(db, scope, g->id, now);
     return *repo::find_stream_group(db, scope, g->id);
   });
 }
 
 Status StreamGroups::remove(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
     if (g->status == G::Deleting) return ok();
@@ -176,7 +179,7 @@ Status StreamGroups::remove(const Scope& scope, std::string_view identifier) {
     for (const std::string& app : g->app_ids) repo::disassociate(db, scope, g->id, app);
     g->default_app_id.reset();
     repo::update_stream_group(db, scope, *g);
-    emu_.stream_urls().revoke_where(db, scope, g->id, std::nullopt, "streamGroupDeleted", now);
+    cascades_.stream_group_deleted(db, scope, g->id, now);
     return ok();
   });
 }
@@ -184,7 +187,7 @@ Status StreamGroups::remove(const Scope& scope, std::string_view identifier) {
 Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate(const Scope& scope,
                                                                                  std::string_view identifier,
                                                                                  const std::vector<std::string>& apps) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
     if (!configurable(g->status))
@@ -208,7 +211,7 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate
 
 Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::disassociate(
     const Scope& scope, std::string_view identifier, const std::vector<std::string>& apps) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::pair<StreamGroup, std::vector<std::string>>> {
     auto g = require(db, scope, identifier);
     if (!g) return std::move(g).take_error();
     if (!configurable(g->status))
@@ -255,7 +258,7 @@ Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_v
   } else if (reason) {
     return validation("a " + std::string(status) + " stream group has no StatusReason");
   }
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
     auto g = require(db, scope, identifier);
     if (!g) return g;
     if (auto st = lifecycle_.force(db, scope, *g, *to, reason, force, now); !st) return std::move(st).take_error();
@@ -264,7 +267,7 @@ Result<StreamGroup> StreamGroups::force_status(const Scope& scope, std::string_v
 }
 
 Result<std::vector<HistoryEntry>> StreamGroups::history(const Scope& scope, std::string_view identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
     auto id = resolve_id(scope, identifier, ResourceType::StreamGroup);
     if (!id) return std::move(id).take_error();
     auto entries = repo::history(db, scope, StreamGroupMachine::kKind, *id);

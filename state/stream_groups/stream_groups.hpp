@@ -26,7 +26,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -64,7 +65,8 @@ struct StreamGroupPage {
 
 class StreamGroups {
  public:
-  explicit StreamGroups(Emulator& emu) : emu_(emu), lifecycle_(emu), location_lifecycle_(emu) {}
+  StreamGroups(Core& core, Cascades& cascades)
+      : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades), location_lifecycle_(core, *this, cascades) {}
 
   // ---- the API
   Result<StreamGroup> create(const Scope& scope, const CreateStreamGroupRequest& r);
@@ -95,9 +97,11 @@ class StreamGroups {
 
   // ---- for the other domains (inside a transaction)
   Result<StreamGroup> require(Store& db, const Scope& scope, std::string_view identifier);
-  // Arms the deadlines of a group (and its locations) that arrives in some
-  // status (fixtures, an imported state), as of its LastUpdatedAt.
-  void adopt(Store& db, const Scope& scope, const StreamGroup& g);
+  // Takes in a group that arrives in some status (fixtures, an imported
+  // state): gives it one location in the scope's Region when it names none,
+  // stores it and its locations with their arrival in the history and arms
+  // their deadlines as of its LastUpdatedAt.
+  void adopt(Store& db, const Scope& scope, StreamGroup g);
   void on_group_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   void on_location_timer(Store& db, const Timer& timer) { location_lifecycle_.on_timer(db, timer); }
   StreamGroupLifecycle& lifecycle() { return lifecycle_; }
@@ -106,9 +110,6 @@ class StreamGroups {
   // Moves the group between ACTIVE, ACTIVE_WITH_ERRORS and UPDATING_LOCATIONS
   // to match its locations.
   void settle(Store& db, const Scope& scope, StreamGroup& g, int64_t at, Cause cause);
-  // Ends the sessions of a group (or of one of its locations).
-  void end_sessions(Store& db, const Scope& scope, const std::string& group_id,
-                    std::optional<std::string_view> location, int64_t at);
 
   static std::string location_key(std::string_view group_id, std::string_view location) {
     return std::string(group_id) + "/" + std::string(location);
@@ -119,7 +120,8 @@ class StreamGroups {
                            int64_t at, std::vector<std::string>* added);
   Result<Application> ready_application(Store& db, const Scope& scope, std::string_view identifier);
 
-  Emulator& emu_;
+  Core& core_;
+  Cascades& cascades_;
   StreamGroupLifecycle lifecycle_;
   LocationLifecycle location_lifecycle_;
 };

@@ -1,6 +1,7 @@
 #include "state/stream_urls/stream_url_lifecycle.hpp"
 
 #include "state/lifecycle/lifecycle_impl.hpp"
+#include "state/stream_urls/stream_urls.hpp"
 
 namespace gls {
 
@@ -61,7 +62,7 @@ void StreamUrlMachine::save(Store& db, const Scope& scope, const StreamUrl& u, i
 }
 
 template <class F>
-void StreamUrlMachine::visit(Emulator&, Store& db, const Scope& scope, std::string_view key, F&& f) {
+void StreamUrlMachine::visit(Core&, Store& db, const Scope& scope, std::string_view key, F&& f) {
   auto slash = key.find('/');
   if (slash == std::string_view::npos) return;
   if (auto u = repo::find_stream_url(db, scope, key.substr(0, slash), key.substr(slash + 1))) f(*u);

@@ -16,12 +16,15 @@
 
 namespace gls {
 
+class StreamUrls;
+
 enum class StreamUrlEvent { Expire, UsedUp, Revoke, SessionsEnded };
 std::string_view to_string(StreamUrlEvent e);
 
 enum class StreamUrlTimer { Expired };
 
 struct StreamUrlMachine : RecordSpec<StreamUrl, StreamUrlStatus, StreamUrlEvent, StreamUrlTimer> {
+  using Owner = StreamUrls;
   static constexpr std::string_view kKind = "streamurl";
   static constexpr std::string_view kGone = "GONE";  // stream URLs are never removed; never used
 
@@ -29,11 +32,11 @@ struct StreamUrlMachine : RecordSpec<StreamUrl, StreamUrlStatus, StreamUrlEvent,
 
   static std::string key(const StreamUrl& u) { return u.group_id + "/" + u.id; }
   static std::string describe(const StreamUrl& u) { return "Stream URL " + u.id; }
-  static int64_t duration_ms(Emulator&, Store&, const Scope&, const StreamUrl&, std::string_view) { return 0; }
+  static int64_t duration_ms(Core&, Store&, const Scope&, const StreamUrl&, std::string_view) { return 0; }
   static void save(Store& db, const Scope& scope, const StreamUrl& u, int64_t at);
-  static void erase(Emulator&, Store&, const Scope&, StreamUrl&) {}
+  static void erase(Core&, Store&, const Scope&, StreamUrl&) {}
   template <class F>
-  static void visit(Emulator& emu, Store& db, const Scope& scope, std::string_view key, F&& f);
+  static void visit(Core& core, Store& db, const Scope& scope, std::string_view key, F&& f);
 };
 
 using StreamUrlLifecycle = Lifecycle<StreamUrlMachine>;

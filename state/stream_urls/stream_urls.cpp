@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
-#include "state/emulator.hpp"
+#include "state/cascades.hpp"
+#include "state/core.hpp"
+#include "state/sessions/stream_sessions.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
@@ -32,9 +34,25 @@ std::string browser_offer(IdGenerator& ids) {
 
 }  // namespace
 
-void StreamUrls::adopt(Store& db, const Scope& scope, const StreamUrl& u) {
+Status StreamUrls::adopt(Store& db, const Scope& scope, StreamUrl u) {
+  auto group = repo::find_stream_group(db, scope, u.group_id);
+  if (!group) return validation("member 'StreamGroupArn': stream group " + u.group_id + " is not defined");
+  if (repo::find_stream_url(db, scope, u.group_id, u.id)) return validation("stream URL " + u.id + " is defined twice");
+  if (u.app_id.empty()) {
+    if (!group->default_app_id)
+      return validation("a stream URL needs 'ApplicationArn' when its group has no default application");
+    u.app_id = *group->default_app_id;
+  }
+  if (!repo::find_application(db, scope, u.app_id))
+    return validation("member 'ApplicationArn': application " + u.app_id + " is not defined");
+  if (u.token.empty()) u.token = core_.ids().alphanumeric(32);
+  u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
+  repo::insert_stream_url(db, scope, u);
+  repo::record_transition(db, scope, kKind, resource_key(u), std::nullopt, to_string(u.status), u.status_reason,
+                          "admin", u.updated_ms);
   StreamUrl arriving = u;
   lifecycle_.adopt(db, scope, arriving);
+  return ok();
 }
 
 void StreamUrls::refresh(Store& db, const Scope& scope, StreamUrl& u) {
@@ -72,7 +90,7 @@ Result<StreamUrl> StreamUrls::require(Store& db, const Scope& scope, std::string
 }
 
 Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRequest& r) {
-  return emu_.transact([&](Store& db, int64_t now) -> Result<StreamUrl> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<StreamUrl> {
     auto group_id = resolve_id(scope, r.group_identifier, ResourceType::StreamGroup);
     if (!group_id) return std::move(group_id).take_error();
     auto group = repo::find_stream_group(db, scope, *group_id);
@@ -106,7 +124,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
 
     StreamUrl u;
     u.group_id = group->id;
-    u.id = emu_.ids().stream_url();
+    u.id = core_.ids().stream_url();
     u.app_id = *app_id;
     u.protocol = r.protocol;
     u.usage_limit = r.usage_limit.value_or(1);
@@ -119,7 +137,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     u.display_json = r.display_json;
     u.created_ms = u.updated_ms = now;
     u.expires_ms = now + r.expires_after_minutes * 60'000;
-    u.token = emu_.ids().alphanumeric(32);
+    u.token = core_.ids().alphanumeric(32);
     u.url = std::string(kPlayPath) + u.group_id + "/" + u.id + "?token=" + u.token;
     lifecycle_.start(db, scope, u, U::Active, now);
     repo::insert_stream_url(db, scope, u);
@@ -131,7 +149,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
 
 Result<StreamUrlView> StreamUrls::get(const Scope& scope, std::string_view group_identifier,
                                       std::string_view url_identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<StreamUrlView> {
+  return core_.transact([&](Store& db, int64_t) -> Result<StreamUrlView> {
     auto u = require(db, scope, group_identifier, url_identifier);
     if (!u) return std::move(u).take_error();
     StreamUrlView v{std::move(*u), {}};
@@ -143,7 +161,7 @@ Result<StreamUrlView> StreamUrls::get(const Scope& scope, std::string_view group
 Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<std::string>& status,
                                        const std::optional<std::string>& group_identifier,
                                        const std::optional<std::string>& next_token, int max_results) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<StreamUrlPage> {
+  return core_.transact([&](Store& db, int64_t) -> Result<StreamUrlPage> {
     repo::StreamUrlQuery q;
     if (group_identifier) {
       auto group = resolve_id(scope, *group_identifier, ResourceType::StreamGroup);
@@ -154,12 +172,12 @@ Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<s
     q.limit = max_results;
     const std::string context = "ListStreamUrls|" + scope.account + "|" + scope.region + "|" +
                                 q.group_id.value_or("") + "|" + status.value_or("");
-    auto after = emu_.page_tokens().open_key(context, next_token);
+    auto after = core_.page_tokens().open_key(context, next_token);
     if (!after) return std::move(after).take_error();
     q.after = *after;
     StreamUrlPage page;
     page.items = repo::list_stream_urls(db, scope, q);
-    page.next_token = emu_.page_tokens().cut(context, page.items, max_results, [](const StreamUrl& u) {
+    page.next_token = core_.page_tokens().cut(context, page.items, max_results, [](const StreamUrl& u) {
       return PageKey{u.created_ms, std::to_string(u.seq)};
     });
     for (StreamUrl& u : page.items) refresh(db, scope, u);
@@ -169,7 +187,7 @@ Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<s
 
 Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier, std::string_view url_identifier,
                           std::string_view mode) {
-  return emu_.transact([&](Store& db, int64_t now) -> Status {
+  return core_.transact([&](Store& db, int64_t now) -> Status {
     auto u = require(db, scope, group_identifier, url_identifier);
     if (!u) return std::move(u).take_error();
     const bool terminate = mode == "REVOKE_AND_TERMINATE_SESSIONS";
@@ -182,14 +200,7 @@ Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier,
                          : running.empty() ? "revokedAndSessionsTerminated"
                                            : "revokedAndTerminatingSessions";
     if (auto st = lifecycle_.apply(db, scope, *u, E::Revoke, now, Cause::Api, reason); !st) return st;
-    SessionLifecycle& lifecycle = emu_.session_lifecycle();
-    for (StreamSession& s : running) {
-      if (s.status == SessionStatus::Terminating) continue;
-      if (s.status == SessionStatus::Activating)
-        (void)lifecycle.apply(db, scope, s, SessionEvent::Failed, now, Cause::Api, "internalError");
-      else
-        (void)lifecycle.apply(db, scope, s, SessionEvent::TerminateRequested, now, Cause::Api);
-    }
+    cascades_.stream_url_revoked_with_sessions(db, scope, running, now);
     return ok();
   });
 }
@@ -197,13 +208,13 @@ Status StreamUrls::revoke(const Scope& scope, std::string_view group_identifier,
 Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_id, std::string_view url_id,
                                                          std::string_view token) {
   // Find the URL's scope first: the shareable URL names no account or Region.
-  auto scope = emu_.store().transaction([&](Store& db) -> Result<Scope> {
+  auto scope = core_.store().transaction([&](Store& db) -> Result<Scope> {
     auto s = repo::stream_url_scope(db, group_id, url_id);
     if (!s) return not_found("There is no stream URL here");
     return std::move(*s);
   });
   if (!scope) return std::move(scope).take_error();
-  return emu_.transact([&](Store& db, int64_t now) -> Result<std::pair<Scope, StreamSession>> {
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::pair<Scope, StreamSession>> {
     auto u = repo::find_stream_url(db, *scope, group_id, url_id);
     if (!u || u->token.empty() || u->token != token) return not_found("There is no stream URL here");
     if (u->status != U::Active)
@@ -214,7 +225,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     r.group_identifier = u->group_id;
     r.application_identifier = u->app_id;
     r.draft.protocol = u->protocol;
-    r.draft.signal_request = browser_offer(emu_.ids());
+    r.draft.signal_request = browser_offer(core_.ids());
     r.draft.description = u->description;
     rapidjson::Document locations;
     locations.Parse(u->locations_json.c_str());
@@ -227,7 +238,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     r.draft.display_json = u->display_json;
     r.draft.role_arn = u->role_arn;
     r.draft.url_id = u->id;
-    auto session = emu_.sessions().start_in(db, *scope, r, now);
+    auto session = cascades_.stream_url_opened(db, *scope, r, now);
     if (!session) return std::move(session).take_error();
     u->uses += 1;
     u->updated_ms = now;
@@ -241,7 +252,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
 
 Result<std::vector<HistoryEntry>> StreamUrls::history(const Scope& scope, std::string_view group_identifier,
                                                       std::string_view url_identifier) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::vector<HistoryEntry>> {
     auto u = require(db, scope, group_identifier, url_identifier);
     if (!u) return std::move(u).take_error();
     return repo::history(db, scope, kKind, resource_key(*u));

@@ -23,7 +23,8 @@
 
 namespace gls {
 
-class Emulator;
+class Cascades;
+class Core;
 class Store;
 struct Timer;
 
@@ -59,7 +60,7 @@ inline constexpr std::string_view kPlayPath = "/_gls/play/";
 
 class StreamUrls {
  public:
-  explicit StreamUrls(Emulator& emu) : emu_(emu), lifecycle_(emu) {}
+  StreamUrls(Core& core, Cascades& cascades) : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades) {}
 
   // ---- the API
   Result<StreamUrl> create(const Scope& scope, const CreateStreamUrlRequest& r);
@@ -88,7 +89,12 @@ class StreamUrls {
                     const std::optional<std::string>& app_id, std::string_view reason, int64_t at);
   // Brings the URL's StatusReason up to date with its sessions.
   void refresh(Store& db, const Scope& scope, StreamUrl& u);
-  void adopt(Store& db, const Scope& scope, const StreamUrl& u);
+  // Takes in a stream URL that arrives in some status (fixtures, an imported
+  // state): checks the group and application it names (the group's default
+  // application when it names none), gives it a token and its URL, stores it
+  // with its arrival in the history and arms its deadlines. Errors name the
+  // member at fault.
+  Status adopt(Store& db, const Scope& scope, StreamUrl u);
   void on_timer(Store& db, const Timer& timer) { lifecycle_.on_timer(db, timer); }
   StreamUrlLifecycle& lifecycle() { return lifecycle_; }
 
@@ -97,7 +103,8 @@ class StreamUrls {
  private:
   Result<StreamUrl> require(Store& db, const Scope& scope, std::string_view group_identifier,
                             std::string_view url_identifier);
-  Emulator& emu_;
+  Core& core_;
+  Cascades& cascades_;
   StreamUrlLifecycle lifecycle_;
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "state/emulator.hpp"
+#include "state/core.hpp"
 #include "state/store/repository.hpp"
 
 namespace gls {
@@ -42,7 +42,7 @@ Status Tags::check_resource(Store& db, const Scope& scope, std::string_view arn)
 }
 
 Status Tags::tag(const Scope& scope, std::string_view arn, const TagList& tags) {
-  return emu_.transact([&](Store& db, int64_t) -> Status {
+  return core_.transact([&](Store& db, int64_t) -> Status {
     if (auto st = check_resource(db, scope, arn); !st) return st;
     std::set<std::string> keys;
     for (const auto& [k, v] : repo::tags_of(db, scope, arn)) keys.insert(k);
@@ -57,7 +57,7 @@ Status Tags::tag(const Scope& scope, std::string_view arn, const TagList& tags) 
 }
 
 Status Tags::untag(const Scope& scope, std::string_view arn, const std::vector<std::string>& keys) {
-  return emu_.transact([&](Store& db, int64_t) -> Status {
+  return core_.transact([&](Store& db, int64_t) -> Status {
     if (auto st = check_resource(db, scope, arn); !st) return st;
     for (const std::string& k : keys) repo::delete_tag(db, scope, arn, k);
     return ok();
@@ -65,7 +65,7 @@ Status Tags::untag(const Scope& scope, std::string_view arn, const std::vector<s
 }
 
 Result<TagList> Tags::list(const Scope& scope, std::string_view arn) {
-  return emu_.transact([&](Store& db, int64_t) -> Result<TagList> {
+  return core_.transact([&](Store& db, int64_t) -> Result<TagList> {
     if (auto st = check_resource(db, scope, arn); !st) return std::move(st).take_error();
     return repo::tags_of(db, scope, arn);
   });

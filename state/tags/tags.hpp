@@ -18,7 +18,7 @@
 
 namespace gls {
 
-class Emulator;
+class Core;
 class Store;
 
 using TagList = std::vector<std::pair<std::string, std::string>>;
@@ -33,7 +33,7 @@ void remove_all(Store& db, const Scope& scope, std::string_view arn);
 
 class Tags {
  public:
-  explicit Tags(Emulator& emu) : emu_(emu) {}
+  explicit Tags(Core& core) : core_(core) {}
 
   Status tag(const Scope& scope, std::string_view arn, const TagList& tags);
   Status untag(const Scope& scope, std::string_view arn, const std::vector<std::string>& keys);
@@ -42,7 +42,7 @@ class Tags {
  private:
   // The ARN, checked to name a taggable resource that exists in the scope.
   Status check_resource(Store& db, const Scope& scope, std::string_view arn);
-  Emulator& emu_;
+  Core& core_;
 };
 
 }  // namespace gls

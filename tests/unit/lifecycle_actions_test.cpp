@@ -108,7 +108,6 @@ TEST_CASE("a group's activation brings its activating locations up with it; a re
   g.locations.push_back(World::location(kSecondLocation, LocationStatus::Activating));
   w.in_store([&](Store& db) {
     w.emu->stream_groups().adopt(db, kScope, g);
-    repo::insert_stream_group(db, kScope, g);
   });
   // Locations of an activating group have no timer of their own.
   CHECK(w.timers("location", StreamGroups::location_key(g.id, kSecondLocation)).empty());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "state/emulator.hpp"
 #include "state/lifecycle/lifecycle_impl.hpp"
 
 namespace gls {
@@ -41,7 +42,10 @@ struct Lamp {
 std::vector<std::string> g_trace;
 std::map<std::string, Lamp> g_lamps;  // the "table" the lamps are written to
 
+struct LampWorld;
+
 struct LampMachine {
+  using Owner = LampWorld;  // the engine's owner, whose `lamps` it is
   using Resource = Lamp;
   using State = LampStatus;
   using Event = LampEvent;
@@ -61,16 +65,16 @@ struct LampMachine {
     constexpr std::string_view names[] = {"switch", "warm", "break", "repair"};
     return names[static_cast<int>(e)];
   }
-  static int64_t duration_ms(Emulator&, Store&, const Scope&, const Lamp&, std::string_view name) {
+  static int64_t duration_ms(Core&, Store&, const Scope&, const Lamp&, std::string_view name) {
     return name == "warmSeconds" ? 2'000 : 30'000;
   }
   static void save(Store&, const Scope&, const Lamp& l, int64_t) {
     g_trace.push_back("write " + std::string(to_string(l.status)));
     g_lamps[l.id] = l;
   }
-  static void erase(Emulator&, Store&, const Scope&, Lamp& l) { g_lamps.erase(l.id); }
+  static void erase(Core&, Store&, const Scope&, Lamp& l) { g_lamps.erase(l.id); }
   template <class F>
-  static void visit(Emulator&, Store&, const Scope&, std::string_view key, F&& f) {
+  static void visit(Core&, Store&, const Scope&, std::string_view key, F&& f) {
     auto it = g_lamps.find(std::string(key));
     if (it != g_lamps.end()) f(it->second);
   }
@@ -125,14 +129,6 @@ namespace {
 using LampLifecycle = Lifecycle<LampMachine>;
 const Scope kScope{"111122223333", "us-west-2"};
 
-bool replace_now(TimerFiring<LampMachine>& f) {
-  if (f.timer.detail == "throwAway") {
-    LampLifecycle(f.emu).end(f.db, f.scope, f.resource, f.timer.due_ms);
-    return false;
-  }
-  return true;
-}
-
 struct LampWorld {
   std::unique_ptr<Emulator> emu;
   std::unique_ptr<LampLifecycle> lamps;
@@ -144,7 +140,7 @@ struct LampWorld {
     EmulatorConfig config;
     config.clock_mode = ClockMode::Manual;
     emu = std::make_unique<Emulator>(std::move(*store), config);
-    lamps = std::make_unique<LampLifecycle>(*emu);
+    lamps = std::make_unique<LampLifecycle>(*emu, *this, emu->cascades());
     emu->scheduler().on("lamp", [this](Store& db, const Timer& t) { lamps->on_timer(db, t); });
     t0 = emu->clock().now_ms();
     g_trace.clear();
@@ -180,6 +176,14 @@ struct LampWorld {
     emu->catch_up();
   }
 };
+
+bool replace_now(TimerFiring<LampMachine>& f) {
+  if (f.timer.detail == "throwAway") {
+    f.owner.lamps->end(f.db, f.scope, f.resource, f.timer.due_ms);
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 }  // namespace gls

@@ -170,8 +170,7 @@ TEST_CASE("the application table, row by row") {
       [&](A from, E event) {
         Application a = w.application(from);
         return w.in_store([&](Store& db) {
-          w.emu->applications().adopt(db, kScope, a);
-          repo::insert_application(db, kScope, a);
+          REQUIRE(w.emu->applications().adopt(db, kScope, a).ok());
           Outcome<A> out;
           out.applied = w.emu->applications().lifecycle().apply(db, kScope, a, event, w.now, Cause::Admin,
                                                                 "accessDenied");
@@ -227,7 +226,6 @@ TEST_CASE("the stream-group table, row by row") {
         StreamGroup g = w.group(from);
         return w.in_store([&](Store& db) {
           w.emu->stream_groups().adopt(db, kScope, g);
-          repo::insert_stream_group(db, kScope, g);
           Outcome<G> out;
           out.applied = w.emu->stream_groups().lifecycle().apply(db, kScope, g, event, w.now, Cause::Admin,
                                                                  "noAvailableInstances");
@@ -265,7 +263,6 @@ TEST_CASE("the location table, row by row") {
         g.locations.push_back(World::location(kSecondLocation, from));
         return w.in_store([&](Store& db) {
           w.emu->stream_groups().adopt(db, kScope, g);
-          repo::insert_stream_group(db, kScope, g);
           GroupLocationRef second{g, g.locations.back()};
           Outcome<L> out;
           out.applied = w.emu->stream_groups().location_lifecycle().apply(db, kScope, second, event, w.now,
@@ -312,8 +309,7 @@ TEST_CASE("the stream-URL table, row by row") {
         u.expires_ms = w.now + 3'600'000;
         u.token = "token";
         return w.in_store([&](Store& db) {
-          w.emu->stream_urls().adopt(db, kScope, u);
-          repo::insert_stream_url(db, kScope, u);
+          REQUIRE(w.emu->stream_urls().adopt(db, kScope, u).ok());
           Outcome<U> out;
           out.applied = w.emu->stream_urls().lifecycle().apply(db, kScope, u, event, w.now, Cause::Admin,
                                                                "userRevoked");

@@ -1,0 +1,111 @@
+#include "state/core.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "state/store/repository.hpp"
+
+namespace gls {
+
+namespace {
+constexpr std::string_view kClockAnchor = "clock.anchor";  // "emu_ms wall_ms mode scale"
+constexpr std::string_view kPageTokenKey = "page_tokens.key";
+}  // namespace
+
+VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config) {
+  const int64_t wall = VirtualClock::wall_now_ms();
+  // A fresh database starts at wall time. Otherwise the clock carries on from
+  // its anchor (a clock that ran in real mode kept running while stopped),
+  // and never starts before the latest transition it has recorded.
+  int64_t start = store.transaction([&](Store& db) {
+    int64_t t = wall;
+    if (auto text = db.setting(kClockAnchor)) {
+      ClockAnchor a{};
+      char mode[16] = {};
+      long long emu_ms = 0, wall_ms = 0;
+      if (std::sscanf(text->c_str(), "%lld %lld %15s %lf", &emu_ms, &wall_ms, mode, &a.scale) == 4) {
+        a.emu_ms = emu_ms;
+        a.wall_ms = wall_ms;
+        a.mode = std::string_view(mode) == "manual" ? ClockMode::Manual : ClockMode::Real;
+        t = a.project(wall);
+      }
+    }
+    Stmt q = db.prepare("SELECT MAX(time_ms) FROM history");
+    if (q.step() && !q.is_null(0)) t = std::max(t, q.int64(0));
+    return t;
+  });
+  return VirtualClock(config.clock_mode, config.time_scale, start);
+}
+
+Core::Core(std::unique_ptr<Store> store, EmulatorConfig config)
+    : store_(std::move(store)),
+      config_(std::move(config)),
+      clock_(start_clock(*store_, config_)),
+      ids_(config_.seed) {
+  persist_clock();
+  auto key = store_->setting(kPageTokenKey);
+  if (!key) {
+    key = ids_.hex(32);
+    store_->set_setting(kPageTokenKey, *key);
+  }
+  page_tokens_.set_key(*key);
+  store_->transaction([this](Store& db) { scheduler_.reload(db); });
+}
+
+int64_t Core::duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                              std::string_view name) {
+  if (auto own = repo::resource_timings(db, scope, kind, resource)) {
+    Timings t = config_.timings;
+    if (t.merge_json(*own, kind).ok()) return t.millis(kind, name);
+  }
+  return config_.timings.millis(kind, name);
+}
+
+Result<std::string> Core::set_resource_timings(const Scope& scope, std::string_view kind,
+                                                   std::string_view resource, std::string_view json) {
+  return store_->transaction([&](Store& db) -> Result<std::string> {
+    Timings t = config_.timings;  // checks names and values; earlier overrides stay
+    if (auto own = repo::resource_timings(db, scope, kind, resource)) (void)t.merge_json(*own, kind);
+    if (auto st = t.merge_json(json, kind); !st) return std::move(st).take_error();
+    std::string merged = t.kind_json(kind);
+    repo::set_resource_timings(db, scope, kind, resource, merged);
+    return merged;
+  });
+}
+
+size_t Core::catch_up() {
+  return store_->exclusive([&]() -> size_t {
+    const int64_t now = clock_.now_ms();
+    if (scheduler_.next_due() > now) return 0;
+    return scheduler_.run(*store_, now);
+  });
+}
+
+ClockReading Core::persist_clock() {
+  const ClockAnchor a = clock_.anchor();
+  char text[96];
+  std::snprintf(text, sizeof text, "%lld %lld %s %.17g", static_cast<long long>(a.emu_ms),
+                static_cast<long long>(a.wall_ms), a.mode == ClockMode::Manual ? "manual" : "real", a.scale);
+  store_->set_setting(kClockAnchor, text);
+  return {a.emu_ms, a.mode, a.scale};
+}
+
+Status Core::replace_scope(const Scope& scope, const std::function<Status(Store&)>& load) {
+  return store_->exclusive([&]() -> Status {
+    Status s = store_->transaction([&](Store& db) -> Status {
+      repo::wipe_scope(db, scope);
+      return load(db);
+    });
+    store_->transaction([this](Store& db) { scheduler_.reload(db); });
+    return s;
+  });
+}
+
+void Core::wipe() {
+  store_->transaction([this](Store& db) {
+    repo::wipe(db);
+    scheduler_.reload(db);
+  });
+}
+
+}  // namespace gls

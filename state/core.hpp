@@ -1,0 +1,102 @@
+// The infrastructure every domain object runs on: the store, the clock, the
+// scheduler, the ID generator, page tokens and the lifecycle durations. It
+// knows no resource kind; the domain objects get it through their
+// constructors.
+//
+// transact() is how the domain reads and writes: it fixes "now" for the
+// transaction and first fires every deadline due by then, so no read ever
+// shows a state whose deadline has passed.
+//
+// The clock never goes backwards, also across restarts on the same database:
+// its high-water mark is kept in the store and the clock starts at or after
+// it, and at or after the latest transition in the history.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "state/ids.hpp"
+#include "state/result.hpp"
+#include "state/time/clock.hpp"
+#include "state/store/page_tokens.hpp"
+#include "state/time/scheduler.hpp"
+#include "state/store/store.hpp"
+#include "state/time/timings.hpp"
+
+namespace gls {
+
+struct EmulatorConfig {
+  Scope default_scope{"111122223333", "us-west-2"};
+  ClockMode clock_mode = ClockMode::Real;
+  double time_scale = 1.0;
+  uint64_t seed = 0;
+  std::string export_dir;
+  std::optional<int64_t> auto_connect_ms;  // a simulated client connects this long after ACTIVE
+  Timings timings;
+};
+
+class Core {
+ public:
+  Core(std::unique_ptr<Store> store, EmulatorConfig config);
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  Store& store() { return *store_; }
+  VirtualClock& clock() { return clock_; }
+  IdGenerator& ids() { return ids_; }
+  Scheduler& scheduler() { return scheduler_; }
+  const Timings& timings() const { return config_.timings; }
+  const PageTokens& page_tokens() const { return page_tokens_; }
+  const EmulatorConfig& config() const { return config_; }
+
+
+  // Runs f(db, now) in one transaction at emulator time `now`, after firing
+  // every deadline due by `now` (in a transaction of its own, so that it
+  // stands even when f's transaction is rolled back).
+  template <class F>
+  auto transact(F&& f);
+
+  // A lifecycle duration of one resource: its own (set through the admin
+  // API) or the emulator's. `kind` is a Timings kind ("application", "streamGroup").
+  int64_t duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                      std::string_view name);
+  // Overrides durations of one resource; answers all of its own.
+  Result<std::string> set_resource_timings(const Scope& scope, std::string_view kind, std::string_view resource,
+                                           std::string_view json);
+
+  // Fires every deadline due by now; returns how many fired.
+  size_t catch_up();
+
+  // Records where the clock stands, so that a restart carries on from there
+  // (never earlier); returns the reading it recorded.
+  ClockReading persist_clock();
+
+  // Removes every resource, timer and history entry. The clock stays.
+  void wipe();
+  // Replaces one account and Region's resources by what load(db) creates,
+  // all or nothing (an Error from load leaves everything as it was).
+  Status replace_scope(const Scope& scope, const std::function<Status(Store&)>& load);
+
+ private:
+  static VirtualClock start_clock(Store& store, const EmulatorConfig& config);
+
+  std::unique_ptr<Store> store_;
+  EmulatorConfig config_;
+  VirtualClock clock_;
+  IdGenerator ids_;
+  Scheduler scheduler_;
+  PageTokens page_tokens_;
+};
+
+template <class F>
+auto Core::transact(F&& f) {
+  return store_->exclusive([&]() {
+    const int64_t now = clock_.now_ms();
+    if (scheduler_.next_due() <= now) scheduler_.run(*store_, now);
+    return store_->transaction([&](Store& db) { return f(db, now); });
+  });
+}
+
+}  // namespace gls
