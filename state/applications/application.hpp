@@ -46,13 +46,13 @@ inline constexpr auto kStatus = enum_field<A, ApplicationStatus, &A::status, &pa
 
 inline constexpr Field<A> kApplicationFields[] = {
     {"Id", "id", &A::id, Form::Plain, kFull | kSummary},
-    {"Description", "description", &A::description, Form::Plain, kFull | kSummary | kImport | kMutable},
+    {"Description", "description", &A::description, Form::Plain, kFull | kSummary | kInput | kImport | kMutable},
     {"", "runtime_type", &A::runtime_type},
     {"", "runtime_version", &A::runtime_version},
-    {"ExecutablePath", "executable_path", &A::executable_path, Form::Plain, kFull | kImport},
-    {"ApplicationSourceUri", "source_uri", &A::source_uri, Form::Plain, kFull | kImport},
-    {"ApplicationLogPaths", "log_paths", &A::log_paths_json, Form::Json, kFull | kImport | kMutable},
-    {"ApplicationLogOutputUri", "log_output_uri", &A::log_output_uri, Form::Plain, kFull | kImport | kMutable},
+    {"ExecutablePath", "executable_path", &A::executable_path, Form::Plain, kFull | kInput | kImport},
+    {"ApplicationSourceUri", "source_uri", &A::source_uri, Form::Plain, kFull | kInput | kImport},
+    {"ApplicationLogPaths", "log_paths", &A::log_paths_json, Form::Json, kFull | kInput | kImport | kMutable},
+    {"ApplicationLogOutputUri", "log_output_uri", &A::log_output_uri, Form::Plain, kFull | kInput | kImport | kMutable},
     {"Status", "status", kStatus, Form::Plain, kFull | kSummary | kImport | kMutable},
     {"StatusReason", "status_reason", &A::status_reason, Form::Plain, kFull | kImport | kMutable},
     {"CreatedAt", "created_ms", &A::created_ms, Form::Time, kFull | kSummary | kImport},

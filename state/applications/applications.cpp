@@ -104,13 +104,14 @@ Status Applications::adopt(Store& db, const Scope& scope, const Application& a) 
 }
 
 Result<Application> Applications::create(const Scope& scope, const CreateApplicationRequest& r) {
-  if (!is_supported_runtime(r.runtime_type, r.runtime_version))
-    return validation("RuntimeEnvironment " + r.runtime_type + " " + r.runtime_version +
+  if (!is_supported_runtime(r.draft.runtime_type, r.draft.runtime_version))
+    return validation("RuntimeEnvironment " + r.draft.runtime_type + " " + r.draft.runtime_version +
                       " is not supported; use UBUNTU 22_04_LTS, WINDOWS 2022, or PROTON 20260204, 20250516, "
                       "20241007 or 20230704");
-  if (r.source_uri.rfind("s3://", 0) != 0)
+  if (r.draft.source_uri.rfind("s3://", 0) != 0)
     return validation("ApplicationSourceUri must be an Amazon S3 URI such as s3://bucket/folder/");
-  if (r.executable_path.empty() || r.executable_path.front() == '/' || r.executable_path.front() == '\\')
+  const std::string& exe = r.draft.executable_path;
+  if (exe.empty() || exe.front() == '/' || exe.front() == '\\')
     return validation("ExecutablePath must be a path relative to ApplicationSourceUri");
   if (auto st = tags::check_new(r.tags, 0); !st) return std::move(st).take_error();
   return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
@@ -124,15 +125,8 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
         }
       }
     }
-    Application a;
+    Application a = r.draft;
     a.id = core_.ids().application();
-    a.description = r.description;
-    a.runtime_type = r.runtime_type;
-    a.runtime_version = r.runtime_version;
-    a.executable_path = r.executable_path;
-    a.source_uri = r.source_uri;
-    a.log_paths_json = r.log_paths_json.value_or("[]");
-    a.log_output_uri = r.log_output_uri;
     a.created_ms = now;
     lifecycle_.start(db, scope, a, A::Initialized, now);
     repo::insert_application(db, scope, a);

@@ -28,13 +28,9 @@ class Store;
 struct Timer;
 
 struct CreateApplicationRequest {
-  std::string description;
-  std::string runtime_type;
-  std::string runtime_version;
-  std::string executable_path;
-  std::string source_uri;
-  std::optional<std::string> log_paths_json;
-  std::optional<std::string> log_output_uri;
+  // The members the request supplies (the binding's kInput rows, and the
+  // runtime environment); the record's defaults stand for those it leaves out.
+  Application draft;
   TagList tags;
   std::optional<std::string> client_token;
   std::string fingerprint;

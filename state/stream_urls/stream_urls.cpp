@@ -122,19 +122,13 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
                        [&](const GroupLocation& g) { return g.name == l; }))
         return validation("Location " + l + " is not a location of stream group " + group->id);
 
-    StreamUrl u;
+    StreamUrl u = r.draft;
     u.group_id = group->id;
     u.id = core_.ids().stream_url();
     u.app_id = *app_id;
-    u.protocol = r.protocol;
-    u.usage_limit = r.usage_limit.value_or(1);
+    if (!u.usage_limit) u.usage_limit = 1;               // the documented defaults
+    if (!u.session_length_s) u.session_length_s = 43200;
     u.locations_json = json_string_list(r.locations);
-    u.session_length_s = r.session_length_s.value_or(43200);  // the documented default
-    u.description = r.description;
-    u.launch_args_json = r.launch_args_json;
-    u.env_vars_json = r.env_vars_json;
-    u.role_arn = r.role_arn;
-    u.display_json = r.display_json;
     u.created_ms = u.updated_ms = now;
     u.expires_ms = now + r.expires_after_minutes * 60'000;
     u.token = core_.ids().alphanumeric(32);

@@ -31,16 +31,11 @@ struct Timer;
 struct CreateStreamUrlRequest {
   std::string group_identifier;
   std::string application_identifier;
-  std::string protocol = "WebRTC";
+  // The members the request supplies (the binding's kInput rows); the
+  // record's defaults stand for those it leaves out.
+  StreamUrl draft;
   int64_t expires_after_minutes = 0;
-  std::optional<int64_t> usage_limit;
-  std::optional<std::string> description;
   std::vector<std::string> locations;
-  std::optional<int64_t> session_length_s;
-  std::optional<std::string> launch_args_json;
-  std::optional<std::string> env_vars_json;
-  std::optional<std::string> role_arn;
-  std::optional<std::string> display_json;
   std::optional<std::string> client_token;
   std::string fingerprint;
 };

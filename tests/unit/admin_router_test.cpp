@@ -220,7 +220,7 @@ TEST_CASE("the play page answers a stream URL that can no longer be used with 41
   create.group_identifier = "sg-1AB2C3De4";
   create.application_identifier = "a-9ZY8X7Wv6";
   create.expires_after_minutes = 10;
-  create.usage_limit = 1;
+  create.draft.usage_limit = 1;
   auto url = app->emulator().stream_urls().create(app->emulator().config().default_scope, create);
   REQUIRE(url.ok());
   const std::string target = url->url.substr(url->url.find("/_gls/play/"));

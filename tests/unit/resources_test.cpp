@@ -31,11 +31,11 @@ void advance(Emulator& emu, double seconds) {
 
 Application ready_app(Emulator& emu) {
   CreateApplicationRequest r;
-  r.description = "game";
-  r.runtime_type = "PROTON";
-  r.runtime_version = "20241007";
-  r.executable_path = "bin/game.exe";
-  r.source_uri = "s3://bucket/game/";
+  r.draft.description = "game";
+  r.draft.runtime_type = "PROTON";
+  r.draft.runtime_version = "20241007";
+  r.draft.executable_path = "bin/game.exe";
+  r.draft.source_uri = "s3://bucket/game/";
   auto a = emu.applications().create(kScope, r);
   REQUIRE_MESSAGE(a.ok(), a.error().message);
   advance(emu, 6);
@@ -105,11 +105,11 @@ TEST_CASE("allocated and idle capacity follow the running sessions") {
 TEST_CASE("an application goes INITIALIZED, PROCESSING, READY on the clock and is gone after DELETING") {
   auto emu = make_emulator();
   CreateApplicationRequest r;
-  r.description = "game";
-  r.runtime_type = "UBUNTU";
-  r.runtime_version = "22_04_LTS";
-  r.executable_path = "game";
-  r.source_uri = "s3://bucket/game/";
+  r.draft.description = "game";
+  r.draft.runtime_type = "UBUNTU";
+  r.draft.runtime_version = "22_04_LTS";
+  r.draft.executable_path = "game";
+  r.draft.source_uri = "s3://bucket/game/";
   auto a = emu->applications().create(kScope, r);
   REQUIRE(a.ok());
   CHECK(a->status == ApplicationStatus::Initialized);
@@ -137,11 +137,11 @@ TEST_CASE("an application goes INITIALIZED, PROCESSING, READY on the clock and i
 TEST_CASE("unsupported runtime environments are refused") {
   auto emu = make_emulator();
   CreateApplicationRequest r;
-  r.description = "game";
-  r.runtime_type = "PROTON";
-  r.runtime_version = "20990101";
-  r.executable_path = "game";
-  r.source_uri = "s3://bucket/game/";
+  r.draft.description = "game";
+  r.draft.runtime_type = "PROTON";
+  r.draft.runtime_version = "20990101";
+  r.draft.executable_path = "game";
+  r.draft.source_uri = "s3://bucket/game/";
   auto a = emu->applications().create(kScope, r);
   REQUIRE_FALSE(a.ok());
   CHECK(a.error().kind == ErrorKind::Validation);
@@ -234,7 +234,7 @@ TEST_CASE("a stream URL starts one session per use until its limit, and expires 
   r.group_identifier = g.id;
   r.application_identifier = app.id;
   r.expires_after_minutes = 10;
-  r.usage_limit = 2;
+  r.draft.usage_limit = 2;
   auto url = emu->stream_urls().create(kScope, r);
   REQUIRE(url.ok());
   CHECK(url->remaining_uses() == 2);
@@ -250,7 +250,7 @@ TEST_CASE("a stream URL starts one session per use until its limit, and expires 
   CHECK(view->url.status == StreamUrlStatus::LimitReached);
   CHECK(view->sessions.size() == 2);
 
-  r.usage_limit = 5;
+  r.draft.usage_limit = 5;
   auto other = emu->stream_urls().create(kScope, r);
   REQUIRE(other.ok());
   advance(*emu, 600);

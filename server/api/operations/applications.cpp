@@ -1,4 +1,5 @@
 // The application operations.
+#include "api/binding_json.hpp"
 #include "api/operations/handler_kit.hpp"
 
 namespace gls {
@@ -11,14 +12,10 @@ void write_full(Call& c, JsonWriter& w, const Application& a) { write_applicatio
 
 Status create_application(Call& c) {
   CreateApplicationRequest r;
-  r.description = str(c.input, "Description");
+  read_members(c.input, r.draft, application_fields(), binding::kInput);
   const auto& runtime = c.input["RuntimeEnvironment"];
-  r.runtime_type = str(runtime, "Type");
-  r.runtime_version = str(runtime, "Version");
-  r.executable_path = str(c.input, "ExecutablePath");
-  r.source_uri = str(c.input, "ApplicationSourceUri");
-  r.log_paths_json = opt_json(c.input, "ApplicationLogPaths");
-  r.log_output_uri = opt_str(c.input, "ApplicationLogOutputUri");
+  r.draft.runtime_type = str(runtime, "Type");
+  r.draft.runtime_version = str(runtime, "Version");
   r.tags = tag_list(c.input, "Tags");
   r.client_token = opt_str(c.input, "ClientToken");
   r.fingerprint = fingerprint(c.input);

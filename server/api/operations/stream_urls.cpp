@@ -1,4 +1,5 @@
 // The stream-URL operations.
+#include "api/binding_json.hpp"
 #include "api/operations/handler_kit.hpp"
 
 namespace gls {
@@ -11,16 +12,9 @@ Status create_stream_url(Call& c) {
   CreateStreamUrlRequest r;
   r.group_identifier = str(c.input, "Identifier");
   r.application_identifier = str(c.input, "ApplicationIdentifier");
-  r.protocol = str(c.input, "Protocol");
+  read_members(c.input, r.draft, stream_url_fields(), binding::kInput);
   r.expires_after_minutes = *opt_int(c.input, "UrlExpiresAfterMinutes");
-  r.usage_limit = opt_int(c.input, "UsageLimit");
-  r.description = opt_str(c.input, "Description");
   r.locations = str_list(c.input, "Locations");
-  r.session_length_s = opt_int(c.input, "SessionLengthSeconds");
-  r.launch_args_json = opt_json(c.input, "AdditionalLaunchArgs");
-  r.env_vars_json = opt_json(c.input, "AdditionalEnvironmentVariables");
-  r.role_arn = opt_str(c.input, "RoleArn");
-  r.display_json = opt_json(c.input, "DisplayConfiguration");
   r.client_token = opt_str(c.input, "ClientToken");
   r.fingerprint = fingerprint(c.input);
   return respond(c, c.emu.stream_urls().create(c.scope, r), [&](JsonWriter& w, const StreamUrl& u) {
