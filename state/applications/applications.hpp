@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/applications/application_lifecycle.hpp"
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
@@ -21,11 +22,6 @@
 #include "state/tags/tags.hpp"
 
 namespace gls {
-
-class Cascades;
-class Core;
-class Store;
-struct Timer;
 
 struct CreateApplicationRequest {
   // The members the request supplies (the binding's kInput rows, and the

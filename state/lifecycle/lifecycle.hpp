@@ -31,15 +31,11 @@
 #include <string>
 #include <string_view>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/result.hpp"
 
 namespace gls {
-
-class Cascades;
-class Core;
-class Store;
-struct Timer;
 
 // What a transition does to StatusReason.
 enum class ReasonRule { Clear, Keep, Set, FromEvent };

@@ -24,18 +24,13 @@
 #include <string_view>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/lifecycle/lifecycle.hpp"
 #include "state/store/records.hpp"
 #include "state/result.hpp"
 
 namespace gls {
-
-class Cascades;
-class Core;
-class SessionLifecycle;
-class Store;
-struct Timer;
 
 enum class SessionEvent {
   Placed,               // capacity found, the stream is up and answered the client's offer

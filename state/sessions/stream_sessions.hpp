@@ -13,16 +13,13 @@
 #include <string_view>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
 #include "state/result.hpp"
 
 namespace gls {
 
-class Core;
-class SessionLifecycle;
-class Store;
-class IdGenerator;
 class SessionStartHook;
 struct Application;
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
 #include "state/stream_groups/stream_group_lifecycle.hpp"
@@ -25,11 +26,6 @@
 #include "state/tags/tags.hpp"
 
 namespace gls {
-
-class Cascades;
-class Core;
-class Store;
-struct Timer;
 
 // One LocationConfiguration of a request; absent capacities keep their value.
 struct LocationConfig {

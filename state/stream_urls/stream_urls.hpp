@@ -16,17 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/store/records.hpp"
 #include "state/stream_urls/stream_url_lifecycle.hpp"
 #include "state/result.hpp"
 
 namespace gls {
-
-class Cascades;
-class Core;
-class Store;
-struct Timer;
 
 struct CreateStreamUrlRequest {
   std::string group_identifier;

@@ -13,13 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "state/fwd.hpp"
 #include "state/ids.hpp"
 #include "state/result.hpp"
 
 namespace gls {
-
-class Core;
-class Store;
 
 using TagList = std::vector<std::pair<std::string, std::string>>;
 
