@@ -193,10 +193,12 @@ Status Lifecycle<Spec>::force(Store& db, const Scope& scope, Resource& r, State 
 
 template <class Spec>
 void Lifecycle<Spec>::end(Store& db, const Scope& scope, Resource& r, int64_t at, Cause cause) {
-  core_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r));
+  // Erasing may destroy the resource `r` refers to: read what the history needs first.
+  const std::string key = Spec::key(r);
+  const State last = Spec::status(r);
+  core_.scheduler().cancel(db, scope, Spec::kKind, key);
   Spec::erase(core_, db, scope, r);
-  repo::record_transition(db, scope, Spec::kKind, Spec::key(r), to_string(Spec::status(r)), Spec::kGone,
-                          std::nullopt, to_string(cause), at);
+  repo::record_transition(db, scope, Spec::kKind, key, to_string(last), Spec::kGone, std::nullopt, to_string(cause), at);
 }
 
 template <class Spec>
