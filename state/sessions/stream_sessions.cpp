@@ -1,3 +1,4 @@
+#include "state/store/json_text.hpp"
 #include "state/sessions/stream_sessions.hpp"
 
 #include <algorithm>
@@ -62,12 +63,6 @@ bool in_progress(SessionStatus s) {
 }
 
 std::string status_name(const StreamSession& s) { return std::string(to_string(s.status)); }
-
-std::string json_string_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
-  return out + "]";
-}
 
 // What a session may name, whether it starts or is adopted.
 Status check_association(const StreamGroup& group, std::string_view app_id) {

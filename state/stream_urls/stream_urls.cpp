@@ -1,3 +1,4 @@
+#include "state/store/json_text.hpp"
 #include "state/stream_urls/stream_urls.hpp"
 
 #include <rapidjson/document.h>
@@ -19,12 +20,6 @@ using U = StreamUrlStatus;
 using E = StreamUrlEvent;
 
 constexpr std::string_view kKind = StreamUrlMachine::kKind;
-
-std::string json_string_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
-  return out + "]";
-}
 
 // A WebRTC offer as a browser would make it.
 std::string browser_offer(IdGenerator& ids) {

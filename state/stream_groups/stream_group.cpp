@@ -1,13 +1,8 @@
-#include "state/store/records.hpp"
+#include "state/stream_groups/stream_group.hpp"
 
 #include <algorithm>
-#include <utility>
 
 namespace gls {
-
-bool holds_capacity(const StreamSession& s) { return s.placed && !is_final(s.status); }
-
-bool is_final(SessionStatus s) { return s == SessionStatus::Terminated || s == SessionStatus::Error; }
 
 int64_t session_capacity(const GroupLocation& l) {
   // MaximumCapacity caps always-on plus on-demand; the deprecated
