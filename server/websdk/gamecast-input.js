@@ -150,21 +150,25 @@
     }
 
     listenToVideo(video) {
-      // The video takes the keyboard focus when clicked.
+      // The keyboard belongs to the stream from a click on the video (or its
+      // focus) until a click elsewhere.
       if (video.tabIndex < 0) video.tabIndex = 0;
+      this.keyboardCaptured = false;
+      const doc = video.ownerDocument;
+      this.on(doc, "mousedown", (event) => (this.keyboardCaptured = event.target === video), true);
+      this.on(video, "focus", () => (this.keyboardCaptured = true));
       if (this.devices.keyboard) {
         const key = (action) => (event) => {
-          if (event.repeat) return;
+          if (!this.keyboardCaptured || event.repeat) return;
           this.send({ kind: "keyboard", action, code: event.code, key: event.key });
           event.preventDefault();
         };
-        this.on(video, "keydown", key("down"));
-        this.on(video, "keyup", key("up"));
+        this.on(doc, "keydown", key("down"), true);
+        this.on(doc, "keyup", key("up"), true);
       }
       if (this.devices.mouse) {
         this.on(video, "mousemove", (event) => this.send({ kind: "mouse", action: "move", ...this.position(event) }));
         const button = (action) => (event) => {
-          if (action === "down") video.focus();
           this.send({ kind: "mouse", action, ...this.position(event), button: event.button });
         };
         this.on(video, "mousedown", button("down"));
