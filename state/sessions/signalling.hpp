@@ -129,9 +129,14 @@ struct StreamPeerKey {
 
 // What answers a session's offer with a live WebRTC peer. The default (no
 // live peer) answers nothing, so every session gets the inert answer.
+// Install one with Emulator::set_stream_peers() before serving.
 // Every call is made inside the store's transaction, on the thread that
-// runs it: implementations must not block for long and must not call back
-// into the emulator's domain from inside a call (post the work elsewhere).
+// runs it (an HTTP thread, or the deadline waker's for timers), while every
+// other request waits: implementations must not block for long and must not
+// call into the emulator's domain from inside a call. Report what the peer
+// sees (a client connected or gone, user input) later, from another thread,
+// through the domain (StreamSessions::event with the key's scope, group and
+// session: clientConnect, clientDisconnect, userInput).
 class StreamPeers {
  public:
   virtual ~StreamPeers() = default;
@@ -142,7 +147,9 @@ class StreamPeers {
   virtual void offer(const StreamPeerKey&, const SdpOffer&) {}
   // The answer SDP to that offer, when the session's live peer has one;
   // nullopt: the inert answer is used. Asked once per offer: when the
-  // session becomes ACTIVE, and right after offer() for a new connection.
+  // session becomes ACTIVE (placementSeconds after offer(), on the
+  // emulator's clock), and right after offer() for a new connection (the
+  // API returns it at once, so this one may wait briefly for ICE gathering).
   virtual std::optional<std::string> answer(const StreamPeerKey&, const SdpOffer&) { return std::nullopt; }
   // The session's stream is over (TERMINATING, TERMINATED or ERROR, through
   // the API, a timeout, a fault or an admin action): close its peer. Called
