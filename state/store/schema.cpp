@@ -300,6 +300,14 @@ CREATE TABLE resource_timings (
       R"sql(
 ALTER TABLE stream_sessions ADD COLUMN export_fails_at INTEGER;
 )sql",
+
+      // 6: a ClientToken answers with the original response, kept with the
+      // token; a session remembers every offer it has used (digests, as a
+      // JSON array), since a connection needs a newly generated one.
+      R"sql(
+ALTER TABLE idempotency ADD COLUMN response TEXT;
+ALTER TABLE stream_sessions ADD COLUMN offers TEXT;
+)sql",
   };
   return migrations;
 }

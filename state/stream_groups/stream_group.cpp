@@ -12,12 +12,27 @@ int64_t session_capacity(const GroupLocation& l) {
 }
 
 int64_t allocated_capacity(const GroupLocation& l) {
+  if (l.status == LocationStatus::Activating) return l.allocated;
   if (l.status == LocationStatus::Removing) return l.allocated;
   const int64_t want = std::max(l.always_on, l.allocated + l.target_idle.value_or(0));
   return std::max(l.allocated, std::min(want, session_capacity(l)));
 }
 
 int64_t idle_capacity(const GroupLocation& l) { return allocated_capacity(l) - l.allocated; }
+
+CapacityFigures capacity_figures(StreamGroupStatus group_status, const GroupLocation& l) {
+  if (group_status == StreamGroupStatus::Expired) return {l.allocated, 0};
+  return {allocated_capacity(l), idle_capacity(l)};
+}
+
+PlacementKind placement_kind(const GroupLocation& l) {
+  if (l.status != LocationStatus::Active) return PlacementKind::None;
+  if (idle_capacity(l) > 0) return PlacementKind::Idle;
+  if (l.allocated < session_capacity(l)) return PlacementKind::OnDemand;
+  return PlacementKind::None;
+}
+
+bool offers_on_demand(const GroupLocation& l) { return session_capacity(l) > l.always_on; }
 
 int64_t stream_class_tenancy(std::string_view c) {
   if (c.size() < 6 || c.substr(0, 3) != "gen") return 0;

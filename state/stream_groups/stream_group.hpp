@@ -55,8 +55,24 @@ struct StreamGroup {
 int64_t session_capacity(const GroupLocation& l);
 // What the service reports for a location: capacity provisioned (running
 // sessions plus the idle units it keeps) and the idle part of it.
+// A location that is not ACTIVE yet (ACTIVATING) has none provisioned.
 int64_t allocated_capacity(const GroupLocation& l);
 int64_t idle_capacity(const GroupLocation& l);
+// The figures GetStreamGroup reports: an EXPIRED group can no longer stream,
+// so it keeps no idle capacity.
+struct CapacityFigures {
+  int64_t allocated = 0;
+  int64_t idle = 0;
+};
+CapacityFigures capacity_figures(StreamGroupStatus group_status, const GroupLocation& l);
+
+// How one more session can be placed in a location: on an idle unit
+// (always-on or target-idle capacity, near-instant), on a unit allocated on
+// demand up to the maximum (slower), or not at all.
+enum class PlacementKind { None, Idle, OnDemand };
+PlacementKind placement_kind(const GroupLocation& l);
+// Whether the location may allocate capacity on demand beyond its always-on units.
+bool offers_on_demand(const GroupLocation& l);
 
 // How many sessions one compute unit of a stream class hosts (the API
 // documentation's "tenancy"); 0 for an unknown class.

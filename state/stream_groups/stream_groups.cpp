@@ -193,6 +193,9 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate
     if (!configurable(g->status))
       return validation("Stream group " + g->id + " is " + status_text(g->status) +
                         "; applications can be associated only when it is ACTIVE");
+    if (!takes_new_associations(*g, now))
+      return validation("Stream group " + g->id + " is older than " + std::to_string(kAssociationDays) +
+                        " days and can no longer take new application associations; create a new stream group");
     std::vector<std::string> ids;
     for (const std::string& identifier_of_app : apps) {
       auto app = ready_application(db, scope, identifier_of_app);

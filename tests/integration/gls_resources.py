@@ -27,6 +27,7 @@ LOCATION_REMOVING = TIMINGS["streamGroup"]["locationRemovingSeconds"]  # REMOVIN
 GROUP_DELETING = TIMINGS["streamGroup"]["deletingSeconds"]            # DELETING -> gone
 GROUP_LIFETIME = TIMINGS["streamGroup"]["expirationSeconds"]          # CreatedAt -> ExpiresAt
 SESSION_PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]      # ACTIVATING -> ACTIVE for a placed session
+SESSION_ON_DEMAND_PLACEMENT = TIMINGS["streamSession"]["onDemandPlacementSeconds"]  # ... on a unit allocated on demand
 SESSION_TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]  # TERMINATING -> TERMINATED
 
 TENANCY = {"gen4n_high": 2, "gen5n_high": 2, "gen6n_high": 2, "gen6n_medium": 4, "gen6n_small": 12,

@@ -12,8 +12,8 @@ import botocore.exceptions
 
 from gls_resources import (APP_DELETING, APP_INITIALIZED, APP_READY, FIXTURE_APP, GROUP_ACTIVATING,
                            GROUP_DELETING, GROUP_LIFETIME, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
-                           SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, app_arn, group_arn, last,
-                           output_members, shape_members, ts)
+                           SESSION_ON_DEMAND_PLACEMENT, SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, app_arn,
+                           group_arn, last, output_members, shape_members, ts)
 
 # Always in a LocationState (OnDemandCapacity defaults to 0 by the model's documentation);
 # TargetIdleCapacity and MaximumCapacity when they were configured.
@@ -1154,7 +1154,7 @@ class Capacity(EmptyScope):
         self.assertEqual(self.capacity(gid), (1, 0))
         self.start(gid, app, Locations=[REGION])
         self.assertEqual(self.capacity(gid), (2, 0))
-        self.advance(SESSION_PLACEMENT + 0.5)
+        self.advance(SESSION_ON_DEMAND_PLACEMENT + 0.5)
         self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
         self.advance(SESSION_TERMINATING + 0.5)
         self.assertEqual(self.capacity(gid), (1, 0), "on-demand capacity is released")
