@@ -4,17 +4,20 @@
 
 namespace gls {
 
+int64_t ready_always_on(const GroupLocation& l) { return std::min(l.always_on, l.provisioning_from.value_or(l.always_on)); }
+
 int64_t session_capacity(const GroupLocation& l) {
   // MaximumCapacity caps always-on plus on-demand; the deprecated
   // OnDemandCapacity adds to always-on when no maximum is given.
-  int64_t total = l.maximum ? *l.maximum : l.always_on + l.on_demand.value_or(0);
-  return std::max(l.always_on, total);
+  const int64_t always_on = ready_always_on(l);
+  int64_t total = l.maximum ? *l.maximum : always_on + l.on_demand.value_or(0);
+  return std::max(always_on, total);
 }
 
 int64_t allocated_capacity(const GroupLocation& l) {
   if (l.status == LocationStatus::Activating) return l.allocated;
   if (l.status == LocationStatus::Removing) return l.allocated;
-  const int64_t want = std::max(l.always_on, l.allocated + l.target_idle.value_or(0));
+  const int64_t want = std::max(ready_always_on(l), l.allocated + l.target_idle.value_or(0));
   return std::max(l.allocated, std::min(want, session_capacity(l)));
 }
 

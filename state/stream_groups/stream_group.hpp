@@ -32,6 +32,9 @@ struct GroupLocation {
   std::optional<int64_t> maximum;
   std::optional<std::string> vpc_json;
   int64_t added_ms = 0;  // when the location joined the group
+  // While an increase of AlwaysOnCapacity is being provisioned: the always-on
+  // units already in place (the rest count once provisioned).
+  std::optional<int64_t> provisioning_from;
   // Derived from the sessions running there, never stored: how many hold a unit.
   int64_t allocated = 0;
 };
@@ -51,6 +54,8 @@ struct StreamGroup {
   std::vector<std::string> app_ids;        // associated applications
 };
 
+// The always-on units in place: an increase counts once it is provisioned.
+int64_t ready_always_on(const GroupLocation& l);
 // How many sessions a location can run at once.
 int64_t session_capacity(const GroupLocation& l);
 // What the service reports for a location: capacity provisioned (running
@@ -110,6 +115,7 @@ inline constexpr Field<L> kLocationFields[] = {
     {"MaximumCapacity", "maximum", &L::maximum, Form::Plain, kFull | kImport | kMutable},
     {"VpcTransitConfiguration", "vpc", &L::vpc_json, Form::Json, kFull | kImport | kMutable},
     {"", "added_ms", &L::added_ms},
+    {"", "provisioning_from", &L::provisioning_from, Form::Plain, kMutable},
 };
 }  // namespace stream_group_binding
 // Every column of stream_groups except the scope, in the table's order;

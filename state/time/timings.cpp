@@ -36,6 +36,7 @@ constexpr Default kDefaults[] = {
     {"streamGroup", "activatingSeconds", 10},            // ACTIVATING -> ACTIVE
     {"streamGroup", "locationActivatingSeconds", 10},    // a new location ACTIVATING -> ACTIVE
     {"streamGroup", "locationRemovingSeconds", 5},       // a location REMOVING -> gone
+    {"streamGroup", "capacityProvisioningSeconds", 10},  // more AlwaysOnCapacity -> allocated, like a new location
     {"streamGroup", "deletingSeconds", 5},               // DELETING -> gone
     {"streamGroup", "expirationSeconds", 31536000},      // CreatedAt -> ExpiresAt (EXPIRED), 365 days
 };

@@ -24,6 +24,7 @@ REPLICATION = TIMINGS["application"]["replicationSeconds"]            # REPLICAT
 GROUP_ACTIVATING = TIMINGS["streamGroup"]["activatingSeconds"]        # ACTIVATING -> ACTIVE (group, first locations)
 LOCATION_ADDING = TIMINGS["streamGroup"]["locationActivatingSeconds"]  # an added location ACTIVATING -> ACTIVE
 LOCATION_REMOVING = TIMINGS["streamGroup"]["locationRemovingSeconds"]  # REMOVING -> gone
+CAPACITY_PROVISIONING = TIMINGS["streamGroup"]["capacityProvisioningSeconds"]  # more AlwaysOnCapacity -> allocated
 GROUP_DELETING = TIMINGS["streamGroup"]["deletingSeconds"]            # DELETING -> gone
 GROUP_LIFETIME = TIMINGS["streamGroup"]["expirationSeconds"]          # CreatedAt -> ExpiresAt
 SESSION_PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]      # ACTIVATING -> ACTIVE for a placed session

@@ -6,7 +6,7 @@ choice open (which exception, refuse or wait), the README says what the
 emulator does and the test pins it down."""
 import unittest
 
-from gls_resources import (GROUP_ACTIVATING, LOCATION_ADDING, REGION, REPLICATION, SESSION_PLACEMENT,
+from gls_resources import (CAPACITY_PROVISIONING, GROUP_ACTIVATING, LOCATION_ADDING, REGION, REPLICATION, SESSION_PLACEMENT,
                            SESSION_TERMINATING, TIMINGS, ResourceCase, last)
 from test_stream_urls import play
 
@@ -299,6 +299,24 @@ class ProvisioningCapacity(RulesCase):
         self.advance(LOCATION_ADDING + 0.5)
         self.assertEqual(self.figures(r["Id"], REMOTE), (2, 2))
 
+    def test_capacity_increase_after_provisioning(self):
+        # Source: LocationState.AllocatedCapacity ("After making changes to capacity, it can take a few minutes
+        # for the allocated capacity count to reflect the change").
+        app, group = self.group_with_app(LocationConfigurations=[{"LocationName": REGION, "AlwaysOnCapacity": 1}])
+        self.start(group, app, ConnectionTimeoutSeconds=3600)
+        waiting = last(self.start(group, app)["Arn"])
+        self.gls.update_stream_group(Identifier=group, LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": 3}])
+        self.assertEqual(self.location(group, REGION)["AlwaysOnCapacity"], 3)
+        self.assertEqual(self.figures(group), (1, 0))
+        self.advance(CAPACITY_PROVISIONING - 0.5)
+        self.assertEqual(self.figures(group), (1, 0))
+        self.assertEqual(self.status(group, waiting), ("ACTIVATING", None))
+        self.advance(1)
+        self.assertEqual(self.figures(group), (3, 1))  # the waiting session took one of the new units
+        self.advance(SESSION_PLACEMENT)
+        self.assertEqual(self.status(group, waiting), ("ACTIVE", None))
+
     def test_expired_group_has_no_idle_capacity(self):
         # Source: CreateStreamGroup ("Stream groups expire when they are 365 days old, at which point they can
         # no longer stream sessions").
@@ -328,6 +346,7 @@ class TerminateOnError(RulesCase):
         self.assertEqual(self.status(group, sid), ("TERMINATED", "apiTerminated"))
         # The unit it held was given back at ERROR; terminating gives back nothing twice.
         self.assertEqual(self.figures(group), (1, 1))
+
 
 
 if __name__ == "__main__":

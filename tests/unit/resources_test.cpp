@@ -248,7 +248,7 @@ TEST_CASE("a session waits for a unit and is placed when one frees up; deleting 
   u.identifier = g.id;
   u.locations.push_back({"us-west-2", 2, {}, {}, {}, {}});
   REQUIRE(emu->stream_groups().update(kScope, u).ok());
-  advance(*emu, 2);
+  advance(*emu, emu->timings().seconds("streamGroup", "capacityProvisioningSeconds") + 2);
   CHECK(emu->sessions().get(kScope, g.id, second->id)->status == SessionStatus::Active);
   REQUIRE(emu->stream_groups().remove(kScope, g.id).ok());
   CHECK(emu->sessions().get(kScope, g.id, first->id)->status == SessionStatus::Terminating);
