@@ -349,5 +349,28 @@ class TerminateOnError(RulesCase):
 
 
 
+# ---- 8. documented request rates, on demand ------------------------------------------------------
+
+class AwsRateLimits(RulesCase):
+    server_args = ("--clock", "manual", "--no-default-fixtures", "--rate-limits", "aws")
+
+    def test_requests_beyond_the_documented_rate_are_throttled(self):
+        # Source: developer guide, "Amazon GameLift Streams API rate limits" (CreateStreamGroup: 1 per second).
+        client = self.server.client(retries=False)
+        client.create_stream_group(Description="first", StreamClass="gen4n_ultra")
+        with self.assertRaises(Exception) as ctx:
+            client.create_stream_group(Description="second", StreamClass="gen4n_ultra")
+        self.assertCode(ctx, "ThrottlingException", 429)
+        self.assertEqual(len(client.list_stream_groups()["Items"]), 1, "the throttled request did nothing")
+
+
+class NoRateLimitsByDefault(RulesCase):
+    def test_no_throttling_by_default(self):
+        client = self.server.client(retries=False)
+        for i in range(3):
+            client.create_stream_group(Description=f"g{i}", StreamClass="gen4n_ultra")
+        self.assertEqual(len(client.list_stream_groups()["Items"]), 3)
+
+
 if __name__ == "__main__":
     unittest.main()
