@@ -52,6 +52,8 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
   if (o.auto_connect_seconds) config.auto_connect_ms = seconds_to_ms(*o.auto_connect_seconds);
   app->emu_ = std::make_unique<Emulator>(std::move(*store), config);
   Emulator& emu = *app->emu_;
+  // Known before listening unless --port 0; main() sets the port it got.
+  emu.signalling().set_origin(browser_origin(o.host, o.port));
 
   const bool empty = emu.store().transaction([](Store& db) {
     return repo::count(db, "applications") + repo::count(db, "stream_groups") + repo::count(db, "stream_sessions") +

@@ -205,7 +205,9 @@ Usage: gls-local [flags]
   --seed N                  seed for IDs and probabilistic faults, for reproducible runs
   --timings FILE            JSON file overriding lifecycle durations
   --export-dir DIR          write exported session files under DIR/<bucket>/<key>
-  --auto-connect SECONDS    a simulated client connects this long after a session is ACTIVE
+  --auto-connect SECONDS    a simulated client connects this long after an ACTIVE session's
+                            SignalResponse is first delivered (GetStreamSession,
+                            CreateStreamSessionConnection)
   --log-level LEVEL         trace, debug, info, warn or error (default info)
   --log-format text|json    one line per request, as text or JSON (default text)
   --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)

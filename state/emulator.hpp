@@ -29,6 +29,16 @@ class Emulator : public Core {
   SessionLifecycle& session_lifecycle() { return session_lifecycle_; }
   Cascades& cascades() { return cascades_; }
 
+  // How sessions' offers are answered: live peers (set_stream_peers; the
+  // default answers every offer inertly) and the protocol script's origin.
+  SessionSignalling& signalling() { return session_lifecycle_.signalling(); }
+  void set_stream_peers(std::shared_ptr<StreamPeers> peers) { signalling().set_peers(std::move(peers)); }
+  // Core::wipe, and every live peer closes with the sessions it served.
+  void wipe() {
+    Core::wipe();
+    signalling().peers()->close_all();
+  }
+
  private:
   Core& core() { return *this; }
 

@@ -4,6 +4,7 @@
 #include "api/render.hpp"
 #include "observe/dashboard.hpp"
 #include "state/store/repository.hpp"
+#include "websdk/protocol_script.hpp"
 
 namespace gls {
 
@@ -48,6 +49,9 @@ AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures)
       // The stream URL itself: its token is its secret.
       {"GET", "/_gls/play/{group}/{url}", &AdminApi::play, raw, open},
       {"HEAD", "/_gls/play/{group}/{url}", &AdminApi::play, raw, open},
+      // The protocol script of SignalResponses (server/websdk/protocol_script.hpp).
+      {"GET", "/_gls/websdk/{version}/gamecast-input.js", &AdminApi::websdk_script, raw, open},
+      {"HEAD", "/_gls/websdk/{version}/gamecast-input.js", &AdminApi::websdk_script, raw, open},
   };
   std::vector<AdminRoute> routes;
   for (const Row& row : kRoutes)
@@ -58,6 +62,8 @@ AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures)
 }
 
 HttpResponse AdminApi::dashboard(AdminCall&) { return dashboard_page(); }
+
+HttpResponse AdminApi::websdk_script(AdminCall&) { return protocol_script_response(); }
 
 HttpResponse AdminApi::health(AdminCall&) {
   return render_json([&](JsonWriter& w) {

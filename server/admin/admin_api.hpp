@@ -60,6 +60,7 @@ class AdminApi {
   HttpResponse stream_url_history(AdminCall& call);
   // A browser opening a stream URL (play_page.cpp).
   HttpResponse play(AdminCall& call);
+  HttpResponse websdk_script(AdminCall& call);
 
   Emulator& emu_;
   std::function<Status()> load_fixtures_;

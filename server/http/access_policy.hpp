@@ -20,8 +20,9 @@
 // - Admin requests with a body must say Content-Type: application/json
 //   (415 otherwise), which no HTML form or simple cross-site request can.
 // - With --admin-token, admin requests need "Authorization: Bearer <token>"
-//   (401 otherwise), except the dashboard's page itself and stream URLs'
-//   play pages, which carry secrets of their own.
+//   (401 otherwise), except the dashboard's page itself, the Web SDK
+//   protocol script (/_gls/websdk/..., public) and stream URLs' play pages,
+//   which carry secrets of their own.
 #pragma once
 
 #include <optional>

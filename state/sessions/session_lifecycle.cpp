@@ -26,10 +26,16 @@ using R = ReasonRule;
 using Step = LifecycleStep<SessionMachine>;
 using Firing = TimerFiring<SessionMachine>;
 
-constexpr const char* kNoClientConnection = "NO_CLIENT_CONNECTION";
 constexpr std::string_view kRejectedOffer = "rejectedOffer";  // the detail of a Reconnected timer
 
 // ---- what entering a status does --------------------------------------------------
+
+// A placed session's valid offer goes to the live peers, which start
+// answering it while the placement delay runs.
+void offer_to_peers(SessionSignalling& signalling, const Scope& scope, const StreamSession& s) {
+  const SignalRequest request = read_signal_request(s.signal_request);
+  if (request.offer) signalling.peers()->offer(SessionLifecycle::peer_key(scope, s), *request.offer);
+}
 
 // The session's locations, in priority order.
 std::vector<std::string> requested_locations(const StreamSession& s) {
@@ -120,7 +126,10 @@ void finish_export(Step& step) {
   }
 }
 
-void place(Step& step) { try_place(step.db, step.scope, step.resource); }
+void place(Step& step) {
+  if (try_place(step.db, step.scope, step.resource))
+    offer_to_peers(step.owner.signalling(), step.scope, step.resource);
+}
 
 // A session is placed in every running status (also when an admin forces it there).
 void hold(Step& step) { step.resource.placed = true; }
@@ -129,11 +138,20 @@ void answer(Step& step) {
   step.resource.placed = true;
   // The stream has answered the client's offer (CreateStreamSessionConnection
   // has already stored the answer to a new offer).
-  if (!step.resource.signal_response) step.resource.signal_response = make_signal_response(step.core.ids());
+  StreamSession& s = step.resource;
+  if (!s.signal_response)
+    s.signal_response = step.owner.signalling().respond(SessionLifecycle::peer_key(step.scope, s),
+                                                        read_signal_request(s.signal_request), step.core.ids(), true);
 }
 
-// The session has ended: its export finishes and its unit of capacity is given back.
+// The session's stream is over: its live peer, if any, closes.
+void end_stream(Step& step) {
+  step.owner.signalling().peers()->close(SessionLifecycle::peer_key(step.scope, step.resource));
+}
+
+// The session has ended: its stream and export finish and its unit of capacity is given back.
 void finish(Step& step) {
+  end_stream(step);
   finish_export(step);
   step.follow_up = step.resource.placed;
   step.resource.placed = false;
@@ -147,16 +165,23 @@ void place_others(Step& step) {
 
 bool placed(const Step& step) { return step.resource.placed; }
 bool waiting(const Step& step) { return !step.resource.placed; }
-bool auto_connects(const Step& step) { return step.core.config().auto_connect_ms.has_value(); }
+// The simulated client counts from the delivery of the answer: a
+// reconnection's was delivered before re-entering ACTIVE; a new session's is
+// delivered by GetStreamSession (SessionLifecycle::answer_delivered).
+bool auto_connects(const Step& step) {
+  return step.core.config().auto_connect_ms.has_value() && step.from == S::Reconnecting;
+}
 
 // ---- what a timer means ----------------------------------------------------------
 
 bool answer_offer(Firing& f) {
-  const std::string& offer = f.resource.signal_request;
-  if (offer == kNoClientConnection)
+  const SignalRequest request = read_signal_request(f.resource.signal_request);
+  if (request.kind == SignalKind::NoClient) {
     f.event = E::PlacedWithoutClient;
-  else if (offer.find_first_not_of(" \t\r\n") == std::string::npos)
+  } else if (request.kind == SignalKind::Invalid) {
+    spdlog::info("stream session {}: {}", f.resource.id, request.problem);
     f.event = E::SignalRejected;
+  }
   return true;
 }
 
@@ -261,7 +286,7 @@ constexpr StatusEntry<SessionMachine> kEntries[] = {
     {S::Connected,                 false,       hold},
     {S::PendingClientReconnection, false,       hold},
     {S::Reconnecting,              false,       hold},
-    {S::Terminating,               true},
+    {S::Terminating,               true,        end_stream},
     {S::Terminated,                true,        finish,       place_others},
     {S::Error,                     true,        finish,       place_others},
 };
@@ -382,6 +407,12 @@ Status SessionLifecycle::user_input(Store& db, const Scope& scope, StreamSession
   return ok();
 }
 
+void SessionLifecycle::answer_delivered(Store& db, const Scope& scope, const StreamSession& s, int64_t at) {
+  const auto delay = core_.config().auto_connect_ms;
+  if (!delay || s.status != S::Active || !s.signal_response || engine_.due(db, scope, s, T::AutoConnect)) return;
+  engine_.arm(db, scope, s, T::AutoConnect, at + *delay);
+}
+
 void SessionLifecycle::reject_offer(Store& db, const Scope& scope, const StreamSession& s) {
   auto due = engine_.due(db, scope, s, T::Reconnected);
   if (!due) return;
@@ -392,6 +423,7 @@ void SessionLifecycle::reject_offer(Store& db, const Scope& scope, const StreamS
 void SessionLifecycle::place_waiting(Store& db, const Scope& scope, const std::string& group_id, int64_t at) {
   for (StreamSession& w : repo::waiting_sessions(db, scope, group_id)) {
     if (!try_place(db, scope, w)) continue;
+    offer_to_peers(signalling_, scope, w);
     engine_.rearm(db, scope, w, at);  // the placement timer replaces the placement timeout
     repo::update_session_state(db, scope, w);
   }

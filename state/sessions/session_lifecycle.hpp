@@ -32,6 +32,7 @@
 #include "state/lifecycle/lifecycle.hpp"
 #include "state/store/records.hpp"
 #include "state/result.hpp"
+#include "state/sessions/signalling.hpp"
 
 namespace gls {
 
@@ -140,6 +141,12 @@ class SessionLifecycle {
   Status force(Store& db, const Scope& scope, StreamSession& s, SessionStatus to, std::optional<std::string> reason,
                bool force, int64_t at);
 
+  // The session's SignalResponse was delivered to a client (GetStreamSession):
+  // with --auto-connect, the simulated client connects that long after the
+  // first delivery while ACTIVE. A reconnection's answer is delivered by
+  // CreateStreamSessionConnection, so its count starts on re-entering ACTIVE.
+  void answer_delivered(Store& db, const Scope& scope, const StreamSession& s, int64_t at);
+
   // A user sent input while CONNECTED: the idle timeout starts again.
   Status user_input(Store& db, const Scope& scope, StreamSession& s, int64_t at);
 
@@ -157,10 +164,15 @@ class SessionLifecycle {
   Engine& engine() { return engine_; }
 
   static std::string resource_key(const StreamSession& s) { return SessionMachine::key(s); }
+  static StreamPeerKey peer_key(const Scope& scope, const StreamSession& s) { return {scope, s.group_id, s.id}; }
+
+  // How offers are answered: by live peers or inertly (state/sessions/signalling.hpp).
+  SessionSignalling& signalling() { return signalling_; }
 
  private:
   Core& core_;
   Engine engine_;
+  SessionSignalling signalling_;
 };
 
 }  // namespace gls

@@ -14,17 +14,6 @@
 
 namespace gls {
 
-std::string make_signal_response(IdGenerator& ids) {
-  // The shape of an SDP answer; clients of the emulator never parse it.
-  return "v=0\r\no=- " + ids.hex(16) + " 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\na=ice-ufrag:" +
-         ids.alphanumeric(8) + "\r\na=ice-pwd:" + ids.alphanumeric(24) + "\r\na=fingerprint:sha-256 " + ids.hex(64) +
-         "\r\n";
-}
-
-std::string websdk_protocol_url(const Scope& scope) {
-  return "https://gameliftstreams-websdk-" + scope.region + ".s3." + scope.region + ".amazonaws.com/protocol/v1/";
-}
-
 std::optional<std::string> log_file_location(const Application& app, std::string_view group_id,
                                              std::string_view session_id) {
   if (!app.log_output_uri || app.log_output_uri->empty()) return std::nullopt;
@@ -146,7 +135,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     s.location = locations.front();
     s.requested_locations_json = json_string_list(locations);
     s.log_uri = log_file_location(*app, s.group_id, s.id);
-    s.websdk_url = websdk_protocol_url(scope);
+    s.websdk_url = lifecycle_.signalling().protocol_url();
     lifecycle_.start(db, scope, s, now);
     if (r.on_start) r.on_start->started(db, scope, s);
     repo::insert_session(db, scope, s);
@@ -180,10 +169,12 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
     if (x.status == SessionStatus::Terminated || x.status == SessionStatus::Terminating) x.status_reason = "apiTerminated";
     else if (x.status == SessionStatus::Error) x.status_reason = "internalError";
   }
+  // A session that arrives running has no live peer: its answer is inert.
   if (!x.signal_response && x.status != SessionStatus::Activating && x.status != SessionStatus::Error)
-    x.signal_response = make_signal_response(core_.ids());
+    x.signal_response = lifecycle_.signalling().respond(SessionLifecycle::peer_key(scope, x),
+                                                        read_signal_request(x.signal_request), core_.ids(), false);
   if (!x.log_uri) x.log_uri = log_file_location(*app, x.group_id, x.id);
-  if (!x.websdk_url) x.websdk_url = websdk_protocol_url(scope);
+  if (!x.websdk_url) x.websdk_url = lifecycle_.signalling().protocol_url();
   x.requested_locations_json = json_string_list({x.location});
   x.placed = !is_final(x.status) && x.status != SessionStatus::Activating;
   lifecycle_.adopt(db, scope, x);
@@ -196,6 +187,15 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
 Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,
                                           std::string_view session_identifier) {
   return core_.transact([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
+}
+
+Result<StreamSession> StreamSessions::get_for_client(const Scope& scope, std::string_view group_identifier,
+                                                     std::string_view session_identifier) {
+  return core_.transact([&](Store& db, int64_t now) {
+    auto s = require_session(db, scope, group_identifier, session_identifier);
+    if (s) lifecycle_.answer_delivered(db, scope, *s, now);
+    return s;
+  });
 }
 
 Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRequest& r) {
@@ -263,11 +263,17 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     if (s->status != SessionStatus::Active && s->status != SessionStatus::PendingClientReconnection)
       return conflict("Stream session " + s->id + " is " + status_name(*s) +
                       "; a connection can be created only in ACTIVE or PENDING_CLIENT_RECONNECTION");
-    // The service wants a fresh offer for every connection.
+    // The service wants a fresh offer for every connection (never one the
+    // session has used); a valid one goes to the live peers, which answer it
+    // (or the answer is inert).
+    const SignalRequest request = read_signal_request(signal_request);
     const bool rejected = signal_request == s->signal_request || offer_used(db, scope, *s, signal_request) ||
-                          signal_request.find_first_not_of(" \t\r\n") == std::string::npos;
+                          request.kind == SignalKind::Invalid;
     s->signal_request = signal_request;
-    s->signal_response = make_signal_response(core_.ids());
+    SessionSignalling& signalling = lifecycle_.signalling();
+    const StreamPeerKey key = SessionLifecycle::peer_key(scope, *s);
+    if (!rejected && request.offer) signalling.peers()->offer(key, *request.offer);
+    s->signal_response = signalling.respond(key, request, core_.ids(), !rejected);
     SessionLifecycle& lifecycle = lifecycle_;
     if (auto st = lifecycle.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
       return std::move(st).take_error();

@@ -23,11 +23,8 @@ namespace gls {
 class SessionStartHook;
 struct Application;
 
-// What the service generates for a session once it is placed: its WebRTC
-// answer to the client's offer, where the Web SDK protocol files are, and
-// where the application's logs will be uploaded.
-std::string make_signal_response(IdGenerator& ids);
-std::string websdk_protocol_url(const Scope& scope);
+// Where the service will upload the application's logs. (The answer to the
+// client's offer and the protocol script's URL: state/sessions/signalling.hpp.)
 std::optional<std::string> log_file_location(const Application& app, std::string_view group_id,
                                              std::string_view session_id);
 
@@ -76,9 +73,13 @@ class StreamSessions {
   // belongs to another group.
   Result<StreamSession> get(const Scope& scope, std::string_view group_identifier,
                             std::string_view session_identifier);
+  // GetStreamSession: the same, and the session's SignalResponse counts as
+  // delivered to the client (SessionLifecycle::answer_delivered).
+  Result<StreamSession> get_for_client(const Scope& scope, std::string_view group_identifier,
+                                       std::string_view session_identifier);
   Result<SessionPage> list(const Scope& scope, const SessionListRequest& request);
   Status terminate(const Scope& scope, std::string_view group_identifier, std::string_view session_identifier);
-  // Returns the stream's answer to the new offer.
+  // Returns the stream's answer to the new offer (the SignalResponse JSON).
   Result<std::string> create_connection(const Scope& scope, std::string_view group_identifier,
                                         std::string_view session_identifier, const std::string& signal_request,
                                         const std::optional<std::string>& client_token,

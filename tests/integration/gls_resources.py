@@ -5,7 +5,7 @@ response shapes against the API model."""
 import datetime
 import threading
 
-from gls_testlib import SDK_PROBLEM, TIMINGS, ServerTestCase
+from gls_testlib import OFFER, SDK_PROBLEM, TIMINGS, ServerTestCase
 
 if not SDK_PROBLEM:
     import botocore.session
@@ -33,8 +33,6 @@ SESSION_TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]  # TERMINAT
 
 TENANCY = {"gen4n_high": 2, "gen5n_high": 2, "gen6n_high": 2, "gen6n_medium": 4, "gen6n_small": 12,
            "gen4n_ultra": 1, "gen4n_win2022": 1, "gen5n_ultra": 1, "gen6n_pro": 1, "gen6e_pro": 1}
-
-OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 
 def app_arn(app_id, account=ACCOUNT, region=REGION):

@@ -42,6 +42,13 @@ _DURATIONS = json.loads((ROOT / "tests" / "durations.json").read_text())
 TIMINGS = _DURATIONS["timings"]
 REQUEST_DEFAULTS = _DURATIONS["requestDefaults"]
 
+# The smallest valid SDP offer (one data channel section): a session started
+# with it goes ACTIVE. Tests append "a=offer:<n>" lines to make offers fresh.
+OFFER = ("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+         "a=ice-ufrag:gls1\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+         "a=fingerprint:sha-256 " + ":".join(["AB"] * 32) + "\r\na=setup:actpass\r\n"
+         "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sctp-port:5000\r\n")
+
 
 def model_dir():
     """The directory holding gameliftstreams/2018-05-10/service-2.json, or None."""

@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from gls_testlib import REQUEST_DEFAULTS, SDK_PROBLEM, TIMINGS, GlsServer, ServerTestCase
+from gls_testlib import OFFER, REQUEST_DEFAULTS, SDK_PROBLEM, TIMINGS, GlsServer, ServerTestCase
 
 if not SDK_PROBLEM:
     import boto3
@@ -27,7 +27,6 @@ APP = "a-9ZY8X7Wv6"
 SESSION = "ABC123def4567"
 PREFIX = "arn:aws:gameliftstreams:us-west-2:111122223333:"
 SESSION_ARN = PREFIX + f"streamsession/{SG}/{SESSION}"
-OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 # Errors a client sees when the connection breaks under it.
 PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]

@@ -15,7 +15,7 @@ import zipfile
 
 import botocore.exceptions
 
-from gls_testlib import REQUEST_DEFAULTS, TIMINGS, ServerTestCase
+from gls_testlib import OFFER, REQUEST_DEFAULTS, TIMINGS, ServerTestCase
 
 SG = "sg-1AB2C3De4"
 APP = "a-9ZY8X7Wv6"
@@ -33,9 +33,6 @@ SESSION_LENGTH = REQUEST_DEFAULTS["SessionLengthSeconds"]
 def sid_of(r):
     """The session ID at the end of a session ARN."""
     return r["Arn"].rsplit("/", 1)[1]
-
-
-OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
 
 class LifecycleCase(ServerTestCase):
@@ -164,7 +161,7 @@ class StartAndWaiter(LifecycleCase):
         self.assertStatus(sid, "ACTIVATING", updated=t0)
         self.advance(0.5)
         g = self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)
-        self.assertTrue(g["SignalResponse"].startswith("v=0"), g)
+        self.assertEqual(json.loads(g["SignalResponse"])["type"], "answer", g)
         self.assertLastTransitions(sid, [(None, "ACTIVATING", None, "api", t0),
                                          ("ACTIVATING", "ACTIVE", None, "timer", t0 + PLACEMENT)])
 
@@ -368,6 +365,8 @@ class AutoConnectChain(LifecycleCase):
     def test_one_big_advance_replays_chain(self):
         r = self.start()
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
+        self.advance_to(t0 + PLACEMENT)
+        self.get(sid)  # the answer is delivered as the session becomes ACTIVE
         self.advance(10000)
         h = self.history(sid)
         got = [(e["from"], e["to"], e["reason"], e["cause"]) for e in h]
@@ -387,6 +386,8 @@ class AutoConnectChain(LifecycleCase):
     def test_auto_connect_at_exact_second(self):
         r = self.start()
         sid, t0 = sid_of(r), self.ts(r["CreatedAt"])
+        self.advance_to(t0 + PLACEMENT)
+        self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)  # delivers the answer
         self.advance_to(t0 + PLACEMENT + 5 - 0.1)
         self.assertStatus(sid, "ACTIVE", updated=t0 + PLACEMENT)
         self.advance_to(t0 + PLACEMENT + 5)
@@ -544,7 +545,7 @@ class StatusesAndReasons(LifecycleCase):
         self.advance_to(t0 + 20)
         offer = self.offer()
         c = self.gls.create_stream_session_connection(Identifier=SG, StreamSessionIdentifier=sid, SignalRequest=offer)
-        self.assertTrue(c["SignalResponse"].startswith("v=0"))
+        self.assertEqual(json.loads(c["SignalResponse"])["type"], "answer")
         g = self.assertStatus(sid, "RECONNECTING", updated=t0 + 20)
         self.assertEqual(g["SignalResponse"], c["SignalResponse"])
         self.assertEqual(g["SignalRequest"], offer, "the new offer replaces the first")

@@ -23,6 +23,13 @@ const durations = JSON.parse(readFileSync(path.join(root, "tests", "durations.js
 export const TIMINGS = durations.timings;
 export const REQUEST_DEFAULTS = durations.requestDefaults;
 
+// The smallest valid SDP offer (one data channel section), made fresh by `tag`:
+// a session started with it goes ACTIVE.
+export const sdpOffer = (tag) =>
+  `v=0\r\no=- ${tag} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n` +
+  `a=ice-ufrag:gls1\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=fingerprint:sha-256 ${Array(32).fill("AB").join(":")}\r\n` +
+  `a=setup:actpass\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sctp-port:5000\r\n`;
+
 export function binary() {
   const p = process.env.GLS_BINARY || path.join(root, "build", "gls-local");
   if (!existsSync(p)) throw new Error(`gls-local binary not found at ${p}; build it first`);

@@ -21,7 +21,7 @@ import {
   waitForStreamSessionActive,
   waitUntilStreamSessionActive,
 } from "@aws-sdk/client-gameliftstreams";
-import { TIMINGS, startServer } from "./harness.mjs";
+import { TIMINGS, sdpOffer, startServer } from "./harness.mjs";
 
 const SG = "sg-1AB2C3De4";
 const APP = "a-9ZY8X7Wv6";
@@ -54,7 +54,7 @@ const ALLOWED = new Set(
 );
 
 let signalCounter = 0;
-const freshOffer = () => `v=0\r\no=- ${Date.now()}${++signalCounter} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
+const freshOffer = () => sdpOffer(`${Date.now()}${++signalCounter}`);
 const sessionIdOf = (arn) => arn.split("/").pop();
 const secs = (date) => date.getTime() / 1000;
 

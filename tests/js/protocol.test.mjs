@@ -174,7 +174,8 @@ describe("GetStreamSession, the documented example", () => {
     assert.equal(out.ExportFilesMetadata.Status, "PENDING");
     assert.equal(out.ExportFilesMetadata.OutputUri, "s3://amzn-s3-demo-bucket/exports/sample-session.zip");
     assert.match(out.SignalRequest, /^v=0/);
-    assert.match(out.SignalResponse, /^v=0/, "a CONNECTED session has an SDP answer");
+    assert.equal(JSON.parse(out.SignalResponse).type, "answer", "a CONNECTED session has an answer");
+    assert.match(JSON.parse(out.SignalResponse).sdp, /^v=0/);
     assert.ok(out.LastUpdatedAt.getTime() >= out.CreatedAt.getTime());
   });
 

@@ -13,7 +13,7 @@ import {
   GetStreamUrlCommand,
   StartStreamSessionCommand,
 } from "@aws-sdk/client-gameliftstreams";
-import { TIMINGS, startServer } from "./harness.mjs";
+import { TIMINGS, sdpOffer, startServer } from "./harness.mjs";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "us-west-2";
@@ -205,7 +205,7 @@ export async function capacityOf(client, sg, name = REGION) {
 }
 
 let signalCounter = 0;
-export const freshOffer = () => `v=0\r\no=- ${Date.now()}${++signalCounter} 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
+export const freshOffer = () => sdpOffer(`${Date.now()}${++signalCounter}`);
 
 export async function startSession(client, sg, app, extra = {}) {
   const out = await client.send(

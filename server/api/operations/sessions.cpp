@@ -25,7 +25,7 @@ Status start_stream_session(Call& c) {
 }
 
 Status get_stream_session(Call& c) {
-  return respond(c, c.emu.sessions().get(c.scope, str(c.input, "Identifier"), str(c.input, "StreamSessionIdentifier")),
+  return respond(c, c.emu.sessions().get_for_client(c.scope, str(c.input, "Identifier"), str(c.input, "StreamSessionIdentifier")),
                  [&](JsonWriter& w, const StreamSession& s) { write_session(w, c.scope, s, SessionView::Full); });
 }
 
