@@ -201,7 +201,7 @@ def api_worker(url, group, stats, stop, seed):
         elif roll < 0.94:
             born = generation()
             r = timed(stats, "CreateApplication", lambda: gls.create_application(
-                Description="soak", ExecutablePath="bin/game", ApplicationSourceUri="s3://soak-bucket/app",
+                Description="soak", ExecutablePath="bin/game.exe", ApplicationSourceUri="s3://soak-bucket/app",
                 RuntimeEnvironment={"Type": "PROTON", "Version": "20241007"}))
             if r:
                 time.sleep(0.15)  # 6 s of emulator time: READY

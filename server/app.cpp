@@ -71,6 +71,7 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
   app->faults_ = std::make_unique<FaultRules>(emu.config().seed);
   app->lifecycle_faults_ = std::make_unique<LifecycleFaults>(emu, *app->faults_);
   app->journal_ = std::make_unique<RequestJournal>(o.journal_size);
+  if (o.aws_rate_limits) app->rate_limits_ = std::make_unique<RateLimits>();
   app->metrics_ = std::make_unique<Metrics>();
   app->metrics_subscription_ = emu.store().transitions().subscribe(
       [metrics = app->metrics_.get()](const std::vector<TransitionEvent>& events) {
@@ -93,7 +94,8 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
                     .faults = app->faults_.get(),
                     .lifecycle_faults = app->lifecycle_faults_.get(),
                     .journal = app->journal_.get(),
-                    .metrics = app->metrics_.get()});
+                    .metrics = app->metrics_.get(),
+                    .rate_limits = app->rate_limits_.get()});
   return app;
 }
 

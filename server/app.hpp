@@ -16,6 +16,7 @@
 #include "chaos/lifecycle_faults.hpp"
 #include "observe/metrics.hpp"
 #include "api/pipeline.hpp"
+#include "api/rate_limits.hpp"
 #include "observe/request_journal.hpp"
 #include "admin/admin_api.hpp"
 #include "state/emulator.hpp"
@@ -49,6 +50,7 @@ class App {
   std::unique_ptr<FaultRules> faults_;
   std::unique_ptr<LifecycleFaults> lifecycle_faults_;
   std::unique_ptr<RequestJournal> journal_;
+  std::unique_ptr<RateLimits> rate_limits_;  // only with --rate-limits aws
   std::unique_ptr<Metrics> metrics_;
   int metrics_subscription_ = 0;
   std::unique_ptr<EventStream> events_;

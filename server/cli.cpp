@@ -163,6 +163,11 @@ const std::vector<Flag>& flags() {
                                     origin.find_first_of(" \t,") == std::string::npos);
          }, "must be an origin such as http://localhost:3000, or * (repeatable; the environment takes a comma-separated list)");
        }},
+      {"rate-limits", "GLS_RATE_LIMITS", true, [](Options& o, const std::string& v) {
+         if (v != "aws" && v != "off") return std::string("must be aws or off");
+         o.aws_rate_limits = v == "aws";
+         return std::string();
+       }},
       {"admin-token", "GLS_ADMIN_TOKEN", true, [](Options& o, const std::string& v) {
          if (v.size() < 8 || v.find_first_of(" \t\r\n") != std::string::npos)
            return std::string("must be at least 8 characters without spaces");
@@ -213,6 +218,8 @@ Usage: gls-local [flags]
   --cors-origin ORIGIN      let pages of ORIGIN (e.g. http://localhost:3000, or *) call the API
                             and the admin API from the browser (repeatable)
   --admin-token TOKEN       the admin API (/_gls/...) requires "Authorization: Bearer TOKEN"
+  --rate-limits aws|off     aws: the service's documented request rates per operation and
+                            account, beyond which requests get a ThrottlingException (default off)
   --help                    show this help
   --version                 show the version
 

@@ -39,6 +39,7 @@ struct Options {
   std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones
   std::vector<std::string> cors_origins;   // page origins that may call it ("*": any)
   std::string admin_token;                 // when set, the admin API needs "Authorization: Bearer <token>"
+  bool aws_rate_limits = false;            // --rate-limits aws: the service's documented request rates
 };
 
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -29,6 +30,13 @@ struct Error {
 };
 
 inline Error validation(std::string m) { return {ErrorKind::Validation, std::move(m)}; }
+// A rule the documentation states about one member, worded like the
+// service's own validation errors: "... Value 'v' at 'member' failed to
+// satisfy constraint: rule".
+inline Error invalid_member(const std::string& value, std::string_view member, std::string_view rule) {
+  return validation("1 validation error detected: Value '" + value + "' at '" + std::string(member) +
+                    "' failed to satisfy constraint: " + std::string(rule));
+}
 inline Error not_found(std::string m) { return {ErrorKind::NotFound, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorKind::Conflict, std::move(m)}; }
 inline Error gone(std::string m) { return {ErrorKind::Gone, std::move(m)}; }

@@ -11,6 +11,7 @@
 #include "api/codec.hpp"
 #include "api/errors.hpp"
 #include "api/validate.hpp"
+#include "api/rate_limits.hpp"
 #include "chaos/fault_rules.hpp"
 #include "http/access_policy.hpp"
 #include "chaos/lifecycle_faults.hpp"
@@ -191,6 +192,11 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
   const Scope scope = scope_of(request);
   record.account = scope.account;
   record.region = scope.region;
+
+  if (steps_.rate_limits && !steps_.rate_limits->admit(scope, op.name))
+    return api::error_response(api::model_error(
+        "ThrottlingException", "Rate exceeded: " + op.name + " takes at most " +
+                                   fmt::format("{:g}", *RateLimits::rate_of(op.name)) + " requests per second"));
 
   // Faults: an error or a transport fault replaces the operation; latency
   // holds whatever the answer is.

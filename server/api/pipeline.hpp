@@ -7,7 +7,9 @@
 //   4. routing         method + path -> operation (404 UnknownOperation)
 //   5. scope           account and region from the SigV4 credential
 //   6. decoding        labels, query, body -> validated input (400)
-//   7. faults          the first fault rule that fires: an error, latency or
+//   7. rate limits     with --rate-limits aws, a request beyond its operation's
+//                      documented rate is a ThrottlingException (api/rate_limits.hpp)
+//      faults          the first fault rule that fires: an error, latency or
 //                      a transport fault instead of (or around) the operation
 //   8. dispatch        the operation's handler (501 while not built); a session
 //                      it starts meets the lifecycle rules in its transaction
@@ -35,6 +37,7 @@ class AdminApi;
 class FaultRules;
 class LifecycleFaults;
 class Metrics;
+class RateLimits;
 
 struct PipelineOptions {
   // Check every response body against the operation's output shape and turn
@@ -52,6 +55,7 @@ struct PipelineSteps {
   LifecycleFaults* lifecycle_faults = nullptr;
   RequestJournal* journal = nullptr;
   Metrics* metrics = nullptr;
+  RateLimits* rate_limits = nullptr;
 };
 
 class Pipeline {

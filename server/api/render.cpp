@@ -122,12 +122,13 @@ void write_application(JsonWriter& w, const Scope& scope, const Application& a, 
   w.EndObject();
 }
 
-void write_location_state(JsonWriter& w, const GroupLocation& l) {
+void write_location_state(JsonWriter& w, StreamGroupStatus group_status, const GroupLocation& l) {
   w.StartObject();
   write_members(w, l, location_fields(), binding::kFull);
   write_int(w, "RequestedCapacity", l.always_on);
-  write_int(w, "AllocatedCapacity", allocated_capacity(l));
-  write_int(w, "IdleCapacity", idle_capacity(l));
+  const CapacityFigures figures = capacity_figures(group_status, l);
+  write_int(w, "AllocatedCapacity", figures.allocated);
+  write_int(w, "IdleCapacity", figures.idle);
   w.EndObject();
 }
 
@@ -146,7 +147,7 @@ void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g,
   if (view == ResourceView::Full) {
     write_key(w, "LocationStates");
     w.StartArray();
-    for (const GroupLocation& l : g.locations) write_location_state(w, l);
+    for (const GroupLocation& l : g.locations) write_location_state(w, g.status, l);
     w.EndArray();
     std::vector<std::string> arns;
     for (const std::string& a : g.app_ids) arns.push_back(application_arn(scope, a));

@@ -34,7 +34,7 @@ enum class ResourceView {
 };
 
 void write_application(JsonWriter& w, const Scope& scope, const Application& a, ResourceView view);
-void write_location_state(JsonWriter& w, const GroupLocation& l);
+void write_location_state(JsonWriter& w, StreamGroupStatus group_status, const GroupLocation& l);
 void write_stream_group(JsonWriter& w, const Scope& scope, const StreamGroup& g, ResourceView view);
 // A stream URL, reached through `endpoint` (e.g. http://127.0.0.1:8766);
 // `sessions` (GetStreamUrl only) lists the sessions it started.

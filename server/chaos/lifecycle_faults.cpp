@@ -19,8 +19,10 @@ void LifecycleFaults::apply(Store& db, const Scope& scope, StreamSession& s, con
       // The session waits for capacity that never comes.
       timers.cancel(db, scope, s, T::Placed);
       timers.cancel(db, scope, s, T::PlacementTimeout);
+      // By default at the session's own placement timeout (by capacity type and platform).
       timers.arm(db, scope, s, T::FaultFail,
-                 after(start + emu_.timings().millis("streamSession", "placementTimeoutSeconds")), "placementTimeout");
+                 after(start + SessionMachine::duration_ms(emu_, db, scope, s, "placementTimeoutSeconds")),
+                 "placementTimeout");
       break;
     case LifecycleFault::InvalidSignalRequest:
       // The stream answers the offer with a rejection instead of going ACTIVE.

@@ -19,6 +19,15 @@ enum class ApplicationStatus { Initialized, Processing, Ready, Deleting, Error }
 template <> inline constexpr std::string_view kEnumNames<ApplicationStatus> = "INITIALIZED PROCESSING READY DELETING ERROR";
 static_assert(to_string(ApplicationStatus::Error) == "ERROR", "one name per value, in declaration order");
 
+// The runtime platforms the documentation tells apart. The Windows runtime
+// has its own on-demand placement timeout (Proton counts as Linux there);
+// Windows and Proton applications are Windows programs, whose executables
+// end in .exe, .cmd or .bat.
+inline bool is_windows_runtime(std::string_view runtime_type) { return runtime_type == "WINDOWS"; }
+inline bool runs_windows_executables(std::string_view runtime_type) {
+  return runtime_type == "WINDOWS" || runtime_type == "PROTON";
+}
+
 struct Application {
   std::string id;
   std::string description;

@@ -1,6 +1,7 @@
 #include "state/applications/applications.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "state/cascades.hpp"
@@ -42,6 +43,52 @@ std::string hex64(uint64_t v) {
   return out;
 }
 
+bool ends_with_ignoring_case(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
+
+// ExecutablePath's documentation: relative to ApplicationSourceUri and
+// inside the application's root folder; a Windows program's file ends in
+// .exe, .cmd or .bat.
+Status check_executable(const Application& a) {
+  const std::string& exe = a.executable_path;
+  if (exe.empty() || exe.front() == '/' || exe.front() == '\\' || (exe.size() > 1 && exe[1] == ':'))
+    return invalid_member(exe, "executablePath", "Member must be a path relative to ApplicationSourceUri");
+  int depth = 0;
+  size_t start = 0;
+  while (start <= exe.size()) {
+    size_t end = exe.find_first_of("/\\", start);
+    if (end == std::string::npos) end = exe.size();
+    const std::string_view segment = std::string_view(exe).substr(start, end - start);
+    if (segment == "..") {
+      if (--depth < 0)
+        return invalid_member(exe, "executablePath", "Member must name a file inside the application's root folder");
+    } else if (!segment.empty() && segment != ".") {
+      ++depth;
+    }
+    start = end + 1;
+  }
+  if (runs_windows_executables(a.runtime_type) && !ends_with_ignoring_case(exe, ".exe") &&
+      !ends_with_ignoring_case(exe, ".cmd") && !ends_with_ignoring_case(exe, ".bat"))
+    return invalid_member(exe, "executablePath",
+                     "Member must name a Windows executable or batch file (.exe, .cmd or .bat) for runtime " +
+                         a.runtime_type);
+  return ok();
+}
+
+// ApplicationLogPaths' documentation: the logs are uploaded to
+// ApplicationLogOutputUri, so paths need that URI.
+Status check_log_destination(const Application& a, std::string_view member) {
+  const bool paths = a.log_paths_json != "[]" && !a.log_paths_json.empty();
+  if (paths && (!a.log_output_uri || a.log_output_uri->empty()))
+    return invalid_member(a.log_output_uri.value_or(""), member,
+                     "Member is required when ApplicationLogPaths are given (the logs are uploaded there)");
+  return ok();
+}
+
 }  // namespace
 
 bool is_supported_runtime(std::string_view type, std::string_view version) {
@@ -51,18 +98,16 @@ bool is_supported_runtime(std::string_view type, std::string_view version) {
 
 // ---- reading ---------------------------------------------------------------------------
 
-void Applications::describe(Store& db, const Scope& scope, Application& a, int64_t now) {
-  a.group_ids.clear();
-  a.replication.clear();
-  const bool ready = a.status == A::Ready;
+std::vector<std::pair<std::string, std::string>> replication_statuses(Core& core, Store& db, const Scope& scope,
+                                                                      const Application& a, int64_t now) {
   // Where the content is: the application's own Region first, then every
   // location of every associated group, replicated from when both the
   // association and the location existed.
+  const bool ready = a.status == A::Ready;
   std::map<std::string, int64_t> since;  // location -> earliest start of its replication
   std::vector<std::string> order{scope.region};
-  const int64_t replication = core_.duration_ms(db, scope, "application", a.id, "replicationSeconds");
+  const int64_t replication = core.duration_ms(db, scope, "application", a.id, "replicationSeconds");
   for (const repo::Association& as : repo::associations_of_application(db, scope, a.id)) {
-    a.group_ids.push_back(as.group_id);
     auto g = repo::find_stream_group(db, scope, as.group_id);
     if (!g) continue;
     for (const GroupLocation& l : g->locations) {
@@ -73,11 +118,28 @@ void Applications::describe(Store& db, const Scope& scope, Application& a, int64
       else it->second = std::min(it->second, start);
     }
   }
+  std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& location : order) {
     bool done = ready;
     if (location != scope.region) done = ready && now >= since[location] + replication;
-    a.replication.emplace_back(location, done ? "COMPLETED" : "REPLICATING");
+    out.emplace_back(location, done ? "COMPLETED" : "REPLICATING");
   }
+  return out;
+}
+
+bool replicated_in(Core& core, Store& db, const Scope& scope, const Application& a, std::string_view location,
+                   int64_t now) {
+  if (location == scope.region) return a.status == A::Ready;  // its own Region: no replication to wait for
+  for (const auto& [where, status] : replication_statuses(core, db, scope, a, now))
+    if (where == location) return status == "COMPLETED";
+  return false;
+}
+
+void Applications::describe(Store& db, const Scope& scope, Application& a, int64_t now) {
+  a.group_ids.clear();
+  for (const repo::Association& as : repo::associations_of_application(db, scope, a.id))
+    a.group_ids.push_back(as.group_id);
+  a.replication = replication_statuses(core_, db, scope, a, now);
 }
 
 Result<Application> Applications::require(Store& db, const Scope& scope, std::string_view identifier, int64_t now) {
@@ -110,9 +172,8 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
                       "20241007 or 20230704");
   if (r.draft.source_uri.rfind("s3://", 0) != 0)
     return validation("ApplicationSourceUri must be an Amazon S3 URI such as s3://bucket/folder/");
-  const std::string& exe = r.draft.executable_path;
-  if (exe.empty() || exe.front() == '/' || exe.front() == '\\')
-    return validation("ExecutablePath must be a path relative to ApplicationSourceUri");
+  if (auto st = check_executable(r.draft); !st) return std::move(st).take_error();
+  if (auto st = check_log_destination(r.draft, "applicationLogOutputUri"); !st) return std::move(st).take_error();
   if (auto st = tags::check_new(r.tags, 0); !st) return std::move(st).take_error();
   return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
     if (r.client_token) {
@@ -170,6 +231,7 @@ Result<Application> Applications::update(const Scope& scope, const UpdateApplica
       if (r.log_output_uri->empty()) a->log_output_uri.reset();
       else a->log_output_uri = r.log_output_uri;
     }
+    if (auto st = check_log_destination(*a, "applicationLogOutputUri"); !st) return std::move(st).take_error();
     a->updated_ms = now;
     repo::update_application(db, scope, *a);
     return a;

@@ -55,6 +55,16 @@ struct ShaderCache {
 // The runtime environments the service accepts (type, version).
 bool is_supported_runtime(std::string_view type, std::string_view version);
 
+// Where the application's content is, location by location ("COMPLETED" or
+// "REPLICATING"), at time `now`: its own Region, then every location of its
+// stream groups, each replicated replicationSeconds after both the
+// association and the location began.
+std::vector<std::pair<std::string, std::string>> replication_statuses(Core& core, Store& db, const Scope& scope,
+                                                                      const Application& a, int64_t now);
+// An application streams from a location only once it has replicated there.
+bool replicated_in(Core& core, Store& db, const Scope& scope, const Application& a, std::string_view location,
+                   int64_t now);
+
 class Applications {
  public:
   Applications(Core& core, Cascades& cascades) : core_(core), cascades_(cascades), lifecycle_(core, *this, cascades) {}

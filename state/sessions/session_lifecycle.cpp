@@ -9,6 +9,7 @@
 #include "state/cascades.hpp"
 #include "state/core.hpp"
 #include "state/sessions/export_archive.hpp"
+#include "state/applications/application.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/sessions/stream_sessions.hpp"
@@ -36,8 +37,8 @@ void offer_to_peers(SessionSignalling& signalling, const Scope& scope, const Str
   if (request.offer) signalling.peers()->offer(SessionLifecycle::peer_key(scope, s), *request.offer);
 }
 
-// Reserves a unit of capacity in the first requested location that has one.
-bool try_place(Store& db, const Scope& scope, StreamSession& s) {
+// The session's locations, in priority order.
+std::vector<std::string> requested_locations(const StreamSession& s) {
   std::vector<std::string> wanted;
   if (s.requested_locations_json) {
     rapidjson::Document d;
@@ -46,18 +47,48 @@ bool try_place(Store& db, const Scope& scope, StreamSession& s) {
       for (const auto& v : d.GetArray()) wanted.emplace_back(v.GetString());
   }
   if (wanted.empty()) wanted.push_back(s.location);
+  return wanted;
+}
+
+// Reserves a unit of capacity in the first requested location that has one:
+// an idle unit anywhere first, else one allocated on demand.
+bool try_place(Store& db, const Scope& scope, StreamSession& s) {
+  const std::vector<std::string> wanted = requested_locations(s);
+  std::optional<std::string> on_demand;
   for (const std::string& name : wanted) {
     auto loc = repo::find_location(db, scope, s.group_id, name);
-    if (!loc || loc->status != LocationStatus::Active) continue;
-    if (loc->allocated < session_capacity(*loc)) {
+    if (!loc) continue;
+    const PlacementKind kind = placement_kind(*loc);
+    if (kind == PlacementKind::Idle) {
       s.location = name;
       s.placed = true;
+      s.on_demand = false;
       return true;
     }
+    if (kind == PlacementKind::OnDemand && !on_demand) on_demand = name;
+  }
+  if (on_demand) {
+    s.location = *on_demand;
+    s.placed = true;
+    s.on_demand = true;
+    return true;
   }
   s.location = wanted.front();
   s.placed = false;
   return false;
+}
+
+// The placement timeout of a session that waits for capacity (StartStreamSession's
+// documentation): 75 s for always-on capacity; where capacity can be
+// allocated on demand, 90 s for Linux and Proton runtimes, 10 minutes for Windows.
+std::string_view placement_timeout_name(Store& db, const Scope& scope, const StreamSession& s) {
+  bool on_demand = false;
+  for (const std::string& name : requested_locations(s))
+    if (auto loc = repo::find_location(db, scope, s.group_id, name)) on_demand |= offers_on_demand(*loc);
+  if (!on_demand) return "placementTimeoutSeconds";
+  auto app = repo::find_application(db, scope, s.app_id);
+  return app && is_windows_runtime(app->runtime_type) ? "windowsOnDemandPlacementTimeoutSeconds"
+                                                       : "onDemandPlacementTimeoutSeconds";
 }
 
 // The export of an ended session fails (an injected fault that fell due).
@@ -216,6 +247,11 @@ constexpr Transition<S, E> kRows[] = {
     {S::Reconnecting,              E::Failed,              S::Error,                     R::FromEvent, nullptr},
 
     {S::Terminating,               E::Terminated,          S::Terminated,                R::Keep,  nullptr},
+
+    // TerminateStreamSession's documentation: any status but ACTIVATING can be
+    // terminated, and the session then goes TERMINATING. A session in ERROR
+    // holds no capacity any more; it ends TERMINATED, apiTerminated.
+    {S::Error,                     E::TerminateRequested,  S::Terminating,               R::Set,   "apiTerminated"},
 };
 
 // Termination asked of a session that is not running: an ending session is
@@ -224,7 +260,6 @@ constexpr Answer<S, E> kAnswers[] = {
     {S::Activating,  E::TerminateRequested, "cannot be terminated until it leaves ACTIVATING"},
     {S::Terminating, E::TerminateRequested},
     {S::Terminated,  E::TerminateRequested},
-    {S::Error,       E::TerminateRequested},
 };
 
 // The timers each status arms on entry, `duration` after it.
@@ -278,8 +313,12 @@ constexpr TimerEventRow<SessionMachine> kTimerEvents[] = {
 const LifecycleTables<SessionMachine> SessionMachine::kTables = {
     gls::kRows, gls::kTimers, gls::kLifetimeTimers, gls::kEntries, gls::kTimerEvents, gls::kAnswers};
 
-int64_t SessionMachine::duration_ms(Core& core, Store&, const Scope&, const StreamSession& s,
+int64_t SessionMachine::duration_ms(Core& core, Store& db, const Scope& scope, const StreamSession& s,
                                     std::string_view name) {
+  // Which placement: on an idle unit or on one allocated on demand; which
+  // timeout: by the capacity waited for and the application's platform.
+  if (name == "placementSeconds" && s.on_demand) name = "onDemandPlacementSeconds";
+  if (name == "placementTimeoutSeconds") name = placement_timeout_name(db, scope, s);
   // The session's own durations first: its request's, then its admin overrides.
   if (name == "connectionTimeoutSeconds") return s.connection_timeout_s * 1000;
   if (name == "autoConnectSeconds") return core.config().auto_connect_ms.value_or(0);

@@ -11,10 +11,13 @@
 // written to the history with its cause.
 //
 // Capacity: a session occupies one unit of its location's capacity from the
-// moment it is placed until it ends (TERMINATED or ERROR). A session that
+// moment it is placed until it ends (TERMINATED or ERROR): an idle unit in
+// any requested location first (ACTIVE after placementSeconds), else one
+// allocated on demand (ACTIVE after onDemandPlacementSeconds). A session that
 // finds no free unit in any of its requested locations waits in ACTIVATING;
 // it is placed, oldest first, when a unit frees up, or fails with
-// placementTimeout.
+// placementTimeout after the timeout of the capacity it waits for (always-on;
+// on demand, by the application's platform).
 #pragma once
 
 #include <functional>

@@ -67,6 +67,10 @@ struct StreamSession {
   // placement (while ACTIVATING) until it ends. A session that never found
   // capacity never holds one, whatever status it ends through.
   bool placed = true;
+  // Whether its placement allocates a unit on demand (slower than an idle
+  // unit); known from the moment it is placed, not stored (only the
+  // placement timer, armed then, depends on it).
+  bool on_demand = false;
   std::optional<std::string> requested_locations_json;  // priority order
   std::optional<std::string> timings_json;              // this session's own durations
 };

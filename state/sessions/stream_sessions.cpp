@@ -5,7 +5,9 @@
 
 #include "state/core.hpp"
 #include "state/sessions/export_archive.hpp"
+#include "state/applications/applications.hpp"
 #include "state/sessions/session_lifecycle.hpp"
+#include "state/sessions/session_rules.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/records.hpp"
 #include "state/store/repository.hpp"
@@ -91,11 +93,14 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
       auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier) {
+        if (auto original = idempotency::original_response(db, scope, "StartStreamSession", *r.client_token))
+          return idempotency::restore(db, *original, session_fields());
         auto slash = (*earlier)->find('/');
         if (auto s = repo::find_session(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
           return std::move(*s);
       }
     }
+    if (auto st = check_start_input(r.draft.display_json, r.draft.role_arn); !st) return std::move(st).take_error();
 
     auto app_id = resolve_id(scope, r.application_identifier, ResourceType::Application);
     if (!app_id) return std::move(app_id).take_error();
@@ -116,6 +121,12 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     if (!any_active)
       return validation("None of the requested locations of stream group " + group->id +
                         " is ACTIVE; a stream session needs an ACTIVE location");
+    // An application streams from a location only once it has replicated there.
+    std::erase_if(locations, [&](const std::string& l) { return !replicated_in(core_, db, scope, *app, l, now); });
+    if (std::none_of(locations.begin(), locations.end(),
+                     [&](const std::string& l) { return location_of(*group, l)->status == LocationStatus::Active; }))
+      return conflict("Application " + *app_id + " has not finished replicating to the requested locations of " +
+                      "stream group " + group->id + "; a location streams it once its ReplicationStatus is COMPLETED");
 
     StreamSession s = r.draft;
     s.group_id = group->id;
@@ -128,9 +139,10 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     lifecycle_.start(db, scope, s, now);
     if (r.on_start) r.on_start->started(db, scope, s);
     repo::insert_session(db, scope, s);
+    remember_offer(db, scope, s, s.signal_request);
     if (r.client_token)
       idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
-                            SessionLifecycle::resource_key(s), now);
+                            SessionLifecycle::resource_key(s), now, idempotency::snapshot(db, s, session_fields()));
     return s;
   }
 }
@@ -243,15 +255,20 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     if (client_token) {
       auto earlier = idempotency::recall(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint);
       if (!earlier) return std::move(earlier).take_error();
+      if (*earlier)
+        if (auto original = idempotency::original_response(db, scope, "CreateStreamSessionConnection", *client_token))
+          return *original;
       if (*earlier && s->signal_response) return *s->signal_response;
     }
     if (s->status != SessionStatus::Active && s->status != SessionStatus::PendingClientReconnection)
       return conflict("Stream session " + s->id + " is " + status_name(*s) +
                       "; a connection can be created only in ACTIVE or PENDING_CLIENT_RECONNECTION");
-    // The service wants a fresh offer for every connection; a valid one goes
-    // to the live peers, which answer it (or the answer is inert).
+    // The service wants a fresh offer for every connection (never one the
+    // session has used); a valid one goes to the live peers, which answer it
+    // (or the answer is inert).
     const SignalRequest request = read_signal_request(signal_request);
-    const bool rejected = signal_request == s->signal_request || request.kind == SignalKind::Invalid;
+    const bool rejected = signal_request == s->signal_request || offer_used(db, scope, *s, signal_request) ||
+                          request.kind == SignalKind::Invalid;
     s->signal_request = signal_request;
     SessionSignalling& signalling = lifecycle_.signalling();
     const StreamPeerKey key = SessionLifecycle::peer_key(scope, *s);
@@ -261,9 +278,10 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     if (auto st = lifecycle.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
       return std::move(st).take_error();
     if (rejected) lifecycle.reject_offer(db, scope, *s);
+    remember_offer(db, scope, *s, signal_request);
     if (client_token)
       idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
-                            SessionLifecycle::resource_key(*s), now);
+                            SessionLifecycle::resource_key(*s), now, *s->signal_response);
     return *s->signal_response;
   });
 }

@@ -15,12 +15,22 @@ Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::st
 }
 
 void remember(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
-              std::string_view fingerprint, std::string_view resource, int64_t now_ms) {
+              std::string_view fingerprint, std::string_view resource, int64_t now_ms,
+              const std::optional<std::string>& response) {
   db.prepare(
-        "INSERT INTO idempotency (account, region, operation, token, fingerprint, resource, created_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .args(scope.account, scope.region, operation, token, fingerprint, resource, now_ms)
+        "INSERT INTO idempotency (account, region, operation, token, fingerprint, resource, created_ms, response) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .args(scope.account, scope.region, operation, token, fingerprint, resource, now_ms, response)
       .run();
+}
+
+std::optional<std::string> original_response(Store& db, const Scope& scope, std::string_view operation,
+                                             std::string_view token) {
+  Stmt q = db.prepare(
+      "SELECT response FROM idempotency WHERE account = ? AND region = ? AND operation = ? AND token = ?");
+  q.args(scope.account, scope.region, operation, token);
+  if (!q.step()) return std::nullopt;
+  return q.opt_text(0);
 }
 
 }  // namespace gls::idempotency

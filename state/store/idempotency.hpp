@@ -1,9 +1,12 @@
 // ClientToken idempotency for create and start operations.
 //
 // The first request with a token is remembered with a fingerprint of its
-// input and the resource it made. The same token with the same input names
-// that resource again; with other input it is a ConflictException, as the
-// service does. Must be called inside Store::transaction().
+// input, the resource it made and, where the operation keeps it, its
+// original response. The same token with the same input names that resource
+// again, and the operation answers with the original response "without
+// performing the operation again" (the model's ClientToken documentation);
+// with other input it is a ConflictException, as the service does. Must be
+// called inside Store::transaction().
 #pragma once
 
 #include <optional>
@@ -12,6 +15,7 @@
 
 #include "state/ids.hpp"
 #include "state/result.hpp"
+#include "state/store/binding_sql.hpp"
 #include "state/store/store.hpp"
 
 namespace gls::idempotency {
@@ -20,6 +24,33 @@ namespace gls::idempotency {
 Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::string_view operation,
                                           std::string_view token, std::string_view fingerprint);
 void remember(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
-              std::string_view fingerprint, std::string_view resource, int64_t now_ms);
+              std::string_view fingerprint, std::string_view resource, int64_t now_ms,
+              const std::optional<std::string>& response = std::nullopt);
+// The original response remembered with the token, if the operation kept one.
+std::optional<std::string> original_response(Store& db, const Scope& scope, std::string_view operation,
+                                             std::string_view token);
+
+// A record as its binding's columns (JSON text), and back: how an operation
+// keeps the record it answered with as its original response.
+template <class R>
+std::string snapshot(Store& db, const R& r, binding::Fields<R> fields) {
+  Stmt q = db.prepare("SELECT json_array(" + binding::placeholders(binding::count(fields)) + ")");
+  binding::bind_columns(q, 1, r, fields);
+  q.step();
+  return q.text(0);
+}
+
+template <class R>
+R restore(Store& db, const std::string& json, binding::Fields<R> fields) {
+  std::string columns;
+  for (size_t i = 0; i < binding::count(fields); ++i)
+    columns += (i ? ", json_extract(?1, '$[" : "json_extract(?1, '$[") + std::to_string(i) + "]')";
+  Stmt q = db.prepare("SELECT " + columns);
+  q.args(json);
+  q.step();
+  R r;
+  binding::read_columns(q, 0, r, fields);
+  return r;
+}
 
 }  // namespace gls::idempotency

@@ -300,6 +300,18 @@ CREATE TABLE resource_timings (
       R"sql(
 ALTER TABLE stream_sessions ADD COLUMN export_fails_at INTEGER;
 )sql",
+
+      // 6: a ClientToken answers with the original response, kept with the
+      // token; a session remembers every offer it has used (digests, as a
+      // JSON array), since a connection needs a newly generated one; capacity
+      // increases take effect once provisioned.
+      R"sql(
+ALTER TABLE idempotency ADD COLUMN response TEXT;
+ALTER TABLE stream_sessions ADD COLUMN offers TEXT;
+-- While an increase of a location's AlwaysOnCapacity is provisioned: the
+-- always-on units already in place.
+ALTER TABLE group_locations ADD COLUMN provisioning_from INTEGER;
+)sql",
   };
   return migrations;
 }

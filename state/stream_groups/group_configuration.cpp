@@ -8,6 +8,10 @@ bool configurable(StreamGroupStatus s) {
   return s == StreamGroupStatus::Active || s == StreamGroupStatus::ActiveWithErrors;
 }
 
+bool takes_new_associations(const StreamGroup& g, int64_t now_ms) {
+  return now_ms - g.created_ms <= kAssociationDays * 24 * 3600 * 1000;
+}
+
 GroupLocation* find_group_location(StreamGroup& g, std::string_view name) {
   for (GroupLocation& l : g.locations)
     if (l.name == name) return &l;

@@ -6,6 +6,7 @@
 #include "state/store/repository.hpp"
 #include "state/stream_groups/group_configuration.hpp"
 #include "state/stream_groups/stream_groups.hpp"
+#include "state/stream_groups/streaming_locations.hpp"
 
 namespace gls {
 
@@ -37,6 +38,10 @@ Status StreamGroups::add_location_rows(Store& db, const Scope& scope, StreamGrou
   for (const LocationConfig& c : configs) {
     if (find_group_location(g, c.name))
       return validation("Location " + c.name + " is already a location of stream group " + g.id);
+    if (auto st = check_streaming_location(scope.region, c.name, g.stream_class,
+                                           "locationConfigurations.member.locationName");
+        !st)
+      return st;
     GroupLocation l;
     l.name = c.name;
     l.added_ms = at;

@@ -32,6 +32,9 @@ struct GroupLocation {
   std::optional<int64_t> maximum;
   std::optional<std::string> vpc_json;
   int64_t added_ms = 0;  // when the location joined the group
+  // While an increase of AlwaysOnCapacity is being provisioned: the always-on
+  // units already in place (the rest count once provisioned).
+  std::optional<int64_t> provisioning_from;
   // Derived from the sessions running there, never stored: how many hold a unit.
   int64_t allocated = 0;
 };
@@ -51,12 +54,30 @@ struct StreamGroup {
   std::vector<std::string> app_ids;        // associated applications
 };
 
+// The always-on units in place: an increase counts once it is provisioned.
+int64_t ready_always_on(const GroupLocation& l);
 // How many sessions a location can run at once.
 int64_t session_capacity(const GroupLocation& l);
 // What the service reports for a location: capacity provisioned (running
 // sessions plus the idle units it keeps) and the idle part of it.
+// A location that is not ACTIVE yet (ACTIVATING) has none provisioned.
 int64_t allocated_capacity(const GroupLocation& l);
 int64_t idle_capacity(const GroupLocation& l);
+// The figures GetStreamGroup reports: an EXPIRED group can no longer stream,
+// so it keeps no idle capacity.
+struct CapacityFigures {
+  int64_t allocated = 0;
+  int64_t idle = 0;
+};
+CapacityFigures capacity_figures(StreamGroupStatus group_status, const GroupLocation& l);
+
+// How one more session can be placed in a location: on an idle unit
+// (always-on or target-idle capacity, near-instant), on a unit allocated on
+// demand up to the maximum (slower), or not at all.
+enum class PlacementKind { None, Idle, OnDemand };
+PlacementKind placement_kind(const GroupLocation& l);
+// Whether the location may allocate capacity on demand beyond its always-on units.
+bool offers_on_demand(const GroupLocation& l);
 
 // How many sessions one compute unit of a stream class hosts (the API
 // documentation's "tenancy"); 0 for an unknown class.
@@ -94,6 +115,7 @@ inline constexpr Field<L> kLocationFields[] = {
     {"MaximumCapacity", "maximum", &L::maximum, Form::Plain, kFull | kImport | kMutable},
     {"VpcTransitConfiguration", "vpc", &L::vpc_json, Form::Json, kFull | kImport | kMutable},
     {"", "added_ms", &L::added_ms},
+    {"", "provisioning_from", &L::provisioning_from, Form::Plain, kMutable},
 };
 }  // namespace stream_group_binding
 // Every column of stream_groups except the scope, in the table's order;

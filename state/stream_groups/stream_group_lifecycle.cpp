@@ -128,6 +128,15 @@ bool remove_location(TimerFiring<LocationMachine>& f) {
   return false;  // the location is gone, not in another status
 }
 
+// An increase of AlwaysOnCapacity is in place: the new units are allocated
+// (and idle, so waiting sessions take them).
+bool capacity_provisioned(TimerFiring<LocationMachine>& f) {
+  f.resource.location.provisioning_from.reset();
+  repo::update_location(f.db, f.scope, f.resource.group.id, f.resource.location, f.timer.due_ms);
+  f.cascades.capacity_freed(f.db, f.scope, f.resource.group.id, f.timer.due_ms);
+  return false;  // not a status change
+}
+
 // clang-format off
 constexpr Transition<L, LE> kLocationRows[] = {
     // from         event         to
@@ -153,6 +162,7 @@ constexpr StatusEntry<LocationMachine> kLocationEntries[] = {
 constexpr TimerEventRow<LocationMachine> kLocationTimerEvents[] = {
     {LT::Activated, "activated", LE::Activated},
     {LT::Removed,   "removed",   LE::Remove,    Cause::Timer, remove_location},
+    {LT::CapacityProvisioned, "capacityProvisioned", LE::Activated, Cause::Timer, capacity_provisioned},
 };
 // clang-format on
 

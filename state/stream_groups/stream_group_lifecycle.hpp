@@ -64,7 +64,7 @@ struct GroupLocationRef {
 enum class LocationEvent { Activated, Fail, Recover, Remove };
 std::string_view to_string(LocationEvent e);
 
-enum class LocationTimer { Activated, Removed };
+enum class LocationTimer { Activated, Removed, CapacityProvisioned };
 
 struct LocationMachine {
   using Owner = StreamGroups;

@@ -64,6 +64,20 @@ Result<Application> StreamGroups::ready_application(Store& db, const Scope& scop
   return std::move(*a);
 }
 
+void StreamGroups::provision(Store& db, const Scope& scope, StreamGroup& g, GroupLocation& l, int64_t always_on_before,
+                             int64_t at) {
+  GroupLocationRef ref{g, l};
+  location_lifecycle_.cancel(db, scope, ref, LocationTimer::CapacityProvisioned);
+  // Only an ACTIVE location provisions more units (an activating one comes up with all of them).
+  if (l.always_on <= always_on_before || l.status != LocationStatus::Active) {
+    l.provisioning_from.reset();
+    return;
+  }
+  l.provisioning_from = always_on_before;
+  location_lifecycle_.arm(db, scope, ref, LocationTimer::CapacityProvisioned,
+                          at + core_.duration_ms(db, scope, "streamGroup", g.id, "capacityProvisioningSeconds"));
+}
+
 // ---- the API ------------------------------------------------------------------------------
 
 Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamGroupRequest& r) {
@@ -157,7 +171,9 @@ Result<StreamGroup> StreamGroups::update(const Scope& scope, const UpdateStreamG
         continue;
       }
       const int64_t before = session_capacity(*l);
+      const int64_t always_on_before = ready_always_on(*l);
       if (auto st = configure(*l, c, tenancy, g->stream_class, false); !st) return std::move(st).take_error();
+      provision(db, scope, *g, *l, always_on_before, now);
       more_capacity |= session_capacity(*l) > before;
       repo::update_location(db, scope, g->id, *l, now);
     }
@@ -193,6 +209,9 @@ Result<std::pair<StreamGroup, std::vector<std::string>>> StreamGroups::associate
     if (!configurable(g->status))
       return validation("Stream group " + g->id + " is " + status_text(g->status) +
                         "; applications can be associated only when it is ACTIVE");
+    if (!takes_new_associations(*g, now))
+      return validation("Stream group " + g->id + " is older than " + std::to_string(kAssociationDays) +
+                        " days and can no longer take new application associations; create a new stream group");
     std::vector<std::string> ids;
     for (const std::string& identifier_of_app : apps) {
       auto app = ready_application(db, scope, identifier_of_app);

@@ -115,6 +115,12 @@ class StreamGroups {
   Status add_location_rows(Store& db, const Scope& scope, StreamGroup& g, const std::vector<LocationConfig>& configs,
                            int64_t at, std::vector<std::string>* added);
   Result<Application> ready_application(Store& db, const Scope& scope, std::string_view identifier);
+  // An ACTIVE location whose AlwaysOnCapacity grew from `always_on_before`
+  // allocates the new units after capacityProvisioningSeconds (the
+  // documentation: "it can take a few minutes for the allocated capacity
+  // count to reflect the change").
+  void provision(Store& db, const Scope& scope, StreamGroup& g, GroupLocation& l, int64_t always_on_before,
+                 int64_t at);
 
   Core& core_;
   Cascades& cascades_;

@@ -8,6 +8,7 @@
 #include "state/cascades.hpp"
 #include "state/core.hpp"
 #include "state/sessions/stream_sessions.hpp"
+#include "state/sessions/session_rules.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
@@ -93,11 +94,14 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
       auto earlier = idempotency::recall(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier) {
+        if (auto original = idempotency::original_response(db, scope, "CreateStreamUrl", *r.client_token))
+          return idempotency::restore(db, *original, stream_url_fields());
         auto slash = (*earlier)->find('/');
         if (auto u = repo::find_stream_url(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
           return std::move(*u);
       }
     }
+    if (auto st = check_start_input(r.draft.display_json, r.draft.role_arn); !st) return std::move(st).take_error();
     if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
         group->status != StreamGroupStatus::UpdatingLocations)
       return conflict("Stream group " + group->id + " is " + std::string(to_string(group->status)) +
@@ -130,7 +134,8 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     lifecycle_.start(db, scope, u, U::Active, now);
     repo::insert_stream_url(db, scope, u);
     if (r.client_token)
-      idempotency::remember(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, resource_key(u), now);
+      idempotency::remember(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, resource_key(u), now,
+                            idempotency::snapshot(db, u, stream_url_fields()));
     return u;
   });
 }

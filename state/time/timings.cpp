@@ -18,8 +18,14 @@ struct Default {
 };
 // The service's durations (SPEC §4 and the API documentation).
 constexpr Default kDefaults[] = {
-    {"streamSession", "placementSeconds", 2},            // ACTIVATING -> ACTIVE once capacity is found
-    {"streamSession", "placementTimeoutSeconds", 75},    // no capacity for this long -> ERROR placementTimeout
+    {"streamSession", "placementSeconds", 2},            // ACTIVATING -> ACTIVE on an idle (always-on) unit
+    // ACTIVATING -> ACTIVE on a unit allocated on demand: the guide says such a
+    // start takes minutes, and it must fit the shortest on-demand timeout (90 s).
+    {"streamSession", "onDemandPlacementSeconds", 60},
+    // StartStreamSession's placement timeouts, by the capacity the session waits for:
+    {"streamSession", "placementTimeoutSeconds", 75},              // always-on capacity
+    {"streamSession", "onDemandPlacementTimeoutSeconds", 90},      // on-demand, Linux and Proton runtimes
+    {"streamSession", "windowsOnDemandPlacementTimeoutSeconds", 600},  // on-demand, the Windows runtime
     {"streamSession", "reconnectingSeconds", 1},         // RECONNECTING -> ACTIVE
     {"streamSession", "terminatingSeconds", 1},          // TERMINATING -> TERMINATED
     {"streamSession", "idleTimeoutSeconds", 3600},       // CONNECTED without user input -> idleTimeout
@@ -30,6 +36,7 @@ constexpr Default kDefaults[] = {
     {"streamGroup", "activatingSeconds", 10},            // ACTIVATING -> ACTIVE
     {"streamGroup", "locationActivatingSeconds", 10},    // a new location ACTIVATING -> ACTIVE
     {"streamGroup", "locationRemovingSeconds", 5},       // a location REMOVING -> gone
+    {"streamGroup", "capacityProvisioningSeconds", 10},  // more AlwaysOnCapacity -> allocated, like a new location
     {"streamGroup", "deletingSeconds", 5},               // DELETING -> gone
     {"streamGroup", "expirationSeconds", 31536000},      // CreatedAt -> ExpiresAt (EXPIRED), 365 days
 };

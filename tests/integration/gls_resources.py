@@ -24,9 +24,11 @@ REPLICATION = TIMINGS["application"]["replicationSeconds"]            # REPLICAT
 GROUP_ACTIVATING = TIMINGS["streamGroup"]["activatingSeconds"]        # ACTIVATING -> ACTIVE (group, first locations)
 LOCATION_ADDING = TIMINGS["streamGroup"]["locationActivatingSeconds"]  # an added location ACTIVATING -> ACTIVE
 LOCATION_REMOVING = TIMINGS["streamGroup"]["locationRemovingSeconds"]  # REMOVING -> gone
+CAPACITY_PROVISIONING = TIMINGS["streamGroup"]["capacityProvisioningSeconds"]  # more AlwaysOnCapacity -> allocated
 GROUP_DELETING = TIMINGS["streamGroup"]["deletingSeconds"]            # DELETING -> gone
 GROUP_LIFETIME = TIMINGS["streamGroup"]["expirationSeconds"]          # CreatedAt -> ExpiresAt
 SESSION_PLACEMENT = TIMINGS["streamSession"]["placementSeconds"]      # ACTIVATING -> ACTIVE for a placed session
+SESSION_ON_DEMAND_PLACEMENT = TIMINGS["streamSession"]["onDemandPlacementSeconds"]  # ... on a unit allocated on demand
 SESSION_TERMINATING = TIMINGS["streamSession"]["terminatingSeconds"]  # TERMINATING -> TERMINATED
 
 TENANCY = {"gen4n_high": 2, "gen5n_high": 2, "gen6n_high": 2, "gen6n_medium": 4, "gen6n_small": 12,

@@ -504,15 +504,6 @@ class StatusesAndReasons(LifecycleCase):
         self.assertStatus(sid, "ERROR", "internalError")
         self.event(sid, "fail", expect=409)
 
-    def test_terminate_on_error_is_a_no_op(self):
-        sid, _ = self.active_session()
-        self.event(sid, "fail", "assumeRoleFailed")
-        n = len(self.history(sid))
-        r = self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid)
-        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 204)
-        self.assertStatus(sid, "ERROR", "assumeRoleFailed")
-        self.assertEqual(len(self.history(sid)), n)
-
     def test_fail_while_activating(self):
         r = self.start()
         self.event(sid_of(r), "fail", "assumeRoleFailed")

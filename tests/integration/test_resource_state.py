@@ -10,8 +10,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from gls_resources import (APP_READY, GROUP_ACTIVATING, PREFIX, REGION, SESSION_PLACEMENT, ResourceCase, app_arn,
-                           group_arn, last, url_arn)
+from gls_resources import (APP_READY, GROUP_ACTIVATING, PREFIX, REGION, REPLICATION, SESSION_PLACEMENT, ResourceCase,
+                           app_arn, group_arn, last, url_arn)
 from gls_testlib import GlsServer
 
 KINDS = ("applications", "streamGroups", "streamSessions", "streamUrls")
@@ -323,6 +323,7 @@ class FixturesWithAllFourArrays(ResourceCase):
         self.assertEqual([x["Arn"] for x in u["StreamSessions"]], [body["StreamSessionArn"]])
 
     def test_fixture_group_takes_sessions(self):
+        self.advance(REPLICATION + 0.5)  # the application replicates to us-east-1 from the load on
         sid = last(self.start("sg-FIXTURE01", "a-FIXTURE01", Locations=["us-east-1"])["Arn"])
         self.advance(SESSION_PLACEMENT + 0.5)
         s = self.session("sg-FIXTURE01", sid)

@@ -10,10 +10,11 @@ import unittest
 
 import botocore.exceptions
 
-from gls_resources import (APP_DELETING, APP_INITIALIZED, APP_READY, FIXTURE_APP, GROUP_ACTIVATING,
-                           GROUP_DELETING, GROUP_LIFETIME, LOCATION_ADDING, LOCATION_REMOVING, PREFIX, REGION, REPLICATION,
-                           SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, app_arn, group_arn, last,
-                           output_members, shape_members, ts)
+from gls_resources import (APP_DELETING, APP_INITIALIZED, APP_READY, CAPACITY_PROVISIONING, FIXTURE_APP,
+                           GROUP_ACTIVATING, GROUP_DELETING, GROUP_LIFETIME, LOCATION_ADDING, LOCATION_REMOVING,
+                           PREFIX, REGION, REPLICATION, SESSION_ON_DEMAND_PLACEMENT, SESSION_PLACEMENT,
+                           SESSION_TERMINATING, ResourceCase, app_arn, group_arn, last, output_members,
+                           shape_members, ts)
 
 # Always in a LocationState (OnDemandCapacity defaults to 0 by the model's documentation);
 # TargetIdleCapacity and MaximumCapacity when they were configured.
@@ -549,11 +550,15 @@ class StreamGroups(EmptyScope):
         self.assertTimestamp(u["LastUpdatedAt"], t)
         for member in ("Arn", "Id", "StreamClass", "CreatedAt", "ExpiresAt"):
             self.assertEqual(u[member], before[member], member)
+        # The 5 more always-on units are being provisioned: the target-idle ones count meanwhile.
         self.assertLocation(u["LocationStates"][0], REGION, "ACTIVE", 6, TargetIdleCapacity=2, MaximumCapacity=10,
-                            AllocatedCapacity=6, IdleCapacity=6)
+                            AllocatedCapacity=2, IdleCapacity=2)
         g = self.group(gid)
         self.assertEqual(g["Description"], "Renamed group")
         self.assertEqual(g["LocationStates"], u["LocationStates"])
+        self.advance(CAPACITY_PROVISIONING + 0.5)
+        self.assertLocation(self.location(gid, REGION), REGION, "ACTIVE", 6, TargetIdleCapacity=2,
+                            MaximumCapacity=10, AllocatedCapacity=6, IdleCapacity=6)
         # Only the description: the rest is kept.
         u2 = self.gls.update_stream_group(Identifier=group_arn(gid), Description="Again")
         self.assertEqual(u2["DefaultApplication"]["Id"], other)
@@ -1133,7 +1138,7 @@ class Capacity(EmptyScope):
         self.assertEqual(self.session(gid, waiting)["Status"], "ACTIVATING")
         self.gls.update_stream_group(Identifier=gid, LocationConfigurations=[{"LocationName": REGION,
                                                                               "AlwaysOnCapacity": 2}])
-        self.advance(SESSION_PLACEMENT + 0.5)
+        self.advance(CAPACITY_PROVISIONING + SESSION_PLACEMENT + 0.5)
         self.assertEqual(self.session(gid, waiting)["Status"], "ACTIVE")
         self.assertEqual(self.session(gid, first)["Status"], "ACTIVE")
         self.assertEqual(self.capacity(gid), (2, 0))
@@ -1154,7 +1159,7 @@ class Capacity(EmptyScope):
         self.assertEqual(self.capacity(gid), (1, 0))
         self.start(gid, app, Locations=[REGION])
         self.assertEqual(self.capacity(gid), (2, 0))
-        self.advance(SESSION_PLACEMENT + 0.5)
+        self.advance(SESSION_ON_DEMAND_PLACEMENT + 0.5)
         self.gls.terminate_stream_session(Identifier=gid, StreamSessionIdentifier=s1)
         self.advance(SESSION_TERMINATING + 0.5)
         self.assertEqual(self.capacity(gid), (1, 0), "on-demand capacity is released")

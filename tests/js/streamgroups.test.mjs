@@ -142,7 +142,7 @@ describe("UPDATING_LOCATIONS and ACTIVE_WITH_ERRORS", () => {
   test("UpdateStreamGroup is a ConflictException while locations are updating; the new location streams once ACTIVE", async () => {
     const group = await activeGroup(server, client, { DefaultApplicationIdentifier: app.Id });
     await client.send(
-      new AddStreamGroupLocationsCommand({ Identifier: group.Id, LocationConfigurations: [{ LocationName: "ca-central-1" }] }),
+      new AddStreamGroupLocationsCommand({ Identifier: group.Id, LocationConfigurations: [{ LocationName: "eu-north-1" }] }),
     );
     assert.equal((await getGroup(client, group.Id)).Status, "UPDATING_LOCATIONS");
     await refused(
@@ -153,8 +153,8 @@ describe("UPDATING_LOCATIONS and ACTIVE_WITH_ERRORS", () => {
     assert.equal((await getGroup(client, group.Id)).Description, group.Description, "the refusal changed nothing");
     await advance(server, T.locationActivating);
     assert.equal((await getGroup(client, group.Id)).Status, "ACTIVE");
-    const { out: there } = await startSession(client, group.Id, app.Id, { Locations: ["ca-central-1"] });
-    assert.equal(there.Location, "ca-central-1");
+    const { out: there } = await startSession(client, group.Id, app.Id, { Locations: ["eu-north-1"] });
+    assert.equal(there.Location, "eu-north-1");
   });
 
   test("a location in ERROR makes the group ACTIVE_WITH_ERRORS: it can still be updated, associated and streamed, and the location removed", async () => {

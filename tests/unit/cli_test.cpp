@@ -119,6 +119,9 @@ TEST_CASE("who may drive it: hosts, origins, the admin token and the connection 
   CHECK(r.options.max_connections == 50);
   CHECK(parse({}).options.max_connections == 10000);
   CHECK(parse({}).options.allowed_hosts.empty());
+  CHECK_FALSE(parse({}).options.aws_rate_limits);
+  CHECK(parse({"--rate-limits", "aws"}).options.aws_rate_limits);
+  CHECK_FALSE(parse({"--rate-limits", "aws", "--rate-limits", "off"}).options.aws_rate_limits);
 
   // The environment takes comma-separated lists; the command line replaces them.
   Env env{{"GLS_ALLOWED_HOST", "a,b"}, {"GLS_CORS_ORIGIN", "https://x.example:8443,http://y"}};
@@ -163,6 +166,7 @@ TEST_CASE("each flag with a bad value is refused, naming the flag") {
            Case{"--cors-origin", ""}, Case{"--cors-origin", "localhost:3000"}, Case{"--cors-origin", "http://a/b"},
            Case{"--cors-origin", "ftp://a"},
            Case{"--admin-token", "short"}, Case{"--admin-token", "has a space"},
+           Case{"--rate-limits", "AWS"}, Case{"--rate-limits", "on"},
        }) {
     CAPTURE(c.flag);
     CAPTURE(c.value);
@@ -291,7 +295,7 @@ TEST_CASE("--help and --version print and exit 0") {
   for (const char* flag : {"--host", "--port", "--threads", "--db", "--fixtures", "--no-default-fixtures",
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
                            "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
-                           "--max-connections", "--allowed-host", "--cors-origin", "--admin-token", "--help",
+                           "--max-connections", "--allowed-host", "--cors-origin", "--admin-token", "--rate-limits", "--help",
                            "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));

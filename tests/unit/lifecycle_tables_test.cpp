@@ -107,6 +107,7 @@ TEST_CASE("the stream-session table, row by row") {
       {S::Reconnecting, E::MaxSessionLength, S::Terminating, r("maxSessionLengthTimeout")},
       {S::Reconnecting, E::Failed, S::Error, r("internalError")},
       {S::Terminating, E::Terminated, S::Terminated, r("apiTerminated")},  // the reason stays
+      {S::Error, E::TerminateRequested, S::Terminating, r("apiTerminated")},
   };
   CHECK(SessionLifecycle::table().size() == rows.size());
   const std::vector<E> events = {E::Placed, E::PlacedWithoutClient, E::SignalRejected, E::PlacementTimeout,
@@ -148,8 +149,7 @@ TEST_CASE("the stream-session table, row by row") {
       timers_of,
       {{S::Activating, E::TerminateRequested, "cannot be terminated until it leaves ACTIVATING"},
        {S::Terminating, E::TerminateRequested},
-       {S::Terminated, E::TerminateRequested},
-       {S::Error, E::TerminateRequested}});
+       {S::Terminated, E::TerminateRequested}});
 }
 
 TEST_CASE("the application table, row by row") {

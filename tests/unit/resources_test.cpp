@@ -102,6 +102,38 @@ TEST_CASE("allocated and idle capacity follow the running sessions") {
   CHECK(idle_capacity(l) == 0);
 }
 
+TEST_CASE("a session takes an idle unit first, then one allocated on demand up to the maximum") {
+  GroupLocation l;
+  l.status = LocationStatus::Active;
+  l.always_on = 1;
+  l.maximum = 2;
+  CHECK(offers_on_demand(l));
+  CHECK(placement_kind(l) == PlacementKind::Idle);
+  l.allocated = 1;
+  CHECK(placement_kind(l) == PlacementKind::OnDemand);
+  l.allocated = 2;
+  CHECK(placement_kind(l) == PlacementKind::None);
+  l.maximum.reset();
+  l.allocated = 0;
+  CHECK_FALSE(offers_on_demand(l));
+  l.status = LocationStatus::Activating;
+  CHECK(placement_kind(l) == PlacementKind::None);
+}
+
+TEST_CASE("capacity is reported once provisioned, and an expired group keeps none idle") {
+  GroupLocation l;
+  l.status = LocationStatus::Activating;
+  l.always_on = 3;
+  CHECK(allocated_capacity(l) == 0);
+  CHECK(idle_capacity(l) == 0);
+  l.status = LocationStatus::Active;
+  CHECK(capacity_figures(StreamGroupStatus::Active, l).allocated == 3);
+  CHECK(capacity_figures(StreamGroupStatus::Active, l).idle == 3);
+  l.allocated = 1;
+  CHECK(capacity_figures(StreamGroupStatus::Expired, l).allocated == 1);
+  CHECK(capacity_figures(StreamGroupStatus::Expired, l).idle == 0);
+}
+
 TEST_CASE("an application goes INITIALIZED, PROCESSING, READY on the clock and is gone after DELETING") {
   auto emu = make_emulator();
   CreateApplicationRequest r;
@@ -216,7 +248,7 @@ TEST_CASE("a session waits for a unit and is placed when one frees up; deleting 
   u.identifier = g.id;
   u.locations.push_back({"us-west-2", 2, {}, {}, {}, {}});
   REQUIRE(emu->stream_groups().update(kScope, u).ok());
-  advance(*emu, 2);
+  advance(*emu, emu->timings().seconds("streamGroup", "capacityProvisioningSeconds") + 2);
   CHECK(emu->sessions().get(kScope, g.id, second->id)->status == SessionStatus::Active);
   REQUIRE(emu->stream_groups().remove(kScope, g.id).ok());
   CHECK(emu->sessions().get(kScope, g.id, first->id)->status == SessionStatus::Terminating);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/model.hpp"
+#include "api/rate_limits.hpp"
 #include "api/router.hpp"
 
 using gls::api::percent_decode;
@@ -263,4 +264,22 @@ TEST_CASE("valid_utf8: rejects overlong forms, surrogates, truncated sequences a
   // A continuation byte on its own.
   CHECK_FALSE(valid_utf8("\x80"));
   CHECK_FALSE(valid_utf8("a\xBF"));
+}
+
+TEST_CASE("documented rate limits: a bucket of one second's requests per account, Region and operation") {
+  gls::RateLimits limits;
+  const gls::Scope a{"111122223333", "us-west-2"}, b{"444455556666", "us-west-2"};
+  const auto t0 = gls::RateLimits::Clock::time_point{} + std::chrono::hours(1);
+  CHECK(gls::RateLimits::rate_of("CreateStreamGroup") == 1.0);
+  CHECK(gls::RateLimits::rate_of("GetStreamSession") == 20.0);
+  CHECK_FALSE(gls::RateLimits::rate_of("GetStreamUrl").has_value());
+  CHECK(limits.admit(a, "CreateStreamGroup", t0));
+  CHECK_FALSE(limits.admit(a, "CreateStreamGroup", t0 + std::chrono::milliseconds(500)));
+  CHECK(limits.admit(b, "CreateStreamGroup", t0));            // another account has its own
+  CHECK(limits.admit(a, "CreateApplication", t0));            // another operation too
+  CHECK(limits.admit(a, "CreateStreamGroup", t0 + std::chrono::milliseconds(1001)));
+  int admitted = 0;
+  for (int i = 0; i < 30; ++i) admitted += limits.admit(a, "GetStreamSession", t0);
+  CHECK(admitted == 20);
+  for (int i = 0; i < 100; ++i) CHECK(limits.admit(a, "GetStreamUrl", t0));
 }

@@ -70,7 +70,7 @@ Status add_stream_group_locations(Call& c) {
                    write_key(w, "Locations");
                    w.StartArray();
                    for (const GroupLocation& l : group.locations)
-                     if (std::find(added.begin(), added.end(), l.name) != added.end()) write_location_state(w, l);
+                     if (std::find(added.begin(), added.end(), l.name) != added.end()) write_location_state(w, group.status, l);
                    w.EndArray();
                    w.EndObject();
                  });
