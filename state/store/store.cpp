@@ -129,6 +129,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     store->exec("PRAGMA cache_size=-65536");
     store->exec("PRAGMA temp_store=MEMORY");
     store->exec("PRAGMA foreign_keys=ON");
+    // The schema's counting triggers must also see the rows REPLACE deletes.
+    store->exec("PRAGMA recursive_triggers=ON");
     sqlite3_busy_timeout(db, 5000);
     store->migrate();
   } catch (const StoreError& e) {
