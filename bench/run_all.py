@@ -94,6 +94,7 @@ class Server:
                 raise RuntimeError(f"gls-local on {db} did not answer 200 on {path}: {said[-1] if said else ''}")
             time.sleep(0.0005)
         self.startup_ms = (time.monotonic() - self.t0) * 1000
+        self.startup_cpu_s = cpu_seconds(self.proc.pid)  # steadier than wall time on a shared machine
         self.url = f"http://127.0.0.1:{self.port}"
 
     def stop(self):
@@ -273,9 +274,12 @@ request = function()
   return wrk.format("GET", "{path}?MaxResults=25&NextToken=" .. tokens[math.random(1, #tokens)])
 end
 """)
-            first = path + "?MaxResults=25"
-            self.wrk(s.url, first, duration=2)
-            m = self.alternate({"first": lambda: self.wrk(s.url, first)["rps"],
+            # The first page through a script too, so that wrk does the same work for both.
+            first = self.lua("first", f"""
+request = function() return wrk.format("GET", "{path}?MaxResults=25") end
+""")
+            self.wrk(s.url, script=first, duration=2)
+            m = self.alternate({"first": lambda: self.wrk(s.url, script=first)["rps"],
                                 "deep": lambda: self.wrk(s.url, script=script)["rps"]})
         ratio = m["deep"] / m["first"]
         self.row(f"ListStreamSessions, 25 a page, page at a random depth of {seen // 1000}k / first page",
@@ -293,8 +297,9 @@ end
                               "--rounds", "3", "--dir", self.work], capture_output=True, text=True, check=True).stdout
         print(out, flush=True)
         secs = float(re.search(r"in ([\d.]+) s \(", out.splitlines()[-1]).group(1))
-        self.row("one clock advance applying 100,000 transitions (bench/scheduler_bench)", f"{secs:.2f} s", "<= 1 s",
-                 secs <= 1.0)
+        cpu = re.search(r"median CPU time: ([\d.]+) s", out)
+        self.row("one clock advance applying 100,000 transitions (bench/scheduler_bench)",
+                 f"{secs:.2f} s" + (f", {float(cpu.group(1)):.2f} s of CPU" if cpu else ""), "<= 1 s", secs <= 1.0)
 
     def fixtures(self):
         def fixture(n):
@@ -315,15 +320,20 @@ end
                            "streamSessions": sessions}, f)
             return path
 
-        def start(path):
+        cpu = {"0": [], "10k": []}
+
+        def start(path, key):
             with Server(self, ":memory:", extra=["--fixtures", path]) as s:
+                cpu[key].append(s.startup_cpu_s)
                 return s.startup_ms
 
         empty, big = fixture(0), fixture(10_000)
-        m = self.alternate({"0": lambda: start(empty), "10k": lambda: start(big)})
+        m = self.alternate({"0": lambda: start(empty, "0"), "10k": lambda: start(big, "10k")})
         load = (m["10k"] - m["0"]) / 1000
+        load_cpu = statistics.median(cpu["10k"]) - statistics.median(cpu["0"])
         self.row("loading 10k running sessions from fixtures",
-                 f"{load:.2f} s (start-up {m['0']:.0f} ms without them)", "<= 0.5 s", load <= 0.5)
+                 f"{load:.2f} s, {load_cpu:.2f} s of server CPU (start-up {m['0']:.0f} ms without them)", "<= 0.5 s",
+                 load <= 0.5)
 
     def startup(self):
         sizes = [0, 10_000, 100_000] if self.quick else [0, 100_000, 1_000_000]
