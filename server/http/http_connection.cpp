@@ -15,7 +15,7 @@ HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
       // Room for a whole header and one read of body bytes: what the
       // reader has not consumed never grows past it.
       buffer_(server.options.header_limit + 64 * 1024),
-      reader_({server.options.header_limit, server.options.body_limit}) {
+      reader_({server.options.header_limit, server.options.body_limit, server.options.state_body_limit, "/_gls/state"}) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());

@@ -43,6 +43,8 @@ struct ServerOptions {
   uint16_t port = 8766;
   int threads = 1;
   size_t body_limit = 1024 * 1024;
+  // PUT /_gls/state restores a whole world: its body has a bound of its own.
+  size_t state_body_limit = size_t{1} << 30;
   size_t header_limit = 16 * 1024;
   size_t max_connections = 10'000;
   size_t stream_backlog = 1024 * 1024;

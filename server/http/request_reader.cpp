@@ -6,6 +6,7 @@
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <algorithm>
 #include <cctype>
 #include <functional>
 
@@ -19,6 +20,16 @@ struct RequestReader::Parser {
   std::function<void(std::uint64_t, std::string_view, boost::beast::error_code&)> on_chunk_header;
 };
 
+namespace {
+// Whether the request is the one that may send a body up to the larger bound.
+bool takes_large_body(const ReadLimits& limits, const http::request<http::string_body>& m) {
+  if (limits.large_body_target.empty() || m.method() != http::verb::put) return false;
+  std::string_view target = m.target();
+  target = target.substr(0, target.find('?'));
+  return target == limits.large_body_target;
+}
+}  // namespace
+
 api::ApiError header_too_large(size_t header_limit) {
   return {"RequestHeaderFieldsTooLargeException", 431,
           "The request line, headers, chunk extensions and trailers are larger than " +
@@ -30,7 +41,11 @@ RequestReader::~RequestReader() = default;
 
 void RequestReader::reset() {
   parser_ = std::make_unique<Parser>();
-  parser_->beast.body_limit(limits_.body_limit);
+  // Beast refuses a Content-Length over its limit while it reads the header,
+  // before the target is known: it gets the larger bound, and the request's
+  // own is applied once the header is complete.
+  body_limit_ = std::max(limits_.body_limit, limits_.large_body_limit);
+  parser_->beast.body_limit(body_limit_);
   parser_->on_chunk_header = [this](std::uint64_t size, std::string_view extensions, boost::beast::error_code& ec) {
     header_bytes_ += extensions.size();
     if (size == 0) {
@@ -97,7 +112,7 @@ size_t RequestReader::parse(std::string_view data) {
       return consumed;
     }
     if (ec == http::error::body_limit) {
-      refuse(api::payload_too_large("The request body is larger than " + std::to_string(limits_.body_limit) + " bytes"));
+      refuse(api::payload_too_large("The request body is larger than " + std::to_string(body_limit_) + " bytes"));
       return consumed;
     }
     if (ec) {
@@ -114,9 +129,11 @@ size_t RequestReader::parse(std::string_view data) {
         refuse(api::bad_request("An HTTP/1.1 request must have a Host header"));
         return consumed;
       }
-      if (auto length = p.content_length(); length && *length > limits_.body_limit) {
+      body_limit_ = takes_large_body(limits_, m) ? std::max(limits_.body_limit, limits_.large_body_limit) : limits_.body_limit;
+      p.body_limit(body_limit_);
+      if (auto length = p.content_length(); length && *length > body_limit_) {
         refuse(api::payload_too_large("The request body is " + std::to_string(*length) + " bytes; the limit is " +
-                                      std::to_string(limits_.body_limit)));
+                                      std::to_string(body_limit_)));
         return consumed;
       }
       state_ = p.is_done() ? State::Done : State::HeaderReady;

@@ -7,6 +7,8 @@
 //   fields together may take `header_limit` bytes: one byte more is a 431.
 // - The body may take `body_limit` bytes: one byte more is a 413 (a
 //   Content-Length over the limit is refused as soon as the header is read).
+//   A PUT of `large_body_target` (the admin state restore) has its own,
+//   larger bound, `large_body_limit`.
 // - Malformed HTTP is a 400.
 // Nothing that arrives can make the parser throw past parse(): a refusal is
 // a state, never an exception.
@@ -31,6 +33,8 @@ namespace gls {
 struct ReadLimits {
   size_t header_limit = 16 * 1024;
   size_t body_limit = 1024 * 1024;
+  size_t large_body_limit = 1024 * 1024;
+  std::string_view large_body_target;  // a path (the query aside); empty: none
 };
 
 class RequestReader {
@@ -77,6 +81,7 @@ class RequestReader {
   bool started_ = false;
   bool header_reported_ = false;
   size_t header_bytes_ = 0;
+  size_t body_limit_ = 0;  // this request's: known once its header is
   std::string_view current_;  // what parse() was given, while it runs
   bool keep_alive_ = false;
   unsigned version_ = 11;

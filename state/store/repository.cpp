@@ -35,13 +35,10 @@ std::vector<std::string> groups_of_application(Store& db, const Scope& s, std::s
 // ---- stream groups ----------------------------------------------------------------
 
 namespace {
-// A location's columns, then the number of sessions that hold a unit of it.
+// A location's columns, then the number of sessions that hold a unit of it
+// (kept on the row by the schema's triggers).
 const std::string& location_select() {
-  static const std::string sql =
-      "SELECT " + binding::column_list(location_fields(), 0) +
-      ", (SELECT COUNT(*) FROM stream_sessions x WHERE x.account = l.account AND x.region = l.region "
-      "AND x.group_id = l.group_id AND x.location = l.location "
-      "AND x.placed = 1 AND x.status <> 'TERMINATED' AND x.status <> 'ERROR') FROM group_locations l";
+  static const std::string sql = "SELECT " + binding::column_list(location_fields(), 0) + ", l.held FROM group_locations l";
   return sql;
 }
 
@@ -104,8 +101,11 @@ void insert_location(Store& db, const Scope& s, std::string_view group_id, const
   static const std::string sql =
       "INSERT INTO group_locations (account, region, group_id, position, updated_ms, " +
       binding::column_list(location_fields()) +
-      ") VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM group_locations WHERE account = ?1 "
-      "AND region = ?2 AND group_id = ?3), ?4, " + binding::placeholders(binding::count(location_fields())) + ")";
+      ", held) VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(position) + 1, 0) FROM group_locations WHERE account = ?1 "
+      "AND region = ?2 AND group_id = ?3), ?4, " + binding::placeholders(binding::count(location_fields())) +
+      // Sessions still running in a location that left the group and came back hold units of it again.
+      ", (SELECT COUNT(*) FROM stream_sessions x WHERE x.group_id = ?3 AND x.location = ?5 AND x.account = ?1 "
+      "AND x.region = ?2 AND x.placed = 1 AND x.status NOT IN ('TERMINATED', 'ERROR')))";
   GroupLocation joined = l;
   joined.added_ms = now_ms;
   Stmt q = db.prepare(sql);
@@ -238,19 +238,32 @@ bool application_in_use(Store& db, const Scope& s, std::string_view app_id) {
   return q.step();
 }
 
+// Keyset pages: each statement's key columns follow its index
+// (sessions_by_account, or sessions_by_group when one group is listed), so
+// that a next page seeks to the row after the token's instead of reading
+// every earlier row.
+namespace {
+constexpr std::string_view kSessionFilters =
+    " AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR export_status = ?5)";
+}  // namespace
+
+const std::string& session_page_statement(bool one_group, bool next) {
+  static const std::string statements[2][2] = {
+      {select_sessions("WHERE account = ?1 AND region = ?2 AND ?3 IS NULL" + std::string(kSessionFilters) +
+                       " ORDER BY created_ms, group_id, id LIMIT ?9"),
+       select_sessions("WHERE account = ?1 AND region = ?2 AND ?3 IS NULL" + std::string(kSessionFilters) +
+                       " AND (created_ms, group_id, id) > (?6, ?7, ?8) ORDER BY created_ms, group_id, id LIMIT ?9")},
+      {select_sessions("WHERE account = ?1 AND region = ?2 AND group_id = ?3" + std::string(kSessionFilters) +
+                       " ORDER BY created_ms, id LIMIT ?9"),
+       select_sessions("WHERE account = ?1 AND region = ?2 AND group_id = ?3" + std::string(kSessionFilters) +
+                       " AND ?7 = ?3 AND (created_ms, id) > (?6, ?8) ORDER BY created_ms, id LIMIT ?9")}};
+  return statements[one_group][next];
+}
+
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& query) {
-  static const std::string sql = select_sessions(
-      "WHERE account = ?1 AND region = ?2"
-      " AND (?3 IS NULL OR group_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR export_status = ?5)"
-      " AND (?6 IS NULL OR (created_ms, group_id, id) > (?6, ?7, ?8))"
-      " ORDER BY created_ms, group_id, id LIMIT ?9");
-  Stmt q = db.prepare(sql);
+  Stmt q = db.prepare(session_page_statement(query.group_id.has_value(), query.after.has_value()));
   q.args(s.account, s.region, query.group_id, query.status, query.export_status);
-  if (query.after) {
-    q.bind(6, query.after->created_ms).bind(7, query.after->group_id).bind(8, query.after->id);
-  } else {
-    q.bind_null(6).bind_null(7).bind_null(8);
-  }
+  if (query.after) q.bind(6, query.after->created_ms).bind(7, query.after->group_id).bind(8, query.after->id);
   q.bind(9, static_cast<int64_t>(query.limit) + 1);
   return read_sessions(q);
 }
@@ -304,15 +317,34 @@ void wipe_scope(Store& db, const Scope& s) {
     db.prepare(std::string("DELETE FROM ") + table + " WHERE account = ? AND region = ?").args(s.account, s.region).run();
 }
 
+namespace {
+// Resource tables whose rows the schema's triggers count by status.
+bool counted_by_status(std::string_view table) {
+  return table == "applications" || table == "stream_groups" || table == "stream_sessions" || table == "stream_urls";
+}
+}  // namespace
+
 int64_t count(Store& db, std::string_view table) {
+  if (counted_by_status(table)) {
+    Stmt q = db.prepare("SELECT COALESCE(SUM(n), 0) FROM status_counts WHERE tbl = ?");
+    q.args(table);
+    q.step();
+    return q.int64(0);
+  }
   Stmt q = db.prepare("SELECT COUNT(*) FROM " + std::string(table));
   q.step();
   return q.int64(0);
 }
 
 std::vector<std::pair<std::string, int64_t>> count_by_status(Store& db, std::string_view table) {
-  Stmt q = db.prepare("SELECT status, COUNT(*) FROM " + std::string(table) + " GROUP BY status ORDER BY status");
   std::vector<std::pair<std::string, int64_t>> out;
+  if (counted_by_status(table)) {
+    Stmt q = db.prepare("SELECT status, n FROM status_counts WHERE tbl = ? AND n > 0 ORDER BY status");
+    q.args(table);
+    while (q.step()) out.emplace_back(q.text(0), q.int64(1));
+    return out;
+  }
+  Stmt q = db.prepare("SELECT status, COUNT(*) FROM " + std::string(table) + " GROUP BY status ORDER BY status");
   while (q.step()) out.emplace_back(q.text(0), q.int64(1));
   return out;
 }

@@ -114,6 +114,10 @@ struct SessionQuery {
 // Up to limit + 1 sessions in (created, group, id) order: one more than a
 // page, so that the caller knows whether another page follows.
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& q);
+// The SQL list_sessions runs: for one group or all, for the first page or a
+// next one (parameters: ?1 account, ?2 region, ?3 group or NULL, ?4 status,
+// ?5 export status, ?6-?8 the key after which the page starts, ?9 the limit).
+const std::string& session_page_statement(bool one_group, bool next);
 void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:

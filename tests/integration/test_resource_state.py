@@ -110,6 +110,19 @@ class StateRoundTrip(StateCase):
         self.assertEqual(self.session(gid, new)["Status"], "ACTIVE")
         self.assertEqual(self.gls.get_application(Identifier=app)["AssociatedStreamGroups"], [group_arn(gid)])
 
+    def test_a_world_larger_than_the_api_body_limit_restores(self):
+        self.populate()
+        state = self.export()
+        padded = json.dumps(state) + " " * (2 * 1024 * 1024)  # JSON all the same
+        self.server.admin("POST", "/reset", {"fixtures": False})
+        self.admin_ok("PUT", "/state", padded)
+        again = self.export()
+        for kind in KINDS:
+            self.assertEqual(by_arn(again[kind]), by_arn(state[kind]), kind)
+        # Only the restore has the larger bound.
+        status, _, body = self.server.request("POST", "/_gls/reset", json.dumps({"fixtures": False}) + padded[-1024 * 1024:])
+        self.assertEqual(status, 413, body)
+
     def test_import_replaces_the_scope(self):
         app, gid, sid, suid, _ = self.populate()
         state = self.export()

@@ -1,0 +1,474 @@
+#!/usr/bin/env python3
+"""Every performance target of gls-local, measured in one run, printed as one table.
+
+Usage: bench/run-all [BUILD_DIR] [--quick] [--only NAME,...] [--keep DIR]
+
+Builds nothing: it runs BUILD_DIR/gls-local (default build/) and the
+benchmark programs in BUILD_DIR/bench. Each figure comes with its baseline
+measured in the same run (nginx serving the same bytes, the 1k-session store,
+the first page, the store without sessions), so the ratios hold on a shared,
+noisy machine where absolute figures do not. The server runs on CPU 0 with one
+I/O thread and wrk (-t1 -c32) on CPU 1; throughputs are medians of rounds that
+alternate between the figure and its baseline.
+
+Large stores are written by BUILD_DIR/bench/store_gen through the emulator's
+own store layer (see bench/store_gen.cpp), not through API calls.
+
+Sizes (full run / --quick):
+  large store                      1,000,000 / 100,000 sessions
+  list depth store                   100,000 / 20,000 sessions
+  start-up and idle RSS      0, 100k, 1M     / 0, 10k, 100k sessions
+  StartStreamSession sustained          60 s / 20 s
+  wrk rounds                       3 x 5 s   / 2 x 3 s
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from http_bench import free_port, parse_wrk, pinned  # noqa: E402
+GROUP = "sg-1AB2C3De4"
+APP = "a-9ZY8X7Wv6"
+DOC_SESSION = "ABC123def4567"
+CPU_SERVER, CPU_CLIENT = 0, 1  # as bench/http_bench.py pins them
+
+
+def http_get(port, path, timeout=5.0):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """One gls-local on a free loopback port, stopped by its pid."""
+
+    def __init__(self, bench, db, threads=1, clock="manual", extra=(), pin=True, wait_path=None):
+        self.port = free_port()
+        cmd = [bench.binary, "--port", str(self.port), "--threads", str(threads), "--db", db, "--log-level", "warn",
+               "--no-default-fixtures", "--clock", clock, *extra]
+        self.t0 = time.monotonic()
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(pinned(CPU_SERVER, cmd) if pin else cmd,
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        path = wait_path or "/_gls/health"
+        deadline = self.t0 + 300
+        while True:
+            try:
+                status, _ = http_get(self.port, path, timeout=60)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                said = self.log.read().decode("utf-8", "replace").strip().splitlines()
+                self.stop()
+                raise RuntimeError(f"gls-local on {db} did not answer 200 on {path}: {said[-1] if said else ''}")
+            time.sleep(0.0005)
+        self.startup_ms = (time.monotonic() - self.t0) * 1000
+        self.startup_cpu_s = cpu_seconds(self.proc.pid)  # steadier than wall time on a shared machine
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Bench:
+    def __init__(self, args):
+        self.build = os.path.abspath(args.build_dir)
+        self.binary = os.path.join(self.build, "gls-local")
+        self.quick = args.quick
+        self.work = args.keep or tempfile.mkdtemp(prefix="gls-run-all-")
+        os.makedirs(self.work, exist_ok=True)
+        self.keep = bool(args.keep)
+        self.stores = {}
+        self.rounds, self.duration = (2, 3) if self.quick else (3, 5)
+        self.large = 100_000 if self.quick else 1_000_000
+        self.depth_store = 20_000 if self.quick else 100_000
+        self.rows = []
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def store(self, name, sessions, running=0, spare=16):
+        """A store written by store_gen, made once per run."""
+        key = (sessions, running, spare)
+        if key not in self.stores:
+            path = os.path.join(self.work, f"{name}.db")
+            out = subprocess.run([os.path.join(self.build, "bench", "store_gen"), "--db", path, "--sessions",
+                                  str(sessions), "--running", str(running), "--spare", str(spare)],
+                                 capture_output=True, text=True, check=True).stdout
+            print("  " + out.strip(), flush=True)
+            self.stores[key] = path
+        return self.stores[key]
+
+    def lua(self, name, text):
+        path = os.path.join(self.work, name + ".lua")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def wrk(self, url, path="/", script=None, duration=None, connections=32):
+        cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration or self.duration}s", "--latency"]
+        if script:
+            cmd += ["-s", script]
+        out = subprocess.run(pinned(CPU_CLIENT, cmd + [url + path]), capture_output=True, text=True,
+                             check=True).stdout
+        return parse_wrk(out, url + path)
+
+    def compare(self, runs):
+        """runs: {label: (server, path, script)}; a 2 s warm-up each, then alternating rounds. Returns the
+        median req/s of each, and in self.cpu_us the median server CPU per request (steadier than req/s
+        on a shared machine)."""
+        cpu = {k: [] for k in runs}
+
+        def measure(label, server, path, script):
+            c0 = cpu_seconds(server.proc.pid)
+            r = self.wrk(server.url, path, script=script)
+            cpu[label].append((cpu_seconds(server.proc.pid) - c0) / r["requests"] * 1e6)
+            return r["rps"]
+
+        for server, path, script in runs.values():
+            self.wrk(server.url, path, script=script, duration=2)
+        m = self.alternate({k: (lambda k=k, r=r: measure(k, *r)) for k, r in runs.items()})
+        self.cpu_us = {k: statistics.median(v) for k, v in cpu.items()}
+        return m
+
+    def cpu_text(self, base, other):
+        return f"; server CPU {self.cpu_us[base]:.0f} -> {self.cpu_us[other]:.0f} us/request"
+
+    def alternate(self, runs):
+        """runs: {label: callable() -> rps}; rounds alternating; medians."""
+        got = {k: [] for k in runs}
+        for _ in range(self.rounds):
+            for k, f in runs.items():
+                got[k].append(f())
+        return {k: statistics.median(v) for k, v in got.items()}
+
+    def row(self, what, now, target, met):
+        self.rows.append((what, now, target, "met" if met else "NOT met"))
+        print(f"  => {what}: {now}  (target {target}: {'met' if met else 'NOT met'})", flush=True)
+
+    def random_ids_script(self, n):
+        # The documented session and B000000000000 .. B{n-1}, as store_gen names them.
+        return self.lua(f"random_ids_{n}", f"""
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", string.format("/streamgroups/{GROUP}/streamsessions/B%012d", math.random(0, {n - 1})))
+end
+""")
+
+    # ---- the benchmarks ------------------------------------------------------------------
+
+    def nginx(self):
+        rounds, duration = (2, 3) if self.quick else (3, 10)
+        out = subprocess.run([sys.executable, os.path.join(HERE, "http_bench.py"), "--binary", self.binary,
+                              "--rounds", str(rounds), "--duration", str(duration)],
+                             capture_output=True, text=True, check=True).stdout
+        print(out, flush=True)
+        ratio = float(re.search(r"throughput ratio gls-local/nginx: ([\d.]+)", out).group(1))
+        p99 = float(re.search(r"gls-local p99: ([\d.]+) ms", out).group(1))
+        self.row("GetStreamSession vs nginx serving the same bytes (bench/http_bench.py)",
+                 f"{ratio:.2f}x (p99 {p99:.2f} ms)", ">= 0.9x, p99 <= 1.5 ms", ratio >= 0.9 and p99 <= 1.5)
+
+    def get_random(self):
+        small_n, large_n = 1_000, self.large
+        small, large = self.store("s1k", small_n), self.store(f"s{large_n}", large_n)
+        with Server(self, small) as a, Server(self, large) as b:
+            m = self.compare({"1k": (a, "/", self.random_ids_script(small_n)),
+                              "large": (b, "/", self.random_ids_script(large_n))})
+        ratio = m["large"] / m["1k"]
+        self.row(f"GetStreamSession, random IDs, {large_n:,} stored sessions / 1k",
+                 f"{ratio:.2f} ({m['1k'] / 1000:.1f}k -> {m['large'] / 1000:.1f}k req/s{self.cpu_text('1k', 'large')})",
+                 ">= 0.9", ratio >= 0.9)
+
+    def group_running(self):
+        none, busy = self.store("g0", 0), self.store("g10k", 10_000, running=10_000)
+        path = f"/streamgroups/{GROUP}"
+        with Server(self, none) as a, Server(self, busy) as b:
+            m = self.compare({"none": (a, path, None), "10k": (b, path, None)})
+        ratio = m["10k"] / m["none"]
+        self.row("GetStreamGroup with 10k running sessions / with none",
+                 f"{ratio:.2f} ({m['none'] / 1000:.1f}k -> {m['10k'] / 1000:.2f}k req/s{self.cpu_text('none', '10k')})",
+                 ">= 0.9", ratio >= 0.9)
+
+    def start_sustained(self):
+        total = 20 if self.quick else 60
+        db = self.store("start", 0, spare=10_000_000)
+        script = self.lua("start", f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{{"ApplicationIdentifier": "{APP}", "Protocol": "WebRTC", "SignalRequest": "v=0 offer"}}'
+""")
+        rates = []
+        # The emulator's real clock: placements and activations fall due while it runs.
+        with Server(self, db, clock="real") as s:
+            for _ in range(total // 10):
+                rates.append(self.wrk(s.url, f"/streamgroups/{GROUP}/streamsessions", script=script, duration=10)["rps"])
+                print(f"  StartStreamSession 10 s slice: {rates[-1]:.0f}/s", flush=True)
+        flat = rates[-1] / rates[0]
+        self.row(f"StartStreamSession sustained, group with room for all ({total} s)",
+                 f"{rates[0]:,.0f}/s first 10 s, {rates[-1]:,.0f}/s last 10 s (x{flat:.2f})",
+                 ">= 10,000/s, flat over 60 s", min(rates) >= 10_000 and flat >= 0.9)
+
+    def walk(self, port, n, page, budget_s, path, collect=None):
+        """Walks every page; returns (sessions seen, seconds, complete)."""
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        seen, token, t0 = 0, None, time.monotonic()
+        while True:
+            q = f"?MaxResults={page}" + (f"&NextToken={token}" if token else "")
+            c.request("GET", path + q)
+            r = c.getresponse()
+            body = json.loads(r.read())
+            if r.status != 200:
+                raise RuntimeError(f"list answered {r.status}: {body}")
+            seen += len(body.get("Items", []))
+            token = body.get("NextToken")
+            if collect is not None and token:
+                collect.append(token)
+            elapsed = time.monotonic() - t0
+            if not token or elapsed > budget_s:
+                c.close()
+                return seen, elapsed, not token
+
+    def list_depth(self):
+        n = self.depth_store
+        db = self.store(f"s{n}", n)
+        path = f"/streamgroups/{GROUP}/streamsessions"
+        tokens = []
+        with Server(self, db) as s:
+            seen, secs, complete = self.walk(s.port, n, 25, 90, path, tokens)
+            print(f"  walked {seen:,} sessions in 25s in {secs:.1f} s ({'complete' if complete else 'stopped'})",
+                  flush=True)
+            token_file = os.path.join(self.work, "tokens.txt")
+            with open(token_file, "w") as f:
+                f.write("\n".join(tokens) + "\n")
+            script = self.lua("pages", f"""
+math.randomseed(7)
+local tokens = {{}}
+for line in io.lines("{token_file}") do tokens[#tokens + 1] = line end
+request = function()
+  return wrk.format("GET", "{path}?MaxResults=25&NextToken=" .. tokens[math.random(1, #tokens)])
+end
+""")
+            # The first page through a script too, so that wrk does the same work for both.
+            first = self.lua("first", f"""
+request = function() return wrk.format("GET", "{path}?MaxResults=25") end
+""")
+            m = self.compare({"first": (s, "/", first), "deep": (s, "/", script)})
+        ratio = m["deep"] / m["first"]
+        self.row(f"ListStreamSessions, 25 a page, page at a random depth of {seen // 1000}k / first page",
+                 f"{ratio:.2f} ({m['first']:,.0f} -> {m['deep']:,.0f} req/s{self.cpu_text('first', 'deep')})",
+                 ">= 0.8", ratio >= 0.8)
+        big = self.store(f"s{self.large}", self.large)
+        with Server(self, big) as s:
+            seen, secs, complete = self.walk(s.port, self.large, 100, 60, path)
+        rate = seen / secs
+        text = (f"{secs:.1f} s" if complete else f"stopped after {secs:.0f} s at {seen:,} sessions") + \
+            f" ({rate:,.0f} sessions/s, 100 a page)"
+        self.row(f"full walk of {self.large:,} sessions", text, "< 60 s", complete and secs < 60)
+
+    def scheduler(self):
+        out = subprocess.run([os.path.join(self.build, "bench", "scheduler_bench"), "--transitions", "100000",
+                              "--rounds", "3", "--dir", self.work], capture_output=True, text=True, check=True).stdout
+        print(out, flush=True)
+        secs = float(re.search(r"in ([\d.]+) s \(", out.splitlines()[-1]).group(1))
+        cpu = re.search(r"median CPU time: ([\d.]+) s", out)
+        self.row("one clock advance applying 100,000 transitions (bench/scheduler_bench)",
+                 f"{secs:.2f} s" + (f", {float(cpu.group(1)):.2f} s of CPU" if cpu else ""), "<= 1 s", secs <= 1.0)
+
+    def fixtures(self):
+        def fixture(n):
+            path = os.path.join(self.work, f"fixture{n}.json")
+            sessions = [{"Id": f"F{i:012d}", "StreamGroupId": GROUP, "ApplicationArn": APP, "Status": "CONNECTED",
+                         "Protocol": "WebRTC", "Location": "us-west-2", "SignalRequest": "v=0 offer"}
+                        for i in range(n)]
+            with open(path, "w") as f:
+                json.dump({"applications": [{"Id": APP, "Description": "game",
+                                             "RuntimeEnvironment": {"Type": "PROTON", "Version": "20241007"},
+                                             "ExecutablePath": "game.exe", "ApplicationSourceUri": "s3://b/game",
+                                             "Status": "READY"}],
+                           "streamGroups": [{"Id": GROUP, "Description": "group", "StreamClass": "gen4n_high",
+                                             "DefaultApplication": {"Id": APP},
+                                             "LocationStates": [{"LocationName": "us-west-2",
+                                                                 "AlwaysOnCapacity": 2 * (n // 2 + 1), "Status": "ACTIVE"}],
+                                             "Status": "ACTIVE"}],
+                           "streamSessions": sessions}, f)
+            return path
+
+        cpu = {"0": [], "10k": []}
+
+        def start(path, key):
+            with Server(self, ":memory:", extra=["--fixtures", path]) as s:
+                cpu[key].append(s.startup_cpu_s)
+                return s.startup_ms
+
+        empty, big = fixture(0), fixture(10_000)
+        m = self.alternate({"0": lambda: start(empty, "0"), "10k": lambda: start(big, "10k")})
+        load = (m["10k"] - m["0"]) / 1000
+        load_cpu = statistics.median(cpu["10k"]) - statistics.median(cpu["0"])
+        self.row("loading 10k running sessions from fixtures",
+                 f"{load:.2f} s, {load_cpu:.2f} s of server CPU (start-up {m['0']:.0f} ms without them)", "<= 0.5 s",
+                 load <= 0.5)
+
+    def startup(self):
+        sizes = [0, 10_000, 100_000] if self.quick else [0, 100_000, 1_000_000]
+        starts, rsss = [], []
+        doc = f"/streamgroups/{GROUP}/streamsessions/{DOC_SESSION}"
+        for n in sizes:
+            db = self.store(f"s{n}", n)
+            times, rss = [], []
+            for i in range(4):  # the first start warms the page cache and is not counted
+                with Server(self, db, wait_path=doc) as s:
+                    if i:
+                        times.append(s.startup_ms)
+                        time.sleep(1)
+                        rss.append(rss_mib(s.proc.pid))
+            starts.append(statistics.median(times))
+            rsss.append(statistics.median(rss))
+        label = " / ".join(f"{n // 1000}k" if n else "empty" for n in sizes)
+        self.row(f"start-up to first 200 / idle RSS, {label} sessions",
+                 " / ".join(f"{t:.0f}" for t in starts) + " ms, " + " / ".join(f"{r:.1f}" for r in rsss) + " MiB",
+                 "<= 20 ms and <= 16 MiB at every size", max(starts) <= 20 and max(rsss) <= 16)
+
+    def metrics(self):
+        def scrape_ms(port, n=15):
+            times = []
+            for _ in range(n):
+                t0 = time.monotonic()
+                status, _ = http_get(port, "/_gls/metrics", timeout=120)
+                times.append((time.monotonic() - t0) * 1000)
+                assert status == 200
+            return statistics.median(times)
+
+        small, large = self.store("s1k", 1_000), self.store(f"s{self.large}", self.large)
+        with Server(self, small) as a, Server(self, large) as b:
+            ms_small, ms_large = scrape_ms(a.port), scrape_ms(b.port)
+        self.row(f"/_gls/metrics at {self.large:,} sessions", f"{ms_large:.1f} ms (1k sessions: {ms_small:.1f} ms)",
+                 "<= 5 ms", ms_large <= 5)
+
+    def threads(self):
+        db = self.store("s1k", 1_000)
+        script = self.random_ids_script(1_000)
+        got = {}
+        for t in (1, 2):
+            # Not pinned: with --threads 2 the server may use both cores (wrk stays on CPU 1).
+            with Server(self, db, threads=t, pin=False) as s:
+                self.wrk(s.url, script=script, duration=2)
+                rounds = []
+                for _ in range(self.rounds):
+                    c0 = cpu_seconds(s.proc.pid)
+                    r = self.wrk(s.url, script=script)
+                    rounds.append((r["rps"], (cpu_seconds(s.proc.pid) - c0) / r["requests"] * 1e6))
+                got[t] = (statistics.median(x[0] for x in rounds), statistics.median(x[1] for x in rounds))
+        cpu_ratio = got[2][1] / got[1][1]
+        self.row("--threads 2 vs 1, server CPU per Get",
+                 f"{got[2][1]:.1f} vs {got[1][1]:.1f} us (x{cpu_ratio:.2f} CPU, x{got[2][0] / got[1][0]:.2f} throughput)",
+                 "CPU per request equal (<= x1.05)", cpu_ratio <= 1.05)
+
+    ALL = ["nginx", "get_random", "group_running", "start_sustained", "list_depth", "scheduler", "fixtures", "startup",
+           "metrics", "threads"]
+
+    def run(self, only):
+        for name in only:
+            print(f"== {name}", flush=True)
+            t0 = time.monotonic()
+            try:
+                getattr(self, name)()
+            except Exception as e:  # one failing benchmark still leaves the others' figures
+                self.rows.append((name, f"failed: {e}".splitlines()[0][:400], "", "NOT met"))
+                print(f"  {name} failed: {e}", flush=True)
+            print(f"  ({time.monotonic() - t0:.0f} s)", flush=True)
+
+    def table(self):
+        print()
+        print(f"gls-local targets, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {'--quick' if self.quick else 'full'} "
+              f"run on {os.cpu_count()} CPUs ({platform_line()})")
+        print()
+        print("| what | now | target | |")
+        print("| --- | --- | --- | --- |")
+        for what, now, target, met in self.rows:
+            print(f"| {what} | {now} | {target} | {met} |")
+
+    def close(self):
+        if not self.keep:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+
+def platform_line():
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        model = ""
+    return f"{model}, load {os.getloadavg()[0]:.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build_dir", nargs="?", default=os.path.join(HERE, "..", "build"))
+    ap.add_argument("--quick", action="store_true", help="smaller stores and shorter rounds")
+    ap.add_argument("--only", help="comma-separated benchmarks: " + ",".join(Bench.ALL))
+    ap.add_argument("--keep", help="write the stores into this directory and keep them")
+    args = ap.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is not installed")
+    only = args.only.split(",") if args.only else Bench.ALL
+    unknown = [n for n in only if n not in Bench.ALL]
+    if unknown:
+        sys.exit(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(Bench.ALL)}")
+    bench = Bench(args)
+    if not os.path.exists(bench.binary):
+        sys.exit(f"{bench.binary} does not exist: build first (cmake --build {args.build_dir})")
+    t0 = time.monotonic()
+    try:
+        bench.run(only)
+    finally:
+        bench.close()
+    bench.table()
+    print(f"\n(run-all took {time.monotonic() - t0:.0f} s; the machine was shared with other work)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+// Counts the store keeps instead of counting rows (units of capacity held
+// per location, resources per status), checked against counting the rows
+// after every kind of change; the schema migration that introduces them;
+// and keyset pages that seek on their index.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "state/store/records.hpp"
+#include "state/store/repository.hpp"
+#include "state/store/schema.hpp"
+#include "state/store/store.hpp"
+
+using gls::Store;
+
+namespace {
+
+const gls::Scope kScope{"111122223333", "us-west-2"};
+const std::string kGroup = "sg-C0UNT1234";
+
+int64_t scalar(Store& db, const std::string& sql) {
+  gls::Stmt q = db.prepare(sql);
+  REQUIRE(q.step());
+  return q.int64(0);
+}
+
+// The units of `location` held, as kept and as counted from the rows.
+void check_held(Store& db, const std::string& location) {
+  auto kept = gls::repo::find_location(db, kScope, kGroup, location);
+  REQUIRE(kept.has_value());
+  const int64_t counted =
+      scalar(db, "SELECT COUNT(*) FROM stream_sessions WHERE group_id = '" + kGroup + "' AND location = '" + location +
+                     "' AND placed = 1 AND status NOT IN ('TERMINATED', 'ERROR')");
+  CHECK_MESSAGE(kept->allocated == counted, location << ": kept " << kept->allocated << ", counted " << counted);
+}
+
+// Sessions by status, as kept and as counted.
+void check_statuses(Store& db) {
+  std::vector<std::pair<std::string, int64_t>> counted;
+  gls::Stmt q = db.prepare("SELECT status, COUNT(*) FROM stream_sessions GROUP BY status ORDER BY status");
+  while (q.step()) counted.emplace_back(q.text(0), q.int64(1));
+  CHECK(gls::repo::count_by_status(db, "stream_sessions") == counted);
+  CHECK(gls::repo::count(db, "stream_sessions") == scalar(db, "SELECT COUNT(*) FROM stream_sessions"));
+}
+
+gls::StreamGroup two_location_group() {
+  gls::StreamGroup g;
+  g.id = kGroup;
+  g.description = "counted";
+  g.stream_class = "gen4n_high";
+  g.status = gls::StreamGroupStatus::Active;
+  for (const char* name : {"us-west-2", "us-east-1"}) {
+    gls::GroupLocation l;
+    l.name = name;
+    l.status = gls::LocationStatus::Active;
+    l.always_on = 10;
+    g.locations.push_back(l);
+  }
+  return g;
+}
+
+gls::StreamSession running(const std::string& id, const std::string& location) {
+  gls::StreamSession x;
+  x.group_id = kGroup;
+  x.id = id;
+  x.app_id = "a-C0UNT1234";
+  x.status = gls::SessionStatus::Connected;
+  x.location = location;
+  x.signal_request = "offer";
+  x.placed = true;
+  return x;
+}
+
+void check_all(Store& db) {
+  check_held(db, "us-west-2");
+  check_held(db, "us-east-1");
+  check_statuses(db);
+}
+
+}  // namespace
+
+TEST_CASE("units held and sessions by status follow every change of a session") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    gls::repo::insert_stream_group(db, kScope, two_location_group());
+    std::vector<gls::StreamSession> s;
+    for (int i = 0; i < 6; ++i) {
+      s.push_back(running("C0UNTSESSION" + std::to_string(i), i % 2 ? "us-east-1" : "us-west-2"));
+      gls::repo::insert_session(db, kScope, s.back());
+    }
+    check_all(db);
+    CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == 3);
+
+    // A status change that keeps the unit, one that gives it back, one that waits.
+    s[0].status = gls::SessionStatus::Terminating;
+    gls::repo::update_session_state(db, kScope, s[0]);
+    check_all(db);
+    s[0].status = gls::SessionStatus::Terminated;
+    s[0].placed = false;
+    gls::repo::update_session_state(db, kScope, s[0]);
+    check_all(db);
+    s[1].status = gls::SessionStatus::Error;
+    gls::repo::update_session(db, kScope, s[1]);  // the whole row (REPLACE)
+    check_all(db);
+    s[2].status = gls::SessionStatus::Activating;
+    s[2].placed = false;
+    gls::repo::update_session_state(db, kScope, s[2]);
+    check_all(db);
+    s[2].placed = true;  // placed again, in the other location
+    s[2].location = "us-east-1";
+    gls::repo::update_session_state(db, kScope, s[2]);
+    check_all(db);
+    s[3].location = "us-west-2";  // a running session moved between locations
+    gls::repo::update_session(db, kScope, s[3]);
+    check_all(db);
+
+    // A location that leaves and comes back counts the sessions still in it.
+    const int64_t east = gls::repo::find_location(db, kScope, kGroup, "us-east-1")->allocated;
+    CHECK(east > 0);
+    gls::repo::delete_location(db, kScope, kGroup, "us-east-1");
+    gls::repo::insert_location(db, kScope, kGroup, two_location_group().locations[1], 1);
+    CHECK(gls::repo::find_location(db, kScope, kGroup, "us-east-1")->allocated == east);
+    check_all(db);
+
+    // Sessions removed with their scope give their units back.
+    db.exec("DELETE FROM stream_sessions WHERE id = 'C0UNTSESSION4'");
+    check_all(db);
+    gls::repo::wipe_scope(db, kScope);
+    check_statuses(db);
+    CHECK(gls::repo::count(db, "stream_sessions") == 0);
+    CHECK(gls::repo::count_by_status(db, "stream_sessions").empty());
+  });
+}
+
+TEST_CASE("opening a database of the previous schema counts what it holds") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("gls-unit-counts-" + std::to_string(::getpid()) + ".db")).string();
+  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
+  {
+    // Schema version 5, written the way that version wrote it.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    const auto& migrations = gls::schema_migrations();
+    for (size_t v = 0; v < 5; ++v)
+      REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    const char* rows = R"sql(
+INSERT INTO group_locations (account, region, group_id, location, position, status, updated_ms)
+  VALUES ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'us-west-2', 0, 'ACTIVE', 0);
+INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, protocol, location, signal_request,
+  connection_timeout, session_length, created_ms, updated_ms, placed) VALUES
+  ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION001', 'a-1', 'CONNECTED', 'WebRTC', 'us-west-2', 'o', 1, 1, 1, 1, 1),
+  ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION002', 'a-1', 'ACTIVE', 'WebRTC', 'us-west-2', 'o', 1, 1, 2, 2, 1),
+  ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION003', 'a-1', 'TERMINATED', 'WebRTC', 'us-west-2', 'o', 1, 1, 3, 3, 1);
+PRAGMA user_version = 5;
+)sql";
+    REQUIRE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  {
+    auto opened = Store::open(path);
+    REQUIRE(opened.ok());
+    Store& store = *opened.value();
+    CHECK(store.schema_version() == Store::latest_schema_version());
+    store.transaction([](Store& db) {
+      CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == 2);
+      check_statuses(db);
+      CHECK(gls::repo::count(db, "stream_sessions") == 3);
+    });
+  }
+  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
+}
+
+TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest transition by index") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    auto plan = [&](const std::string& sql) {
+      gls::Stmt q = db.prepare("EXPLAIN QUERY PLAN " + sql);
+      std::string out;
+      while (q.step()) out += q.text(3) + "\n";
+      return out;
+    };
+    const std::string all = plan(gls::repo::session_page_statement(false, true));
+    CHECK_MESSAGE(all.find("USING INDEX sessions_by_account (account=? AND region=? AND (created_ms,group_id,id)>(?,?,?))") !=
+                      std::string::npos,
+                  all);
+    const std::string group = plan(gls::repo::session_page_statement(true, true));
+    CHECK_MESSAGE(group.find("USING INDEX sessions_by_group (account=? AND region=? AND group_id=? AND (created_ms,id)>(?,?))") !=
+                      std::string::npos,
+                  group);
+    for (bool one_group : {false, true}) {
+      const std::string first = plan(gls::repo::session_page_statement(one_group, false));
+      CHECK_MESSAGE(first.find("TEMP B-TREE") == std::string::npos, first);  // read in index order, not sorted
+    }
+    const std::string latest = plan("SELECT MAX(time_ms) FROM history");
+    CHECK_MESSAGE(latest.find("COVERING INDEX history_by_time") != std::string::npos, latest);
+  });
+}
