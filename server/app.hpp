@@ -18,6 +18,7 @@
 #include "api/pipeline.hpp"
 #include "observe/request_journal.hpp"
 #include "admin/admin_api.hpp"
+#include "media/session_streams.hpp"
 #include "state/emulator.hpp"
 
 namespace gls {
@@ -54,6 +55,7 @@ class App {
   std::unique_ptr<EventStream> events_;
   std::unique_ptr<ChaosAdmin> chaos_;
   std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<SessionStreams> streams_;  // before the admin API's routes to it go
   std::unique_ptr<AccessPolicy> access_;
   std::unique_ptr<Pipeline> pipeline_;
 };
