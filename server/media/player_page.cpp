@@ -30,6 +30,9 @@ constexpr std::string_view kScript = R"gls_player(
   const show = (text) => { state.textContent = text; };
   const enc = encodeURIComponent;
   let pc, channel;
+  // When the answer was applied and the first frame shown (performance.now()).
+  const timing = { answerApplied: null, firstFrame: null };
+  video.addEventListener("resize", () => { if (video.videoWidth > 0 && timing.firstFrame === null) timing.firstFrame = performance.now(); });
 
   function sendInput(message) {
     if (channel && channel.readyState === "open") channel.send(JSON.stringify(message));
@@ -65,10 +68,11 @@ constexpr std::string_view kScript = R"gls_player(
     const body = await res.json().catch(() => ({}));
     if (!res.ok || !body.sdp) { show("no stream: " + (body.message || res.status)); return; }
     await pc.setRemoteDescription({ type: "answer", sdp: body.sdp });
+    timing.answerApplied = performance.now();
     show("connecting...");
   }
   document.getElementById("reconnect").addEventListener("click", () => connect().catch((e) => show(String(e))));
-  window.glsPlayer = { connect, get pc() { return pc; }, get channel() { return channel; }, sendInput };
+  window.glsPlayer = { connect, timing, get pc() { return pc; }, get channel() { return channel; }, sendInput };
   connect().catch((e) => show(String(e)));
 })();
 )gls_player";
