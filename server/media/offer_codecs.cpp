@@ -101,8 +101,8 @@ std::optional<OfferedMedia> scan_offer(std::string_view sdp, std::string* why) {
     if (s.kind == "audio" && s.receives && !m.opus_payload) m.opus_payload = find_codec(s, "opus", "48000/2");
     if (s.kind == "application") m.data_channel = true;
   }
-  if (!m.vp8_payload && !m.opus_payload && !m.data_channel)
-    return fail("no section the stream can answer (VP8 video, Opus audio or a data channel)");
+  // A data channel alone streams nothing: such an offer gets the inert answer.
+  if (!m.vp8_payload && !m.opus_payload) return fail("no section the stream sends (VP8 video or Opus audio)");
   return m;
 }
 

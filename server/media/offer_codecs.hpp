@@ -17,8 +17,8 @@ struct OfferedMedia {
   bool data_channel = false;        // an m=application section (SCTP)
 };
 
-// Empty when the text is not an SDP offer the stream can answer with at
-// least one of video, audio or a data channel; `why` then says what is missing.
+// Empty when the text is not an SDP offer that receives VP8 video or Opus
+// audio (a data channel alone streams nothing); `why` then says what is missing.
 std::optional<OfferedMedia> scan_offer(std::string_view sdp, std::string* why = nullptr);
 
 }  // namespace gls::media

@@ -37,15 +37,19 @@ constexpr std::string_view kScript = R"gls_player(
   function sendInput(message) {
     if (channel && channel.readyState === "open") channel.send(JSON.stringify(message));
   }
+  // The input channel's messages (server/websdk/input_messages.hpp).
   function position(e) {
     const r = video.getBoundingClientRect();
-    return { x: Math.round((e.clientX - r.left) / r.width * 640), y: Math.round((e.clientY - r.top) / r.height * 360) };
+    return { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height };
   }
   video.tabIndex = 0;
-  for (const type of ["keydown", "keyup"])
-    video.addEventListener(type, (e) => { sendInput({ type, key: e.key, code: e.code }); e.preventDefault(); });
-  for (const type of ["mousedown", "mouseup", "mousemove"])
-    video.addEventListener(type, (e) => sendInput({ type, button: e.button, ...position(e) }));
+  for (const [type, action] of [["keydown", "down"], ["keyup", "up"]])
+    video.addEventListener(type, (e) => {
+      sendInput({ kind: "keyboard", action, code: e.code, key: e.key });
+      e.preventDefault();
+    });
+  for (const [type, action] of [["mousedown", "down"], ["mouseup", "up"], ["mousemove", "move"]])
+    video.addEventListener(type, (e) => sendInput({ kind: "mouse", action, button: e.button, ...position(e) }));
   document.getElementById("unmute").addEventListener("click", () => { video.muted = !video.muted; });
 
   async function connect() {
@@ -53,7 +57,7 @@ constexpr std::string_view kScript = R"gls_player(
     pc = new RTCPeerConnection();
     pc.addTransceiver("video", { direction: "recvonly" });
     pc.addTransceiver("audio", { direction: "recvonly" });
-    channel = pc.createDataChannel("input");
+    channel = pc.createDataChannel("gls-input");
     channel.onmessage = (e) => { main.dataset.lastMessage = e.data; };
     const stream = new MediaStream();
     video.srcObject = stream;

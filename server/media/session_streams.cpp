@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "admin/admin_json.hpp"
 #include "api/render.hpp"
 #include "media/player_page.hpp"
+#include "websdk/input_messages.hpp"
 
 namespace gls {
 namespace {
@@ -29,7 +32,51 @@ std::string offer_text(const std::string& body) {
   return body;
 }
 
+// Codec names are case-insensitive; the answer spells them as the offer did
+// (GStreamer writes "OPUS" for the offer's "opus").
+std::string spell_codecs_as_offered(std::string sdp, const SdpOffer& offer) {
+  for (const SdpMedia& m : offer.media)
+    for (const SdpCodec& c : m.codecs) {
+      const std::string prefix = "a=rtpmap:" + std::to_string(c.payload_type) + " ";
+      for (size_t at = sdp.find(prefix); at != std::string::npos; at = sdp.find(prefix, at + 1)) {
+        const size_t name = at + prefix.size();
+        if (sdp.size() >= name + c.name.size() &&
+            std::equal(c.name.begin(), c.name.end(), sdp.begin() + static_cast<std::ptrdiff_t>(name),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                   std::tolower(static_cast<unsigned char>(b)); }))
+          sdp.replace(name, c.name.size(), c.name);
+      }
+    }
+  return sdp;
+}
+
 }  // namespace
+
+// The emulator's seam: called inside the store's transaction, so nothing here
+// calls back into the domain, and only answer() waits (for ICE gathering).
+class SessionStreams::Peers final : public StreamPeers {
+ public:
+  explicit Peers(SessionStreams& streams) : streams_(streams) {}
+  void offer(const StreamPeerKey& key, const SdpOffer& offer) override {
+    streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp);
+  }
+  std::optional<std::string> answer(const StreamPeerKey& key, const SdpOffer& offer) override {
+    if (!streams_.media_->has_peer(key.session_id)) return std::nullopt;
+    auto sdp = streams_.answer(key.session_id);
+    if (sdp) *sdp = spell_codecs_as_offered(*sdp, offer);
+    return sdp;
+  }
+  // The browser hears why (the protocol script's onServerDisconnect).
+  void close(const StreamPeerKey& key) override {
+    streams_.media_->close(key.session_id, websdk::disconnect_message("terminated"));
+  }
+  void close_all() override {
+    for (const auto& p : streams_.media_->peers()) streams_.close(p.session_id);
+  }
+
+ private:
+  SessionStreams& streams_;
+};
 
 SessionStreams::SessionStreams(Emulator& emu, media::MediaOptions options) : emu_(emu) {
   subscription_ = emu_.store().transitions().subscribe(
@@ -40,6 +87,7 @@ SessionStreams::SessionStreams(Emulator& emu, media::MediaOptions options) : emu
   events.message = [this](const std::string& id, const std::string& text) { on_message(id, text); };
   events.caption = [this](const std::string& id) { return caption(id); };
   media_ = std::make_unique<media::StreamMedia>(std::move(options), std::move(events));
+  emu_.set_stream_peers(std::make_shared<Peers>(*this));
   routes_ = {
       {"POST", "/_gls/sessions/{group}/{session}/stream", [this](AdminCall& c) { return stream(c); }},
       {"GET", "/_gls/streams", [this](AdminCall& c) { return list(c); }},
@@ -49,6 +97,7 @@ SessionStreams::SessionStreams(Emulator& emu, media::MediaOptions options) : emu
 }
 
 SessionStreams::~SessionStreams() {
+  emu_.set_stream_peers(nullptr);
   emu_.store().transitions().unsubscribe(subscription_);
   media_.reset();
 }
@@ -119,7 +168,24 @@ void SessionStreams::on_disconnected(const std::string& session_id, const std::s
     spdlog::info("stream {}: the browser left ({})", session_id, why);
 }
 
-void SessionStreams::on_message(const std::string& session_id, const std::string&) { apply(session_id, "userInput"); }
+void SessionStreams::on_message(const std::string& session_id, const std::string& text) {
+  auto message = websdk::parse_input_message(text);
+  if (!message || !message->is_user_input()) return;
+  Known k;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(session_id);
+    if (it == sessions_.end()) return;
+    k = it->second;
+  }
+  if (!apply(session_id, "userInput")) return;  // only a CONNECTED session takes input
+  if (input_listener_) {
+    static constexpr const char* kKinds[] = {"keyboard", "mouse", "gamepad"};
+    const std::string what = std::string(kKinds[static_cast<int>(message->kind)]) +
+                             (message->action.empty() ? "" : " " + message->action);
+    input_listener_(StreamPeerKey{k.scope, k.group_id, session_id}, what);
+  }
+}
 
 bool SessionStreams::apply(const std::string& session_id, std::string_view event) {
   Known k;
@@ -163,8 +229,8 @@ HttpResponse SessionStreams::stream(AdminCall& call) {
   if (!offer(scope, session->group_id, session->id, offer_text(call.request.body)))
     return admin_error(409, "ConflictException",
                        "no stream for this offer: " + media::StreamMedia::describe() +
-                           " (or the offer asks for no VP8 video, Opus audio or data channel, or --max-streams "
-                           "streams are live)");
+                           " (or the offer receives neither VP8 video nor Opus audio, or --max-streams streams "
+                           "are live)");
   auto sdp = answer(session->id);
   if (!sdp) return admin_error(500, "InternalServerException", "the stream could not answer the offer");
   return render_json([&](JsonWriter& w) {

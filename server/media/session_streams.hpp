@@ -1,13 +1,17 @@
 // Stream sessions with real streams: each session's WebRTC peer (see
-// stream_media.hpp) tied to the session's lifecycle.
+// stream_media.hpp) tied to the session's lifecycle. It is the emulator's
+// StreamPeers (state/sessions/signalling.hpp): a session's offer starts its
+// peer, whose answer becomes the session's SignalResponse.
 //
 // - A peer's browser connecting makes an ACTIVE session CONNECTED (at once,
 //   or as soon as a reconnecting session is ACTIVE again); the browser
 //   closing or vanishing makes a CONNECTED session
 //   PENDING_CLIENT_RECONNECTION. Both are the lifecycle's ClientConnected /
 //   ClientDisconnected events, as the admin events are.
-// - A message on the data channel is user input (the idle timeout starts
-//   again), as the admin "userInput" event is.
+// - Keyboard, mouse and gamepad messages on the data channel
+//   (server/websdk/input_messages.hpp) are user input (the idle timeout
+//   starts again), as the admin "userInput" event is, and are told to
+//   `on_input` (the event stream).
 // - A session that ends, fails or waits for a reconnection loses its peer.
 //
 // Admin routes:
@@ -18,6 +22,7 @@
 //   GET  /_gls/watch/{group}/{session}             a page that plays the session's stream
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,11 +34,13 @@
 #include "admin/admin_router.hpp"
 #include "media/stream_media.hpp"
 #include "state/emulator.hpp"
+#include "state/sessions/signalling.hpp"
 
 namespace gls {
 
 class SessionStreams {
  public:
+  // Sets itself as the emulator's StreamPeers until destroyed.
   SessionStreams(Emulator& emu, media::MediaOptions options);
   ~SessionStreams();
   SessionStreams(const SessionStreams&) = delete;
@@ -45,6 +52,11 @@ class SessionStreams {
   // The peer's answer, once ICE gathering is complete; empty when there is no stream.
   std::optional<std::string> answer(const std::string& session_id);
   void close(const std::string& session_id);
+
+  // Told of every user input a browser sends: (key, the input's kind and action).
+  void on_input(std::function<void(const StreamPeerKey&, const std::string& what)> listener) {
+    input_listener_ = std::move(listener);
+  }
 
   std::span<const AdminRoute> routes() const { return routes_; }
   media::StreamMedia& media() { return *media_; }
@@ -67,8 +79,10 @@ class SessionStreams {
   HttpResponse list(AdminCall& call);
   HttpResponse watch(AdminCall& call);
 
+  class Peers;
   Emulator& emu_;
   int subscription_ = 0;
+  std::function<void(const StreamPeerKey&, const std::string&)> input_listener_;
   std::mutex mu_;
   std::map<std::string, Known> sessions_;  // by session ID, as their transitions are heard
   std::vector<AdminRoute> routes_;

@@ -229,7 +229,7 @@ std::optional<std::string> StreamMedia::answer(const std::string& session_id, st
   return sdp;
 }
 
-void StreamMedia::close(const std::string& session_id) {
+void StreamMedia::close(const std::string& session_id, const std::string& farewell) {
   std::shared_ptr<StreamPeer> peer;
   {
     std::lock_guard lock(impl_->mu);
@@ -238,7 +238,15 @@ void StreamMedia::close(const std::string& session_id) {
     peer = it->second.peer;
     impl_->entries.erase(it);
   }
-  boost::asio::post(impl_->strand, [peer] { peer->stop(); });
+  if (farewell.empty()) {
+    boost::asio::post(impl_->strand, [peer] { peer->stop(); });
+    return;
+  }
+  boost::asio::post(impl_->strand, [impl = impl_.get(), peer, farewell] {
+    peer->send(farewell);
+    auto timer = std::make_shared<boost::asio::steady_timer>(impl->strand, std::chrono::milliseconds(200));
+    timer->async_wait([timer, peer](const boost::system::error_code&) { peer->stop(); });
+  });
 }
 
 void StreamMedia::send(const std::string& session_id, const std::string& text) {

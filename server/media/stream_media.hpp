@@ -57,7 +57,7 @@ class StreamMedia {
 
   // Starts a peer answering `offer_sdp` for the session, in place of the
   // session's previous peer. False (and no peer) when the build has no
-  // stream, the offer asks for nothing the stream sends, or max_streams
+  // stream, the offer receives neither VP8 video nor Opus audio, or max_streams
   // other sessions have peers. An offer with nothing the stream can answer
   // leaves the session's peer as it was.
   bool offer(const std::string& session_id, const std::string& offer_sdp);
@@ -66,8 +66,9 @@ class StreamMedia {
   // could not answer (the peer is then closed).
   std::optional<std::string> answer(const std::string& session_id,
                                     std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
-  // Stops the session's peer, if any; no event for it follows.
-  void close(const std::string& session_id);
+  // Stops the session's peer, if any; no event for it follows. A farewell
+  // is sent on its data channel first (and given 200 ms to leave).
+  void close(const std::string& session_id, const std::string& farewell = {});
   // Sends text to the session's browser over its data channel.
   void send(const std::string& session_id, const std::string& text);
 

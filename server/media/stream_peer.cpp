@@ -8,8 +8,9 @@
 #include <gst/gst.h>
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
-#include <nice/agent.h>
 #include <spdlog/spdlog.h>
+
+#include <malloc.h>
 
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "media/gst_support.hpp"
 #include "media/test_pattern.hpp"
 
 namespace gls::media {
@@ -32,11 +34,6 @@ constexpr auto kAnswerLimit = 5s;
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-void init_gstreamer() {
-  static std::once_flag once;
-  std::call_once(once, [] { gst_init(nullptr, nullptr); });
 }
 
 // What the streaming threads share with the peer: the caption they draw, the
@@ -220,7 +217,10 @@ GstBusSyncReply on_bus(GstBus*, GstMessage* message, gpointer data) {
     if (e) g_error_free(e);
     GstPeer::post(static_cast<Link*>(data), [why](GstPeer& p) { p.close(why); });
   }
-  return GST_BUS_DROP;  // nobody pops the bus: keep nothing on it
+  // Nobody pops the bus: keep nothing on it. A sync handler that drops a
+  // message owns it (each one holds a reference to the element it is from).
+  gst_message_unref(message);
+  return GST_BUS_DROP;
 }
 
 GstPadProbeReturn on_frame(GstPad*, GstPadProbeInfo* info, gpointer data) {
@@ -313,25 +313,9 @@ void GstPeer::start() {
 }
 
 void GstPeer::configure_ice() {
-  GstWebRTCICE* ice = nullptr;
-  g_object_get(webrtc_, "ice-agent", &ice, nullptr);
-  if (!ice) return;
-  NiceAgent* agent = nullptr;
-  if (g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent")) g_object_get(ice, "agent", &agent, nullptr);
-  if (agent) {
-    // Only the emulator's own addresses: nothing beyond them is gathered or probed.
-    g_object_set(agent, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
-    for (const std::string& address : setup_.local_addresses) {
-      NiceAddress a;
-      nice_address_init(&a);
-      if (nice_address_set_from_string(&a, address.c_str())) nice_agent_add_local_address(agent, &a);
-    }
-    g_object_unref(agent);
-  } else {
+  if (!restrict_ice_to(webrtc_, setup_.local_addresses))
     spdlog::warn("stream {}: the ICE agent cannot be configured; loopback candidates may be missing",
                  setup_.session_id);
-  }
-  gst_object_unref(ice);
 }
 
 void GstPeer::remote_set(bool ok, const std::string& error) {
@@ -375,6 +359,7 @@ void GstPeer::local_set() {
     }
   }
   if (dtls_) connect(dtls_, "notify::state", G_CALLBACK(on_dtls_state));
+
   watch_inbound();
   gathering_changed();
 }
@@ -494,7 +479,10 @@ void GstPeer::release() {
   if (channel_) g_object_unref(channel_);
   if (dtls_) gst_object_unref(dtls_);
   if (webrtc_) gst_object_unref(webrtc_);
+  const bool had_pipeline = pipeline_ != nullptr;
   if (pipeline_) gst_object_unref(pipeline_);
+  // A peer's threads leave their malloc arenas behind: give them back.
+  if (had_pipeline) malloc_trim(0);
   channel_ = nullptr;
   dtls_ = nullptr;
   webrtc_ = nullptr;
@@ -502,32 +490,6 @@ void GstPeer::release() {
 }
 
 }  // namespace
-
-bool webrtc_built() { return true; }
-
-std::string webrtc_description() {
-  init_gstreamer();
-  gchar* version = gst_version_string();
-  std::string text = version ? version : "GStreamer";
-  g_free(version);
-  return text;
-}
-
-std::string missing_elements() {
-  init_gstreamer();
-  std::string missing;
-  for (const char* name : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "srtpenc", "rtpbin", "videotestsrc",
-                           "audiotestsrc", "vp8enc", "rtpvp8pay", "opusenc", "rtpopuspay", "audioconvert",
-                           "audioresample", "queue"}) {
-    GstElementFactory* f = gst_element_factory_find(name);
-    if (f) {
-      gst_object_unref(f);
-    } else {
-      missing += (missing.empty() ? "" : " ") + std::string(name);
-    }
-  }
-  return missing;
-}
 
 std::shared_ptr<StreamPeer> make_stream_peer(Strand strand, PeerSetup setup, PeerCallbacks callbacks) {
   return std::make_shared<GstPeer>(strand, std::move(setup), std::move(callbacks));

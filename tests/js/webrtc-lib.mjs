@@ -61,3 +61,35 @@ export async function eventually(read, want, what, timeout = 15000) {
   }
   throw new Error(`${what}: wanted ${want}, last saw ${last}`);
 }
+
+// A new RTCPeerConnection in the page (video + audio receive, a data
+// channel), its video shown in a new <video id="v<n>">; returns the offer as
+// the Web SDK sends it (JSON) and the peer's index.
+export async function pageOffer(page) {
+  return page.evaluate(async () => {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver("video", { direction: "recvonly" });
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    const channel = pc.createDataChannel("control");
+    window.peers ||= [];
+    const index = window.peers.push(pc) - 1;
+    const video = document.createElement("video");
+    Object.assign(video, { id: `v${index}`, muted: true, autoplay: true, playsInline: true });
+    document.body.appendChild(video);
+    const stream = new MediaStream();
+    video.srcObject = stream;
+    pc.ontrack = (e) => stream.addTrack(e.track);
+    window.received ||= [];
+    channel.onmessage = (e) => window.received.push(e.data);
+    await pc.setLocalDescription(await pc.createOffer());
+    const sdp = pc.localDescription.sdp;
+    return { index, signalRequest: JSON.stringify({ type: "offer", sdp, webSdkVersion: "1.0.0", extras: { features: [] } }) };
+  });
+}
+
+// Applies a SignalResponse's answer to the page's peer `index`.
+export async function applyAnswer(page, index, signalResponse) {
+  const response = JSON.parse(signalResponse);
+  await page.evaluate(([i, sdp]) => window.peers[i].setRemoteDescription({ type: "answer", sdp }), [index, response.sdp]);
+  return response;
+}

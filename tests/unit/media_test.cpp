@@ -55,7 +55,8 @@ TEST_CASE("sections that only send get nothing; an offer with nothing to answer 
   CHECK_FALSE(scan_offer("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n", &why));
   CHECK(why == "no media sections");
   CHECK_FALSE(scan_offer("v=0\nm=video 9 UDP/TLS/RTP/SAVPF 102\na=rtpmap:102 H264/90000\n", &why));
-  CHECK(why.find("no section the stream can answer") != std::string::npos);
+  CHECK(why.find("no section the stream sends") != std::string::npos);
+  CHECK_FALSE(scan_offer("v=0\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\na=mid:0\n", &why));
   CHECK_FALSE(scan_offer("v=0\nm=video 9 UDP/TLS/RTP/SAVPF 300\na=rtpmap:300 VP8/90000\n"));
 }
 
