@@ -10,11 +10,17 @@ build_packages=(build-essential cmake ninja-build pkg-config libboost1.81-dev ra
                 libsqlite3-dev doctest-dev)
 test_packages=(python3 python3-boto3 awscli nodejs npm wrk nginx-light curl zip unzip chromium)
 fuzz_packages=(clang libclang-rt-14-dev)
+# The real stream (GLS_WEBRTC): GStreamer's WebRTC stack to build against, and
+# the elements a stream uses at run time (webrtcbin, libnice, VP8, Opus).
+stream_build_packages=(libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+                       libnice-dev)
+stream_runtime_packages=(gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+                         gstreamer1.0-nice)
 
 runtime_only=0
 [ "${1:-}" = "--runtime-only" ] && runtime_only=1
 
-wanted=("${build_packages[@]}")
+wanted=("${build_packages[@]}" "${stream_build_packages[@]}" "${stream_runtime_packages[@]}")
 [ "$runtime_only" = 1 ] || wanted+=("${test_packages[@]}")
 [ "${1:-}" = "--fuzz" ] && wanted+=("${fuzz_packages[@]}")
 

@@ -84,6 +84,13 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
   app->admin_ = std::make_unique<AdminApi>(emu, [self] { return self->load_fixtures(); });
   app->admin_->add_routes(app->chaos_->routes());
   app->admin_->on_reset([chaos = app->chaos_.get()] { chaos->reset(); });
+  app->streams_ = std::make_unique<SessionStreams>(
+      emu, media::MediaOptions{.max_streams = o.max_streams,
+                               .local_addresses = media::StreamMedia::local_addresses_for(o.host)});
+  app->admin_->add_routes(app->streams_->routes());
+  app->streams_->on_input([events = app->events_.get(), &emu](const StreamPeerKey& key, const std::string& what) {
+    events->user_input(key.scope, key.group_id + "/" + key.session_id, what, emu.clock().now_ms());
+  });
   app->access_ = std::make_unique<AccessPolicy>(AccessOptions{.loopback_bound = AccessPolicy::is_loopback_address(o.host),
                                                               .allowed_hosts = o.allowed_hosts,
                                                               .cors_origins = o.cors_origins,

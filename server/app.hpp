@@ -19,6 +19,7 @@
 #include "api/rate_limits.hpp"
 #include "observe/request_journal.hpp"
 #include "admin/admin_api.hpp"
+#include "media/session_streams.hpp"
 #include "state/emulator.hpp"
 
 namespace gls {
@@ -56,6 +57,7 @@ class App {
   std::unique_ptr<EventStream> events_;
   std::unique_ptr<ChaosAdmin> chaos_;
   std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<SessionStreams> streams_;  // before the admin API's routes to it go
   std::unique_ptr<AccessPolicy> access_;
   std::unique_ptr<Pipeline> pipeline_;
 };

@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include "media/stream_media.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <thread>
@@ -151,6 +153,11 @@ const std::vector<Flag>& flags() {
            return std::string("must be a number of connections from 1 to 1000000");
          return std::string();
        }},
+      {"max-streams", "GLS_MAX_STREAMS", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.max_streams) || o.max_streams > 1000)
+           return std::string("must be a number of streams from 0 to 1000");
+         return std::string();
+       }},
       {"allowed-host", "GLS_ALLOWED_HOST", true, [](Options& o, const std::string& v) {
          return add_list(o.allowed_hosts, v, [](const std::string& h) {
            return h.find_first_of("/ \t@") == std::string::npos;
@@ -213,6 +220,8 @@ Usage: gls-local [flags]
   --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)
   --validate-responses      check every response against the API model (for tests)
   --max-connections N       open connections at most; more are closed at once (default 10000)
+  --max-streams N           sessions streaming over WebRTC at once; others get an inert
+                            answer (default 8; 0: none)
   --allowed-host NAME       also accept requests whose Host is NAME (repeatable); bound to
                             loopback, only loopback names are accepted otherwise
   --cors-origin ORIGIN      let pages of ORIGIN (e.g. http://localhost:3000, or *) call the API
@@ -225,7 +234,8 @@ Usage: gls-local [flags]
 
 Every flag can also be set by an environment variable: GLS_ and the flag's name
 in capitals, e.g. GLS_PORT=9000 or GLS_NO_DEFAULT_FIXTURES=1.
-)";
+
+The stream: )" + media::StreamMedia::describe() + "\n";
 }
 
 CliResult parse_cli(int argc, const char* const* argv, const EnvLookup& env) {

@@ -35,6 +35,7 @@ struct Options {
   size_t journal_size = 1000;  // requests the journal keeps
   bool validate_responses = false;
   size_t max_connections = 10'000;
+  size_t max_streams = 8;  // live WebRTC peers at once
   // Who may drive it (see server/http/access_policy.hpp).
   std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones
   std::vector<std::string> cors_origins;   // page origins that may call it ("*": any)

@@ -1,12 +1,13 @@
 // The emulator's web player: what a browser opening a stream URL reaches.
-// The URL's token is checked, a stream session starts, and the answer is a
-// small HTML page (for a browser) or JSON (for a script), both naming the
-// session.
+// The URL's token is checked, a stream session starts, and the answer is an
+// HTML page that plays the session's stream (for a browser) or JSON (for a
+// script), both naming the session.
 #include "admin/admin_api.hpp"
 
 #include "admin/admin_json.hpp"
 #include "api/codec.hpp"
 #include "api/render.hpp"
+#include "media/player_page.hpp"
 
 namespace gls {
 
@@ -28,10 +29,13 @@ HttpResponse AdminApi::play(AdminCall& call) {
     r.status = 200;
     r.set_header("Content-Type", "text/html; charset=utf-8");
     r.set_header("x-gls-stream-session-arn", arn);
-    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>GameLift Streams Local</title>"
-             "</head><body><h1>Stream session started</h1><p>Stream session <code id=\"session\">" + session.id +
-             "</code> in stream group <code>" + session.group_id + "</code> is <span id=\"status\">" +
-             std::string(to_string(session.status)) + "</span>.</p><p><code>" + arn + "</code></p></body></html>";
+    // The page plays the session's stream (see media/player_page.hpp).
+    r.body = player_page(session.group_id, session.id,
+                         "<h1>Stream session started</h1><p>Stream session <code id=\"session\">" +
+                             html_escape(session.id) + "</code> in stream group <code>" +
+                             html_escape(session.group_id) + "</code> is <span id=\"status\">" +
+                             std::string(to_string(session.status)) + "</span>.</p><p><code>" + html_escape(arn) +
+                             "</code></p>");
     return r;
   }
   HttpResponse r = render_json([&](JsonWriter& w) {

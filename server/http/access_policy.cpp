@@ -48,11 +48,13 @@ bool is_admin_path(std::string_view path) { return path == "/_gls" || path.rfind
 
 // Admin paths that hold no state of their own or carry their own secret: the
 // dashboard's page (its requests carry the token), the Web SDK protocol
-// script (a <script> tag sends no token) and stream URLs' play pages.
+// script (a <script> tag sends no token), a session's watch page (its offer
+// needs the token) and stream URLs' play pages.
 bool needs_no_token(std::string_view method, std::string_view path) {
   const bool read = method == "GET" || method == "HEAD";
   if ((path == "/_gls" || path == "/_gls/") && read) return true;
   if (path.rfind("/_gls/websdk/", 0) == 0 && read) return true;
+  if (path.rfind("/_gls/watch/", 0) == 0 && method == "GET") return true;
   return path.rfind("/_gls/play/", 0) == 0;
 }
 

@@ -147,4 +147,26 @@ void EventStream::on_request(const RequestRecord& r) {
       [&] { return "event: request\ndata: " + request_record_json(r) + "\n\n"; });
 }
 
+void EventStream::user_input(const Scope& scope, const std::string& resource, const std::string& what,
+                             int64_t time_ms) {
+  broadcast(
+      [&](const Subscriber& s) {
+        return s.transitions && (!s.kind || *s.kind == "streamsession") &&
+               (!s.resource || names_resource(resource, *s.resource));
+      },
+      [&] {
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        write_string(w, "kind", "streamsession");
+        write_string(w, "resource", resource);
+        write_string(w, "account", scope.account);
+        write_string(w, "region", scope.region);
+        write_string(w, "input", what);
+        write_double(w, "time", static_cast<double>(time_ms) / 1000.0);
+        w.EndObject();
+        return "event: input\ndata: " + std::string(buf.GetString(), buf.GetSize()) + "\n\n";
+      });
+}
+
 }  // namespace gls

@@ -7,6 +7,10 @@
 //   event: request      every journaled API request (the journal entry)
 //   data: {...}
 //
+//   event: input        a browser's input reached a session's stream (the
+//   data: {"kind":"streamsession","resource","account","region","input","time"}
+//                       idle timeout starts again); input: e.g. "keyboard down"
+//
 // `time` is emulator time in epoch seconds. A comment line is sent when the
 // stream opens and every 15 seconds after, so that idle streams stay open.
 // Filters: ?kind=streamsession (transitions of one kind of resource),
@@ -39,6 +43,9 @@ class EventStream {
 
   // The streamed response to GET /_gls/events, or a 400 for a bad filter.
   HttpResponse open(const HttpRequest& request);
+  // Sends an input event (with the transitions: ?events=transition, ?kind and
+  // ?resource filter it as a session's).
+  void user_input(const Scope& scope, const std::string& resource, const std::string& what, int64_t time_ms);
   // Clients connected now (those that went away are forgotten here too).
   size_t subscribers();
 

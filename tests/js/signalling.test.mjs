@@ -39,7 +39,9 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>web app</t
 async function withBrowserPage(t, fn) {
   const executablePath = findChromium();
   const { chromium } = await loadPlaywright();
-  const server = await startServer(["--clock", "manual"]);
+  // Inert answers only (--max-streams 0): a live stream would connect the
+  // page, and these tests are about the signalling (webrtc.test.mjs streams).
+  const server = await startServer(["--clock", "manual", "--max-streams", "0"]);
   const webApp = createServer((req, res) => res.writeHead(200, { "content-type": "text/html" }).end(PAGE));
   await new Promise((resolve) => webApp.listen(0, "127.0.0.1", resolve));
   let browser;

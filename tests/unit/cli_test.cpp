@@ -295,7 +295,8 @@ TEST_CASE("--help and --version print and exit 0") {
   for (const char* flag : {"--host", "--port", "--threads", "--db", "--fixtures", "--no-default-fixtures",
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
                            "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
-                           "--max-connections", "--allowed-host", "--cors-origin", "--admin-token", "--rate-limits", "--help",
+                           "--max-connections", "--max-streams", "--allowed-host", "--cors-origin", "--admin-token", "--rate-limits",
+                           "--help",
                            "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));
@@ -334,4 +335,16 @@ TEST_CASE("default_db_path") {
   CliResult r = parse({}, {{"XDG_DATA_HOME", "/xdg"}});
   REQUIRE(r.run);
   CHECK(r.options.db == "/xdg/gls-local/state.db");
+}
+
+TEST_CASE("--max-streams bounds the live WebRTC streams; --help says whether there is a stream") {
+  CHECK(parse({}).options.max_streams == 8);
+  CHECK(parse({"--max-streams", "0"}).options.max_streams == 0);
+  CHECK(parse({"--max-streams", "3"}).options.max_streams == 3);
+  CliResult bad = parse({"--max-streams", "1001"});
+  CHECK_FALSE(bad.run);
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.output, "--max-streams"));
+  const std::string usage = gls::usage();
+  CHECK((contains(usage, "The stream: on (") || contains(usage, "The stream: off (")));
 }

@@ -1,0 +1,92 @@
+// Stream sessions with real streams: each session's WebRTC peer (see
+// stream_media.hpp) tied to the session's lifecycle. It is the emulator's
+// StreamPeers (state/sessions/signalling.hpp): a session's offer starts its
+// peer, whose answer becomes the session's SignalResponse.
+//
+// - A peer's browser connecting makes an ACTIVE session CONNECTED (at once,
+//   or as soon as a reconnecting session is ACTIVE again); the browser
+//   closing or vanishing makes a CONNECTED session
+//   PENDING_CLIENT_RECONNECTION. Both are the lifecycle's ClientConnected /
+//   ClientDisconnected events, as the admin events are.
+// - Keyboard, mouse and gamepad messages on the data channel
+//   (server/websdk/input_messages.hpp) are user input (the idle timeout
+//   starts again), as the admin "userInput" event is, and are told to
+//   `on_input` (the event stream).
+// - A session that ends, fails or waits for a reconnection loses its peer.
+//
+// Admin routes:
+//   POST /_gls/sessions/{group}/{session}/stream   body: an SDP offer (bare,
+//        or JSON with "sdp"); answers {"type":"answer","sdp":...} from a new
+//        peer for the session (ACTIVATING, ACTIVE or CONNECTED), or 409
+//   GET  /_gls/streams                             the live peers
+//   GET  /_gls/watch/{group}/{session}             a page that plays the session's stream
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "admin/admin_router.hpp"
+#include "media/stream_media.hpp"
+#include "state/emulator.hpp"
+#include "state/sessions/signalling.hpp"
+
+namespace gls {
+
+class SessionStreams {
+ public:
+  // Sets itself as the emulator's StreamPeers until destroyed.
+  SessionStreams(Emulator& emu, media::MediaOptions options);
+  ~SessionStreams();
+  SessionStreams(const SessionStreams&) = delete;
+  SessionStreams& operator=(const SessionStreams&) = delete;
+
+  // Starts the session's peer for a client's offer (see StreamMedia::offer).
+  bool offer(const Scope& scope, const std::string& group_id, const std::string& session_id,
+             const std::string& offer_sdp);
+  // The peer's answer, once ICE gathering is complete; empty when there is no stream.
+  std::optional<std::string> answer(const std::string& session_id);
+  void close(const std::string& session_id);
+
+  // Told of every user input a browser sends: (key, the input's kind and action).
+  void on_input(std::function<void(const StreamPeerKey&, const std::string& what)> listener) {
+    input_listener_ = std::move(listener);
+  }
+
+  std::span<const AdminRoute> routes() const { return routes_; }
+  media::StreamMedia& media() { return *media_; }
+
+ private:
+  struct Known {
+    Scope scope;
+    std::string group_id;
+    std::string status;
+    bool browser_connected = false;
+  };
+  void on_transitions(const std::vector<TransitionEvent>& events);
+  void on_connected(const std::string& session_id);
+  void on_disconnected(const std::string& session_id, const std::string& why);
+  void on_message(const std::string& session_id, const std::string& text);
+  std::vector<std::string> caption(const std::string& session_id);
+  // Applies an admin-style session event; false when the session's status refuses it.
+  bool apply(const std::string& session_id, std::string_view event);
+  HttpResponse stream(AdminCall& call);
+  HttpResponse list(AdminCall& call);
+  HttpResponse watch(AdminCall& call);
+
+  class Peers;
+  Emulator& emu_;
+  int subscription_ = 0;
+  std::function<void(const StreamPeerKey&, const std::string&)> input_listener_;
+  std::mutex mu_;
+  std::map<std::string, Known> sessions_;  // by session ID, as their transitions are heard
+  std::vector<AdminRoute> routes_;
+  std::unique_ptr<media::StreamMedia> media_;  // last: its threads stop first
+};
+
+}  // namespace gls
