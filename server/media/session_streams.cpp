@@ -72,6 +72,8 @@ class SessionStreams::Peers final : public StreamPeers {
   }
   void close_all() override {
     for (const auto& p : streams_.media_->peers()) streams_.close(p.session_id);
+    std::lock_guard lock(streams_.mu_);
+    streams_.sessions_.clear();
   }
 
  private:
@@ -129,7 +131,11 @@ void SessionStreams::on_transitions(const std::vector<TransitionEvent>& events) 
       const size_t slash = e.resource.find('/');
       if (slash == std::string::npos) continue;
       const std::string id = e.resource.substr(slash + 1);
-      Known& k = sessions_[id];
+      // Only sessions that were offered a stream are followed: the others
+      // have no peer, and the map stays as small as the live streams.
+      auto known = sessions_.find(id);
+      if (known == sessions_.end()) continue;
+      Known& k = known->second;
       k.scope = e.scope;
       k.group_id = e.resource.substr(0, slash);
       k.status = e.to;
