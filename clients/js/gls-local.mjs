@@ -71,6 +71,7 @@ export class GlsLocal {
 
   async start() {
     const o = this.options;
+    const binary = findBinary(o.binary);
     let db = o.db;
     if (db === undefined) {
       this.tmpdir = mkdtempSync(path.join(os.tmpdir(), "gls-local-"));
@@ -79,7 +80,12 @@ export class GlsLocal {
     const argv = ["--port", "0", "--host", "127.0.0.1", "--db", db];
     if ((o.clock ?? "manual") !== null) argv.push("--clock", o.clock ?? "manual");
     if (this.adminToken) argv.push("--admin-token", this.adminToken);
-    await this.launch(findBinary(o.binary), [...argv, ...(o.args ?? [])], o.env ?? {});
+    try {
+      await this.launch(binary, [...argv, ...(o.args ?? [])], o.env ?? {});
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
     return this;
   }
 

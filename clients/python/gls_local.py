@@ -130,11 +130,12 @@ class GlsLocal:
         return self.url
 
     def start(self):
+        binary = find_binary(self._binary)
         db = self._db
         if db is None:
             self._tmpdir = tempfile.mkdtemp(prefix="gls-local-")
             db = os.path.join(self._tmpdir, "state.db")
-        cmd = [find_binary(self._binary), "--port", "0", "--host", "127.0.0.1", "--db", db]
+        cmd = [binary, "--port", "0", "--host", "127.0.0.1", "--db", db]
         if self._clock:
             cmd += ["--clock", self._clock]
         if self.admin_token:

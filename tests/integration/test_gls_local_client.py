@@ -112,6 +112,10 @@ class Lifetime(unittest.TestCase):
                 urllib.request.urlopen(gls.url + "/_gls/health", timeout=10)
             self.assertEqual(ctx.exception.code, 401)
 
+    def test_a_gls_local_that_cannot_start_raises_with_its_output(self):
+        with self.assertRaisesRegex(RuntimeError, "exited during start-up:\n.*unknown flag --no-such-flag"):
+            GlsLocal("--no-such-flag", binary=binary())
+
     def test_a_missing_binary_is_named(self):
         with self.assertRaises(FileNotFoundError):
             GlsLocal(binary="/nonexistent/gls-local")

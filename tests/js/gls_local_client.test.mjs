@@ -91,6 +91,10 @@ test("stop ends the process with 0 and removes the temporary database", async ()
   assert.ok(!existsSync(tmpdir));
 });
 
+test("a gls-local that cannot start rejects start() with its output", async () => {
+  await assert.rejects(startGlsLocal({ args: ["--no-such-flag"] }), /exited with 2 during start-up:\n.*unknown flag --no-such-flag/s);
+});
+
 test("global set-up for Jest and Vitest publishes the endpoint; tear-down stops it", async () => {
   const teardown = await setup();
   const gls = globalThis.__glsLocal;
