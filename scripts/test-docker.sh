@@ -44,7 +44,11 @@ if ! docker info >/dev/null 2>&1; then
     mkdir -p build-docker
     dockerd >build-docker/dockerd.log 2>&1 &
     started_dockerd=$!
-    for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    for _ in $(seq 60); do
+      docker info >/dev/null 2>&1 && break
+      kill -0 "$started_dockerd" 2>/dev/null || break
+      sleep 0.5
+    done
   fi
   if ! docker info >/dev/null 2>&1; then
     say "SKIPPED: no Docker daemon answers and none could be started (see build-docker/dockerd.log)"; exit 0
