@@ -7,7 +7,8 @@
 # as root, installing what they need from the Debian mirror and npm, and
 # reports how long each took. Needs a Docker daemon; the base image is the
 # one docker/make-base-image.sh makes (or GLS_BASE_IMAGE). Host networking,
-# gls-local on 127.0.0.1 and a free port. The container is removed on exit.
+# gls-local on 127.0.0.1 and a free port. The container is removed on exit;
+# the logs are kept in build-docker/fresh-machine-logs/.
 #   scripts/fresh-machine-check.sh [REPORT_FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir "$tmp/logs"
 git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf "$tmp/src.tar"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
@@ -38,7 +40,7 @@ fi
 # Chromium (the dashboard test) needs more shared memory than Docker's 64 MB.
 set +e
 docker run --rm --name "$name" --network host --shm-size=1g -e GLS_PORT="$port" "${ca[@]}" \
-  -v "$tmp/src.tar:/src.tar:ro" "$base" bash -euc '
+  -v "$tmp/src.tar:/src.tar:ro" -v "$tmp/logs:/logs" "$base" bash -euc '
   mkdir /src && cd /src && tar -xf /src.tar
   start=$SECONDS
   scripts/run.sh > /tmp/run.log 2>&1 &
@@ -55,6 +57,8 @@ docker run --rm --name "$name" --network host --shm-size=1g -e GLS_PORT="$port" 
   status=0
   env -u GLS_PORT scripts/test.sh > /tmp/test.log 2>&1 || status=$?
   test_seconds=$((SECONDS - start))
+  cp /tmp/run.log /tmp/test.log /logs/
+  cp build/Testing/Temporary/LastTest.log /logs/ctest.log 2>/dev/null || true
   tail -25 /tmp/test.log
   echo "RESULT scripts/test.sh: exit status ${status} after ${test_seconds} s"
   exit $status
@@ -67,4 +71,8 @@ set -e
   grep '^RESULT ' "$tmp/out.log" | sed 's/^RESULT /  /'
 } | tee "$tmp/report"
 [ -z "$report" ] || cp "$tmp/report" "$report"
+# The logs of both commands and of every test stay for a look.
+mkdir -p build-docker/fresh-machine-logs
+cp "$tmp"/logs/* build-docker/fresh-machine-logs/ 2>/dev/null || true
+echo "fresh-machine-check: logs in build-docker/fresh-machine-logs/"
 exit "$status"
