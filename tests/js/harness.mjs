@@ -1,18 +1,20 @@
 // Starting a real gls-local for the JavaScript SDK tests: a free loopback
 // port, an in-memory database, the built-in fixtures and strict response
-// checking (--validate-responses).
+// checking (--validate-responses). A server is the users' helper
+// (clients/js/gls-local.mjs) started with the tests' flags.
 //
-// Every server stops whatever becomes of its test: the servers still running
-// when this process exits (a test failed before stop(), a hook threw) are
-// killed then, and on Linux the kernel kills a server whose test process died
-// (setpriv --pdeathsig), even by SIGKILL. They neither keep this process
-// alive (unref) nor outlive it. Servers inherit GLS_TEST_RUN_ID, by which
-// scripts/test.sh finds any process that outlived the tests anyway.
-import { spawn } from "node:child_process";
+// Every server stops whatever becomes of its test: the helper kills the
+// servers still running when this process exits (a test failed before
+// stop(), a hook threw), which then fails the run, and on Linux the kernel
+// kills a server whose test process died (setpriv --pdeathsig), even by
+// SIGKILL. They neither keep this process alive (unref) nor outlive it.
+// Servers inherit GLS_TEST_RUN_ID, by which scripts/test.sh finds any process
+// that outlived the tests anyway.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GameLiftStreamsClient } from "@aws-sdk/client-gameliftstreams";
+import { GlsLocal, runningEmulators } from "../../clients/js/gls-local.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -36,106 +38,28 @@ export function binary() {
   return p;
 }
 
-// The servers started and not yet seen to exit.
-const running = new Set();
+// A server the tests left running fails the run (the helper kills it at exit).
 process.on("exit", () => {
-  for (const proc of running) {
-    console.error(`gls-local ${proc.spawnargs.join(" ")} was still running when the tests ended; killed`);
-    proc.kill("SIGKILL");
-  }
-  if (running.size > 0) process.exitCode ||= 1;
+  if (runningEmulators().size > 0) process.exitCode ||= 1;
 });
-
-// setpriv (util-linux) asks the kernel to kill the server when this process
-// ends, however it ends; where there is none, the exit hook above must do.
-const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => process.platform === "linux" && existsSync(p));
-
-function spawnServer(argv, env) {
-  const [file, args] = setpriv ? [setpriv, ["--pdeathsig", "KILL", "--", binary(), ...argv]] : [binary(), argv];
-  const proc = spawn(file, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  running.add(proc);
-  proc.on("exit", () => running.delete(proc));
-  proc.unref();
-  proc.stdout.unref();
-  proc.stderr.unref();
-  return proc;
-}
 
 export async function startServer(args = [], { strict = true, env = {} } = {}) {
   const argv = ["--port", "0", "--db", ":memory:", "--threads", "2", ...(strict ? ["--validate-responses"] : []), ...args];
-  const proc = spawnServer(argv, env);
-  const log = [];
-  let buffered = "";
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill("SIGKILL");
-      reject(new Error("gls-local did not start:\n" + log.join("\n")));
-    }, 30000);
-    const onData = (chunk) => {
-      buffered += chunk.toString();
-      let nl;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        log.push(line);
-        const m = line.match(/listening on (http:\/\/\S+)/);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      }
-    };
-    proc.stdout.on("data", onData);
-    proc.stderr.on("data", (c) => log.push(c.toString()));
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`gls-local exited with ${code} during start-up:\n${log.join("\n")}`));
-    });
-  });
-  proc.removeAllListeners("exit");
-  proc.on("exit", () => running.delete(proc));
-
-  const server = {
-    url,
-    log,
-    proc,
+  const gls = await new GlsLocal().launch(binary(), argv, env);
+  return {
+    url: gls.url,
+    log: gls.log,
+    proc: gls.proc,
+    gls,
     client(options = {}) {
-      return new GameLiftStreamsClient({
-        endpoint: url,
+      return new GameLiftStreamsClient(gls.clientConfig({
         region: options.region ?? "us-west-2",
         credentials: { accessKeyId: options.accessKeyId ?? "AKIDEXAMPLE", secretAccessKey: "secret" },
         maxAttempts: options.maxAttempts ?? 1,
-      });
+      }));
     },
-    async admin(method, p, body) {
-      const res = await fetch(url + "/_gls" + p, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    async raw(method, p, { body, headers } = {}) {
-      const res = await fetch(url + p, { method, body, headers });
-      const text = await res.text();
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch {
-        json = null;
-      }
-      return { status: res.status, headers: res.headers, text, json };
-    },
-    async stop() {
-      if (proc.exitCode !== null) return proc.exitCode;
-      const exited = new Promise((resolve) => proc.on("exit", (code) => resolve(code)));
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 20000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    admin: (method, p, body) => gls.admin(method, p, body),
+    raw: (method, p, options) => gls.raw(method, p, options),
+    stop: () => gls.stop(),
   };
-  return server;
 }

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Tests the Docker image and the Debian package as a user meets them:
+#  - builds a Debian 12 base image without a registry (docker/make-base-image.sh,
+#    cached in build-docker/) and docker/Dockerfile on it (GLS_BASE_IMAGE names
+#    another base, e.g. debian:bookworm-slim);
+#  - runs the image (non-root, health check, GLS_* variables and flags passed
+#    through, state in a named volume) and drives it from this machine with the
+#    AWS CLI and boto3: the fixture session, a session started and advanced;
+#  - docker stop ends it with exit code 0 in under 2 s; the state survives
+#    docker start and a new container on the same volume; --admin-token
+#    protects the admin API while the health check still passes;
+#  - installs the image's gls-local_<version>_amd64.deb with apt in a fresh
+#    container of the base image and runs it.
+# Host networking only, the emulator bound to 127.0.0.1. Starts dockerd when
+# none answers and this runs as root; without a daemon it says so and exits 0.
+# Everything it starts (containers, volume, daemon) is removed on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+say() { echo "test-docker: $*"; }
+fail() { echo "test-docker: FAILED: $*" >&2; exit 1; }
+
+started_dockerd=""
+containers=()
+volume=""
+tmp=$(mktemp -d)
+cleanup() {
+  for c in "${containers[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
+  [ -z "$volume" ] || docker volume rm -f "$volume" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+  if [ -n "$started_dockerd" ]; then
+    kill "$started_dockerd" 2>/dev/null || true
+    wait "$started_dockerd" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+if ! command -v docker >/dev/null; then
+  say "SKIPPED: no docker command on this machine"; exit 0
+fi
+if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null; then
+    mkdir -p build-docker
+    dockerd >build-docker/dockerd.log 2>&1 &
+    started_dockerd=$!
+    for _ in $(seq 60); do
+      docker info >/dev/null 2>&1 && break
+      kill -0 "$started_dockerd" 2>/dev/null || break
+      sleep 0.5
+    done
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    say "SKIPPED: no Docker daemon answers and none could be started (see build-docker/dockerd.log)"; exit 0
+  fi
+fi
+
+# --- the image ----------------------------------------------------------------
+base=${GLS_BASE_IMAGE:-gls-local-base:bookworm}
+image=gls-local:test
+t0=$SECONDS
+[ -n "${GLS_BASE_IMAGE:-}" ] || docker/make-base-image.sh "$base"
+say "building $image on $base"
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >"$tmp/build.log" 2>&1 ||
+  { tail -40 "$tmp/build.log" >&2; fail "docker build"; }
+say "image built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
+
+[ "$(docker image inspect -f '{{.Config.User}}' "$image")" = gls ] || fail "the image does not run as gls"
+docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | grep -qx GLS_HOST=0.0.0.0 ||
+  fail "the image does not listen on every interface by default"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+volume=gls-test-state-$$
+docker volume create "$volume" >/dev/null
+# In the image the state lives here (the default --db under HOME).
+state_dir=/home/gls/.local/share/gls-local
+
+run_emulator() {  # NAME [docker run options...] -- [gls-local flags...]
+  local name=$1; shift
+  local opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  containers+=("$name")
+  docker run -d --name "$name" --network host -e GLS_HOST=127.0.0.1 -e GLS_PORT="$port" \
+    -v "$volume:$state_dir" "${opts[@]}" "$image" "$@" >/dev/null
+}
+
+wait_healthy() {  # NAME
+  local status=""
+  for _ in $(seq 120); do
+    status=$(docker inspect -f '{{.State.Health.Status}}' "$1")
+    [ "$status" = healthy ] && return 0
+    [ "$(docker inspect -f '{{.State.Running}}' "$1")" = true ] || break
+    sleep 0.5
+  done
+  docker logs "$1" 2>&1 | tail -20 >&2
+  fail "$1 is not healthy ($status)"
+}
+
+stop_quickly() {  # NAME: docker stop exits the emulator with 0 in under 2 s
+  local start end code
+  start=$(date +%s%N)
+  docker stop -t 10 "$1" >/dev/null
+  end=$(date +%s%N)
+  code=$(docker inspect -f '{{.State.ExitCode}}' "$1")
+  [ "$code" = 0 ] || { docker logs "$1" 2>&1 | tail -20 >&2; fail "$1 exited with $code after docker stop"; }
+  [ $(( (end - start) / 1000000 )) -lt 2000 ] || fail "docker stop took $(( (end - start) / 1000000 )) ms"
+  say "docker stop: exit code 0 in $(( (end - start) / 1000000 )) ms"
+}
+
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-west-2
+[ -d ../shared/aws-models ] && export AWS_DATA_PATH=$root/../shared/aws-models
+export PYTHONPATH=$root/clients/python${PYTHONPATH:+:$PYTHONPATH}
+
+# First container: the manual clock from the environment, a flag on the command line.
+first=gls-test-first-$$
+run_emulator "$first" -e GLS_CLOCK=manual -- --journal-size 7
+wait_healthy "$first"
+say "healthy; runs as uid $(docker exec "$first" id -u)"
+[ "$(docker exec "$first" id -u)" != 0 ] || fail "the emulator runs as root"
+docker exec "$first" test -O "$state_dir/state.db" || fail "the database is not gls's own file in the volume"
+
+status=$(aws gameliftstreams get-stream-session --endpoint-url "$url" --identifier sg-1AB2C3De4 \
+  --stream-session-identifier ABC123def4567 --query Status --output text)
+[ "$status" = CONNECTED ] || fail "AWS CLI: the fixture session is $status"
+say "AWS CLI: GetStreamSession of the fixture session: $status"
+
+session=$(python3 - "$url" <<'EOF'
+import sys
+from gls_local import GlsLocal
+gls = GlsLocal.attach(sys.argv[1])
+assert gls.clock()["mode"] == "manual", "GLS_CLOCK passed through"
+assert gls.journal()["capacity"] == 7, "--journal-size passed through"
+streams = gls.client()
+arn = streams.start_stream_session(Identifier="sg-1AB2C3De4", ApplicationIdentifier="a-9ZY8X7Wv6", Protocol="WebRTC",
+                                   SignalRequest="v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n")["Arn"]
+sid = arn.rsplit("/", 1)[1]
+get = lambda: streams.get_stream_session(Identifier="sg-1AB2C3De4", StreamSessionIdentifier=sid)["Status"]
+assert get() == "ACTIVATING", get()
+gls.advance(2)
+assert get() == "ACTIVE", get()
+gls.session_event("sg-1AB2C3De4", sid, "clientConnect")
+assert get() == "CONNECTED", get()
+print(sid)
+EOF
+) || fail "boto3: starting and advancing a session"
+say "boto3: session $session started, ACTIVE after advancing the clock, CONNECTED"
+
+session_status() {
+  aws gameliftstreams get-stream-session --endpoint-url "$url" --identifier sg-1AB2C3De4 \
+    --stream-session-identifier "$session" --query Status --output text
+}
+
+stop_quickly "$first"
+docker start "$first" >/dev/null
+wait_healthy "$first"
+[ "$(session_status)" = CONNECTED ] || fail "the session did not survive docker stop / docker start"
+say "state kept across docker stop / docker start"
+stop_quickly "$first"
+
+# A new container on the same volume, the admin API behind a token.
+second=gls-test-second-$$
+run_emulator "$second" -e GLS_ADMIN_TOKEN=test-admin-token -- 
+wait_healthy "$second"
+[ "$(session_status)" = CONNECTED ] || fail "the session did not survive a new container on the volume"
+say "state kept in a new container on the same volume"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/_gls/health")
+[ "$code" = 401 ] || fail "the admin API answered $code without the token"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer test-admin-token' "$url/_gls/health")
+[ "$code" = 200 ] || fail "the admin API answered $code with the token"
+say "--admin-token: 401 without it, 200 with it; the health check passes"
+stop_quickly "$second"
+
+# --- the package ----------------------------------------------------------------
+# The .deb the image's build stage made with cpack (the build is cached), into
+# a fresh container of the base image, with apt as the README says.
+t0=$SECONDS
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile --target build \
+  -t gls-local:test-build . >"$tmp/build-stage.log" 2>&1 || { tail -20 "$tmp/build-stage.log" >&2; fail "build stage"; }
+builder=gls-test-deb-$$
+containers+=("$builder")
+docker create --name "$builder" gls-local:test-build >/dev/null
+mkdir "$tmp/deb"
+docker cp "$builder:/deb/." "$tmp/deb/"
+cp docker/healthcheck.sh "$tmp/deb/"
+deb=$(cd "$tmp/deb" && ls gls-local_*_amd64.deb)
+say "package: $deb"
+installer=gls-test-apt-$$
+containers+=("$installer")
+docker run --rm --name "$installer" --network host -v "$tmp/deb:/pkg:ro" -e GLS_PORT="$port" -w /pkg "$base" bash -euc '
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ./'"$deb"' >/dev/null
+  gls-local --version
+  test -s /usr/share/man/man1/gls-local.1
+  test -s /usr/share/gls-local/fixtures/default.json
+  dpkg-query -W -f="Depends: \${Depends}\n" gls-local | tee /dev/stderr | grep -q libsqlite3-0
+  gls-local --db :memory: --port "$GLS_PORT" --clock manual > /tmp/gls.log 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do bash healthcheck.sh 2>/dev/null && break; sleep 0.2; done
+  bash healthcheck.sh
+  kill -TERM $pid
+  wait $pid
+  echo "gls-local from the package served its health check and exited 0"
+' >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; fail "apt install ./$deb in a fresh container"; }
+sed 's/^/test-docker:   /' "$tmp/apt.log"
+say "package installed with apt in a fresh Debian 12 container and ran ($((SECONDS - t0)) s)"
+say "OK"
