@@ -30,7 +30,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Plugins that GStreamer loads at run time are no shared-library dependency
 # of the binary, so dpkg-shlibdeps cannot name them.
-if(GLS_WEBRTC)
+if(gls_webrtc_found)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
       "gstreamer1.0-plugins-base, gstreamer1.0-plugins-good, gstreamer1.0-plugins-bad, gstreamer1.0-nice")
 endif()

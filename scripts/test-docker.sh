@@ -120,6 +120,9 @@ wait_healthy "$first"
 say "healthy; runs as uid $(docker exec "$first" id -u)"
 [ "$(docker exec "$first" id -u)" != 0 ] || fail "the emulator runs as root"
 docker exec "$first" test -O "$state_dir/state.db" || fail "the database is not gls's own file in the volume"
+help_text=$(docker exec "$first" gls-local --help)
+[[ "$help_text" == *"The stream: on"* ]] || fail "the image's gls-local was built without the stream"
+say "the image streams (GStreamer WebRTC)"
 
 status=$(aws gameliftstreams get-stream-session --endpoint-url "$url" --identifier sg-1AB2C3De4 \
   --stream-session-identifier ABC123def4567 --query Status --output text)

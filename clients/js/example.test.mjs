@@ -11,7 +11,7 @@ const gls = useGlsLocal();
 test("a player who never connects is forgotten", async () => {
   const streams = new GameLiftStreamsClient(gls.clientConfig());
   const { Arn } = await streams.send(new StartStreamSessionCommand({ Identifier: "sg-1AB2C3De4", ApplicationIdentifier: "a-9ZY8X7Wv6",
-    Protocol: "WebRTC", SignalRequest: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n" }));
+    Protocol: "WebRTC", SignalRequest: "test-offer" }));
   const players = new Map([["alice", Arn]]);
   await gls.advance(2 + 120 + 1); // placement, ConnectionTimeoutSeconds, terminating
   await forgetEndedSessions(streams, "sg-1AB2C3De4", players);

@@ -15,7 +15,7 @@ from gls_testlib import ROOT, SDK_PROBLEM, binary
 from gls_local import GlsLocal, GlsLocalError, GlsLocalTestCase
 
 SG, SESSION, APP = "sg-1AB2C3De4", "ABC123def4567", "a-9ZY8X7Wv6"
-OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+OFFER = "test-offer"
 
 
 @unittest.skipIf(SDK_PROBLEM, SDK_PROBLEM)

@@ -23,7 +23,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const clients = path.resolve(here, "..", "..", "clients", "js");
 const SG = "sg-1AB2C3De4";
 const SESSION = "ABC123def4567";
-const OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+const OFFER = "test-offer";
 process.env.GLS_BINARY ||= binary();
 
 describe("useGlsLocal (node:test)", () => {
