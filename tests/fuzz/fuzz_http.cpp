@@ -7,7 +7,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static gls::fuzz::World world;
   world.reset();
-  gls::RequestReader reader({16 * 1024, 1024 * 1024});
+  gls::RequestReader reader({16 * 1024, 1024 * 1024, 4 * 1024 * 1024, "/_gls/state"});
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   for (int i = 0; i < 8 && !rest.empty(); ++i) {
     reader.reset();
