@@ -137,7 +137,7 @@ assert gls.clock()["mode"] == "manual", "GLS_CLOCK passed through"
 assert gls.journal()["capacity"] == 7, "--journal-size passed through"
 streams = gls.client()
 arn = streams.start_stream_session(Identifier="sg-1AB2C3De4", ApplicationIdentifier="a-9ZY8X7Wv6", Protocol="WebRTC",
-                                   SignalRequest="v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n")["Arn"]
+                                   SignalRequest="test-offer")["Arn"]
 sid = arn.rsplit("/", 1)[1]
 get = lambda: streams.get_stream_session(Identifier="sg-1AB2C3De4", StreamSessionIdentifier=sid)["Status"]
 assert get() == "ACTIVATING", get()
