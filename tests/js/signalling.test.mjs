@@ -25,6 +25,7 @@ import {
 } from "@aws-sdk/client-gameliftstreams";
 import { findChromium, launchChromium, loadPlaywright } from "./browser.mjs";
 import { TIMINGS, startServer } from "./harness.mjs";
+import { loadProtocolScript } from "./webrtc-lib.mjs";
 
 const skipBrowser = process.env.GLS_SKIP_BROWSER === "1";
 const GROUP = "sg-1AB2C3De4";
@@ -135,15 +136,8 @@ test("the protocol script loads cross-origin and GameCastInput sends the video's
     const protocolUrl = JSON.parse(got.SignalResponse).webSdkProtocolUrl;
     assert.ok(protocolUrl.startsWith(server.url + "/_gls/websdk/"), protocolUrl);
 
-    await page.evaluate(async ({ protocolUrl, signalResponse }) => {
-      await new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.crossOrigin = "anonymous";
-        script.src = protocolUrl;
-        script.onload = resolve;
-        script.onerror = () => reject(new Error("the protocol script did not load"));
-        document.head.appendChild(script);
-      });
+    await loadProtocolScript(page, protocolUrl);
+    await page.evaluate(async ({ signalResponse }) => {
       // The emulator's end of the connection: a second peer in the page.
       const client = new RTCPeerConnection();
       const server = new RTCPeerConnection();
@@ -181,7 +175,7 @@ test("the protocol script loads cross-origin and GameCastInput sends the video's
         const wait = () => (window.inputChannel?.readyState === "open" ? resolve() : setTimeout(wait, 20));
         wait();
       });
-    }, { protocolUrl, signalResponse: got.SignalResponse });
+    }, { signalResponse: got.SignalResponse });
 
     // Real input on the video element.
     const box = await page.locator("#video").boundingBox();

@@ -93,3 +93,16 @@ export async function applyAnswer(page, index, signalResponse) {
   await page.evaluate(([i, sdp]) => window.peers[i].setRemoteDescription({ type: "answer", sdp }), [index, response.sdp]);
   return response;
 }
+
+// Loads the protocol script in the page as the Web SDK does (a
+// <script crossorigin="anonymous">), which defines window.GameCastInputModule.
+export async function loadProtocolScript(page, protocolUrl) {
+  await page.evaluate((url) => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.crossOrigin = "anonymous";
+    script.src = url;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("the protocol script did not load"));
+    document.head.appendChild(script);
+  }), protocolUrl);
+}

@@ -19,7 +19,9 @@ import {
 } from "@aws-sdk/client-gameliftstreams";
 import { startServer } from "./harness.mjs";
 import { FIXTURE_APP, FIXTURE_SG, T, advance, getSession, idOf } from "./resources-lib.mjs";
-import { applyAnswer, eventually, expectPlaying, launchWebrtcBrowser, pageOffer, skipReason } from "./webrtc-lib.mjs";
+import {
+  applyAnswer, eventually, expectPlaying, launchWebrtcBrowser, loadProtocolScript, pageOffer, skipReason,
+} from "./webrtc-lib.mjs";
 
 const skip = skipReason();
 
@@ -91,22 +93,15 @@ test("GameCastInput's input on the stream's data channel is user input: the idle
     await eventually(status, "CONNECTED", "the session once the browser is connected");
     const got = await getSession(server.client(), FIXTURE_SG, id);
     const protocolUrl = JSON.parse(got.SignalResponse).webSdkProtocolUrl;
-    await page.evaluate(async ({ protocolUrl, signalResponse }) => {
-      await new Promise((resolve, reject) => {
-        const script = document.createElement("script");
-        script.crossOrigin = "anonymous";
-        script.src = protocolUrl;
-        script.onload = resolve;
-        script.onerror = () => reject(new Error("the protocol script did not load"));
-        document.head.appendChild(script);
-      });
+    await loadProtocolScript(page, protocolUrl);
+    await page.evaluate(async ({ signalResponse }) => {
       window.input = new window.GameCastInputModule.GameCastInput({
         webSdkVersion: "1.0.0", signalResponse, videoElement: document.getElementById("v0"),
         inputConfiguration: {}, clientRtc: window.peers[0], debugLog: false,
         onServerDisconnect: () => {}, onApplicationMessageReceived: () => {}, onPerformanceStatsReceived: () => {},
       });
       window.input.attach();
-    }, { protocolUrl, signalResponse: got.SignalResponse });
+    }, { signalResponse: got.SignalResponse });
 
     // Just before the idle timeout, a key press on the video...
     await advance(server, T.sessionIdleTimeout - 5);
