@@ -1,11 +1,12 @@
 // The emulator's web player: what a browser opening a stream URL reaches.
 // The URL's token is checked, a stream session starts, and the answer is an
 // HTML page that plays the session's stream (for a browser) or JSON (for a
-// script), both naming the session.
+// script: media/player_page.hpp's write_play_session), both naming the
+// session. Both stream and poll through the session's routes under the
+// URL's own path (media/session_streams.hpp), with the URL's token.
 #include "admin/admin_api.hpp"
 
 #include "admin/admin_json.hpp"
-#include "api/codec.hpp"
 #include "api/render.hpp"
 #include "media/player_page.hpp"
 
@@ -13,11 +14,7 @@ namespace gls {
 
 HttpResponse AdminApi::play(AdminCall& call) {
   const HttpRequest& request = call.request;
-  std::string token;
-  std::vector<std::pair<std::string, std::string>> query;
-  api::parse_query(request.query(), query);
-  for (const auto& [k, v] : query)
-    if (k == "token") token = v;
+  const std::string token = url_token(request);
   auto opened = emu_.stream_urls().open(call.param("group"), call.param("url"), token);
   if (!opened) return domain_error(opened.error());
   const Scope& scope = opened->first;
@@ -30,7 +27,9 @@ HttpResponse AdminApi::play(AdminCall& call) {
     r.set_header("Content-Type", "text/html; charset=utf-8");
     r.set_header("x-gls-stream-session-arn", arn);
     // The page plays the session's stream (see media/player_page.hpp).
-    r.body = player_page(session.group_id, session.id,
+    const std::string stream_path =
+        play_session_path(session.group_id, call.param("url"), session.id, token, "/stream");
+    r.body = player_page(session.group_id, session.id, stream_path,
                          "<h1>Stream session started</h1><p>Stream session <code id=\"session\">" +
                              html_escape(session.id) + "</code> in stream group <code>" +
                              html_escape(session.group_id) + "</code> is <span id=\"status\">" +
@@ -38,14 +37,8 @@ HttpResponse AdminApi::play(AdminCall& call) {
                              "</code></p>");
     return r;
   }
-  HttpResponse r = render_json([&](JsonWriter& w) {
-    w.StartObject();
-    write_string(w, "StreamSessionArn", arn);
-    write_string(w, "StreamSessionId", session.id);
-    write_string(w, "StreamGroupId", session.group_id);
-    write_string(w, "Status", to_string(session.status));
-    w.EndObject();
-  });
+  HttpResponse r =
+      render_json([&](JsonWriter& w) { write_play_session(w, scope, session, call.param("url"), token); });
   r.set_header("x-gls-stream-session-arn", arn);
   return r;
 }

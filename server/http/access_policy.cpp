@@ -49,7 +49,9 @@ bool is_admin_path(std::string_view path) { return path == "/_gls" || path.rfind
 // Admin paths that hold no state of their own or carry their own secret: the
 // dashboard's page (its requests carry the token), the Web SDK protocol
 // script (a <script> tag sends no token), a session's watch page (its offer
-// needs the token) and stream URLs' play pages.
+// goes to the admin API, with the token) and everything under a stream
+// URL's play path: the page, its session and its offer route, which the
+// URL's own token authorises (media/session_streams.hpp).
 bool needs_no_token(std::string_view method, std::string_view path) {
   const bool read = method == "GET" || method == "HEAD";
   if ((path == "/_gls" || path == "/_gls/") && read) return true;

@@ -21,8 +21,9 @@
 //   (415 otherwise), which no HTML form or simple cross-site request can.
 // - With --admin-token, admin requests need "Authorization: Bearer <token>"
 //   (401 otherwise), except the dashboard's page itself, the Web SDK
-//   protocol script (/_gls/websdk/..., public) and stream URLs' play pages,
-//   which carry secrets of their own.
+//   protocol script (/_gls/websdk/..., public), a session's watch page (not
+//   its offer route) and stream URLs' play pages and their sessions' routes
+//   (/_gls/play/...), which carry the stream URL's token instead.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,8 @@
 #include "media/player_page.hpp"
 
+#include "api/codec.hpp"
+#include "api/render.hpp"
+
 namespace gls {
 
 std::string html_escape(std::string_view text) {
@@ -24,11 +27,17 @@ namespace {
 constexpr std::string_view kScript = R"gls_player(
 (() => {
   const main = document.querySelector("main");
-  const group = main.dataset.group, session = main.dataset.session;
+  const streamPath = main.dataset.streamPath;
+  // An admin route (the watch page's) needs the --admin-token, if one is
+  // set: the page is opened as ...#token=TOKEN, as the dashboard is, and
+  // keeps it for the tab (out of the address bar).
+  const given = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (given) sessionStorage.setItem("gls-admin-token", given);
+  if (given) history.replaceState(null, "", location.pathname + location.search);
+  const adminToken = sessionStorage.getItem("gls-admin-token");
   const video = document.getElementById("video");
   const state = document.getElementById("stream-state");
   const show = (text) => { state.textContent = text; };
-  const enc = encodeURIComponent;
   let pc, channel;
   // When the answer was applied and the first frame shown (performance.now()).
   const timing = { answerApplied: null, firstFrame: null };
@@ -65,12 +74,18 @@ constexpr std::string_view kScript = R"gls_player(
     pc.oniceconnectionstatechange = () => show("connection: " + pc.iceConnectionState);
     await pc.setLocalDescription(await pc.createOffer());
     show("asking the emulator for the stream...");
-    const res = await fetch(`/_gls/sessions/${enc(group)}/${enc(session)}/stream`, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type: "offer", sdp: pc.localDescription.sdp }),
+    const headers = { "content-type": "application/json" };
+    if (adminToken) headers.authorization = `Bearer ${adminToken}`;
+    const res = await fetch(streamPath, {
+      method: "POST", headers, body: JSON.stringify({ type: "offer", sdp: pc.localDescription.sdp }),
     });
     const body = await res.json().catch(() => ({}));
+    if (res.status === 401) {
+      show("this page needs gls-local's --admin-token: open it as " + location.pathname + "#token=TOKEN");
+      return;
+    }
     if (!res.ok || !body.sdp) { show("no stream: " + (body.message || res.status)); return; }
+    main.dataset.signalResponse = JSON.stringify(body);
     await pc.setRemoteDescription({ type: "answer", sdp: body.sdp });
     timing.answerApplied = performance.now();
     show("connecting...");
@@ -83,7 +98,8 @@ constexpr std::string_view kScript = R"gls_player(
 
 }  // namespace
 
-std::string player_page(std::string_view group_id, std::string_view session_id, std::string_view intro_html) {
+std::string player_page(std::string_view group_id, std::string_view session_id, std::string_view stream_path,
+                        std::string_view intro_html) {
   const std::string group = html_escape(group_id);
   const std::string session = html_escape(session_id);
   std::string page =
@@ -91,7 +107,7 @@ std::string player_page(std::string_view group_id, std::string_view session_id, 
       "</title><style>body{font-family:system-ui,sans-serif;margin:1.5rem;background:#111;color:#eee}"
       "video{width:640px;max-width:100%;aspect-ratio:16/9;background:#000;display:block;margin:.5rem 0}"
       "code{color:#9cf}button{margin-right:.5rem}</style></head><body><main data-group=\"" +
-      group + "\" data-session=\"" + session + "\">";
+      group + "\" data-session=\"" + session + "\" data-stream-path=\"" + html_escape(stream_path) + "\">";
   page += intro_html;
   page += "<video id=\"video\" autoplay playsinline muted></video><p><button id=\"unmute\" type=\"button\">"
           "Sound on/off</button><button id=\"reconnect\" type=\"button\">Reconnect</button> <span id=\"stream-state\">"
@@ -99,6 +115,35 @@ std::string player_page(std::string_view group_id, std::string_view session_id, 
   page += kScript;
   page += "</script></body></html>";
   return page;
+}
+
+std::string play_session_path(std::string_view group_id, std::string_view url_id, std::string_view session_id,
+                              std::string_view token, std::string_view leaf) {
+  return "/_gls/play/" + std::string(group_id) + "/" + std::string(url_id) + "/sessions/" + std::string(session_id) +
+         std::string(leaf) + "?token=" + std::string(token);
+}
+
+std::string url_token(const HttpRequest& request) {
+  std::vector<std::pair<std::string, std::string>> query;
+  api::parse_query(request.query(), query);
+  for (const auto& [k, v] : query)
+    if (k == "token") return v;
+  return {};
+}
+
+void write_play_session(JsonWriter& w, const Scope& scope, const StreamSession& session, std::string_view url_id,
+                        std::string_view token) {
+  w.StartObject();
+  write_string(w, "StreamSessionArn", stream_session_arn(scope, session.group_id, session.id));
+  write_string(w, "StreamSessionId", session.id);
+  write_string(w, "StreamGroupId", session.group_id);
+  write_string(w, "Status", to_string(session.status));
+  if (session.status_reason) write_string(w, "StatusReason", *session.status_reason);
+  if (session.signal_response) write_string(w, "SignalResponse", *session.signal_response);
+  if (session.websdk_url) write_string(w, "WebSdkProtocolUrl", *session.websdk_url);
+  write_string(w, "SessionPath", play_session_path(session.group_id, url_id, session.id, token));
+  write_string(w, "OfferPath", play_session_path(session.group_id, url_id, session.id, token, "/stream"));
+  w.EndObject();
 }
 
 }  // namespace gls

@@ -23,15 +23,6 @@ std::string emulator_time_text(int64_t ms) {
   return std::string(text) + " UTC";
 }
 
-// The offer in a request body: bare SDP, or a JSON object with "sdp".
-std::string offer_text(const std::string& body) {
-  rapidjson::Document doc;
-  if (!body.empty() && body.front() == '{' && !doc.Parse(body.c_str()).HasParseError() && doc.IsObject() &&
-      doc.HasMember("sdp") && doc["sdp"].IsString())
-    return doc["sdp"].GetString();
-  return body;
-}
-
 // Codec names are case-insensitive; the answer spells them as the offer did
 // (GStreamer writes "OPUS" for the offer's "opus").
 std::string spell_codecs_as_offered(std::string sdp, const SdpOffer& offer) {
@@ -53,21 +44,27 @@ std::string spell_codecs_as_offered(std::string sdp, const SdpOffer& offer) {
 }  // namespace
 
 // The emulator's seam: called inside the store's transaction, so nothing here
-// calls back into the domain, and only answer() waits (for ICE gathering).
+// calls back into the domain, and only answer() (called outside it) waits.
 class SessionStreams::Peers final : public StreamPeers {
  public:
   explicit Peers(SessionStreams& streams) : streams_(streams) {}
   void offer(const StreamPeerKey& key, const SdpOffer& offer) override {
-    streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp);
+    if (!streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp)) return;
+    {
+      std::lock_guard lock(streams_.mu_);
+      streams_.to_collect_.emplace_back(key.session_id, offer);
+    }
+    streams_.collect_wakeup_.notify_one();
   }
   std::optional<std::string> answer(const StreamPeerKey& key, const SdpOffer& offer) override {
-    if (!streams_.media_->has_peer(key.session_id)) return std::nullopt;
-    auto sdp = streams_.answer(key.session_id);
-    if (sdp) *sdp = spell_codecs_as_offered(*sdp, offer);
-    return sdp;
+    return streams_.answer(key.session_id, offer);
+  }
+  std::optional<std::string> ready_answer(const StreamPeerKey& key, const SdpOffer& offer) override {
+    return streams_.ready_answer(key.session_id, offer.sdp);
   }
   // The browser hears why (the protocol script's onServerDisconnect).
   void close(const StreamPeerKey& key) override {
+    streams_.forget_answer(key.session_id);
     streams_.media_->close(key.session_id, websdk::disconnect_message("terminated"));
   }
   void close_all() override {
@@ -89,18 +86,29 @@ SessionStreams::SessionStreams(Emulator& emu, media::MediaOptions options) : emu
   events.message = [this](const std::string& id, const std::string& text) { on_message(id, text); };
   events.caption = [this](const std::string& id) { return caption(id); };
   media_ = std::make_unique<media::StreamMedia>(std::move(options), std::move(events));
+  collector_ = std::thread([this] { collect_answers(); });
   emu_.set_stream_peers(std::make_shared<Peers>(*this));
   routes_ = {
       {"POST", "/_gls/sessions/{group}/{session}/stream", [this](AdminCall& c) { return stream(c); }},
       {"GET", "/_gls/streams", [this](AdminCall& c) { return list(c); }},
       {"GET", "/_gls/watch/{group}/{session}", [this](AdminCall& c) { return watch(c); }, AdminBody::None,
        AdminAccess::Public},
+      {"GET", "/_gls/play/{group}/{url}/sessions/{session}", [this](AdminCall& c) { return play_session(c); },
+       AdminBody::None, AdminAccess::Public},
+      {"POST", "/_gls/play/{group}/{url}/sessions/{session}/stream", [this](AdminCall& c) { return play_stream(c); },
+       AdminBody::None, AdminAccess::Public},
   };
 }
 
 SessionStreams::~SessionStreams() {
   emu_.set_stream_peers(nullptr);
   emu_.store().transitions().unsubscribe(subscription_);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  collect_wakeup_.notify_one();
+  collector_.join();
   media_.reset();
 }
 
@@ -112,13 +120,65 @@ bool SessionStreams::offer(const Scope& scope, const std::string& group_id, cons
     k.scope = scope;
     k.group_id = group_id;
     k.browser_connected = false;
+    k.offer_sdp = offer_sdp;
+    k.answer.reset();
   }
   return media_->offer(session_id, offer_sdp);
 }
 
-std::optional<std::string> SessionStreams::answer(const std::string& session_id) { return media_->answer(session_id); }
+std::optional<std::string> SessionStreams::answer(const std::string& session_id, const SdpOffer& offer) {
+  if (!media_->has_peer(session_id)) return std::nullopt;
+  auto sdp = media_->answer(session_id);
+  if (!sdp) return std::nullopt;
+  *sdp = spell_codecs_as_offered(*sdp, offer);
+  std::lock_guard lock(mu_);
+  // Kept only while it answers the session's last offer (a newer offer
+  // replaced the peer; a closed peer forgot it).
+  if (auto it = sessions_.find(session_id); it != sessions_.end() && it->second.offer_sdp == offer.sdp)
+    it->second.answer = sdp;
+  return sdp;
+}
 
-void SessionStreams::close(const std::string& session_id) { media_->close(session_id); }
+std::optional<std::string> SessionStreams::ready_answer(const std::string& session_id, const std::string& offer_sdp) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end() || it->second.offer_sdp != offer_sdp) return std::nullopt;
+  return it->second.answer;
+}
+
+void SessionStreams::forget_answer(const std::string& session_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = sessions_.find(session_id); it != sessions_.end()) {
+    it->second.offer_sdp.clear();
+    it->second.answer.reset();
+  }
+}
+
+void SessionStreams::collect_answers() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    collect_wakeup_.wait(lock, [this] { return stopping_ || !to_collect_.empty(); });
+    if (stopping_) return;
+    auto [session_id, offer] = std::move(to_collect_.front());
+    to_collect_.pop_front();
+    lock.unlock();
+    if (auto sdp = answer(session_id, offer)) {
+      Known k;
+      {
+        std::lock_guard known(mu_);
+        if (auto it = sessions_.find(session_id); it != sessions_.end()) k = it->second;
+      }
+      emu_.sessions().live_answer_came(k.scope, k.group_id, session_id, offer.sdp,
+                                       signal_response_json(*sdp, emu_.signalling().protocol_url()));
+    }
+    lock.lock();
+  }
+}
+
+void SessionStreams::close(const std::string& session_id) {
+  forget_answer(session_id);
+  media_->close(session_id);
+}
 
 // Under the store's lock: quick, and no store.
 void SessionStreams::on_transitions(const std::vector<TransitionEvent>& events) {
@@ -141,6 +201,8 @@ void SessionStreams::on_transitions(const std::vector<TransitionEvent>& events) 
       k.status = e.to;
       if (e.to == "PENDING_CLIENT_RECONNECTION" || e.to == "TERMINATING" || e.to == "TERMINATED" || e.to == "ERROR") {
         k.browser_connected = false;
+        k.offer_sdp.clear();
+        k.answer.reset();
         to_close.push_back(id);
       } else if (e.to == "ACTIVE" && k.browser_connected) {
         to_connect.push_back(id);  // the browser connected while the session was reconnecting
@@ -216,36 +278,60 @@ std::vector<std::string> SessionStreams::caption(const std::string& session_id) 
           "time " + emulator_time_text(emu_.clock().now_ms())};
 }
 
-HttpResponse SessionStreams::stream(AdminCall& call) {
-  const std::string& group = call.param("group");
-  const std::string& id = call.param("session");
-  const Scope scope = admin_scope(emu_, call.request, group);
-  auto session = emu_.sessions().get(scope, group, id);
-  if (!session) return domain_error(session.error());
-  const SessionStatus status = session->status;
+HttpResponse SessionStreams::stream_for(const Scope& scope, const StreamSession& session, const std::string& body) {
+  const SessionStatus status = session.status;
   if (status != SessionStatus::Activating && status != SessionStatus::Active && status != SessionStatus::Connected)
     return admin_error(409, "ConflictException",
-                       "Stream session " + id + " is " + std::string(to_string(status)) +
+                       "Stream session " + session.id + " is " + std::string(to_string(status)) +
                            "; a stream starts for an ACTIVATING, ACTIVE or CONNECTED session");
   {
     std::lock_guard lock(mu_);
-    Known& k = sessions_[session->id];
+    Known& k = sessions_[session.id];
     if (k.status.empty()) k.status = std::string(to_string(status));
   }
-  if (!offer(scope, session->group_id, session->id, offer_text(call.request.body)))
+  const SignalRequest request = read_signal_request(body);
+  if (!request.offer || !offer(scope, session.group_id, session.id, request.offer->sdp))
     return admin_error(409, "ConflictException",
                        "no stream for this offer: " + media::StreamMedia::describe() +
-                           " (or the offer receives neither VP8 video nor Opus audio, or --max-streams streams "
-                           "are live)");
-  auto sdp = answer(session->id);
+                           " (or the offer is not a valid SDP offer, receives neither VP8 video nor Opus audio, or "
+                           "--max-streams streams are live)");
+  auto sdp = answer(session.id, *request.offer);
   if (!sdp) return admin_error(500, "InternalServerException", "the stream could not answer the offer");
   return render_json([&](JsonWriter& w) {
     w.StartObject();
     write_string(w, "type", "answer");
     write_string(w, "sdp", *sdp);
-    write_string(w, "sessionId", session->id);
+    write_string(w, "webSdkProtocolUrl", emu_.signalling().protocol_url());
+    write_string(w, "sessionId", session.id);
     w.EndObject();
   });
+}
+
+HttpResponse SessionStreams::stream(AdminCall& call) {
+  const std::string& group = call.param("group");
+  const Scope scope = admin_scope(emu_, call.request, group);
+  auto session = emu_.sessions().get(scope, group, call.param("session"));
+  if (!session) return domain_error(session.error());
+  return stream_for(scope, *session, call.request.body);
+}
+
+Result<std::pair<Scope, StreamSession>> SessionStreams::url_session(AdminCall& call) {
+  return emu_.sessions().of_stream_url(call.param("group"), call.param("url"), url_token(call.request),
+                                       call.param("session"));
+}
+
+HttpResponse SessionStreams::play_session(AdminCall& call) {
+  auto found = url_session(call);
+  if (!found) return domain_error(found.error());
+  return render_json([&](JsonWriter& w) {
+    write_play_session(w, found->first, found->second, call.param("url"), url_token(call.request));
+  });
+}
+
+HttpResponse SessionStreams::play_stream(AdminCall& call) {
+  auto found = url_session(call);
+  if (!found) return domain_error(found.error());
+  return stream_for(found->first, found->second, call.request.body);
 }
 
 HttpResponse SessionStreams::watch(AdminCall& call) {
@@ -254,9 +340,9 @@ HttpResponse SessionStreams::watch(AdminCall& call) {
   HttpResponse r;
   r.status = 200;
   r.set_header("Content-Type", "text/html; charset=utf-8");
-  r.body = player_page(group, id, "<h1>Stream session <code>" + html_escape(id) + "</code></h1><p>Stream group <code>" +
-                                      html_escape(group) + "</code>: " +
-                                      html_escape(media::StreamMedia::describe()) + "</p>");
+  r.body = player_page(group, id, "/_gls/sessions/" + group + "/" + id + "/stream",
+                       "<h1>Stream session <code>" + html_escape(id) + "</code></h1><p>Stream group <code>" +
+                           html_escape(group) + "</code>: " + html_escape(media::StreamMedia::describe()) + "</p>");
   return r;
 }
 

@@ -397,11 +397,18 @@ std::string SessionSignalling::protocol_url() const {
 std::string SessionSignalling::respond(const StreamPeerKey& key, const SignalRequest& request, IdGenerator& ids,
                                        bool ask_peer) {
   std::optional<std::string> sdp;
-  if (request.offer && ask_peer) sdp = peers()->answer(key, *request.offer);
+  if (request.offer && ask_peer) sdp = peers()->ready_answer(key, *request.offer);
   if (!sdp) {
     const AnswerCredentials credentials = make_answer_credentials(ids);
     sdp = request.offer ? synthesize_answer(*request.offer, credentials) : minimal_answer(credentials);
   }
+  return signal_response_json(*sdp, protocol_url());
+}
+
+std::optional<std::string> SessionSignalling::live_response(const StreamPeerKey& key, const SignalRequest& request) {
+  if (!request.offer) return std::nullopt;
+  auto sdp = peers()->answer(key, *request.offer);
+  if (!sdp) return std::nullopt;
   return signal_response_json(*sdp, protocol_url());
 }
 

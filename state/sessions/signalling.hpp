@@ -130,27 +130,33 @@ struct StreamPeerKey {
 // What answers a session's offer with a live WebRTC peer. The default (no
 // live peer) answers nothing, so every session gets the inert answer.
 // Install one with Emulator::set_stream_peers() before serving.
-// Every call is made inside the store's transaction, on the thread that
-// runs it (an HTTP thread, or the deadline waker's for timers), while every
-// other request waits: implementations must not block for long and must not
-// call into the emulator's domain from inside a call. Report what the peer
-// sees (a client connected or gone, user input) later, from another thread,
-// through the domain (StreamSessions::event with the key's scope, group and
-// session: clientConnect, clientDisconnect, userInput).
+// Every call but answer() is made inside the store's transaction, on the
+// thread that runs it (an HTTP thread, or the deadline waker's for timers),
+// while every other request waits: those must be quick and must not call
+// into the emulator's domain. answer() is made with no transaction open.
+// Report what the peer sees (a client connected or gone, user input) later,
+// from another thread, through the domain (StreamSessions::event with the
+// key's scope, group and session: clientConnect, clientDisconnect,
+// userInput).
 class StreamPeers {
  public:
   virtual ~StreamPeers() = default;
   // A session with a valid offer has been placed (capacity found; it will
   // be ACTIVE once the placement delay has passed), or has received a new
   // offer through CreateStreamSessionConnection (it is RECONNECTING): start
-  // (or replace) its peer.
+  // (or replace) its peer, which starts gathering ICE candidates.
   virtual void offer(const StreamPeerKey&, const SdpOffer&) {}
-  // The answer SDP to that offer, when the session's live peer has one;
-  // nullopt: the inert answer is used. Asked once per offer: when the
-  // session becomes ACTIVE (placementSeconds after offer(), on the
-  // emulator's clock), and right after offer() for a new connection (the
-  // API returns it at once, so this one may wait briefly for ICE gathering).
+  // The answer SDP to that offer, waiting for the peer to have it (ICE
+  // gathering, about 200 ms); nullopt: there is no live peer, and the inert
+  // answer is used. Never called inside the store's transaction:
+  // StartStreamSession asks after placing its session (so that ACTIVE finds
+  // the answer ready), CreateStreamSessionConnection between recording the
+  // connection and storing its answer.
   virtual std::optional<std::string> answer(const StreamPeerKey&, const SdpOffer&) { return std::nullopt; }
+  // The same answer if the peer has it already, without waiting: what a
+  // session gets on becoming ACTIVE, inside the transaction. nullopt: the
+  // inert answer is used.
+  virtual std::optional<std::string> ready_answer(const StreamPeerKey&, const SdpOffer&) { return std::nullopt; }
   // The session's stream is over (TERMINATING, TERMINATED or ERROR, through
   // the API, a timeout, a fault or an admin action): close its peer. Called
   // for sessions without a peer too, and possibly more than once.
@@ -174,8 +180,13 @@ class SessionSignalling {
   std::string protocol_url() const;
 
   // The SignalResponse to a request that is not Invalid: the live peer's
-  // answer when `ask_peer` and it has one, else the inert answer.
+  // answer when `ask_peer` and the peer has it ready (never waits), else
+  // the inert answer.
   std::string respond(const StreamPeerKey& key, const SignalRequest& request, IdGenerator& ids, bool ask_peer);
+  // The SignalResponse carrying the live peer's answer to an Offer, waiting
+  // for it (StreamPeers::answer): call with no transaction open. nullopt
+  // when there is no live peer.
+  std::optional<std::string> live_response(const StreamPeerKey& key, const SignalRequest& request);
 
  private:
   mutable std::mutex mu_;

@@ -76,7 +76,30 @@ Status check_location(const StreamGroup& group, std::string_view name) {
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
-  return core_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+  auto s = core_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+  // A placed session's live peer gathers its ICE candidates now, with no
+  // transaction open, so that its ACTIVE finds the answer ready.
+  if (s && s->placed && s->status == SessionStatus::Activating) {
+    const SignalRequest request = read_signal_request(s->signal_request);
+    if (auto live = lifecycle_.signalling().live_response(SessionLifecycle::peer_key(scope, *s), request))
+      live_answer_came(scope, s->group_id, s->id, request.offer->sdp, *live);
+  }
+  return s;
+}
+
+void StreamSessions::live_answer_came(const Scope& scope, std::string_view group_id, std::string_view session_id,
+                                      std::string_view offer_sdp, const std::string& signal_response) {
+  (void)core_.transact([&](Store& db, int64_t) -> Status {
+    auto s = repo::find_session(db, scope, group_id, session_id);
+    if (!s || !s->signal_response || *s->signal_response == signal_response || is_final(s->status) ||
+        s->status == SessionStatus::Terminating)
+      return ok();
+    const SignalRequest request = read_signal_request(s->signal_request);
+    if (!request.offer || request.offer->sdp != offer_sdp) return ok();
+    s->signal_response = signal_response;
+    repo::update_session(db, scope, *s);
+    return ok();
+  });
 }
 
 Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, const StartSessionRequest& r,
@@ -244,12 +267,24 @@ Status StreamSessions::terminate(const Scope& scope, std::string_view group_iden
   });
 }
 
+// In three steps, so that no transaction waits for ICE gathering: the
+// connection is checked and recorded (a valid offer goes to the live peers,
+// and the session holds the inert answer meanwhile); the live peer's answer
+// is awaited with no transaction open; the answer is stored, unless the
+// session has moved on (ended, or taken a newer offer: an ended session's
+// peer was closed as it ended).
 Result<std::string> StreamSessions::create_connection(const Scope& scope, std::string_view group_identifier,
                                                       std::string_view session_identifier,
                                                       const std::string& signal_request,
                                                       const std::optional<std::string>& client_token,
                                                       const std::string& fingerprint) {
-  return core_.transact([&](Store& db, int64_t now) -> Result<std::string> {
+  struct Recorded {
+    std::string response;
+    std::optional<StreamPeerKey> live;  // the peer whose answer is awaited
+    SignalRequest request;
+  };
+  SessionSignalling& signalling = lifecycle_.signalling();
+  auto recorded = core_.transact([&](Store& db, int64_t now) -> Result<Recorded> {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (client_token) {
@@ -257,8 +292,8 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier)
         if (auto original = idempotency::original_response(db, scope, "CreateStreamSessionConnection", *client_token))
-          return *original;
-      if (*earlier && s->signal_response) return *s->signal_response;
+          return Recorded{*original, std::nullopt, {}};
+      if (*earlier && s->signal_response) return Recorded{*s->signal_response, std::nullopt, {}};
     }
     if (s->status != SessionStatus::Active && s->status != SessionStatus::PendingClientReconnection)
       return conflict("Stream session " + s->id + " is " + status_name(*s) +
@@ -266,23 +301,65 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     // The service wants a fresh offer for every connection (never one the
     // session has used); a valid one goes to the live peers, which answer it
     // (or the answer is inert).
-    const SignalRequest request = read_signal_request(signal_request);
+    Recorded r{{}, std::nullopt, read_signal_request(signal_request)};
     const bool rejected = signal_request == s->signal_request || offer_used(db, scope, *s, signal_request) ||
-                          request.kind == SignalKind::Invalid;
+                          r.request.kind == SignalKind::Invalid;
     s->signal_request = signal_request;
-    SessionSignalling& signalling = lifecycle_.signalling();
     const StreamPeerKey key = SessionLifecycle::peer_key(scope, *s);
-    if (!rejected && request.offer) signalling.peers()->offer(key, *request.offer);
-    s->signal_response = signalling.respond(key, request, core_.ids(), !rejected);
-    SessionLifecycle& lifecycle = lifecycle_;
-    if (auto st = lifecycle.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
+    if (!rejected && r.request.offer) {
+      signalling.peers()->offer(key, *r.request.offer);
+      r.live = key;
+    }
+    s->signal_response = signalling.respond(key, r.request, core_.ids(), false);
+    if (auto st = lifecycle_.apply(db, scope, *s, SessionEvent::ConnectionRequested, now, Cause::Api); !st)
       return std::move(st).take_error();
-    if (rejected) lifecycle.reject_offer(db, scope, *s);
+    if (rejected) lifecycle_.reject_offer(db, scope, *s);
     remember_offer(db, scope, *s, signal_request);
-    if (client_token)
+    r.response = *s->signal_response;
+    // The token keeps the response the request returns: this one, or the
+    // live peer's (below; a repeat meanwhile finds the session RECONNECTING).
+    if (client_token && !r.live)
       idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
-                            SessionLifecycle::resource_key(*s), now, *s->signal_response);
-    return *s->signal_response;
+                            SessionLifecycle::resource_key(*s), now, r.response);
+    return r;
+  });
+  if (!recorded) return std::move(recorded).take_error();
+  if (!recorded->live) return std::move(recorded->response);
+  const StreamPeerKey& key = *recorded->live;
+  auto live = signalling.live_response(key, recorded->request);
+  if (!live && !client_token) return std::move(recorded->response);
+  return core_.transact([&](Store& db, int64_t now) -> Result<std::string> {
+    const std::string response = live.value_or(recorded->response);
+    auto s = repo::find_session(db, scope, key.group_id, key.session_id);
+    if (!s || is_final(s->status) || s->status == SessionStatus::Terminating) {
+      signalling.peers()->close(key);  // closed already as it ended; never left behind
+    } else if (live && s->signal_request == signal_request) {
+      s->signal_response = *live;
+      repo::update_session(db, scope, *s);
+    }
+    if (client_token && s)
+      if (auto earlier = idempotency::recall(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint);
+          earlier && !*earlier)
+        idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
+                              SessionLifecycle::resource_key(*s), now, response);
+    return response;
+  });
+}
+
+Result<std::pair<Scope, StreamSession>> StreamSessions::of_stream_url(std::string_view group_id,
+                                                                      std::string_view url_id, std::string_view token,
+                                                                      std::string_view session_id) {
+  if (token.empty())
+    return access_denied("A stream URL's session is reached with the URL's token: add ?token= as in the stream URL");
+  return core_.transact([&](Store& db, int64_t) -> Result<std::pair<Scope, StreamSession>> {
+    auto scope = repo::stream_url_scope(db, group_id, url_id);
+    auto url = scope ? repo::find_stream_url(db, *scope, group_id, url_id) : std::nullopt;
+    if (!url || url->token.empty() || url->token != token)
+      return not_found("There is no stream URL here, or its token is not this one");
+    auto s = repo::find_session(db, *scope, url->group_id, session_id);
+    if (!s || s->url_id != url->id)
+      return not_found("Stream URL " + url->id + " did not start a stream session " + std::string(session_id));
+    return std::pair{std::move(*scope), std::move(*s)};
   });
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "state/fwd.hpp"
@@ -84,6 +85,19 @@ class StreamSessions {
                                         std::string_view session_identifier, const std::string& signal_request,
                                         const std::optional<std::string>& client_token,
                                         const std::string& fingerprint);
+  // The live peer's answer to the session's offer (the SignalResponse JSON)
+  // has come: it replaces the inert answer of a session that became ACTIVE
+  // before it (placed sooner than its peer gathered), unless the session has
+  // ended or taken another offer since. A session still ACTIVATING takes the
+  // answer as it becomes ACTIVE (StreamPeers::ready_answer).
+  void live_answer_came(const Scope& scope, std::string_view group_id, std::string_view session_id,
+                        std::string_view offer_sdp, const std::string& signal_response);
+  // A session that a stream URL started, for the page that URL opened:
+  // found by the URL's group, ID and token (its only credentials), whatever
+  // the URL's status now. AccessDenied without a token; NotFound for an
+  // unknown URL, a wrong token or a session the URL did not start.
+  Result<std::pair<Scope, StreamSession>> of_stream_url(std::string_view group_id, std::string_view url_id,
+                                                        std::string_view token, std::string_view session_id);
   Status export_files(const Scope& scope, std::string_view group_identifier, std::string_view session_identifier,
                       std::string_view output_uri);
   Result<AdminShellAccess> admin_shell(const Scope& scope, std::string_view group_identifier,

@@ -1,14 +1,18 @@
 """Signalling as the Web SDK sees it: the SignalRequest forms accepted, the
 SignalResponse JSON ({type, sdp, webSdkProtocolUrl}) of GetStreamSession and
 CreateStreamSessionConnection, invalid offers, placeholders, the protocol
-script served by the emulator, and --auto-connect counting from delivery."""
+script served by the emulator, a stream URL's session as its page reaches it
+(with the URL's token alone), and --auto-connect counting from delivery."""
 
 import json
+import threading
+import time
 import unittest
+import urllib.error
 import urllib.request
 
 from gls_testlib import OFFER
-from test_lifecycle import FIXTURE_SESSION, PLACEMENT, RECONNECTING, SG, LifecycleCase, sid_of
+from test_lifecycle import APP, FIXTURE_SESSION, PLACEMENT, RECONNECTING, SG, LifecycleCase, sid_of
 
 FINGERPRINT = ":".join(["0F"] * 32)
 
@@ -135,6 +139,134 @@ class Signalling(LifecycleCase):
         self.assertIn("gls-input", body)
         status, _, _ = self.server.request("GET", "/_gls/websdk/v1/other.js")
         self.assertEqual(status, 404)
+
+
+class StreamUrlSession(LifecycleCase):
+    """A stream URL's session as the page the URL opens reaches it: with the URL's token alone, even
+    when gls-local needs an --admin-token. Its JSON carries the Web SDK's SignalResponse once the
+    session has one; its offer route answers the page's own offer."""
+
+    ADMIN_TOKEN = "admin-secret-5678"
+    server_args = ("--clock", "manual", "--admin-token", ADMIN_TOKEN)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.admin_token = cls.ADMIN_TOKEN  # the tests' own admin calls (reset, clock)
+
+    def anonymous(self, method, path, body=None, accept="application/json"):
+        """A request as a page makes it: no admin token; returns (status, x-amzn-ErrorType, parsed JSON)."""
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.server.url + path, data=body.encode() if body else None, method=method,
+                                     headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, None, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("x-amzn-ErrorType"), json.loads(e.read())
+
+    def open_url(self):
+        url = self.gls.create_stream_url(Identifier=SG, ApplicationIdentifier=APP, Protocol="WebRTC",
+                                         UrlExpiresAfterMinutes=30, UsageLimit=1, Locations=["us-west-2"])
+        status, _, opened = self.anonymous("GET", url["StreamUrl"][len(self.server.url):])
+        self.assertEqual(status, 200, opened)
+        return opened
+
+    def test_the_session_json_carries_the_web_sdk_answer_once_there_is_one(self):
+        opened = self.open_url()
+        self.assertEqual(opened["Status"], "ACTIVATING")
+        self.assertNotIn("SignalResponse", opened)
+        status, _, polled = self.anonymous("GET", opened["SessionPath"])
+        self.assertEqual(status, 200, polled)
+        self.assertEqual((polled["StreamSessionId"], polled["Status"]), (opened["StreamSessionId"], "ACTIVATING"))
+        self.assertNotIn("SignalResponse", polled)
+
+        self.advance(PLACEMENT)
+        status, _, polled = self.anonymous("GET", opened["SessionPath"])
+        self.assertEqual(status, 200, polled)
+        self.assertEqual(polled["Status"], "ACTIVE")
+        answer = json.loads(polled["SignalResponse"])
+        self.assertEqual(answer["type"], "answer")
+        self.assertTrue(answer["sdp"].startswith("v=0\r\n"), answer)
+        self.assertEqual(answer["webSdkProtocolUrl"], self.server.url + "/_gls/websdk/v1/gamecast-input.js")
+        self.assertEqual(polled["WebSdkProtocolUrl"], answer["webSdkProtocolUrl"])
+        self.assertEqual(polled["SignalResponse"], self.get(opened["StreamSessionId"])["SignalResponse"])
+
+    def test_the_offer_route_answers_with_the_url_token_alone(self):
+        opened = self.open_url()  # its only use: the URL is LIMIT_REACHED, its session still streams
+        sid = opened["StreamSessionId"]
+        status, error, answer = self.anonymous("POST", opened["OfferPath"], web_sdk_request(browser_offer()))
+        _, streams = self.server.admin("GET", "/streams")
+        if streams["stream"].startswith("off"):
+            self.assertEqual((status, error), (409, "ConflictException"), answer)
+        else:
+            self.assertEqual(status, 200, answer)
+            self.assertEqual((answer["type"], answer["sessionId"]), ("answer", sid))
+            self.assertEqual(answer["webSdkProtocolUrl"], self.server.url + "/_gls/websdk/v1/gamecast-input.js")
+            self.assertRegex(answer["sdp"], r"a=candidate:.* 127\.0\.0\.1 \d+ typ host")
+        # The watch page's route is the admin API's: it needs the admin token.
+        status, error, _ = self.anonymous("POST", f"/_gls/sessions/{SG}/{sid}/stream",
+                                          web_sdk_request(browser_offer(version=2)))
+        self.assertEqual((status, error), (401, "UnauthorizedException"))
+
+    def test_a_missing_or_wrong_url_token_is_refused(self):
+        opened = self.open_url()
+        other = self.open_url()
+        base = opened["SessionPath"].split("?")[0]
+        other_token = other["SessionPath"].split("?")[1]
+        offer = web_sdk_request(browser_offer())
+        for method, path, body, code, error in (
+                ("GET", base, None, 403, "AccessDeniedException"),
+                ("POST", base + "/stream", offer, 403, "AccessDeniedException"),
+                ("GET", base + "?token=wrong", None, 404, "ResourceNotFoundException"),
+                ("POST", base + "/stream?token=wrong", offer, 404, "ResourceNotFoundException"),
+                ("GET", base + "?" + other_token, None, 404, "ResourceNotFoundException")):
+            with self.subTest(method=method, path=path):
+                status, got, body = self.anonymous(method, path, body)
+                self.assertEqual((status, got), (code, error), body)
+                self.assertTrue(body["message"], body)
+        _, streams = self.server.admin("GET", "/streams")
+        self.assertEqual(streams["peers"], [], "no refused offer started a peer")
+
+
+class ConnectionsWaitForNoOne(LifecycleCase):
+    """A live peer's answer is awaited with no transaction open: while CreateStreamSessionConnection
+    waits for one session's answer, the other sessions answer at once. The connection's peer is the
+    server's first (it loads GStreamer's elements: 0.3 to 0.7 s here), so this class has one test."""
+
+    def test_get_stream_session_answers_while_a_connection_is_created(self):
+        _, streams = self.server.admin("GET", "/streams")
+        if streams["stream"].startswith("off"):
+            self.skipTest("gls-local has no stream: " + streams["stream"])
+        busy, _ = self.active_session(SignalRequest="test-offer")  # placeholders: no peer yet
+        other, _ = self.active_session(SignalRequest="test-offer-2")
+        connecting = self.server.client()
+        took = {}
+
+        def connect():
+            t0 = time.monotonic()
+            r = connecting.create_stream_session_connection(
+                Identifier=SG, StreamSessionIdentifier=busy, SignalRequest=web_sdk_request(browser_offer(version=3)))
+            took["connection"] = time.monotonic() - t0
+            took["answer"] = json.loads(r["SignalResponse"])["sdp"]
+
+        thread = threading.Thread(target=connect)
+        thread.start()
+        time.sleep(0.03)  # the connection's first transaction is done; its peer is gathering
+        gets = []
+        while thread.is_alive():
+            t0 = time.monotonic()
+            self.get(other)
+            gets.append(time.monotonic() - t0)
+        thread.join()
+        self.assertRegex(took["answer"], r"a=candidate:", "the live peer's answer")
+        self.assertGreater(took["connection"], 0.1, "the connection waited for ICE gathering")
+        self.assertTrue(gets, "a GetStreamSession ran during the connection")
+        print(f"\nconnection {took['connection'] * 1000:.0f} ms; GetStreamSession meanwhile: "
+              f"max {max(gets) * 1000:.0f} ms over {len(gets)} calls")
+        self.assertLess(max(gets), 0.15, gets)
 
 
 class AutoConnectFromDelivery(LifecycleCase):

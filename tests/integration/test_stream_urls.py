@@ -53,7 +53,8 @@ class StreamUrlCase(ResourceCase):
         self.assertRegex(ctype, r"^application/json")
         self.assertIsInstance(body, dict, body)
         if expect == 200:
-            self.assertEqual(set(body), {"StreamSessionArn", "StreamSessionId", "StreamGroupId", "Status"}, body)
+            self.assertEqual(set(body), {"StreamSessionArn", "StreamSessionId", "StreamGroupId", "Status",
+                                         "WebSdkProtocolUrl", "SessionPath", "OfferPath"}, body)
             self.assertEqual(body["StreamGroupId"], self.gid)
             self.assertRegex(body["StreamSessionId"], r"^[A-Za-z0-9]{13}$")
             self.assertEqual(body["StreamSessionArn"],

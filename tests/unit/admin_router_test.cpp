@@ -211,7 +211,9 @@ TEST_CASE("the access policy lets a browser open exactly the table's public rows
       CHECK(stop->status == 401);
     }
   }
-  CHECK(public_rows == 9);  // the dashboard page (4 rows), the player (2), the protocol script (2), the watch page
+  // the dashboard page (4 rows), the player (2), the protocol script (2), the watch page, and a stream URL's
+  // session and its offer route (2), which the URL's token authorises
+  CHECK(public_rows == 11);
 }
 
 TEST_CASE("the play page answers a stream URL that can no longer be used with 410 Gone") {

@@ -222,8 +222,8 @@ namespace {
 struct RecordingPeers : StreamPeers {
   std::vector<std::string> calls;
   void offer(const StreamPeerKey& k, const SdpOffer&) override { calls.push_back("offer " + k.session_id); }
-  std::optional<std::string> answer(const StreamPeerKey& k, const SdpOffer&) override {
-    calls.push_back("answer " + k.session_id);
+  std::optional<std::string> ready_answer(const StreamPeerKey& k, const SdpOffer&) override {
+    calls.push_back("ready " + k.session_id);
     return std::string("v=0\r\no=- live\r\n");
   }
 };
@@ -241,7 +241,7 @@ TEST_CASE("a live peer's answer replaces the inert one; placeholders never reach
   CHECK(std::string(d["sdp"].GetString()) != "v=0\r\no=- live\r\n");
   d.Parse(signalling.respond({{}, "sg", "ses"}, read_signal_request(kBrowserOffer), ids, false).c_str());
   CHECK(std::string(d["sdp"].GetString()) != "v=0\r\no=- live\r\n");
-  CHECK(peers->calls == std::vector<std::string>{"answer ses"});
+  CHECK(peers->calls == std::vector<std::string>{"ready ses"});  // respond() never waits for an answer
   signalling.set_peers(nullptr);
   CHECK(signalling.peers() != nullptr);
 }
