@@ -21,6 +21,12 @@
 // shutdown() stops accepting, closes idle connections, lets requests in
 // flight finish and then stops the I/O threads (at the latest after
 // `shutdown_grace`).
+//
+// Durable writes: a response whose `durable_after` names a commit sequence
+// is held, without blocking an I/O thread, until the durability listener
+// has been told a sequence at or past it; meanwhile the other connections
+// are served (and their commits join the next sync). Until the listener is
+// first called, nothing is held.
 #pragma once
 
 #include <chrono>
@@ -78,6 +84,10 @@ class HttpServer {
   void shutdown();
 
   boost::asio::io_context& io_context();
+
+  // Takes each durable commit sequence reached (any thread; once the
+  // server is gone, calls do nothing).
+  std::function<void(uint64_t)> durability_listener();
 
   struct Impl;  // defined in http_server.cpp, with Beast
 
