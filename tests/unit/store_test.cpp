@@ -293,8 +293,41 @@ TEST_CASE("group commit: every commit becomes durable, several share a sync, rea
   store->on_durable({});
 }
 
+TEST_CASE("reads: a snapshot on the thread's own connection, never waiting for a write in progress") {
+  TempPath file;
+  auto store = open_ok(file.str());
+  CHECK(store->reads_apart());
+  store->set_setting("k", "committed");
+  auto read_k = [&] {
+    return store->read([](Store& db) {
+      gls::Stmt q = db.prepare("SELECT value FROM settings WHERE key = 'k'");
+      return q.step() ? q.text(0) : std::string();
+    });
+  };
+  CHECK(read_k() == "committed");
+  // Inside this thread's write transaction, a read joins it and sees its writes.
+  store->transaction([&](Store& db) {
+    db.set_setting("k", "uncommitted");
+    CHECK(read_k() == "uncommitted");
+    // Another thread reads the last commit at once, while this one holds the writer.
+    std::string seen;
+    std::thread reader([&] { seen = read_k(); });
+    reader.join();
+    CHECK(seen == "committed");
+    db.set_setting("k", "second");
+  });
+  // A read that starts after a commit sees it.
+  std::string after;
+  std::thread reader([&] { after = read_k(); });
+  reader.join();
+  CHECK(after == "second");
+  // Readers cannot write.
+  CHECK_THROWS_AS(store->read([](Store& db) { db.exec("DELETE FROM settings"); }), gls::StoreError);
+}
+
 TEST_CASE("group commit: a memory database has nothing to wait for") {
   auto store = open_ok(":memory:");
+  CHECK_FALSE(store->reads_apart());  // one connection: its reads join the writer
   store->set_setting("a", "1");
   CHECK(store->commit_sequence() >= 1);
   CHECK(store->pending_commit() == 0);
