@@ -103,6 +103,7 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};
   std::shared_ptr<DurabilityGate> gate = std::make_shared<DurabilityGate>();
+  std::function<uint64_t()> latest_commit;  // set before the I/O threads run
 
   net::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
@@ -134,6 +135,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   auto executor() { return stream_.get_executor(); }
+  HttpServer::Impl& server() { return server_; }
 
   void start();
   // Called by shutdown, on any thread: close the connection now if it is

@@ -189,7 +189,8 @@ void HttpServer::shutdown() { impl_->begin_shutdown(); }
 
 boost::asio::io_context& HttpServer::io_context() { return impl_->ioc; }
 
-std::function<void(uint64_t)> HttpServer::durability_listener() {
+std::function<void(uint64_t)> HttpServer::connect_durability(std::function<uint64_t()> latest_commit) {
+  impl_->latest_commit = std::move(latest_commit);
   return [gate = std::weak_ptr<DurabilityGate>(impl_->gate)](uint64_t durable) {
     if (auto g = gate.lock()) g->advance(durable);
   };

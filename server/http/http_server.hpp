@@ -23,7 +23,8 @@
 // `shutdown_grace`).
 //
 // Durable writes: a response whose `durable_after` names a commit sequence
-// is held, without blocking an I/O thread, until the durability listener
+// (and each piece of a streamed body, with the sequence pending when it
+// was written) is held, without blocking an I/O thread, until the durability listener
 // has been told a sequence at or past it; meanwhile the other connections
 // are served (and their commits join the next sync). Until the listener is
 // first called, nothing is held.
@@ -85,9 +86,12 @@ class HttpServer {
 
   boost::asio::io_context& io_context();
 
-  // Takes each durable commit sequence reached (any thread; once the
-  // server is gone, calls do nothing).
-  std::function<void(uint64_t)> durability_listener();
+  // Connects durable writes: `latest_commit()` is the sequence of the
+  // latest commit (a streamed body's bytes wait for the one when they were
+  // written, and go out in the order they were written), and the function
+  // returned takes each durable commit sequence reached (any thread; once
+  // the server is gone, calls do nothing).
+  std::function<void(uint64_t)> connect_durability(std::function<uint64_t()> latest_commit);
 
   struct Impl;  // defined in http_server.cpp, with Beast
 
