@@ -12,7 +12,13 @@ In one run, on this machine:
 
 Both servers log nothing per request (gls-local --log-level warn, nginx
 access_log off), so that the comparison is of serving, not of logging.
-Usage: bench/http_bench.py [--binary build/gls-local] [--rounds 5] [--duration 10]
+With --threads-compare, instead: gls-local with --threads 1 and with
+--threads 2 (each on its own SQLite file, not pinned, so the second may use
+both cores; wrk stays on CPU 1), alternating rounds; prints the medians of
+throughput and of server CPU per request, and their ratios. Reads run on
+per-thread read-only connections, so two I/O threads should cost the same
+CPU per request as one.
+Usage: bench/http_bench.py [--binary build/gls-local] [--rounds 5] [--duration 10] [--threads-compare]
 """
 import argparse
 import os
@@ -52,16 +58,15 @@ def wait_200(url, deadline):
     raise RuntimeError(f"{url} did not answer 200 in time")
 
 
-def start_gls(binary, workdir):
+def start_gls(binary, workdir, threads=1, pin=True):
     port = free_port()
     db = os.path.join(workdir, "bench.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     t0 = time.monotonic()
-    proc = subprocess.Popen(pinned(0, [binary, "--port", str(port), "--threads", "1", "--db", db,
-                                       "--log-level", "warn"]),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [binary, "--port", str(port), "--threads", str(threads), "--db", db, "--log-level", "warn"]
+    proc = subprocess.Popen(pinned(0, cmd) if pin else cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     body, all_headers = wait_200(url + PATH, t0 + 30)
     startup_ms = (time.monotonic() - t0) * 1000
@@ -126,11 +131,51 @@ def parse_wrk(out, url):
     return {"rps": rps, "requests": requests, "p50": lat.get("50"), "p99": lat.get("99")}
 
 
-def wrk(url, duration, connections):
+def wrk(url, duration, connections, requests=None):
     out = subprocess.run(pinned(1, ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url + PATH]),
                          capture_output=True, text=True, check=True).stdout
     r = parse_wrk(out, url)
+    if requests is not None:
+        requests.append(r["requests"])
     return r["rps"], r["p50"], r["p99"]
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def threads_compare(args):
+    """GetStreamSession with --threads 1 and 2: throughput and server CPU per request."""
+    got = {1: [], 2: []}
+    with tempfile.TemporaryDirectory(prefix="gls-bench-") as workdir:
+        servers = {}
+        try:
+            for t in got:
+                os.makedirs(os.path.join(workdir, f"t{t}"))
+                servers[t] = start_gls(args.binary, os.path.join(workdir, f"t{t}"), threads=t, pin=False)
+            for t, (_, url, *_) in servers.items():
+                wrk(url, 2, args.connections)  # warm-up
+            for r in range(args.rounds):
+                for t, (proc, url, *_) in servers.items():
+                    c0, n = cpu_seconds(proc.pid), []
+                    rps, p50, p99 = wrk(url, args.duration, args.connections, n)
+                    cpu_us = (cpu_seconds(proc.pid) - c0) / n[0] * 1e6
+                    got[t].append((rps, cpu_us, p99))
+                    print(f"round {r + 1} --threads {t} {rps:10.0f} req/s  {cpu_us:5.1f} us CPU/request  "
+                          f"p99 {p99:.3f} ms", flush=True)
+        finally:
+            for proc, *_ in servers.values():
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=20)
+    med = {t: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for t, v in got.items()}
+    print()
+    print(f"GetStreamSession, {args.connections} keep-alive connections, {args.rounds} rounds of {args.duration} s, "
+          f"medians")
+    for t, (rps, cpu) in med.items():
+        print(f"  --threads {t}: {rps:10.0f} req/s  {cpu:5.1f} us server CPU/request")
+    print(f"  --threads 2 / 1: x{med[2][0] / med[1][0]:.2f} throughput, x{med[2][1] / med[1][1]:.2f} CPU per request")
 
 
 def rss_kib(pid):
@@ -145,10 +190,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--threads-compare", action="store_true", help="gls-local --threads 2 against --threads 1")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not installed (scripts/setup.sh installs it)")
+    if args.threads_compare:
+        return threads_compare(args)
 
     with tempfile.TemporaryDirectory(prefix="gls-bench-") as workdir:
         startups = []

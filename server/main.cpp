@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
         return pipeline.reject(status, code, message);
       });
   if (auto s = server.listen(); !s) return fail_start(s.error().message);
+  emu.store().on_durable(server.connect_durability([&emu] { return emu.store().commit_sequence(); }));
   emu.signalling().set_origin(gls::browser_origin(o.host, server.port()));
 
   gls::DeadlineWaker waker(server.io_context(), emu);

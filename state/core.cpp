@@ -77,8 +77,17 @@ size_t Core::catch_up() {
   return store_->exclusive([&]() -> size_t {
     const int64_t now = clock_.now_ms();
     if (scheduler_.next_due() > now) return 0;
-    return scheduler_.run(*store_, now);
+    return fire_due(now);
   });
+}
+
+size_t Core::fire_due(int64_t now) {
+  firing_.fetch_add(1);
+  struct Done {
+    std::atomic<int>& n;
+    ~Done() { n.fetch_sub(1); }
+  } done{firing_};
+  return scheduler_.run(*store_, now);
 }
 
 ClockReading Core::persist_clock() {

@@ -12,6 +12,7 @@
 // it, and at or after the latest transition in the history.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -58,6 +59,13 @@ class Core {
   template <class F>
   auto transact(F&& f);
 
+  // Runs f(db, now) as a read that does not wait for writes: on the
+  // calling thread's read-only connection (Store::read), unless deadlines
+  // are due by `now` or being fired, when it runs as transact() does, after
+  // firing them. f must not write.
+  template <class F>
+  auto read(F&& f);
+
   // A lifecycle duration of one resource: its own (set through the admin
   // API) or the emulator's. `kind` is a Timings kind ("application", "streamGroup").
   int64_t duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
@@ -81,6 +89,9 @@ class Core {
 
  private:
   static VirtualClock start_clock(Store& store, const EmulatorConfig& config);
+  // Fires the deadlines due by `now`; holding the store. Until it has
+  // committed, read() takes no snapshot (it might miss what they changed).
+  size_t fire_due(int64_t now);
 
   std::unique_ptr<Store> store_;
   EmulatorConfig config_;
@@ -88,15 +99,25 @@ class Core {
   IdGenerator ids_;
   Scheduler scheduler_;
   PageTokens page_tokens_;
+  std::atomic<int> firing_{0};  // fire_due() calls in progress
 };
 
 template <class F>
 auto Core::transact(F&& f) {
   return store_->exclusive([&]() {
     const int64_t now = clock_.now_ms();
-    if (scheduler_.next_due() <= now) scheduler_.run(*store_, now);
+    if (scheduler_.next_due() <= now) fire_due(now);
     return store_->transaction([&](Store& db) { return f(db, now); });
   });
+}
+
+template <class F>
+auto Core::read(F&& f) {
+  const int64_t now = clock_.now_ms();
+  // In this order: firing raises next_due before it commits, and counts
+  // itself in firing_ before that and until after the commit.
+  if (scheduler_.next_due() <= now || firing_.load() > 0) return transact(std::forward<F>(f));
+  return store_->read([&](Store& db) { return f(db, now); });
 }
 
 }  // namespace gls

@@ -133,6 +133,9 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
     if (steps_.journal) record.seq = steps_.journal->record(record);
   }
   log(record);
+  // What the operation wrote, or saw another request write, goes out only
+  // once it is on disk.
+  response.durable_after = emu_.store().pending_commit();
   return response;
 }
 

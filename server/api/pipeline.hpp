@@ -16,6 +16,8 @@
 //                      (the Call's SessionStartHook)
 //   9. encoding        output document or restJson1 error
 //  10. journal, metrics and logging: one entry, one line per request
+//  11. durability      the answer waits (in the transport) until every write
+//                      it depends on or shows is on disk (group commit)
 //
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once

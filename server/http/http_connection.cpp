@@ -112,6 +112,8 @@ void HttpConnection::on_read() {
 }
 
 void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version, bool linger) {
+  if (out.durable_after > 0 && !server_.gate->passed(out.durable_after))
+    return await_durable(std::move(out), keep_alive, version, linger);
   if (out.delay.count() > 0) return hold(std::move(out), keep_alive, version);
   switch (out.fault) {
     case ConnectionFault::Reset: return reset();
@@ -192,6 +194,22 @@ void HttpConnection::hold(HttpResponse out, bool keep_alive, unsigned version) {
       [self = shared_from_this(), out = std::move(out), keep_alive, version](beast::error_code) mutable {
         self->respond(std::move(out), keep_alive, version);
       });
+}
+
+// Sends the response once the writes it depends on are durable; the I/O
+// thread serves other connections meanwhile.
+void HttpConnection::await_durable(HttpResponse out, bool keep_alive, unsigned version, bool linger) {
+  phase_ = Phase::Syncing;
+  const uint64_t seq = out.durable_after;
+  out.durable_after = 0;
+  held_.emplace(Held{std::move(out), keep_alive, version, linger});
+  server_.gate->wait(seq, [self = shared_from_this()] {
+    net::post(self->stream_.get_executor(), [self] {
+      Held h = std::move(*self->held_);
+      self->held_.reset();
+      self->respond(std::move(h.out), h.keep_alive, h.version, h.linger);
+    });
+  });
 }
 
 void HttpConnection::reset() {

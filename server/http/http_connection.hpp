@@ -18,6 +18,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +40,27 @@ using tcp = net::ip::tcp;
 
 class HttpConnection;
 
+// The responses held until the writes they depend on are durable.
+class DurabilityGate {
+ public:
+  // Whether writes up to `seq` are known durable (or no source of
+  // durability is connected yet).
+  bool passed(uint64_t seq);
+  // Calls `ready` once `seq` has passed: at once when it already has, else
+  // on the thread that calls advance().
+  void wait(uint64_t seq, std::function<void()> ready);
+  void advance(uint64_t durable);
+  // Drops what waits; later calls do nothing.
+  void close();
+
+ private:
+  std::mutex mu_;
+  bool connected_ = false;
+  bool closed_ = false;
+  uint64_t durable_ = 0;
+  std::multimap<uint64_t, std::function<void()>> waiting_;
+};
+
 // Log lines about a condition that may repeat thousands of times a second
 // (out of file descriptors, too many connections): at most one a second,
 // with the number left out.
@@ -57,7 +80,10 @@ class ThrottledLog {
 struct HttpServer::Impl {
   Impl(ServerOptions o, RequestHandler h, RejectHandler r)
       : options(std::move(o)), handler(std::move(h)), reject(std::move(r)), ioc(options.threads) {}
-  ~Impl() { destroying = true; }
+  ~Impl() {
+    destroying = true;
+    gate->close();  // the connections it holds go while the io_context still exists
+  }
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
@@ -76,6 +102,8 @@ struct HttpServer::Impl {
   std::vector<std::weak_ptr<HttpConnection>> registry;  // the same, for shutdown
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};
+  std::shared_ptr<DurabilityGate> gate = std::make_shared<DurabilityGate>();
+  std::function<uint64_t()> latest_commit;  // set before the I/O threads run
 
   net::io_context ioc;
   std::optional<tcp::acceptor> acceptor;
@@ -107,6 +135,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   auto executor() { return stream_.get_executor(); }
+  HttpServer::Impl& server() { return server_; }
 
   void start();
   // Called by shutdown, on any thread: close the connection now if it is
@@ -118,7 +147,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 
  private:
   // What the connection is doing, so that shutdown knows whom it may interrupt.
-  enum class Phase { Idle, Reading, Handling, Delaying, Writing, Streaming };
+  enum class Phase { Idle, Reading, Handling, Syncing, Delaying, Writing, Streaming };
 
   // ---- one request, one answer (http_connection.cpp)
   void wait_for_request();
@@ -132,6 +161,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void reject(const api::ApiError& e);
   void write_malformed();
   void hold(HttpResponse out, bool keep_alive, unsigned version);
+  void await_durable(HttpResponse out, bool keep_alive, unsigned version, bool linger);
   void reset();
   void close();
 
@@ -153,6 +183,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   Phase phase_ = Phase::Idle;
   bool head_ = false;  // the request being answered is a HEAD
   std::optional<net::steady_timer> timer_;  // a held response's delay, or a stream's keep-alive
+  // A response waiting for the writes it depends on to be durable.
+  struct Held {
+    HttpResponse out;
+    bool keep_alive;
+    unsigned version;
+    bool linger;
+  };
+  std::optional<Held> held_;
 
   // A streamed body.
   std::shared_ptr<std::atomic<bool>> stream_closed_;

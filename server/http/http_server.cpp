@@ -25,6 +25,45 @@ void ThrottledLog::log(spdlog::level::level_enum level, const std::string& line)
   suppressed_ = 0;
 }
 
+bool DurabilityGate::passed(uint64_t seq) {
+  std::lock_guard lock(mu_);
+  return !connected_ || seq <= durable_;
+}
+
+void DurabilityGate::wait(uint64_t seq, std::function<void()> ready) {
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    if (connected_ && seq > durable_) {
+      waiting_.emplace(seq, std::move(ready));
+      return;
+    }
+  }
+  ready();
+}
+
+void DurabilityGate::advance(uint64_t durable) {
+  // The callbacks only post to the io_context: calling them under the lock
+  // keeps close() from returning (and the io_context from going) meanwhile.
+  std::lock_guard lock(mu_);
+  if (closed_) return;
+  connected_ = true;
+  if (durable <= durable_) return;
+  durable_ = durable;
+  auto end = waiting_.upper_bound(durable);
+  for (auto it = waiting_.begin(); it != end; ++it) it->second();
+  waiting_.erase(waiting_.begin(), end);
+}
+
+void DurabilityGate::close() {
+  std::multimap<uint64_t, std::function<void()>> dropped;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    dropped.swap(waiting_);
+  }
+}
+
 void HttpServer::Impl::accept() {
   acceptor->async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
 }
@@ -149,5 +188,12 @@ void HttpServer::run() {
 void HttpServer::shutdown() { impl_->begin_shutdown(); }
 
 boost::asio::io_context& HttpServer::io_context() { return impl_->ioc; }
+
+std::function<void(uint64_t)> HttpServer::connect_durability(std::function<uint64_t()> latest_commit) {
+  impl_->latest_commit = std::move(latest_commit);
+  return [gate = std::weak_ptr<DurabilityGate>(impl_->gate)](uint64_t durable) {
+    if (auto g = gate.lock()) g->advance(durable);
+  };
+}
 
 }  // namespace gls

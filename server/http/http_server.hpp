@@ -21,6 +21,13 @@
 // shutdown() stops accepting, closes idle connections, lets requests in
 // flight finish and then stops the I/O threads (at the latest after
 // `shutdown_grace`).
+//
+// Durable writes: a response whose `durable_after` names a commit sequence
+// (and each piece of a streamed body, with the sequence pending when it
+// was written) is held, without blocking an I/O thread, until the durability listener
+// has been told a sequence at or past it; meanwhile the other connections
+// are served (and their commits join the next sync). Until the listener is
+// first called, nothing is held.
 #pragma once
 
 #include <chrono>
@@ -78,6 +85,13 @@ class HttpServer {
   void shutdown();
 
   boost::asio::io_context& io_context();
+
+  // Connects durable writes: `latest_commit()` is the sequence of the
+  // latest commit (a streamed body's bytes wait for the one when they were
+  // written, and go out in the order they were written), and the function
+  // returned takes each durable commit sequence reached (any thread; once
+  // the server is gone, calls do nothing).
+  std::function<void(uint64_t)> connect_durability(std::function<uint64_t()> latest_commit);
 
   struct Impl;  // defined in http_server.cpp, with Beast
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -83,6 +84,9 @@ struct HttpResponse {
   std::shared_ptr<StreamedBody> stream;
   // A static asset any web page may load (Access-Control-Allow-Origin: *).
   bool public_asset = false;
+  // Hold the response until the writes up to this commit sequence are
+  // durable (HttpServer::durability_listener); 0 when it waits for none.
+  uint64_t durable_after = 0;
 
   void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };

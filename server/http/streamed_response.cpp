@@ -13,7 +13,13 @@ bool StreamSink::write(std::string bytes) {
   if (closed_->load()) return false;
   auto c = connection_.lock();
   if (!c) return false;
-  net::post(c->executor(), [c, bytes = std::move(bytes)]() mutable { c->enqueue(std::move(bytes)); });
+  // What the bytes tell of (a transition just committed) goes out once it
+  // is durable, like any answer; the gate keeps the order they came in.
+  auto& server = c->server();
+  const uint64_t seq = server.latest_commit ? server.latest_commit() : 0;
+  server.gate->wait(seq, [c, bytes = std::make_shared<std::string>(std::move(bytes))] {
+    net::post(c->executor(), [c, bytes] { c->enqueue(std::move(*bytes)); });
+  });
   return true;
 }
 

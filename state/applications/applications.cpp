@@ -200,12 +200,12 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
 }
 
 Result<Application> Applications::get(const Scope& scope, std::string_view identifier) {
-  return core_.transact([&](Store& db, int64_t now) { return require(db, scope, identifier, now); });
+  return core_.read([&](Store& db, int64_t now) { return require(db, scope, identifier, now); });
 }
 
 Result<ApplicationPage> Applications::list(const Scope& scope, const std::optional<std::string>& next_token,
                                            int max_results) {
-  return core_.transact([&](Store& db, int64_t now) -> Result<ApplicationPage> {
+  return core_.read([&](Store& db, int64_t now) -> Result<ApplicationPage> {
     const std::string context = "ListApplications|" + scope.account + "|" + scope.region;
     auto after = core_.page_tokens().open_key(context, next_token);
     if (!after) return std::move(after).take_error();

@@ -209,7 +209,7 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
 
 Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view group_identifier,
                                           std::string_view session_identifier) {
-  return core_.transact([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
+  return core_.read([&](Store& db, int64_t) { return require_session(db, scope, group_identifier, session_identifier); });
 }
 
 Result<StreamSession> StreamSessions::get_for_client(const Scope& scope, std::string_view group_identifier,
@@ -222,7 +222,7 @@ Result<StreamSession> StreamSessions::get_for_client(const Scope& scope, std::st
 }
 
 Result<SessionPage> StreamSessions::list(const Scope& scope, const SessionListRequest& r) {
-  return core_.transact([&](Store& db, int64_t) -> Result<SessionPage> {
+  return core_.read([&](Store& db, int64_t) -> Result<SessionPage> {
     repo::SessionQuery q;
     if (r.group_identifier) {
       auto group = resolve_id(scope, *r.group_identifier, ResourceType::StreamGroup);

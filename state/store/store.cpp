@@ -2,7 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "state/store/schema.hpp"
 
@@ -79,8 +87,14 @@ double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }
 // ---- Store -------------------------------------------------------------------
 
 namespace {
-// Before SQLite's first use: the store serializes every access itself (one
-// connection behind one mutex), so SQLite's own locking and its memory
+uint64_t next_store_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Before SQLite's first use: the store serializes every access to a
+// connection itself (the writer behind one mutex, each reader used by one
+// thread), so SQLite's own locking and its memory
 // statistics, which take a global mutex on every allocation, are not needed.
 void configure_sqlite_once() {
   static const bool configured = [] {
@@ -92,9 +106,22 @@ void configure_sqlite_once() {
 }
 }  // namespace
 
+namespace {
+// The file databases this process has open, by (device, inode): a second
+// open is refused before it opens a descriptor of its own, because closing
+// any descriptor of a file drops every POSIX lock SQLite holds on it.
+std::mutex open_files_mu;
+std::set<std::pair<dev_t, ino_t>> open_files;
+
+std::string locked_message(const std::string& path) {
+  return "database " + path + " is locked: another gls-local has it open";
+}
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   configure_sqlite_once();
   const bool memory = path == ":memory:";
+  int lock_fd = -1;
   if (!memory) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
@@ -103,15 +130,29 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
       if (ec) return validation("cannot create directory " + parent.string() + ": " + ec.message());
     }
     if (std::filesystem::is_directory(path, ec)) return validation(path + " is a directory, not a database file");
+    struct stat st{};
+    std::lock_guard lock(open_files_mu);
+    if (::stat(path.c_str(), &st) == 0 && open_files.contains({st.st_dev, st.st_ino}))
+      return validation(locked_message(path));
+    lock_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd < 0) return validation("cannot open database " + path + ": " + std::strerror(errno));
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0 || ::fstat(lock_fd, &st) != 0) {
+      ::close(lock_fd);
+      return validation(locked_message(path));
+    }
+    open_files.insert({st.st_dev, st.st_ino});
   }
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
+    std::unique_ptr<Store> unused(new Store(nullptr, path, memory, false));
+    unused->lock_fd_ = lock_fd;  // released with it
     return validation("cannot open database " + path + ": " + msg);
   }
-  std::unique_ptr<Store> store(new Store(db, path));
+  std::unique_ptr<Store> store(new Store(db, path, memory, false));
+  store->lock_fd_ = lock_fd;
   try {
     // Reading the schema version forces SQLite to read the file: a file that
     // is not a database fails here, before anything is written to it.
@@ -119,35 +160,110 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     if (version > latest_schema_version())
       return validation("database " + path + " has schema version " + std::to_string(version) +
                         ", newer than this gls-local understands (" + std::to_string(latest_schema_version()) + ")");
-    // One emulator owns its database: holding the locks for good saves a
-    // system call per transaction and stops a second instance from sharing it.
-    store->exec("PRAGMA locking_mode=EXCLUSIVE");
     store->exec(memory ? "PRAGMA journal_mode=MEMORY" : "PRAGMA journal_mode=WAL");
+    // Migrations run with every commit synced; after them, commits are
+    // synced in groups (start_group_commit).
     store->exec("PRAGMA synchronous=FULL");
     // A large page cache keeps big transactions (a clock advance that applies
     // thousands of transitions) from spilling pages to the WAL mid-way.
     store->exec("PRAGMA cache_size=-65536");
-    // Reads of a store larger than that cache map the file instead of copying
-    // pages in with a system call each.
-    if (!memory) store->exec("PRAGMA mmap_size=2147418112");
-    store->exec("PRAGMA temp_store=MEMORY");
-    store->exec("PRAGMA foreign_keys=ON");
-    // The schema's counting triggers must also see the rows REPLACE deletes.
-    store->exec("PRAGMA recursive_triggers=ON");
-    sqlite3_busy_timeout(db, 5000);
+    store->configure_connection();
     store->migrate();
+    if (!memory) store->start_group_commit();
   } catch (const StoreError& e) {
     return validation("cannot use database " + path + ": " + e.what());
   }
   return store;
 }
 
-Store::Store(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+// What the writer and the readers share.
+void Store::configure_connection() {
+  // Reads of a store larger than the page cache map the file instead of
+  // copying pages in with a system call each.
+  if (!memory_) exec("PRAGMA mmap_size=2147418112");
+  exec("PRAGMA temp_store=MEMORY");
+  exec("PRAGMA foreign_keys=ON");
+  // The schema's counting triggers must also see the rows REPLACE deletes.
+  exec("PRAGMA recursive_triggers=ON");
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+void Store::start_group_commit() {
+  // The migrations' commits were synced one by one: nothing to wait for.
+  commit_seq_.store(0);
+  exec("PRAGMA synchronous=NORMAL");
+  // Checkpoints run on the syncer's thread, on a connection of their own,
+  // so that no commit waits for one: this hook replaces SQLite's automatic
+  // checkpoint and only notes how large the WAL has grown.
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Store*>(self)->wal_frames_.store(frames, std::memory_order_relaxed);
+        return SQLITE_OK;
+      },
+      this);
+  if (sqlite3_open_v2(path_.c_str(), &checkpointer_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK)
+    fail(checkpointer_, "cannot open the checkpoint connection");
+  sqlite3_busy_timeout(checkpointer_, 5000);
+  // A connection learns that the database is in WAL mode when it first reads
+  // it; until then it takes a checkpoint for a no-op.
+  if (sqlite3_exec(checkpointer_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail(checkpointer_, "cannot open the checkpoint connection");
+  syncer_ = std::make_unique<WalSyncer>(path_ + "-wal", [this] { checkpoint_if_large(); });
+}
+
+void Store::checkpoint_if_large() {
+  // About 16 MiB of 4 KiB pages: large enough that checkpoints are rare,
+  // small enough that reads rarely search a long WAL.
+  constexpr int kCheckpointFrames = 4000;
+  if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
+  // Passive: copies what no reader still needs and never blocks the writer;
+  // the writer starts the WAL over once all of it has been copied.
+  if (sqlite3_wal_checkpoint_v2(checkpointer_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK)
+    spdlog::warn("checkpoint of {} failed: {}", path_, sqlite3_errmsg(checkpointer_));
+}
+
+Store& Store::this_thread_reader() {
+  // Readers are found by the store's id, never reused, so a reader of a
+  // store that is gone is never found again.
+  thread_local std::vector<std::pair<uint64_t, Store*>> mine;
+  for (const auto& [id, reader] : mine)
+    if (id == id_) return *reader;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw StoreError("cannot open a reader of " + path_ + ": " + msg);
+  }
+  std::unique_ptr<Store> reader(new Store(db, path_, false, true));
+  reader->exec("PRAGMA cache_size=-8192");
+  reader->configure_connection();
+  Store* r = reader.get();
+  {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(reader));
+  }
+  mine.emplace_back(id_, r);
+  return *r;
+}
+
+Store::Store(sqlite3* db, std::string path, bool memory, bool read_only)
+    : db_(db), path_(std::move(path)), memory_(memory), read_only_(read_only), id_(next_store_id()) {}
 
 Store::~Store() {
+  readers_.clear();
+  syncer_.reset();  // syncs what was committed
+  if (checkpointer_) sqlite3_close(checkpointer_);
   for (auto& [sql, pool] : cache_)
     for (sqlite3_stmt* s : pool) sqlite3_finalize(s);
   sqlite3_close(db_);
+  if (lock_fd_ >= 0) {
+    struct stat st{};
+    std::lock_guard lock(open_files_mu);
+    if (::fstat(lock_fd_, &st) == 0) open_files.erase({st.st_dev, st.st_ino});
+    ::close(lock_fd_);
+  }
 }
 
 void Store::exec(std::string_view sql) {
@@ -216,10 +332,33 @@ void Store::migrate() {
 }
 
 // Prepared once: a transaction per request should not parse SQL.
-void Store::begin() { prepare("BEGIN IMMEDIATE").run(); }
+void Store::begin() {
+  // A reader's transaction takes its snapshot at its first read.
+  prepare(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE").run();
+  changes_at_begin_ = sqlite3_total_changes64(db_);
+}
 void Store::commit() {
   prepare("COMMIT").run();
+  // A transaction that changed nothing wrote nothing to sync.
+  if (sqlite3_total_changes64(db_) != changes_at_begin_) {
+    const uint64_t seq = commit_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    if (syncer_) syncer_->committed(seq);
+  }
   transitions_.committed();
+}
+
+uint64_t Store::pending_commit() const {
+  if (!syncer_) return 0;
+  const uint64_t latest = commit_sequence();
+  return syncer_->durable() >= latest ? 0 : latest;
+}
+
+void Store::wait_durable() {
+  if (syncer_) syncer_->wait(commit_sequence());
+}
+
+void Store::on_durable(std::function<void(uint64_t)> listener) {
+  if (syncer_) syncer_->on_durable(std::move(listener));
 }
 void Store::rollback() {
   transitions_.rolled_back();

@@ -3,27 +3,44 @@
 // Guarantees:
 // - The schema is versioned: migrations (state/store/schema.cpp) are applied in
 //   order, keyed by PRAGMA user_version, each in its own transaction.
-// - The database runs in WAL mode with synchronous=FULL for file databases,
-//   so an acknowledged write survives kill -9.
-// - All access goes through one connection guarded by one mutex: every
+// - A file database runs in WAL mode with group commit: a commit is written
+//   to the WAL without waiting for the disk (synchronous=NORMAL) and takes
+//   the next commit sequence number; a syncer thread makes every commit so
+//   far durable with one fdatasync (state/store/wal_syncer.hpp). Whoever
+//   acknowledges a write (or shows what one wrote) first waits until
+//   durable_sequence() covers it: pending_commit() says how far, and
+//   on_durable() when. A ":memory:" database has nothing to wait for.
+// - Every write goes through one connection guarded by one mutex: every
 //   `transaction` runs alone, so two requests on one resource can never
 //   interleave and lose an update. Statements are prepared once and cached.
+// - `read` runs on a read-only connection of the calling thread's own,
+//   against a WAL snapshot that holds every commit made before it began,
+//   without the store's mutex, so reads do not wait for each other or for
+//   writes. A ":memory:" database cannot be shared between connections (an
+//   in-memory database has no WAL, so readers would lock the writer out):
+//   its reads run on the one connection.
+// - One emulator owns a file database: a second open of it, from this or
+//   another process, is refused while the first is open (an flock).
 #pragma once
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "state/result.hpp"
 #include "state/store/transition_feed.hpp"
+#include "state/store/wal_syncer.hpp"
 
 namespace gls {
 
@@ -102,6 +119,14 @@ class Store {
   template <class F>
   auto transaction(F&& f) -> decltype(f(*this));
 
+  // Runs `f(reader)` in a read transaction, on this thread's read-only
+  // connection (see above); f must not write. Inside this thread's own
+  // transaction(), f joins that transaction instead, so it sees its writes.
+  template <class F>
+  auto read(F&& f) -> decltype(f(*this));
+  // Whether read() runs apart from the writing connection.
+  bool reads_apart() const { return !memory_ && !read_only_; }
+
   // Runs `f()` holding the store lock, so that several transactions run
   // back to back without another thread's in between.
   template <class F>
@@ -134,8 +159,29 @@ class Store {
   // their transaction has committed.
   TransitionFeed& transitions() { return transitions_; }
 
+  // ---- durability (group commit)
+  // The sequence number of the latest commit that changed the database.
+  uint64_t commit_sequence() const { return commit_seq_.load(std::memory_order_acquire); }
+  // Every commit up to this one is on disk.
+  uint64_t durable_sequence() const { return syncer_ ? syncer_->durable() : commit_sequence(); }
+  // What an answer given now must wait for before it goes out: the latest
+  // commit when it is not durable yet, else 0 (always 0 for ":memory:").
+  uint64_t pending_commit() const;
+  // Blocks until every commit so far is durable.
+  void wait_durable();
+  // `listener(seq)` hears every durable sequence reached, on the syncer's
+  // thread, and once at once with the current one; an empty function
+  // removes it. Never called for ":memory:".
+  void on_durable(std::function<void(uint64_t)> listener);
+  // fdatasync calls the syncer made (0 for ":memory:").
+  uint64_t wal_syncs() const { return syncer_ ? syncer_->syncs() : 0; }
+
  private:
-  Store(sqlite3* db, std::string path);
+  Store(sqlite3* db, std::string path, bool memory, bool read_only);
+  Store& this_thread_reader();
+  void configure_connection();
+  void start_group_commit();
+  void checkpoint_if_large();
   void migrate();
   void begin();
   void commit();
@@ -145,6 +191,19 @@ class Store {
   std::string path_;
   std::recursive_mutex mu_;
   int depth_ = 0;  // nesting of transaction() on the owning thread
+  const bool memory_;
+  const bool read_only_;  // a reader of another Store
+  const uint64_t id_;     // unique among the stores of this process, for this_thread_reader()
+  int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 when the transaction began
+  std::atomic<std::thread::id> writer_{};  // the thread inside transaction(), if any
+  std::atomic<uint64_t> commit_seq_{0};
+  int lock_fd_ = -1;  // holds the flock that keeps other emulators out
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Store>> readers_;
+  // The syncer's own connection, for checkpoints that do not stop writers.
+  sqlite3* checkpointer_ = nullptr;
+  std::atomic<int> wal_frames_{0};  // frames in the WAL after the latest commit
+  std::unique_ptr<WalSyncer> syncer_;  // file databases only
   // Prepared statements by SQL text; a statement in use is out of its pool,
   // so a nested use of the same SQL prepares a second one.
   struct SqlHash {
@@ -173,6 +232,11 @@ auto Store::transaction(F&& f) -> decltype(f(*this)) {
   }
   begin();
   depth_ = 1;
+  writer_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  struct Done {
+    Store& s;
+    ~Done() { s.writer_.store(std::thread::id(), std::memory_order_relaxed); }
+  } done{*this};
   try {
     if constexpr (std::is_void_v<decltype(f(*this))>) {
       f(*this);
@@ -195,6 +259,13 @@ auto Store::transaction(F&& f) -> decltype(f(*this)) {
     rollback();
     throw;
   }
+}
+
+template <class F>
+auto Store::read(F&& f) -> decltype(f(*this)) {
+  if (!reads_apart() || writer_.load(std::memory_order_relaxed) == std::this_thread::get_id())
+    return transaction(std::forward<F>(f));
+  return this_thread_reader().transaction(std::forward<F>(f));
 }
 
 }  // namespace gls

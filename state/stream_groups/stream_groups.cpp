@@ -124,12 +124,12 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
 }
 
 Result<StreamGroup> StreamGroups::get(const Scope& scope, std::string_view identifier) {
-  return core_.transact([&](Store& db, int64_t) { return require(db, scope, identifier); });
+  return core_.read([&](Store& db, int64_t) { return require(db, scope, identifier); });
 }
 
 Result<StreamGroupPage> StreamGroups::list(const Scope& scope, const std::optional<std::string>& next_token,
                                            int max_results) {
-  return core_.transact([&](Store& db, int64_t) -> Result<StreamGroupPage> {
+  return core_.read([&](Store& db, int64_t) -> Result<StreamGroupPage> {
     const std::string context = "ListStreamGroups|" + scope.account + "|" + scope.region;
     auto after = core_.page_tokens().open_key(context, next_token);
     if (!after) return std::move(after).take_error();

@@ -142,7 +142,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
 
 Result<StreamUrlView> StreamUrls::get(const Scope& scope, std::string_view group_identifier,
                                       std::string_view url_identifier) {
-  return core_.transact([&](Store& db, int64_t) -> Result<StreamUrlView> {
+  return core_.read([&](Store& db, int64_t) -> Result<StreamUrlView> {
     auto u = require(db, scope, group_identifier, url_identifier);
     if (!u) return std::move(u).take_error();
     StreamUrlView v{std::move(*u), {}};
@@ -154,7 +154,7 @@ Result<StreamUrlView> StreamUrls::get(const Scope& scope, std::string_view group
 Result<StreamUrlPage> StreamUrls::list(const Scope& scope, const std::optional<std::string>& status,
                                        const std::optional<std::string>& group_identifier,
                                        const std::optional<std::string>& next_token, int max_results) {
-  return core_.transact([&](Store& db, int64_t) -> Result<StreamUrlPage> {
+  return core_.read([&](Store& db, int64_t) -> Result<StreamUrlPage> {
     repo::StreamUrlQuery q;
     if (group_identifier) {
       auto group = resolve_id(scope, *group_identifier, ResourceType::StreamGroup);

@@ -65,7 +65,7 @@ Status Tags::untag(const Scope& scope, std::string_view arn, const std::vector<s
 }
 
 Result<TagList> Tags::list(const Scope& scope, std::string_view arn) {
-  return core_.transact([&](Store& db, int64_t) -> Result<TagList> {
+  return core_.read([&](Store& db, int64_t) -> Result<TagList> {
     if (auto st = check_resource(db, scope, arn); !st) return std::move(st).take_error();
     return repo::tags_of(db, scope, arn);
   });

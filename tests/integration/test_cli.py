@@ -1,6 +1,7 @@
 """Command lines: the AWS CLI against gls-local, and gls-local's own flags,
 environment, database and fixtures (SPEC sections 2, 7 and 8)."""
 import hashlib
+import http.client
 import json
 import os
 import pathlib
@@ -10,6 +11,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -364,6 +366,40 @@ class Lifecycle(CliCase):
         _, health = second.admin("GET", "/health")
         self.assertEqual(set(health["counts"].values()), {0}, "the reset was acknowledged, so it stays")
         self.assertGreaterEqual(health["clock"]["now"], clock["now"], "emulator time never goes backwards")
+
+    def test_every_acknowledged_write_of_a_concurrent_burst_survives_kill_9(self):
+        # Many writes in flight at once share their syncs (group commit); each
+        # is answered only once it is on disk, so every session a 200 named
+        # is there after kill -9 straight after the last 200.
+        d = self.tmpdir()
+        db = str(d / "state.db")
+        first = self.launch("--port", "0", "--db", db, "--clock", "manual", "--threads", "2")
+        body = json.dumps({"ApplicationIdentifier": "a-9ZY8X7Wv6", "Protocol": "WebRTC",
+                           "SignalRequest": "v=0 offer"}).encode()
+        acknowledged, lock = [], threading.Lock()
+
+        def start_sessions(n):
+            c = http.client.HTTPConnection("127.0.0.1", first.port, timeout=30)
+            for _ in range(n):
+                c.request("POST", f"/streamgroups/{GROUP_ID}/streamsessions", body=body,
+                          headers={"Content-Type": "application/json"})
+                r = c.getresponse()
+                answer = json.loads(r.read())
+                if r.status == 201 or r.status == 200:
+                    with lock:
+                        acknowledged.append(answer["Arn"].rsplit("/", 1)[1])
+            c.close()
+
+        workers = [threading.Thread(target=start_sessions, args=(25,)) for _ in range(16)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        first.stop(sig=signal.SIGKILL)
+        self.assertGreaterEqual(len(acknowledged), 100, "most of the 400 starts were acknowledged")
+        second = self.launch("--port", "0", "--db", db, "--no-default-fixtures", "--clock", "manual")
+        missing = [s for s in acknowledged if self.get_session(second, session=s)[0] != 200]
+        self.assertEqual(missing, [], f"{len(missing)} of {len(acknowledged)} acknowledged sessions are lost")
 
     def restart_after_reading_a_running_clock(self, sig):
         d = self.tmpdir()
