@@ -61,9 +61,19 @@ image=gls-local:test
 t0=$SECONDS
 [ -n "${GLS_BASE_IMAGE:-}" ] || docker/make-base-image.sh "$base"
 say "building $image on $base"
-docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >"$tmp/build.log" 2>&1 ||
+# The build stage gets a tag of its own (it holds the .deb tested below), and
+# the image then reuses it from the cache. A rebuild leaves the stage and the
+# image it replaces untagged: they go, by their label, so rebuilds do not
+# pile up gigabytes.
+build_stage=gls-local:test-build
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile --target build -t "$build_stage" . \
+  >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log" >&2; fail "docker build (build stage)"; }
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >>"$tmp/build.log" 2>&1 ||
   { tail -40 "$tmp/build.log" >&2; fail "docker build"; }
+docker image prune -f --filter label=gls-local.stage >/dev/null
 say "image built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
+leftover=$(docker images -q --filter dangling=true --filter label=gls-local.stage)
+[ -z "$leftover" ] || fail "superseded build stages are left behind: $leftover"
 
 [ "$(docker image inspect -f '{{.Config.User}}' "$image")" = gls ] || fail "the image does not run as gls"
 docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | grep -qx GLS_HOST=0.0.0.0 ||
@@ -176,14 +186,12 @@ say "--admin-token: 401 without it, 200 with it; the health check passes"
 stop_quickly "$second"
 
 # --- the package ----------------------------------------------------------------
-# The .deb the image's build stage made with cpack (the build is cached), into
+# The .deb the image's build stage made with cpack, into
 # a fresh container of the base image, with apt as the README says.
 t0=$SECONDS
-docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile --target build \
-  -t gls-local:test-build . >"$tmp/build-stage.log" 2>&1 || { tail -20 "$tmp/build-stage.log" >&2; fail "build stage"; }
 builder=gls-test-deb-$$
 containers+=("$builder")
-docker create --name "$builder" gls-local:test-build >/dev/null
+docker create --name "$builder" "$build_stage" >/dev/null
 mkdir "$tmp/deb"
 docker cp "$builder:/deb/." "$tmp/deb/"
 cp docker/healthcheck.sh "$tmp/deb/"
