@@ -185,6 +185,78 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer test-adm
 say "--admin-token: 401 without it, 200 with it; the health check passes"
 stop_quickly "$second"
 
+# --- docker compose ------------------------------------------------------------
+# docker/compose.yaml as a user brings it up, on the image just built: healthy,
+# reached by a neighbour container by service name on the project's network,
+# its state kept in the named volume across down / up. Only container-to-
+# container traffic: the port it publishes on the host's loopback is not used.
+compose=()
+if docker compose version >/dev/null 2>&1; then compose=(docker compose)
+elif command -v docker-compose >/dev/null; then compose=(docker-compose)
+fi
+if [ ${#compose[@]} = 0 ]; then
+  say "compose: SKIPPED: neither docker compose nor docker-compose is installed"
+else
+  project=gls-test-compose-$$
+  cat >"$tmp/compose.test.yaml" <<YAML
+services:
+  gls-local:
+    image: $image
+  neighbour:
+    image: $image
+    entrypoint: ["bash", "/neighbour.sh"]
+    volumes:
+      - $tmp/neighbour.sh:/neighbour.sh:ro
+YAML
+  # A neighbour's request to the emulator by its service name, in bash alone
+  # (the image has no curl): prints the status line's code and the body.
+  cat >"$tmp/neighbour.sh" <<'SH'
+set -euo pipefail
+method=$1 path=$2 host=$3 body=${4:-}
+exec 3<>/dev/tcp/gls-local/8766
+printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+  "$method" "$path" "$host" "${#body}" "$body" >&3
+read -r _ status _ <&3
+answer=$(cat <&3)
+echo "$status ${answer#*$'\r\n\r\n'}"
+SH
+  chmod 755 "$tmp" && chmod 644 "$tmp/neighbour.sh"  # read by the image's user gls
+  compose_tool="${compose[*]}"
+  compose+=(-p "$project" -f docker/compose.yaml -f "$tmp/compose.test.yaml")
+  compose_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  export GLS_PUBLISH_PORT=$compose_port
+  compose_down() { "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true; }
+  trap 'compose_down; cleanup' EXIT
+  neighbour() { "${compose[@]}" run --rm --no-deps -T neighbour "$@" 2>>"$tmp/compose.log"; }
+  compose_up() {
+    "${compose[@]}" up -d --no-build gls-local >>"$tmp/compose.log" 2>&1 || { cat "$tmp/compose.log" >&2; fail "compose up"; }
+    wait_healthy "$("${compose[@]}" ps -q gls-local)"
+  }
+  compose_up
+  say "compose ($compose_tool): healthy"
+  answer=$(neighbour GET /_gls/health gls-local:8766)
+  [ "${answer%% *}" = 200 ] || fail "a neighbour got '$answer' from http://gls-local:8766/_gls/health"
+  answer=$(neighbour GET /streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567 gls-local:8766)
+  [ "${answer%% *}" = 200 ] && [[ "$answer" == *'"Status":"CONNECTED"'* ]] ||
+    fail "a neighbour got '$answer' for GetStreamSession at http://gls-local:8766"
+  say "compose: a neighbour reaches http://gls-local:8766 by service name (health, GetStreamSession: 200)"
+  answer=$(neighbour GET /_gls/health attacker.example:8766)
+  [ "${answer%% *}" = 403 ] && [[ "$answer" == *attacker.example* && "$answer" == *--allowed-host* ]] ||
+    fail "Host attacker.example was answered '$answer'"
+  say "compose: Host attacker.example is refused (403, naming the flag)"
+  answer=$(neighbour POST /streamgroups/sg-1AB2C3De4/streamsessions gls-local:8766 \
+    '{"ApplicationIdentifier":"a-9ZY8X7Wv6","Protocol":"WebRTC","SignalRequest":"test-offer"}')
+  [ "${answer%% *}" = 201 ] || fail "StartStreamSession from a neighbour: '$answer'"
+  compose_session=$(sed -E 's/.*"Arn":"[^"]*\/([^"/]+)".*/\1/' <<<"$answer")
+  "${compose[@]}" down >>"$tmp/compose.log" 2>&1 || fail "compose down"
+  compose_up
+  answer=$(neighbour GET "/streamgroups/sg-1AB2C3De4/streamsessions/$compose_session" gls-local:8766)
+  [ "${answer%% *}" = 200 ] || fail "session $compose_session after down / up: '$answer'"
+  say "compose: session $compose_session kept in the named volume across down / up"
+  compose_down
+  trap cleanup EXIT
+fi
+
 # --- the package ----------------------------------------------------------------
 # The .deb the image's build stage made with cpack, into
 # a fresh container of the base image, with apt as the README says.
