@@ -61,9 +61,19 @@ image=gls-local:test
 t0=$SECONDS
 [ -n "${GLS_BASE_IMAGE:-}" ] || docker/make-base-image.sh "$base"
 say "building $image on $base"
-docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >"$tmp/build.log" 2>&1 ||
+# The build stage gets a tag of its own (it holds the .deb tested below), and
+# the image then reuses it from the cache. A rebuild leaves the stage and the
+# image it replaces untagged: they go, by their label, so rebuilds do not
+# pile up gigabytes.
+build_stage=gls-local:test-build
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile --target build -t "$build_stage" . \
+  >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log" >&2; fail "docker build (build stage)"; }
+docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile -t "$image" . >>"$tmp/build.log" 2>&1 ||
   { tail -40 "$tmp/build.log" >&2; fail "docker build"; }
+docker image prune -f --filter label=gls-local.stage >/dev/null
 say "image built in $((SECONDS - t0)) s, $(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')"
+leftover=$(docker images -q --filter dangling=true --filter label=gls-local.stage)
+[ -z "$leftover" ] || fail "superseded build stages are left behind: $leftover"
 
 [ "$(docker image inspect -f '{{.Config.User}}' "$image")" = gls ] || fail "the image does not run as gls"
 docker image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | grep -qx GLS_HOST=0.0.0.0 ||
@@ -175,15 +185,85 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer test-adm
 say "--admin-token: 401 without it, 200 with it; the health check passes"
 stop_quickly "$second"
 
+# --- docker compose ------------------------------------------------------------
+# docker/compose.yaml as a user brings it up, on the image just built: healthy,
+# reached by a neighbour container by service name on the project's network,
+# its state kept in the named volume across down / up. Only container-to-
+# container traffic: the port it publishes on the host's loopback is not used.
+compose=()
+if docker compose version >/dev/null 2>&1; then compose=(docker compose)
+elif command -v docker-compose >/dev/null; then compose=(docker-compose)
+fi
+if [ ${#compose[@]} = 0 ]; then
+  say "compose: SKIPPED: neither docker compose nor docker-compose is installed"
+else
+  project=gls-test-compose-$$
+  cat >"$tmp/compose.test.yaml" <<YAML
+services:
+  gls-local:
+    image: $image
+  neighbour:
+    image: $image
+    entrypoint: ["bash", "/neighbour.sh"]
+    volumes:
+      - $tmp/neighbour.sh:/neighbour.sh:ro
+YAML
+  # A neighbour's request to the emulator by its service name, in bash alone
+  # (the image has no curl): prints the status line's code and the body.
+  cat >"$tmp/neighbour.sh" <<'SH'
+set -euo pipefail
+method=$1 path=$2 host=$3 body=${4:-}
+exec 3<>/dev/tcp/gls-local/8766
+printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+  "$method" "$path" "$host" "${#body}" "$body" >&3
+read -r _ status _ <&3
+answer=$(cat <&3)
+echo "$status ${answer#*$'\r\n\r\n'}"
+SH
+  chmod 755 "$tmp" && chmod 644 "$tmp/neighbour.sh"  # read by the image's user gls
+  compose_tool="${compose[*]}"
+  compose+=(-p "$project" -f docker/compose.yaml -f "$tmp/compose.test.yaml")
+  compose_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  export GLS_PUBLISH_PORT=$compose_port
+  compose_down() { "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true; }
+  trap 'compose_down; cleanup' EXIT
+  neighbour() { "${compose[@]}" run --rm --no-deps -T neighbour "$@" 2>>"$tmp/compose.log"; }
+  compose_up() {
+    "${compose[@]}" up -d --no-build gls-local >>"$tmp/compose.log" 2>&1 || { cat "$tmp/compose.log" >&2; fail "compose up"; }
+    wait_healthy "$("${compose[@]}" ps -q gls-local)"
+  }
+  compose_up
+  say "compose ($compose_tool): healthy"
+  answer=$(neighbour GET /_gls/health gls-local:8766)
+  [ "${answer%% *}" = 200 ] || fail "a neighbour got '$answer' from http://gls-local:8766/_gls/health"
+  answer=$(neighbour GET /streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567 gls-local:8766)
+  [ "${answer%% *}" = 200 ] && [[ "$answer" == *'"Status":"CONNECTED"'* ]] ||
+    fail "a neighbour got '$answer' for GetStreamSession at http://gls-local:8766"
+  say "compose: a neighbour reaches http://gls-local:8766 by service name (health, GetStreamSession: 200)"
+  answer=$(neighbour GET /_gls/health attacker.example:8766)
+  [ "${answer%% *}" = 403 ] && [[ "$answer" == *attacker.example* && "$answer" == *--allowed-host* ]] ||
+    fail "Host attacker.example was answered '$answer'"
+  say "compose: Host attacker.example is refused (403, naming the flag)"
+  answer=$(neighbour POST /streamgroups/sg-1AB2C3De4/streamsessions gls-local:8766 \
+    '{"ApplicationIdentifier":"a-9ZY8X7Wv6","Protocol":"WebRTC","SignalRequest":"test-offer"}')
+  [ "${answer%% *}" = 201 ] || fail "StartStreamSession from a neighbour: '$answer'"
+  compose_session=$(sed -E 's/.*"Arn":"[^"]*\/([^"/]+)".*/\1/' <<<"$answer")
+  "${compose[@]}" down >>"$tmp/compose.log" 2>&1 || fail "compose down"
+  compose_up
+  answer=$(neighbour GET "/streamgroups/sg-1AB2C3De4/streamsessions/$compose_session" gls-local:8766)
+  [ "${answer%% *}" = 200 ] || fail "session $compose_session after down / up: '$answer'"
+  say "compose: session $compose_session kept in the named volume across down / up"
+  compose_down
+  trap cleanup EXIT
+fi
+
 # --- the package ----------------------------------------------------------------
-# The .deb the image's build stage made with cpack (the build is cached), into
+# The .deb the image's build stage made with cpack, into
 # a fresh container of the base image, with apt as the README says.
 t0=$SECONDS
-docker build --network host --build-arg BASE_IMAGE="$base" -f docker/Dockerfile --target build \
-  -t gls-local:test-build . >"$tmp/build-stage.log" 2>&1 || { tail -20 "$tmp/build-stage.log" >&2; fail "build stage"; }
 builder=gls-test-deb-$$
 containers+=("$builder")
-docker create --name "$builder" gls-local:test-build >/dev/null
+docker create --name "$builder" "$build_stage" >/dev/null
 mkdir "$tmp/deb"
 docker cp "$builder:/deb/." "$tmp/deb/"
 cp docker/healthcheck.sh "$tmp/deb/"

@@ -161,7 +161,7 @@ const std::vector<Flag>& flags() {
       {"allowed-host", "GLS_ALLOWED_HOST", true, [](Options& o, const std::string& v) {
          return add_list(o.allowed_hosts, v, [](const std::string& h) {
            return h.find_first_of("/ \t@") == std::string::npos;
-         }, "must be a host name such as gls-local or dev.example.com (repeatable; the environment takes a comma-separated list)");
+         }, "must be a host name such as gls-local or dev.example.com, or * (repeatable; the environment takes a comma-separated list)");
        }},
       {"cors-origin", "GLS_CORS_ORIGIN", true, [](Options& o, const std::string& v) {
          return add_list(o.cors_origins, v, [](const std::string& origin) {
@@ -222,8 +222,9 @@ Usage: gls-local [flags]
   --max-connections N       open connections at most; more are closed at once (default 10000)
   --max-streams N           sessions streaming over WebRTC at once; others get an inert
                             answer (default 8; 0: none)
-  --allowed-host NAME       also accept requests whose Host is NAME (repeatable); bound to
-                            loopback, only loopback names are accepted otherwise
+  --allowed-host NAME       also accept requests whose Host is NAME (repeatable; * for any).
+                            Otherwise accepted: loopback names; bound beyond loopback, also
+                            IP addresses and single-label names (compose service names)
   --cors-origin ORIGIN      let pages of ORIGIN (e.g. http://localhost:3000, or *) call the API
                             and the admin API from the browser (repeatable)
   --admin-token TOKEN       the admin API (/_gls/...) requires "Authorization: Bearer TOKEN"

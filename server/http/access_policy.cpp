@@ -42,6 +42,18 @@ bool is_loopback_ip(const std::string& text) {
   return address.is_loopback();
 }
 
+// A name a neighbour container uses for the emulator: a service name has a
+// single label, which no page on the web can be served from.
+bool is_single_label(const std::string& name) {
+  return !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos;
+}
+
+bool is_ip_literal(const std::string& name) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(name, ec);
+  return !ec;
+}
+
 bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
 bool is_admin_path(std::string_view path) { return path == "/_gls" || path.rfind("/_gls/", 0) == 0; }
@@ -87,10 +99,15 @@ bool AccessPolicy::is_loopback_address(std::string_view address) {
 }
 
 bool AccessPolicy::host_allowed(std::string_view host) const {
-  if (!options_.loopback_bound || is_loopback_host(host)) return true;
+  if (is_loopback_host(host)) return true;
   const std::string name = host_name(host);
-  return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
-                     [&](const std::string& allowed) { return iequal(allowed, name) || iequal(allowed, host); });
+  const auto& allowed = options_.allowed_hosts;
+  if (std::any_of(allowed.begin(), allowed.end(),
+                  [&](const std::string& a) { return a == "*" || iequal(a, name) || iequal(a, host); }))
+    return true;
+  // A rebinding page is served from a name with a dot (attacker.example); an
+  // address or a service name is what a neighbour container types.
+  return !options_.loopback_bound && (is_ip_literal(name) || is_single_label(name));
 }
 
 bool AccessPolicy::origin_named(std::string_view origin) const {
@@ -105,12 +122,16 @@ bool AccessPolicy::is_own_origin(const HttpRequest& request, std::string_view or
 
 std::optional<HttpResponse> AccessPolicy::check(const HttpRequest& request) const {
   const std::string_view host = request.header("host");
-  if (!host.empty() && !host_allowed(host))
+  if (!host.empty() && !host_allowed(host)) {
+    const std::string accepted = options_.loopback_bound
+                                     ? "gls-local answers only loopback names"
+                                     : "gls-local, listening beyond loopback, answers only IP addresses, localhost "
+                                       "and single-label (service) names";
     return refuse(403, "AccessDeniedException",
-                  "Host '" + std::string(host) +
-                      "' does not name this machine; gls-local answers only loopback names so that no web page "
-                      "can reach it through DNS rebinding. Start it with --allowed-host " + host_name(host) +
-                      " to accept this name");
+                  "Host '" + std::string(host) + "' is not accepted: " + accepted +
+                      ", so that no web page can reach it through DNS rebinding. Start it with --allowed-host " +
+                      host_name(host) + " (or GLS_ALLOWED_HOST; * accepts any name) to accept this name");
+  }
 
   const std::string_view origin = request.header("origin");
   const bool foreign = !origin.empty() && !is_own_origin(request, origin);

@@ -4,10 +4,13 @@
 // able to drive it, neither by sending requests to it from another origin
 // nor by pointing a name it controls at 127.0.0.1 (DNS rebinding):
 //
-// - Host. When bound to a loopback address, a request whose Host is not a
-//   loopback name or address (127.0.0.0/8, [::1], localhost, *.localhost,
-//   any port) is refused with 403, unless --allowed-host names it. Bound to
-//   another address (a container), any Host is accepted.
+// - Host. A request whose Host (any port) is not accepted is refused with
+//   403, naming the Host and --allowed-host. Accepted: loopback names and
+//   addresses (127.0.0.0/8, [::1], localhost, *.localhost); names that
+//   --allowed-host lists ("*": every name); and, when bound to another
+//   address than loopback (a container, whose neighbours call it by service
+//   name or address), every IP address and every single-label name. A name
+//   with a dot, what a rebinding page is served from, needs --allowed-host.
 // - Origin. A request that changes state (any method but GET, HEAD and
 //   OPTIONS), on the AWS API and the admin API alike, that carries an Origin
 //   other than the emulator's own (http://<Host>) is refused with 403,
@@ -37,7 +40,7 @@ namespace gls {
 
 struct AccessOptions {
   bool loopback_bound = true;              // the listening address is a loopback one
-  std::vector<std::string> allowed_hosts;  // --allowed-host
+  std::vector<std::string> allowed_hosts;  // --allowed-host; "*" is any name
   std::vector<std::string> cors_origins;   // --cors-origin; "*" is any origin
   std::string admin_token;                 // --admin-token; empty: none needed
 };

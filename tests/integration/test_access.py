@@ -1,5 +1,7 @@
 """Only the developer drives it (SPEC section 8): Host names other than
-loopback ones are refused (DNS rebinding), state-changing requests from
+loopback ones are refused (DNS rebinding); bound beyond loopback (a
+container), addresses and single-label service names are also served, dotted
+names still refused unless --allowed-host lists them; state-changing requests from
 foreign origins are refused unless --cors-origin names them (which then get
 CORS answers), admin bodies must be JSON, and --admin-token guards the admin
 API. The browser's side of the same rules is tests/js/access.test.mjs."""
@@ -58,6 +60,79 @@ class AllowedHosts(AccessCase):
             with self.subTest(host=host):
                 self.assertEqual(self.call("GET", "/_gls/health", Host=host)[0], 200)
         self.assertRefused(self.call("GET", "/_gls/health", Host="other.example"), 403, "AccessDeniedException")
+
+
+class AnyHost(AccessCase):
+    server_args = ("--allowed-host", "*")
+
+    def test_star_accepts_every_name(self):
+        for host in ("attacker.example", "other.example:8766"):
+            with self.subTest(host=host):
+                self.assertEqual(self.call("GET", "/_gls/health", Host=host)[0], 200)
+
+
+class BeyondLoopback(AccessCase):
+    server_args = ("--host", "0.0.0.0")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Listening on every interface; the test itself talks over loopback.
+        cls.server.url = f"http://127.0.0.1:{cls.server.port}"
+
+
+class PublishedPort(BeyondLoopback):
+    """Bound beyond loopback, as in a container whose port is published: its
+    neighbours' names (service names, addresses) are served, while a dotted
+    name, what a page rebinding its own name to the published port is served
+    from, is refused."""
+    needs_sdk = True
+
+    def client_sending_host(self, host):
+        client = self.server.client(retries=False)
+
+        def forge_host(request, **_):
+            request.headers["Host"] = host
+
+        client.meta.events.register("before-send.gameliftstreams.*", forge_host)
+        return client
+
+    def test_service_names_and_addresses_are_served(self):
+        for host in ("gls-local:8766", "gls-local", "db_1", "172.18.0.3:8766", "[fd00::3]:8766", "0.0.0.0:8766",
+                     f"localhost:{self.server.port}"):
+            with self.subTest(host=host):
+                status, _, body = self.call("GET", SESSION_PATH, Host=host)
+                self.assertEqual(status, 200, body)
+        session = self.client_sending_host("gls-local:8766").get_stream_session(
+            Identifier="sg-1AB2C3De4", StreamSessionIdentifier="ABC123def4567")
+        self.assertEqual(session["Status"], "CONNECTED")
+
+    def test_dotted_names_are_refused_naming_the_host_and_the_flag(self):
+        for host in ("attacker.example", "attacker.example:8766", "gls-local.attacker.example", "127.0.0.1.nip.io"):
+            for method, path in (("GET", SESSION_PATH), ("GET", "/_gls/state"), ("POST", "/_gls/reset")):
+                with self.subTest(host=host, path=path):
+                    message = self.assertRefused(self.call(method, path, {} if method == "POST" else None, Host=host),
+                                                 403, "AccessDeniedException")
+                    self.assertIn(host, message)
+                    self.assertIn("--allowed-host", message)
+        import botocore.exceptions
+        with self.assertRaises(botocore.exceptions.ClientError) as refused:
+            self.client_sending_host("attacker.example:8766").start_stream_session(
+                Identifier="sg-1AB2C3De4", ApplicationIdentifier="a-9ZY8X7Wv6", Protocol="WebRTC",
+                SignalRequest="offer")
+        self.assertEqual(refused.exception.response["Error"]["Code"], "AccessDeniedException")
+        self.assertEqual(refused.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        self.assertEqual(self.session_count(), 1)
+
+
+class PublishedPortAllowingNames(BeyondLoopback):
+    server_env = {"GLS_ALLOWED_HOST": "gls.dev.example,other.example"}
+
+    def test_the_listed_names_are_served(self):
+        for host in ("gls.dev.example:8766", "OTHER.example"):
+            with self.subTest(host=host):
+                self.assertEqual(self.call("GET", "/_gls/health", Host=host)[0], 200)
+        self.assertRefused(self.call("GET", "/_gls/health", Host="third.example"), 403, "AccessDeniedException")
 
 
 class Origins(AccessCase):

@@ -55,13 +55,46 @@ TEST_CASE("loopback names and addresses") {
   CHECK_FALSE(AccessPolicy::is_loopback_address("192.168.0.2"));
 }
 
-TEST_CASE("the Host check applies only when bound to loopback") {
+TEST_CASE("bound to loopback, only loopback names and the allowed ones are served") {
   const auto evil = request("GET", "/_gls/health", {{"host", "evil.example"}});
   CHECK(status_of(AccessPolicy(AccessOptions{}), evil) == 403);
-  CHECK(status_of(AccessPolicy(with([](AccessOptions& o) { o.loopback_bound = false; })), evil) == 0);
   CHECK(status_of(AccessPolicy(with([](AccessOptions& o) { o.allowed_hosts = {"Evil.Example"}; })), evil) == 0);
+  CHECK(status_of(AccessPolicy(with([](AccessOptions& o) { o.allowed_hosts = {"*"}; })), evil) == 0);
+  // Neighbours' names are a container's business, not a loopback-bound emulator's.
+  CHECK(status_of(AccessPolicy(AccessOptions{}), request("GET", "/", {{"host", "gls-local:8766"}})) == 403);
+  CHECK(status_of(AccessPolicy(AccessOptions{}), request("GET", "/", {{"host", "10.0.0.2:8766"}})) == 403);
   // HTTP/1.0 without a Host: no browser sends that.
   CHECK(status_of(AccessPolicy(AccessOptions{}), request("GET", "/_gls/health", {})) == 0);
+}
+
+TEST_CASE("bound beyond loopback, addresses and service names are served, dotted names are not") {
+  const AccessPolicy container(with([](AccessOptions& o) { o.loopback_bound = false; }));
+  for (const char* host : {"gls-local:8766", "gls-local", "GLS_LOCAL", "db1", "172.18.0.3:8766", "10.0.0.1",
+                           "0.0.0.0:8766", "[fd00::3]:8766", "[::1]", "localhost:8766", "app.localhost",
+                           "127.0.0.1"}) {
+    CAPTURE(host);
+    CHECK(status_of(container, request("GET", "/_gls/health", {{"host", host}})) == 0);
+  }
+  for (const char* host : {"attacker.example", "attacker.example:8766", "gls-local.attacker.example",
+                           "127.0.0.1.nip.io", "localhost.attacker.example", "a b", "[fe80::1"}) {
+    CAPTURE(host);
+    auto refused = container.check(request("GET", "/streamgroups", {{"host", host}}));
+    REQUIRE(refused);
+    CHECK(refused->status == 403);
+    CHECK(refused->body.find(host) != std::string::npos);
+    CHECK(refused->body.find("--allowed-host") != std::string::npos);
+  }
+  const AccessPolicy named(with([](AccessOptions& o) {
+    o.loopback_bound = false;
+    o.allowed_hosts = {"gls.dev.example"};
+  }));
+  CHECK(status_of(named, request("GET", "/", {{"host", "GLS.dev.example:8766"}})) == 0);
+  CHECK(status_of(named, request("GET", "/", {{"host", "other.dev.example"}})) == 403);
+  const AccessPolicy any(with([](AccessOptions& o) {
+    o.loopback_bound = false;
+    o.allowed_hosts = {"*"};
+  }));
+  CHECK(status_of(any, request("GET", "/", {{"host", "attacker.example"}})) == 0);
 }
 
 TEST_CASE("state changes from foreign origins, also in a container") {
