@@ -9,7 +9,7 @@
 
 namespace gls::media {
 
-// gst_init, once per process.
+// gst_init, once per process; gst_deinit at its exit.
 void init_gstreamer();
 
 // Makes webrtcbin's ICE agent gather only `addresses` (libnice skips
