@@ -46,9 +46,9 @@ TEST_CASE("a video section the stream cannot send VP8 to gets nothing; the audio
       {"SAVPF 102 96 97", "SAVPF 102 97"},  // VP8's payload type is not on the m= line
       {"a=recvonly", "a=sendonly"},         // the video section only sends
   };
-  for (const auto& [from, to] : edits) {
-    CAPTURE(to);
-    auto m = scan_offer(offer_with(from, to));
+  for (const auto& edit : edits) {
+    CAPTURE(edit.second);
+    auto m = scan_offer(offer_with(edit.first, edit.second));
     REQUIRE(m);
     CHECK_FALSE(m->vp8_payload);
     CHECK(m->opus_payload == 111);
