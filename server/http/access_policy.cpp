@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "api/errors.hpp"
+#include "state/secrets.hpp"
 
 namespace gls {
 
@@ -70,14 +71,6 @@ bool needs_no_token(std::string_view method, std::string_view path) {
   if (path.rfind("/_gls/websdk/", 0) == 0 && read) return true;
   if (path.rfind("/_gls/watch/", 0) == 0 && method == "GET") return true;
   return path.rfind("/_gls/play/", 0) == 0;
-}
-
-// Compares without stopping at the first difference, so that the time taken
-// says nothing about how much of a guess was right.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  return diff == 0;
 }
 
 HttpResponse refuse(int status, const char* code, std::string message) {

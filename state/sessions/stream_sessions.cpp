@@ -11,6 +11,7 @@
 #include "state/store/idempotency.hpp"
 #include "state/store/records.hpp"
 #include "state/store/repository.hpp"
+#include "state/secrets.hpp"
 
 namespace gls {
 
@@ -354,7 +355,7 @@ Result<std::pair<Scope, StreamSession>> StreamSessions::of_stream_url(std::strin
   return core_.transact([&](Store& db, int64_t) -> Result<std::pair<Scope, StreamSession>> {
     auto scope = repo::stream_url_scope(db, group_id, url_id);
     auto url = scope ? repo::find_stream_url(db, *scope, group_id, url_id) : std::nullopt;
-    if (!url || url->token.empty() || url->token != token)
+    if (!url || url->token.empty() || !same_secret(token, url->token))
       return not_found("There is no stream URL here, or its token is not this one");
     auto s = repo::find_session(db, *scope, url->group_id, session_id);
     if (!s || s->url_id != url->id)

@@ -11,6 +11,7 @@
 #include "state/sessions/session_rules.hpp"
 #include "state/store/idempotency.hpp"
 #include "state/store/repository.hpp"
+#include "state/secrets.hpp"
 #include "state/time/scheduler.hpp"
 
 namespace gls {
@@ -209,7 +210,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
   if (!scope) return std::move(scope).take_error();
   return core_.transact([&](Store& db, int64_t now) -> Result<std::pair<Scope, StreamSession>> {
     auto u = repo::find_stream_url(db, *scope, group_id, url_id);
-    if (!u || u->token.empty() || u->token != token) return not_found("There is no stream URL here");
+    if (!u || u->token.empty() || !same_secret(token, u->token)) return not_found("There is no stream URL here");
     if (u->status != U::Active)
       return gone("This stream URL is " + std::string(to_string(u->status)) +
                       (u->status_reason ? " (" + *u->status_reason + ")" : std::string()) +
