@@ -1,7 +1,7 @@
 // gls-local: wires the flags, the store, the domain, the pipeline and the
 // HTTP server together, and shuts them down in order on SIGINT/SIGTERM.
-#include <spdlog/sinks/stdout_sinks.h>
 #include <malloc.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
