@@ -10,7 +10,10 @@
 #    docker start and a new container on the same volume; --admin-token
 #    protects the admin API while the health check still passes;
 #  - installs the image's gls-local_<version>_amd64.deb with apt in a fresh
-#    container of the base image and runs it.
+#    container of the base image and runs it;
+#  - brings up docker/compose.yaml (installing Debian's docker-compose when
+#    no compose is there): healthy, reached by service name from a neighbour
+#    container, its state kept across down / up.
 # Host networking only, the emulator bound to 127.0.0.1. Starts dockerd when
 # none answers and this runs as root; without a daemon it says so and exits 0.
 # Everything it starts (containers, volume, daemon) is removed on exit.
@@ -190,9 +193,23 @@ stop_quickly "$second"
 # reached by a neighbour container by service name on the project's network,
 # its state kept in the named volume across down / up. Only container-to-
 # container traffic: the port it publishes on the host's loopback is not used.
-compose=()
-if docker compose version >/dev/null 2>&1; then compose=(docker compose)
-elif command -v docker-compose >/dev/null; then compose=(docker-compose)
+find_compose() {
+  compose=()
+  if docker compose version >/dev/null 2>&1; then compose=(docker compose)
+  elif command -v docker-compose >/dev/null; then compose=(docker-compose)
+  fi
+}
+find_compose
+# Like the set-up scripts, install what is missing: Debian's docker-compose.
+if [ ${#compose[@]} = 0 ] && command -v apt-get >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "$sudo" ] || sudo -n true 2>/dev/null; then
+    say "compose: installing Debian's docker-compose"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose; } \
+      >"$tmp/compose-install.log" 2>&1 || { cat "$tmp/compose-install.log" >&2; say "compose: could not install docker-compose"; }
+    find_compose
+  fi
 fi
 if [ ${#compose[@]} = 0 ]; then
   say "compose: SKIPPED: neither docker compose nor docker-compose is installed"
