@@ -109,9 +109,11 @@ test("GameCastInput's input on the stream's data channel is user input: the idle
     const reader = events.body.getReader();
     await page.click("#v0");
     await page.keyboard.press("KeyW");
-    // The click (mouse) and the key (keyboard) show on the event stream.
+    // The click (mouse) and the key (keyboard) show on the event stream. The
+    // key's release is the last input sent; once it is seen, no input can
+    // arrive after the clock moves on and start the idle timeout again later.
     let seen = "";
-    while (!seen.includes('"input":"keyboard')) seen += new TextDecoder().decode((await reader.read()).value);
+    while (!seen.includes('"input":"keyboard up')) seen += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     assert.match(seen, /event: input\ndata: \{"kind":"streamsession","resource":"[^"]+\/\w+","account".*"input":"mouse down"/);
     assert.match(seen, /"input":"keyboard down"/);
