@@ -58,6 +58,32 @@ void collect_identifiers(const api::Model& model, const api::Operation& op, cons
   }
 }
 
+// Reads whose answer is a function of the store, the scope and the input
+// alone: not of the clock, the endpoint, nor anything kept outside the store.
+bool renders_from_store(const api::Operation& op) { return op.name == "GetStreamSession"; }
+
+// What a rendered body is kept under: the operation, the scope and the
+// input's members, each length-prefixed so that no two inputs share a key;
+// empty when a member is not a string (the answer is then not kept).
+std::string render_key(const api::Operation& op, const Scope& scope, const rapidjson::Value& input) {
+  std::string key;
+  if (!input.IsObject()) return key;
+  auto add = [&key](std::string_view part) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  };
+  add(op.name);
+  add(scope.account);
+  add(scope.region);
+  for (auto m = input.MemberBegin(); m != input.MemberEnd(); ++m) {
+    if (!m->value.IsString()) return {};
+    add(std::string_view(m->name.GetString(), m->name.GetStringLength()));
+    add(std::string_view(m->value.GetString(), m->value.GetStringLength()));
+  }
+  return key;
+}
+
 std::string_view transport_fault_name(ConnectionFault f) {
   switch (f) {
     case ConnectionFault::Reset: return "ConnectionReset";
@@ -235,6 +261,22 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
     return api::error_response(
         api::not_implemented("GameLift Streams Local does not implement " + op.name + " yet; the request was valid"));
 
+  // The store's version is read before the read it renders (api/render_cache.hpp),
+  // under the store's lock: no deadline is being fired then, so a next
+  // deadline later than now means none is due and the committed store is
+  // what a read would show.
+  const std::string render_key_text = renders_from_store(op) ? render_key(op, scope, input) : std::string();
+  uint64_t version = 0;
+  if (!render_key_text.empty()) {
+    const int64_t now = emu_.clock().now_ms();
+    const bool current = emu_.store().exclusive([&] {
+      version = emu_.store().commit_sequence();
+      return emu_.scheduler().next_due() > now;
+    });
+    std::string body;
+    if (current && rendered_.find(version, render_key_text, body)) return success(op, std::move(body));
+  }
+
   rapidjson::StringBuffer buffer(nullptr, 4096);
   JsonWriter writer(buffer);
   std::string_view host = request.header("host");
@@ -263,28 +305,34 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
     return api::error_response(e);
   }
 
-  HttpResponse response;
-  response.status = op.success_status;
-  if (!op.output.empty()) {
-    if (buffer.GetSize() == 0) writer.StartObject(), writer.EndObject();
-    response.body.assign(buffer.GetString(), buffer.GetSize());
-    response.set_header("Content-Type", "application/json");
-    if (options_.validate_responses) {
-      rapidjson::Document out;
-      std::string parse_error;
-      std::vector<api::Violation> violations;
-      if (!api::parse_json(response.body, out, parse_error))
-        violations.push_back({"", "", "the response is not JSON: " + parse_error});
-      else
-        api::validate(model, model.shape_or_die(op.output), out, "", violations);
-      if (!violations.empty()) {
-        std::string what = "emulator bug: the " + op.name + " response does not match " + op.output + ": " +
-                           api::describe(violations);
-        spdlog::error("{}", what);
-        return api::error_response(api::model_error("InternalServerException", what));
-      }
+  if (op.output.empty()) return success(op, {});
+  if (buffer.GetSize() == 0) writer.StartObject(), writer.EndObject();
+  HttpResponse response = success(op, std::string(buffer.GetString(), buffer.GetSize()));
+  if (options_.validate_responses) {
+    rapidjson::Document out;
+    std::string parse_error;
+    std::vector<api::Violation> violations;
+    if (!api::parse_json(response.body, out, parse_error))
+      violations.push_back({"", "", "the response is not JSON: " + parse_error});
+    else
+      api::validate(model, model.shape_or_die(op.output), out, "", violations);
+    if (!violations.empty()) {
+      std::string what = "emulator bug: the " + op.name + " response does not match " + op.output + ": " +
+                         api::describe(violations);
+      spdlog::error("{}", what);
+      return api::error_response(api::model_error("InternalServerException", what));
     }
   }
+  if (!render_key_text.empty()) rendered_.keep(version, render_key_text, response.body);
+  return response;
+}
+
+HttpResponse Pipeline::success(const api::Operation& op, std::string body) {
+  HttpResponse response;
+  response.status = op.success_status;
+  if (op.output.empty()) return response;
+  response.body = std::move(body);
+  response.set_header("Content-Type", "application/json");
   return response;
 }
 

@@ -14,7 +14,10 @@
 //   8. dispatch        the operation's handler (501 while not built); a session
 //                      it starts meets the lifecycle rules in its transaction
 //                      (the Call's SessionStartHook)
-//   9. encoding        output document or restJson1 error
+//   9. encoding        output document or restJson1 error; a read whose
+//                      answer depends on the store alone is answered with
+//                      the body it rendered last while no commit happened
+//                      since (api/render_cache.hpp)
 //  10. journal, metrics and logging: one entry, one line per request
 //  11. durability      the answer waits (in the transport) until every write
 //                      it depends on or shows is on disk (group commit)
@@ -27,6 +30,7 @@
 #include <memory>
 #include <string>
 
+#include "api/render_cache.hpp"
 #include "api/router.hpp"
 #include "http/http_types.hpp"
 #include "observe/request_journal.hpp"
@@ -78,6 +82,8 @@ class Pipeline {
   // Step 8: the handler, and what it answers.
   HttpResponse run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
                              const Scope& scope, const rapidjson::Value& input);
+  // The success answer of `op` with `body`.
+  static HttpResponse success(const api::Operation& op, std::string body);
   void log(const RequestRecord& record) const;
 
   Emulator& emu_;
@@ -85,6 +91,8 @@ class Pipeline {
   PipelineOptions options_;
   PipelineSteps steps_;
   api::Router router_;
+  // Bodies of reads that depend on the store alone, while it is unchanged.
+  api::RenderCache rendered_;
 };
 
 }  // namespace gls

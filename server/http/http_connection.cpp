@@ -3,11 +3,54 @@
 // wait for the next; refusals of the transport close the connection.
 #include "http/http_connection.hpp"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace gls {
+
+namespace {
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+// The head of an HTTP/1.1 response that stays open, byte for byte as Beast
+// writes it (status line, the headers in order, Content-Length last), for
+// the common case: distinct header names, none that Beast manages itself
+// (Connection, Content-Length, Transfer-Encoding), no value it would trim.
+// False for any other response, which Beast then writes.
+bool plain_head(const HttpResponse& out, std::string& head) {
+  if (out.status < 200 || out.status > 999) return false;
+  for (size_t i = 0; i < out.headers.size(); ++i) {
+    const auto& [name, value] = out.headers[i];
+    if (beast::iequals(name, "connection") || beast::iequals(name, "content-length") ||
+        beast::iequals(name, "transfer-encoding"))
+      return false;
+    if (!value.empty() && (blank(value.front()) || blank(value.back()))) return false;
+    for (size_t j = 0; j < i; ++j)
+      if (beast::iequals(name, out.headers[j].first)) return false;
+  }
+  const auto status = static_cast<unsigned>(out.status);
+  head.clear();
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  const auto reason = http::obsolete_reason(http::int_to_status(status));
+  head.append(reason.data(), reason.size());
+  head += "\r\n";
+  for (const auto& [name, value] : out.headers) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  head += "Content-Length: ";
+  head += std::to_string(out.body.size());
+  head += "\r\n\r\n";
+  return true;
+}
+
+}  // namespace
 
 HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
     : stream_(std::move(socket)),
@@ -123,6 +166,20 @@ void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version
   }
   if (out.stream && !head_) return start_stream(std::move(out), version);
   phase_ = Phase::Writing;
+  stream_.expires_after(server_.options.write_timeout);
+  if (keep_alive && version == 11 && plain_head(out, head_bytes_)) {
+    // Head and body in one gather write, from buffers the connection keeps.
+    body_bytes_ = std::move(out.body);
+    if (head_) body_bytes_.clear();
+    const std::array<net::const_buffer, 2> bytes{net::buffer(head_bytes_), net::buffer(body_bytes_)};
+    net::async_write(stream_, bytes, [self = shared_from_this(), linger](beast::error_code ec, size_t) {
+      if (self->body_bytes_.capacity() > 64 * 1024) self->body_bytes_ = std::string();
+      if (!ec && linger) return self->drain();
+      if (ec) return self->close();
+      self->wait_for_request();
+    });
+    return;
+  }
   auto res = std::make_shared<http::response<http::string_body>>();
   res->version(version);
   res->result(static_cast<unsigned>(out.status));
@@ -132,7 +189,6 @@ void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version
   res->prepare_payload();
   // A HEAD answer has the headers of the GET answer and no body.
   if (head_) res->body().clear();
-  stream_.expires_after(server_.options.write_timeout);
   http::async_write(stream_, *res,
                     [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
                       if (!ec && linger) return self->drain();

@@ -182,6 +182,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::string peer_;
   Phase phase_ = Phase::Idle;
   bool head_ = false;  // the request being answered is a HEAD
+  // The answer being written, when written without Beast (plain_head).
+  std::string head_bytes_;
+  std::string body_bytes_;
   std::optional<net::steady_timer> timer_;  // a held response's delay, or a stream's keep-alive
   // A response waiting for the writes it depends on to be durable.
   struct Held {

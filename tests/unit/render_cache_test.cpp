@@ -1,0 +1,113 @@
+// The render cache: a body is served only at the store version it was kept
+// under, and a newer version drops every body kept before it; through the
+// pipeline, a session read again and again never lags behind a change.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+
+#include "api/render_cache.hpp"
+#include "app.hpp"
+
+using gls::api::RenderCache;
+
+TEST_CASE("a kept body is found at its version only") {
+  RenderCache cache;
+  std::string body;
+  CHECK_FALSE(cache.find(7, "k", body));
+  cache.keep(7, "k", "{\"Status\":\"ACTIVE\"}");
+  REQUIRE(cache.find(7, "k", body));
+  CHECK(body == "{\"Status\":\"ACTIVE\"}");
+  CHECK_FALSE(cache.find(7, "other", body));
+  CHECK_FALSE(cache.find(8, "k", body));  // a commit since: not served
+}
+
+TEST_CASE("a newer version drops what was kept; an older body is not kept") {
+  RenderCache cache;
+  std::string body;
+  cache.keep(3, "a", "old a");
+  cache.keep(3, "b", "old b");
+  cache.keep(4, "a", "new a");
+  CHECK(cache.size() == 1);
+  CHECK_FALSE(cache.find(4, "b", body));
+  REQUIRE(cache.find(4, "a", body));
+  CHECK(body == "new a");
+  // A read that began before the latest commit finished after it.
+  cache.keep(3, "b", "old b");
+  CHECK_FALSE(cache.find(3, "b", body));
+  CHECK_FALSE(cache.find(4, "b", body));
+}
+
+TEST_CASE("the cache holds a bounded number of bounded bodies") {
+  RenderCache cache;
+  std::string body;
+  cache.keep(1, "large", std::string(RenderCache::kMaxBody + 1, 'x'));
+  CHECK_FALSE(cache.find(1, "large", body));
+  for (size_t i = 0; i < RenderCache::kMaxEntries + 10; ++i) cache.keep(1, std::to_string(i), "b");
+  CHECK(cache.size() <= RenderCache::kMaxEntries);
+  CHECK(cache.size() > 0);
+  REQUIRE(cache.find(1, std::to_string(RenderCache::kMaxEntries + 9), body));
+  CHECK(body == "b");
+}
+
+namespace {
+
+constexpr const char* kDocumentedSession = "/streamgroups/sg-1AB2C3De4/streamsessions/ABC123def4567";
+
+std::unique_ptr<gls::App> manual_clock_app() {
+  gls::Options o;
+  o.db = ":memory:";
+  o.clock = gls::ClockMode::Manual;
+  o.seed = 1;
+  o.threads = 1;
+  auto app = gls::App::create(o);
+  REQUIRE(app.ok());
+  return std::move(*app);
+}
+
+gls::HttpResponse call(gls::App& app, std::string method, std::string target) {
+  gls::HttpRequest r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.headers = {{"host", "127.0.0.1:8766"}};
+  return app.pipeline().handle(r);
+}
+
+std::string session_status(gls::App& app) {
+  const gls::HttpResponse r = call(app, "GET", kDocumentedSession);
+  REQUIRE(r.status == 200);
+  rapidjson::Document d;
+  d.Parse(r.body.data(), r.body.size());
+  REQUIRE(d.IsObject());
+  REQUIRE(d.HasMember("Status"));
+  return d["Status"].GetString();
+}
+
+}  // namespace
+
+TEST_CASE("a session read again shows a deadline the clock passed, before anything fired it") {
+  auto app = manual_clock_app();
+  CHECK(session_status(*app) == "CONNECTED");
+  CHECK(session_status(*app) == "CONNECTED");
+  // Past the documented session's 12 hours; nothing has fired the deadline yet.
+  REQUIRE(app->emulator().clock().advance(43'201'000).ok());
+  const std::string after = session_status(*app);
+  CHECK((after == "TERMINATING" || after == "TERMINATED"));
+  CHECK(session_status(*app) == after);
+}
+
+TEST_CASE("a session read again shows a write made through the API or the domain at once") {
+  auto app = manual_clock_app();
+  CHECK(session_status(*app) == "CONNECTED");
+  CHECK(call(*app, "DELETE", kDocumentedSession).status == 204);
+  CHECK(session_status(*app) == "TERMINATING");
+  REQUIRE(app->emulator().clock().advance(60'000).ok());
+  CHECK(session_status(*app) == "TERMINATED");
+
+  auto other = manual_clock_app();
+  CHECK(session_status(*other) == "CONNECTED");
+  const gls::Scope scope = other->emulator().config().default_scope;
+  REQUIRE(other->emulator().sessions().terminate(scope, "sg-1AB2C3De4", "ABC123def4567").ok());
+  CHECK(session_status(*other) == "TERMINATING");
+}
