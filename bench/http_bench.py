@@ -12,13 +12,18 @@ In one run, on this machine:
 
 Both servers log nothing per request (gls-local --log-level warn, nginx
 access_log off), so that the comparison is of serving, not of logging.
+With --baseline OTHER_BINARY, a second gls-local (e.g. a build of the
+branch point) runs beside the first on its own SQLite file and takes its
+turn in every round, so that both are measured against the same nginx in
+the same run; each gls-local's server CPU per request is printed too.
 With --threads-compare, instead: gls-local with --threads 1 and with
 --threads 2 (each on its own SQLite file, not pinned, so the second may use
 both cores; wrk stays on CPU 1), alternating rounds; prints the medians of
 throughput and of server CPU per request, and their ratios. Reads run on
 per-thread read-only connections, so two I/O threads should cost the same
 CPU per request as one.
-Usage: bench/http_bench.py [--binary build/gls-local] [--rounds 5] [--duration 10] [--threads-compare]
+Usage: bench/http_bench.py [--binary build/gls-local] [--baseline BINARY] [--rounds 5] [--duration 10]
+                           [--threads-compare]
 """
 import argparse
 import os
@@ -191,6 +196,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--threads-compare", action="store_true", help="gls-local --threads 2 against --threads 1")
+    ap.add_argument("--baseline", help="another gls-local binary measured in the same rounds")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
@@ -206,22 +212,42 @@ def main():
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=20)
         gls, gls_url, _, body, headers = start_gls(args.binary, workdir)
-        nginx, nginx_url = start_nginx(workdir, body, headers)
+        servers = {"gls-local": (gls, gls_url)}
+        nginx = None
         try:
-            results = {"gls-local": [], "nginx": []}
-            wrk(gls_url, 2, args.connections)  # warm-up
-            wrk(nginx_url, 2, args.connections)
+            if args.baseline:
+                os.makedirs(os.path.join(workdir, "baseline"))
+                base, base_url, _, base_body, _ = start_gls(args.baseline, os.path.join(workdir, "baseline"))
+                servers["baseline"] = (base, base_url)
+                if base_body != body:
+                    print("note: the baseline's body differs from gls-local's", flush=True)
+            nginx, nginx_url = start_nginx(workdir, body, headers)
+            urls = {name: url for name, (_, url) in servers.items()}
+            urls["nginx"] = nginx_url
+            results = {name: [] for name in urls}
+            cpu = {name: [] for name in servers}
+            for url in urls.values():
+                wrk(url, 2, args.connections)  # warm-up
             for r in range(args.rounds):
-                for name, url in (("gls-local", gls_url), ("nginx", nginx_url)):
-                    results[name].append(wrk(url, args.duration, args.connections))
+                for name, url in urls.items():
+                    proc = servers[name][0] if name in servers else None
+                    c0, n = (cpu_seconds(proc.pid) if proc else 0), []
+                    results[name].append(wrk(url, args.duration, args.connections, n))
                     rps, p50, p99 = results[name][-1]
-                    print(f"round {r + 1} {name:9s} {rps:10.0f} req/s  p50 {p50:.3f} ms  p99 {p99:.3f} ms", flush=True)
+                    line = f"round {r + 1} {name:9s} {rps:10.0f} req/s  p50 {p50:.3f} ms  p99 {p99:.3f} ms"
+                    if proc:
+                        cpu[name].append((cpu_seconds(proc.pid) - c0) / n[0] * 1e6)
+                        line += f"  {cpu[name][-1]:5.1f} us CPU/request"
+                    print(line, flush=True)
             rss, hwm = rss_kib(gls.pid)
         finally:
-            gls.send_signal(signal.SIGTERM)
-            nginx.send_signal(signal.SIGQUIT)
-            gls.wait(timeout=20)
-            nginx.wait(timeout=20)
+            for proc, _ in servers.values():
+                proc.send_signal(signal.SIGTERM)
+            if nginx:
+                nginx.send_signal(signal.SIGQUIT)
+                nginx.wait(timeout=20)
+            for proc, _ in servers.values():
+                proc.wait(timeout=20)
 
     def med(name, i):
         return statistics.median(x[i] for x in results[name])
@@ -230,9 +256,12 @@ def main():
     print()
     print(f"GetStreamSession, {args.connections} keep-alive connections, {args.rounds} rounds of {args.duration} s, "
           f"medians ({len(body)} byte body)")
-    print(f"  {'':10s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s}")
-    for name in ("gls-local", "nginx"):
-        print(f"  {name:10s} {med(name, 0):10.0f} {med(name, 1):8.3f} {med(name, 2):8.3f}")
+    print(f"  {'':10s} {'req/s':>10s} {'p50 ms':>8s} {'p99 ms':>8s} {'CPU us/req':>10s}")
+    for name in results:
+        cpu_text = f"{statistics.median(cpu[name]):10.1f}" if name in cpu else ""
+        print(f"  {name:10s} {med(name, 0):10.0f} {med(name, 1):8.3f} {med(name, 2):8.3f} {cpu_text}")
+    if args.baseline:
+        print(f"  throughput ratio baseline/nginx: {med('baseline', 0) / n_rps:.2f}")
     print(f"  throughput ratio gls-local/nginx: {g_rps / n_rps:.2f}  (target >= 0.90)")
     print(f"  gls-local p99: {med('gls-local', 2):.3f} ms  (target <= 1.5 ms)")
     print(f"  gls-local RSS after the load: {rss / 1024:.1f} MiB (peak {hwm / 1024:.1f} MiB)")
