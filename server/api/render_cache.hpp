@@ -24,7 +24,8 @@ namespace gls::api {
 
 class RenderCache {
  public:
-  static constexpr size_t kMaxEntries = 4096;
+  // What the kept keys and bodies may take together; past it, all go.
+  static constexpr size_t kMaxBytes = 4 * 1024 * 1024;
   static constexpr size_t kMaxBody = 64 * 1024;
 
   // The body kept for `key` at store version `version`, into `body`.
@@ -43,16 +44,25 @@ class RenderCache {
     if (body.size() > kMaxBody) return;
     std::lock_guard lock(mu_);
     if (version < version_) return;
-    if (version > version_ || bodies_.size() >= kMaxEntries) {
+    const size_t size = key.size() + body.size();
+    if (version > version_ || bytes_ + size > kMaxBytes) {
       bodies_.clear();
+      bytes_ = 0;
       version_ = version;
     }
-    bodies_.insert_or_assign(std::string(key), std::string(body));
+    auto [it, added] = bodies_.try_emplace(std::string(key));
+    if (!added) bytes_ -= it->first.size() + it->second.size();
+    it->second.assign(body);
+    bytes_ += size;
   }
 
   size_t size() {
     std::lock_guard lock(mu_);
     return bodies_.size();
+  }
+  size_t bytes() {
+    std::lock_guard lock(mu_);
+    return bytes_;
   }
 
  private:
@@ -62,6 +72,7 @@ class RenderCache {
   };
   std::mutex mu_;
   uint64_t version_ = 0;
+  size_t bytes_ = 0;  // of the keys and bodies kept
   std::unordered_map<std::string, std::string, Hash, std::equal_to<>> bodies_;
 };
 

@@ -39,16 +39,26 @@ TEST_CASE("a newer version drops what was kept; an older body is not kept") {
   CHECK_FALSE(cache.find(4, "b", body));
 }
 
-TEST_CASE("the cache holds a bounded number of bounded bodies") {
+TEST_CASE("the cache holds bounded bodies within a bounded number of bytes") {
   RenderCache cache;
   std::string body;
   cache.keep(1, "large", std::string(RenderCache::kMaxBody + 1, 'x'));
   CHECK_FALSE(cache.find(1, "large", body));
-  for (size_t i = 0; i < RenderCache::kMaxEntries + 10; ++i) cache.keep(1, std::to_string(i), "b");
-  CHECK(cache.size() <= RenderCache::kMaxEntries);
+  const std::string big(RenderCache::kMaxBody - 10, 'b');
+  const size_t n = 2 * RenderCache::kMaxBytes / big.size();
+  for (size_t i = 0; i < n; ++i) {
+    cache.keep(1, std::to_string(i), big);
+    CHECK(cache.bytes() <= RenderCache::kMaxBytes);
+  }
   CHECK(cache.size() > 0);
-  REQUIRE(cache.find(1, std::to_string(RenderCache::kMaxEntries + 9), body));
-  CHECK(body == "b");
+  REQUIRE(cache.find(1, std::to_string(n - 1), body));
+  CHECK(body == big);
+  // Keeping a key again replaces its body and what it counts.
+  RenderCache fresh;
+  fresh.keep(1, "k", "a longer body");
+  fresh.keep(1, "k", "b");
+  CHECK(fresh.size() == 1);
+  CHECK(fresh.bytes() == 2);
 }
 
 namespace {
