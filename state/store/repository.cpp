@@ -282,11 +282,7 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   Stmt q = db.prepare(
       "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args(s.account, s.region, kind, resource);
-  from ? q.bind(5, *from) : q.bind_null(5);
-  q.bind(6, to);
-  reason ? q.bind(7, *reason) : q.bind_null(7);
-  q.bind(8, cause).bind(9, time_ms);
+  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
   q.run();
   db.transitions().stage({s, std::string(kind), std::string(resource), from ? std::optional<std::string>(*from) : std::nullopt,
                           std::string(to), reason ? std::optional<std::string>(*reason) : std::nullopt,
