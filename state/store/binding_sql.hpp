@@ -50,7 +50,7 @@ size_t count(Fields<R> fields, unsigned want = 0) {
 
 // Binds the fields (those having any of `want`, all when 0, and none of
 // `skip`) from parameter `first` on, in table order; returns the next free
-// parameter.
+// parameter. Text is bound without a copy: `r` must outlive the statement's run.
 template <class R>
 int bind_columns(Stmt& q, int first, const R& r, Fields<R> fields, unsigned want = 0, unsigned skip = 0) {
   int i = first;
@@ -59,8 +59,8 @@ int bind_columns(Stmt& q, int first, const R& r, Fields<R> fields, unsigned want
     std::visit(
         [&](const auto& ref) {
           using Ref = std::decay_t<decltype(ref)>;
-          if constexpr (std::is_same_v<Ref, EnumAccess<R>>) q.bind(i, ref.get(r));
-          else q.bind(i, r.*ref);
+          if constexpr (std::is_same_v<Ref, EnumAccess<R>>) q.bind_ref(i, ref.get(r));
+          else q.bind_ref(i, r.*ref);
         },
         f.ref);
     ++i;
@@ -131,7 +131,7 @@ std::string update_statement(std::string_view table, Fields<R> fields, unsigned 
 template <class R, class... A>
 std::optional<R> select_one(Store& db, const std::string& sql, Fields<R> fields, const A&... args) {
   Stmt q = db.prepare(sql);
-  q.args(args...);
+  q.args_ref(args...);
   if (!q.step()) return std::nullopt;
   R r;
   read_columns(q, 0, r, fields);
@@ -155,7 +155,7 @@ template <class R>
 void insert_row(Store& db, const std::string& sql, std::string_view account, std::string_view region, const R& r,
                 Fields<R> fields) {
   Stmt q = db.prepare(sql);
-  q.args(account, region);
+  q.args_ref(account, region);
   bind_columns(q, 3, r, fields, 0, kAssigned);
   q.run();
 }
@@ -165,7 +165,7 @@ void insert_row(Store& db, const std::string& sql, std::string_view account, std
 template <class R, class... A>
 void update_row(Store& db, const std::string& sql, const R& r, Fields<R> fields, unsigned want, const A&... rest) {
   Stmt q = db.prepare(sql);
-  q.args_from(bind_columns(q, 1, r, fields, want), rest...);
+  q.args_ref_from(bind_columns(q, 1, r, fields, want), rest...);
   q.run();
 }
 

@@ -268,10 +268,57 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
   return read_sessions(q);
 }
 
+namespace {
+// Whether a session in this status, placed or not, holds a unit of its location.
+bool holds_unit(bool placed, std::string_view status) {
+  return placed && status != to_string(SessionStatus::Terminated) && status != to_string(SessionStatus::Error);
+}
+
+void add_held(Store& db, const Scope& s, std::string_view group_id, std::string_view location, int64_t delta) {
+  db.prepare("UPDATE group_locations SET held = held + ? WHERE account = ? AND region = ? AND group_id = ? AND "
+             "location = ?")
+      .args_ref(delta, s.account, s.region, group_id, location)
+      .run();
+}
+}  // namespace
+
 void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
+  // What the kept counts depend on, as stored before the change (schema 8:
+  // this statement keeps them, no trigger does).
+  int64_t rowid = 0;
+  std::string old_status, old_location;
+  bool old_placed = false;
+  {
+    Stmt q = db.prepare(
+        "SELECT rowid, status, placed, location FROM stream_sessions WHERE account = ? AND region = ? AND "
+        "group_id = ? AND id = ?");
+    q.args_ref(s.account, s.region, x.group_id, x.id);
+    if (!q.step()) return;
+    rowid = q.int64(0);
+    old_status = q.text(1);
+    old_placed = q.int64(2) != 0;
+    old_location = q.text(3);
+  }
   static const std::string sql =
-      binding::update_statement("stream_sessions", session_fields(), binding::kState, {"group_id", "id"});
-  binding::update_row(db, sql, x, session_fields(), binding::kState, s.account, s.region, x.group_id, x.id);
+      binding::update_statement("stream_sessions", session_fields(), binding::kState, {"rowid"});
+  binding::update_row(db, sql, x, session_fields(), binding::kState, s.account, s.region, rowid);
+
+  const std::string_view new_status = to_string(x.status);
+  if (new_status != old_status) {
+    db.prepare("UPDATE status_counts SET n = n - 1 WHERE tbl = 'stream_sessions' AND status = ?")
+        .args_ref(old_status)
+        .run();
+    db.prepare(
+          "INSERT INTO status_counts (tbl, status, n) VALUES ('stream_sessions', ?, 1) "
+          "ON CONFLICT (tbl, status) DO UPDATE SET n = n + 1")
+        .args_ref(new_status)
+        .run();
+  }
+  const bool held_before = holds_unit(old_placed, old_status);
+  const bool held_after = holds_unit(x.placed, new_status);
+  const bool moved = old_location != x.location;
+  if (held_before && (!held_after || moved)) add_held(db, s, x.group_id, old_location, -1);
+  if (held_after && (!held_before || moved)) add_held(db, s, x.group_id, x.location, 1);
 }
 
 // ---- history --------------------------------------------------------------------------
@@ -282,11 +329,7 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   Stmt q = db.prepare(
       "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args(s.account, s.region, kind, resource);
-  from ? q.bind(5, *from) : q.bind_null(5);
-  q.bind(6, to);
-  reason ? q.bind(7, *reason) : q.bind_null(7);
-  q.bind(8, cause).bind(9, time_ms);
+  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
   q.run();
   db.transitions().stage({s, std::string(kind), std::string(resource), from ? std::optional<std::string>(*from) : std::nullopt,
                           std::string(to), reason ? std::optional<std::string>(*reason) : std::nullopt,

@@ -121,7 +121,9 @@ const std::string& session_page_statement(bool one_group, bool next);
 void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:
-// the lifecycle's hot path.
+// the lifecycle's hot path. It keeps the sessions-by-status and units-held
+// counts itself (no trigger does for an UPDATE). Nothing for a session that
+// is not stored.
 void update_session_state(Store& db, const Scope& s, const StreamSession& x);
 
 // ---- history

@@ -385,6 +385,18 @@ ALTER TABLE stream_sessions ADD COLUMN offers TEXT;
 -- always-on units already in place.
 ALTER TABLE group_locations ADD COLUMN provisioning_from INTEGER;
 )sql",
+
+      // 8: a session's status change through repo::update_session_state
+      // applies its own counts (sessions by status, units held), in plain
+      // statements: the update triggers that did it each ran a sub-program
+      // (a frame of registers allocated and cleared per row), the largest
+      // cost of a scheduled transition. Any other UPDATE of a session's
+      // status, placed, location or keys must keep the counts the same way;
+      // inserts, deletes and REPLACE are still counted by triggers.
+      R"sql(
+DROP TRIGGER stream_sessions_counted_update;
+DROP TRIGGER sessions_held_update;
+)sql",
   };
   return migrations;
 }

@@ -65,6 +65,21 @@ class Stmt {
   Stmt& bind(int i, const std::optional<std::string>& v) { return v ? bind(i, *v) : bind_null(i); }
   Stmt& bind(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
 
+  // Binds text without copying it: the caller keeps it alive and unchanged
+  // until the statement has run (the handle's end or its next binding).
+  // Other values bind as bind() does.
+  Stmt& bind_ref(int i, std::string_view v);
+  Stmt& bind_ref(int i, const std::string& v) { return bind_ref(i, std::string_view(v)); }
+  Stmt& bind_ref(int i, const char* v) { return bind_ref(i, std::string_view(v)); }
+  Stmt& bind_ref(int i, const std::optional<std::string>& v) { return v ? bind_ref(i, *v) : bind_null(i); }
+  Stmt& bind_ref(int i, const std::optional<std::string_view>& v) { return v ? bind_ref(i, *v) : bind_null(i); }
+  template <class V>
+    requires(!std::is_convertible_v<const V&, std::string_view> &&
+             !std::is_same_v<V, std::optional<std::string>> && !std::is_same_v<V, std::optional<std::string_view>>)
+  Stmt& bind_ref(int i, const V& v) {
+    return bind(i, v);
+  }
+
   // Binds every argument in order, starting at parameter 1 (or `first`).
   template <class... A>
   Stmt& args(const A&... a) {
@@ -74,6 +89,17 @@ class Stmt {
   Stmt& args_from(int first, const A&... a) {
     int i = first;
     (bind(i++, a), ...);
+    return *this;
+  }
+  // The same with bind_ref: for arguments that outlive the statement's run.
+  template <class... A>
+  Stmt& args_ref(const A&... a) {
+    return args_ref_from(1, a...);
+  }
+  template <class... A>
+  Stmt& args_ref_from(int first, const A&... a) {
+    int i = first;
+    (bind_ref(i++, a), ...);
     return *this;
   }
 

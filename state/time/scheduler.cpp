@@ -20,8 +20,8 @@ void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::s
                     std::string_view event, int64_t due_ms, std::string_view detail) {
   Stmt q = db.prepare(
       "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  q.args(due_ms, scope.account, scope.region, kind, resource, event);
-  detail.empty() ? q.bind_null(7) : q.bind(7, detail);
+  q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
+  detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
   q.run();
   armed_floor_ = std::min(armed_floor_, due_ms);
   lower_next_due(due_ms);
@@ -31,11 +31,11 @@ void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std
                        std::string_view event) {
   if (event.empty()) {
     db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
-        .args(scope.account, scope.region, kind, resource)
+        .args_ref(scope.account, scope.region, kind, resource)
         .run();
   } else {
     db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
-        .args(scope.account, scope.region, kind, resource, event)
+        .args_ref(scope.account, scope.region, kind, resource, event)
         .run();
   }
 }
@@ -44,7 +44,7 @@ void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view ki
                               std::string_view event1, std::string_view event2) {
   db.prepare(
         "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
-      .args(scope.account, scope.region, kind, resource, event1, event2)
+      .args_ref(scope.account, scope.region, kind, resource, event1, event2)
       .run();
 }
 
@@ -52,7 +52,7 @@ std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string
                                       std::string_view resource, std::string_view event) {
   Stmt q = db.prepare(
       "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
-  q.args(scope.account, scope.region, kind, resource, event);
+  q.args_ref(scope.account, scope.region, kind, resource, event);
   if (!q.step() || q.is_null(0)) return std::nullopt;
   return q.int64(0);
 }
@@ -107,7 +107,7 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
       // Cancelled by a timer fired before it? (Row ids can be reused once a
       // timer is gone, so the whole timer must match, not just its id.)
       Stmt del = db.prepare("DELETE FROM timers WHERE id = ? AND due_ms = ? AND resource = ? AND event = ?");
-      del.args(t.id, t.due_ms, t.resource, t.event).run();
+      del.args_ref(t.id, t.due_ms, t.resource, t.event).run();
       if (del.changes() == 0) continue;
       auto handler = handlers_.find(t.kind);
       if (handler == handlers_.end()) {

@@ -81,6 +81,17 @@ void check_all(Store& db) {
   check_statuses(db);
 }
 
+// The two-location group and `n` running sessions named prefix0..., every other one in us-east-1.
+std::vector<gls::StreamSession> group_with_sessions(Store& db, const std::string& prefix, int n) {
+  gls::repo::insert_stream_group(db, kScope, two_location_group());
+  std::vector<gls::StreamSession> s;
+  for (int i = 0; i < n; ++i) {
+    s.push_back(running(prefix + std::to_string(i), i % 2 ? "us-east-1" : "us-west-2"));
+    gls::repo::insert_session(db, kScope, s.back());
+  }
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("units held and sessions by status follow every change of a session") {
@@ -88,12 +99,7 @@ TEST_CASE("units held and sessions by status follow every change of a session") 
   REQUIRE(opened.ok());
   Store& store = *opened.value();
   store.transaction([](Store& db) {
-    gls::repo::insert_stream_group(db, kScope, two_location_group());
-    std::vector<gls::StreamSession> s;
-    for (int i = 0; i < 6; ++i) {
-      s.push_back(running("C0UNTSESSION" + std::to_string(i), i % 2 ? "us-east-1" : "us-west-2"));
-      gls::repo::insert_session(db, kScope, s.back());
-    }
+    std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSESSION", 6);
     check_all(db);
     CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == 3);
 
@@ -201,5 +207,42 @@ TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest
     }
     const std::string latest = plan("SELECT MAX(time_ms) FROM history");
     CHECK_MESSAGE(latest.find("COVERING INDEX history_by_time") != std::string::npos, latest);
+  });
+}
+
+TEST_CASE("counts kept through thousands of status changes equal the counted rows") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTMANY", 400);
+    // Every status, placed or not, in either location, in a fixed pseudo-random order.
+    const gls::SessionStatus statuses[] = {
+        gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
+        gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
+        gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
+    uint32_t r = 12345;
+    auto next = [&r](uint32_t n) {
+      r = r * 1103515245u + 12345u;
+      return (r >> 16) % n;
+    };
+    for (int change = 0; change < 6000; ++change) {
+      gls::StreamSession& x = s[next(static_cast<uint32_t>(s.size()))];
+      x.status = statuses[next(8)];
+      x.placed = next(4) != 0;
+      if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
+      gls::repo::update_session_state(db, kScope, x);
+      if (change % 1000 == 0) check_all(db);
+    }
+    check_all(db);
+    CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated +
+              gls::repo::find_location(db, kScope, kGroup, "us-east-1")->allocated >
+          0);
+    // A session that is not stored changes nothing.
+    gls::StreamSession ghost = running("C0UNTGHOST01", "us-west-2");
+    ghost.status = gls::SessionStatus::Active;
+    gls::repo::update_session_state(db, kScope, ghost);
+    check_all(db);
+    CHECK_FALSE(gls::repo::find_session(db, kScope, kGroup, "C0UNTGHOST01").has_value());
   });
 }

@@ -182,6 +182,28 @@ TEST_CASE("SQL built on the fly does not grow the statement cache") {
   CHECK(size.addresses <= 2 * size.texts + 65);
 }
 
+
+TEST_CASE("text bound by reference is read in place, and a statement used again starts unbound") {
+  auto store = open_ok(":memory:");
+  store->transaction([](Store& db) {
+    const std::string kept = "kept text";
+    const std::optional<std::string> none;
+    const std::optional<std::string_view> some = std::string_view(kept).substr(0, 4);
+    {
+      gls::Stmt q = db.prepare("SELECT ?1, ?2, ?3, ?4");
+      q.args_ref(kept, none, some, int64_t{42});
+      REQUIRE(q.step());
+      CHECK(q.text(0) == "kept text");
+      CHECK(q.is_null(1));
+      CHECK(q.text(2) == "kept");
+      CHECK(q.int64(3) == 42);
+    }
+    // The cached statement again: nothing of the previous use is bound.
+    gls::Stmt again = db.prepare("SELECT ?1, ?2, ?3, ?4");
+    REQUIRE(again.step());
+    for (int col = 0; col < 4; ++col) CHECK(again.is_null(col));
+  });
+}
 TEST_CASE("a file database: WAL, synchronous=NORMAL, created with its directory, data kept across reopening") {
   TempPath dir("-dir");
   const std::string path = (dir.path() / "nested" / "state.db").string();
