@@ -77,10 +77,17 @@ Status check_location(const StreamGroup& group, std::string_view name) {
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
-  auto s = core_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+  // The deadlines the transaction fires first may place other sessions,
+  // whose answers no one here awaits: only the new session's offer is this
+  // call's to await.
+  auto s = core_.transact([&](Store& db, int64_t now) {
+    SessionSignalling::CallerAwaitsAnswers awaited;
+    return start_in(db, scope, r, now);
+  });
   // A placed session's live peer gathers its ICE candidates now, with no
-  // transaction open, so that its ACTIVE finds the answer ready.
-  if (s && s->placed && s->status == SessionStatus::Activating) {
+  // transaction open, so that its ACTIVE finds the answer ready (and one
+  // that came after ACTIVE replaces the inert answer).
+  if (s && s->placed) {
     const SignalRequest request = read_signal_request(s->signal_request);
     if (auto live = lifecycle_.signalling().live_response(SessionLifecycle::peer_key(scope, *s), request))
       live_answer_came(scope, s->group_id, s->id, request.offer->sdp, *live);
@@ -308,7 +315,7 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     s->signal_request = signal_request;
     const StreamPeerKey key = SessionLifecycle::peer_key(scope, *s);
     if (!rejected && r.request.offer) {
-      signalling.peers()->offer(key, *r.request.offer);
+      signalling.peers()->offer_awaited(key, *r.request.offer);
       r.live = key;
     }
     s->signal_response = signalling.respond(key, r.request, core_.ids(), false);
