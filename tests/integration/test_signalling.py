@@ -254,7 +254,10 @@ class ConnectionsWaitForNoOne(LifecycleCase):
 
         thread = threading.Thread(target=connect)
         thread.start()
-        time.sleep(0.03)  # the connection's first transaction is done; its peer is gathering
+        # The connection's first transaction is done once the session is RECONNECTING; its peer is
+        # gathering then.
+        while thread.is_alive() and self.get(busy)["Status"] != "RECONNECTING":
+            pass
         gets = []
         while thread.is_alive():
             t0 = time.monotonic()
@@ -266,7 +269,9 @@ class ConnectionsWaitForNoOne(LifecycleCase):
         self.assertTrue(gets, "a GetStreamSession ran during the connection")
         print(f"\nconnection {took['connection'] * 1000:.0f} ms; GetStreamSession meanwhile: "
               f"max {max(gets) * 1000:.0f} ms over {len(gets)} calls")
-        self.assertLess(max(gets), 0.15, gets)
+        # A GetStreamSession held up by the connection would take about as long as the connection
+        # (its gathering); one that is not takes a fraction of it, however loaded the machine.
+        self.assertLess(max(gets), took["connection"] / 2, gets)
 
 
 class RepeatsWhileAnswering(LifecycleCase):
