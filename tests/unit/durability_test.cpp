@@ -2,6 +2,8 @@
 // durable through a failed sync, and the HTTP transport never answers a
 // held write with success once that has happened.
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -136,20 +139,23 @@ namespace {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-// A server on loopback whose every answer is held for commit `hold_for`.
+// A server on loopback whose every answer is held for commit `hold_for`
+// (or that answers with `handler`, the latest commit being `latest`).
 struct HeldServer {
+  std::atomic<uint64_t> latest;
   gls::HttpServer server;
   std::function<void(uint64_t, bool)> durability;
   std::thread io;
 
-  explicit HeldServer(uint64_t hold_for)
-      : server(
+  explicit HeldServer(uint64_t hold_for, gls::RequestHandler handler = {})
+      : latest(hold_for),
+        server(
             [] {
               gls::ServerOptions o;
               o.port = 0;
               return o;
             }(),
-            [hold_for](gls::HttpRequest&) {
+            handler ? handler : [hold_for](gls::HttpRequest&) {
               gls::HttpResponse r;
               r.set_header("Content-Type", "application/json");
               r.set_header("x-amzn-RequestId", "req-1");
@@ -163,7 +169,7 @@ struct HeldServer {
               return r;
             }) {
     REQUIRE(server.listen());
-    durability = server.connect_durability([hold_for] { return hold_for; });
+    durability = server.connect_durability([this] { return latest.load(); });
     io = std::thread([this] { server.run(); });
   }
   ~HeldServer() {
@@ -179,9 +185,25 @@ struct Client {
   tcp::socket socket{ioc};
   explicit Client(uint16_t port) {
     socket.connect({net::ip::make_address("127.0.0.1"), port});
+    // A read that waits 10 s fails the test rather than hanging it.
+    timeval limit{10, 0};
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     const std::string request = "POST /x HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
     net::write(socket, net::buffer(request));
   }
+  // What has come once `text` is among it (or the connection ended).
+  std::string until(const std::string& text) {
+    std::string got;
+    boost::system::error_code ec;
+    char chunk[4096];
+    while (got.find(text) == std::string::npos) {
+      const size_t n = socket.read_some(net::buffer(chunk), ec);
+      got.append(chunk, n);
+      if (ec) break;
+    }
+    return got;
+  }
+  // Everything until the server closes the connection.
   std::string answer() {
     std::string text;
     boost::system::error_code ec;
@@ -189,7 +211,10 @@ struct Client {
     while (true) {
       const size_t n = socket.read_some(net::buffer(chunk), ec);
       text.append(chunk, n);
-      if (ec) return text;
+      if (ec) {
+        CHECK_MESSAGE(ec == net::error::eof, "the server did not close the connection: ", ec.message());
+        return text;
+      }
     }
   }
 };
@@ -227,4 +252,27 @@ TEST_CASE("HTTP: a write held for its sync is answered once durable, and never w
     Client c(s.server.port());
     CHECK(c.answer().rfind("HTTP/1.1 200", 0) == 0);
   }
+}
+
+TEST_CASE("HTTP: a streamed body sends what is durable, and ends rather than send what a failed sync left unsure") {
+  std::promise<std::shared_ptr<gls::BodyStream>> sink;
+  HeldServer s(5, [&sink](gls::HttpRequest&) {
+    gls::HttpResponse r;
+    r.set_header("Content-Type", "text/event-stream");
+    r.stream = std::make_shared<gls::StreamedBody>();
+    r.stream->start = [&sink](std::shared_ptr<gls::BodyStream> stream) { sink.set_value(std::move(stream)); };
+    return r;
+  });
+  s.durability(5, false);
+  Client c(s.server.port());
+  auto stream = sink.get_future().get();
+  REQUIRE(stream->write("data: durable\n\n"));  // commit 5 is durable
+  const std::string first = c.until("durable");
+  CHECK(first.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(first.find("data: durable") != std::string::npos);
+  s.latest = 6;
+  stream->write("data: unsure\n\n");  // waits for commit 6, whose sync fails
+  s.durability(5, true);
+  const std::string rest = c.answer();  // the server closes the stream
+  CHECK(rest.find("unsure") == std::string::npos);
 }
