@@ -252,17 +252,31 @@ void HttpConnection::hold(HttpResponse out, bool keep_alive, unsigned version) {
       });
 }
 
-// Sends the response once the writes it depends on are durable; the I/O
-// thread serves other connections meanwhile.
+// The answer to a request whose change was made, but cannot be known to be
+// on disk: the change is not acknowledged.
+static HttpResponse not_durable(const HttpResponse& held) {
+  HttpResponse r = api::error_response(
+      {"InternalServerException", 500,
+       "the change was made but may not be durable: syncing the database to disk failed (see the server log); "
+       "restart gls-local and check the state before relying on it"});
+  for (const auto& [name, value] : held.headers)
+    if (beast::iequals(name, "x-amzn-RequestId")) r.set_header(name, value);
+  return r;
+}
+
+// Sends the response once the writes it depends on are durable, or the
+// not_durable() error once they cannot be; the I/O thread serves other
+// connections meanwhile.
 void HttpConnection::await_durable(HttpResponse out, bool keep_alive, unsigned version, bool linger) {
   phase_ = Phase::Syncing;
   const uint64_t seq = out.durable_after;
   out.durable_after = 0;
   held_.emplace(Held{std::move(out), keep_alive, version, linger});
-  server_.gate->wait(seq, [self = shared_from_this()] {
-    net::post(self->stream_.get_executor(), [self] {
+  server_.gate->wait(seq, [self = shared_from_this()](bool durable) {
+    net::post(self->stream_.get_executor(), [self, durable] {
       Held h = std::move(*self->held_);
       self->held_.reset();
+      if (!durable) h.out = not_durable(h.out);
       self->respond(std::move(h.out), h.keep_alive, h.version, h.linger);
     });
   });

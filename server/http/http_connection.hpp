@@ -46,10 +46,12 @@ class DurabilityGate {
   // Whether writes up to `seq` are known durable (or no source of
   // durability is connected yet).
   bool passed(uint64_t seq);
-  // Calls `ready` once `seq` has passed: at once when it already has, else
-  // on the thread that calls advance().
-  void wait(uint64_t seq, std::function<void()> ready);
-  void advance(uint64_t durable);
+  // Calls `ready(true)` once `seq` has passed, or `ready(false)` once a
+  // failed sync means it never will: at once when that is known already,
+  // else on the thread that calls advance().
+  void wait(uint64_t seq, std::function<void(bool durable)> ready);
+  // `failed`: a sync failed, and `durable` is final.
+  void advance(uint64_t durable, bool failed);
   // Drops what waits; later calls do nothing.
   void close();
 
@@ -57,8 +59,9 @@ class DurabilityGate {
   std::mutex mu_;
   bool connected_ = false;
   bool closed_ = false;
+  bool failed_ = false;
   uint64_t durable_ = 0;
-  std::multimap<uint64_t, std::function<void()>> waiting_;
+  std::multimap<uint64_t, std::function<void(bool)>> waiting_;
 };
 
 // Log lines about a condition that may repeat thousands of times a second
@@ -144,6 +147,9 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void stop();
   // On the strand: bytes a StreamSink was given.
   void enqueue(std::string bytes);
+  // On the strand: a streamed body's bytes tell of a change that cannot be
+  // made durable; the stream ends without them.
+  void drop_stream();
 
  private:
   // What the connection is doing, so that shutdown knows whom it may interrupt.

@@ -30,33 +30,43 @@ bool DurabilityGate::passed(uint64_t seq) {
   return !connected_ || seq <= durable_;
 }
 
-void DurabilityGate::wait(uint64_t seq, std::function<void()> ready) {
+void DurabilityGate::wait(uint64_t seq, std::function<void(bool durable)> ready) {
+  bool durable = true;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     if (connected_ && seq > durable_) {
-      waiting_.emplace(seq, std::move(ready));
-      return;
+      if (!failed_) {
+        waiting_.emplace(seq, std::move(ready));
+        return;
+      }
+      durable = false;
     }
   }
-  ready();
+  ready(durable);
 }
 
-void DurabilityGate::advance(uint64_t durable) {
+void DurabilityGate::advance(uint64_t durable, bool failed) {
   // The callbacks only post to the io_context: calling them under the lock
   // keeps close() from returning (and the io_context from going) meanwhile.
   std::lock_guard lock(mu_);
   if (closed_) return;
   connected_ = true;
-  if (durable <= durable_) return;
-  durable_ = durable;
-  auto end = waiting_.upper_bound(durable);
-  for (auto it = waiting_.begin(); it != end; ++it) it->second();
-  waiting_.erase(waiting_.begin(), end);
+  if (durable > durable_) {
+    durable_ = durable;
+    auto end = waiting_.upper_bound(durable);
+    for (auto it = waiting_.begin(); it != end; ++it) it->second(true);
+    waiting_.erase(waiting_.begin(), end);
+  }
+  if (failed && !failed_) {
+    failed_ = true;
+    for (auto& [seq, ready] : waiting_) ready(false);
+    waiting_.clear();
+  }
 }
 
 void DurabilityGate::close() {
-  std::multimap<uint64_t, std::function<void()>> dropped;
+  std::multimap<uint64_t, std::function<void(bool)>> dropped;
   {
     std::lock_guard lock(mu_);
     closed_ = true;
@@ -189,10 +199,10 @@ void HttpServer::shutdown() { impl_->begin_shutdown(); }
 
 boost::asio::io_context& HttpServer::io_context() { return impl_->ioc; }
 
-std::function<void(uint64_t)> HttpServer::connect_durability(std::function<uint64_t()> latest_commit) {
+std::function<void(uint64_t, bool)> HttpServer::connect_durability(std::function<uint64_t()> latest_commit) {
   impl_->latest_commit = std::move(latest_commit);
-  return [gate = std::weak_ptr<DurabilityGate>(impl_->gate)](uint64_t durable) {
-    if (auto g = gate.lock()) g->advance(durable);
+  return [gate = std::weak_ptr<DurabilityGate>(impl_->gate)](uint64_t durable, bool sync_failed) {
+    if (auto g = gate.lock()) g->advance(durable, sync_failed);
   };
 }
 

@@ -27,7 +27,12 @@
 // was written) is held, without blocking an I/O thread, until the durability listener
 // has been told a sequence at or past it; meanwhile the other connections
 // are served (and their commits join the next sync). Until the listener is
-// first called, nothing is held.
+// first called, nothing is held. Once the listener is told that a sync
+// failed, the durable sequence it was given is final: every response held
+// for a later commit (and any such response from then on) is replaced by a
+// 500 InternalServerException saying the change was made but may not be
+// durable, and a streamed body whose bytes wait for such a commit is closed
+// (rather than sent as if the change it tells of were on disk).
 #pragma once
 
 #include <chrono>
@@ -89,9 +94,10 @@ class HttpServer {
   // Connects durable writes: `latest_commit()` is the sequence of the
   // latest commit (a streamed body's bytes wait for the one when they were
   // written, and go out in the order they were written), and the function
-  // returned takes each durable commit sequence reached (any thread; once
-  // the server is gone, calls do nothing).
-  std::function<void(uint64_t)> connect_durability(std::function<uint64_t()> latest_commit);
+  // returned takes each durable commit sequence reached, and whether a sync
+  // has failed (any thread; once the server is gone, calls do nothing).
+  std::function<void(uint64_t durable, bool sync_failed)> connect_durability(
+      std::function<uint64_t()> latest_commit);
 
   struct Impl;  // defined in http_server.cpp, with Beast
 

@@ -17,8 +17,11 @@ bool StreamSink::write(std::string bytes) {
   // is durable, like any answer; the gate keeps the order they came in.
   auto& server = c->server();
   const uint64_t seq = server.latest_commit ? server.latest_commit() : 0;
-  server.gate->wait(seq, [c, bytes = std::make_shared<std::string>(std::move(bytes))] {
-    net::post(c->executor(), [c, bytes] { c->enqueue(std::move(*bytes)); });
+  server.gate->wait(seq, [c, bytes = std::make_shared<std::string>(std::move(bytes))](bool durable) {
+    net::post(c->executor(), [c, bytes, durable] {
+      if (durable) return c->enqueue(std::move(*bytes));
+      c->drop_stream();
+    });
   });
   return true;
 }
@@ -130,6 +133,10 @@ void HttpConnection::finish_stream() {
   if (writing_) return;  // the write in progress carries on with it
   if (pending_.empty()) return close_stream();
   flush();
+}
+
+void HttpConnection::drop_stream() {
+  if (phase_ == Phase::Streaming) close_stream();
 }
 
 void HttpConnection::close_stream() {

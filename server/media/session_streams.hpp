@@ -15,8 +15,9 @@
 // - A session that ends, fails or waits for a reconnection loses its peer.
 //
 // - The answers of live peers are kept as they come (StreamPeers::answer
-//   waits for one outside the store's transaction; a thread of its own
-//   waits for those of sessions placed inside one), so that a session
+//   waits for one outside the store's transaction, for the request that
+//   made an awaited offer; a thread of its own waits for the others, those
+//   of sessions placed with no request waiting), so that a session
 //   becoming ACTIVE finds its answer without waiting (ready_answer); one
 //   that comes after the session became ACTIVE replaces its inert answer
 //   (StreamSessions::live_answer_came).

@@ -34,7 +34,7 @@ constexpr std::string_view kRejectedOffer = "rejectedOffer";  // the detail of a
 // answering it while the placement delay runs.
 void offer_to_peers(SessionSignalling& signalling, const Scope& scope, const StreamSession& s) {
   const SignalRequest request = read_signal_request(s.signal_request);
-  if (request.offer) signalling.peers()->offer(SessionLifecycle::peer_key(scope, s), *request.offer);
+  if (request.offer) signalling.offer(SessionLifecycle::peer_key(scope, s), *request.offer);
 }
 
 // The session's locations, in priority order.

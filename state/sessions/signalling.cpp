@@ -405,6 +405,21 @@ std::string SessionSignalling::respond(const StreamPeerKey& key, const SignalReq
   return signal_response_json(*sdp, protocol_url());
 }
 
+namespace {
+thread_local bool caller_awaits_answers = false;
+}  // namespace
+
+SessionSignalling::CallerAwaitsAnswers::CallerAwaitsAnswers() : outer_(caller_awaits_answers) {
+  caller_awaits_answers = true;
+}
+
+SessionSignalling::CallerAwaitsAnswers::~CallerAwaitsAnswers() { caller_awaits_answers = outer_; }
+
+void SessionSignalling::offer(const StreamPeerKey& key, const SdpOffer& offer) {
+  if (caller_awaits_answers) return peers()->offer_awaited(key, offer);
+  peers()->offer(key, offer);
+}
+
 std::optional<std::string> SessionSignalling::live_response(const StreamPeerKey& key, const SignalRequest& request) {
   if (!request.offer) return std::nullopt;
   auto sdp = peers()->answer(key, *request.offer);

@@ -145,7 +145,13 @@ class StreamPeers {
   // be ACTIVE once the placement delay has passed), or has received a new
   // offer through CreateStreamSessionConnection (it is RECONNECTING): start
   // (or replace) its peer, which starts gathering ICE candidates.
+  // Through offer(), no caller waits for the answer: the peers collect it
+  // themselves and hand it to StreamSessions::live_answer_came.
   virtual void offer(const StreamPeerKey&, const SdpOffer&) {}
+  // The same, but the request that made the offer waits for the answer
+  // itself (answer(), after its transaction) and stores it: the peers must
+  // not collect it too. Each offer's answer is collected exactly once.
+  virtual void offer_awaited(const StreamPeerKey& key, const SdpOffer& offer) { this->offer(key, offer); }
   // The answer SDP to that offer, waiting for the peer to have it (ICE
   // gathering, about 200 ms); nullopt: there is no live peer, and the inert
   // answer is used. Never called inside the store's transaction:
@@ -178,6 +184,22 @@ class SessionSignalling {
   void set_origin(std::string origin);
   // The URL of the protocol script: <origin>/_gls/websdk/v1/gamecast-input.js
   std::string protocol_url() const;
+
+  // Hands a placed session's offer to the peers: offer_awaited() within a
+  // CallerAwaitsAnswers on this thread, else offer().
+  void offer(const StreamPeerKey& key, const SdpOffer& offer);
+  // While one lives, offers made on this thread are awaited by its caller
+  // (StartStreamSession, for the session it places in its transaction).
+  class CallerAwaitsAnswers {
+   public:
+    CallerAwaitsAnswers();
+    ~CallerAwaitsAnswers();
+    CallerAwaitsAnswers(const CallerAwaitsAnswers&) = delete;
+    CallerAwaitsAnswers& operator=(const CallerAwaitsAnswers&) = delete;
+
+   private:
+    bool outer_;
+  };
 
   // The SignalResponse to a request that is not Invalid: the live peer's
   // answer when `ask_peer` and the peer has it ready (never waits), else

@@ -77,10 +77,17 @@ Status check_location(const StreamGroup& group, std::string_view name) {
 }  // namespace
 
 Result<StreamSession> StreamSessions::start(const Scope& scope, const StartSessionRequest& r) {
-  auto s = core_.transact([&](Store& db, int64_t now) { return start_in(db, scope, r, now); });
+  // The deadlines the transaction fires first may place other sessions,
+  // whose answers no one here awaits: only the new session's offer is this
+  // call's to await.
+  auto s = core_.transact([&](Store& db, int64_t now) {
+    SessionSignalling::CallerAwaitsAnswers awaited;
+    return start_in(db, scope, r, now);
+  });
   // A placed session's live peer gathers its ICE candidates now, with no
-  // transaction open, so that its ACTIVE finds the answer ready.
-  if (s && s->placed && s->status == SessionStatus::Activating) {
+  // transaction open, so that its ACTIVE finds the answer ready (and one
+  // that came after ACTIVE replaces the inert answer).
+  if (s && s->placed) {
     const SignalRequest request = read_signal_request(s->signal_request);
     if (auto live = lifecycle_.signalling().live_response(SessionLifecycle::peer_key(scope, *s), request))
       live_answer_came(scope, s->group_id, s->id, request.offer->sdp, *live);
@@ -274,11 +281,15 @@ Status StreamSessions::terminate(const Scope& scope, std::string_view group_iden
 // is awaited with no transaction open; the answer is stored, unless the
 // session has moved on (ended, or taken a newer offer: an ended session's
 // peer was closed as it ended).
+// A ClientToken is remembered in the first step, and the response it
+// returns once known: a repeat of the request (same token, same input)
+// while the live answer is awaited waits for the same answer.
 Result<std::string> StreamSessions::create_connection(const Scope& scope, std::string_view group_identifier,
                                                       std::string_view session_identifier,
                                                       const std::string& signal_request,
                                                       const std::optional<std::string>& client_token,
                                                       const std::string& fingerprint) {
+  static constexpr std::string_view kOperation = "CreateStreamSessionConnection";
   struct Recorded {
     std::string response;
     std::optional<StreamPeerKey> live;  // the peer whose answer is awaited
@@ -289,12 +300,18 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (client_token) {
-      auto earlier = idempotency::recall(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint);
+      auto earlier = idempotency::recall(db, scope, kOperation, *client_token, fingerprint);
       if (!earlier) return std::move(earlier).take_error();
-      if (*earlier)
-        if (auto original = idempotency::original_response(db, scope, "CreateStreamSessionConnection", *client_token))
+      if (*earlier) {
+        if (auto original = idempotency::original_response(db, scope, kOperation, *client_token))
           return Recorded{*original, std::nullopt, {}};
-      if (*earlier && s->signal_response) return Recorded{*s->signal_response, std::nullopt, {}};
+        // The first request still waits for its live peer's answer to this
+        // offer (the session has taken no newer one): so does the repeat.
+        if (s->signal_request == signal_request && s->signal_response)
+          return Recorded{*s->signal_response, SessionLifecycle::peer_key(scope, *s),
+                          read_signal_request(signal_request)};
+        if (s->signal_response) return Recorded{*s->signal_response, std::nullopt, {}};
+      }
     }
     if (s->status != SessionStatus::Active && s->status != SessionStatus::PendingClientReconnection)
       return conflict("Stream session " + s->id + " is " + status_name(*s) +
@@ -308,7 +325,7 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     s->signal_request = signal_request;
     const StreamPeerKey key = SessionLifecycle::peer_key(scope, *s);
     if (!rejected && r.request.offer) {
-      signalling.peers()->offer(key, *r.request.offer);
+      signalling.peers()->offer_awaited(key, *r.request.offer);
       r.live = key;
     }
     s->signal_response = signalling.respond(key, r.request, core_.ids(), false);
@@ -318,10 +335,10 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     remember_offer(db, scope, *s, signal_request);
     r.response = *s->signal_response;
     // The token keeps the response the request returns: this one, or the
-    // live peer's (below; a repeat meanwhile finds the session RECONNECTING).
-    if (client_token && !r.live)
-      idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
-                            SessionLifecycle::resource_key(*s), now, r.response);
+    // live peer's once it has come (below).
+    if (client_token)
+      idempotency::remember(db, scope, kOperation, *client_token, fingerprint, SessionLifecycle::resource_key(*s),
+                            now, r.live ? std::nullopt : std::optional<std::string>(r.response));
     return r;
   });
   if (!recorded) return std::move(recorded).take_error();
@@ -329,20 +346,20 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
   const StreamPeerKey& key = *recorded->live;
   auto live = signalling.live_response(key, recorded->request);
   if (!live && !client_token) return std::move(recorded->response);
-  return core_.transact([&](Store& db, int64_t now) -> Result<std::string> {
+  return core_.transact([&](Store& db, int64_t) -> Result<std::string> {
     const std::string response = live.value_or(recorded->response);
     auto s = repo::find_session(db, scope, key.group_id, key.session_id);
     if (!s || is_final(s->status) || s->status == SessionStatus::Terminating) {
       signalling.peers()->close(key);  // closed already as it ended; never left behind
-    } else if (live && s->signal_request == signal_request) {
+    } else if (live && s->signal_request == signal_request && s->signal_response != live) {
       s->signal_response = *live;
       repo::update_session(db, scope, *s);
     }
-    if (client_token && s)
-      if (auto earlier = idempotency::recall(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint);
-          earlier && !*earlier)
-        idempotency::remember(db, scope, "CreateStreamSessionConnection", *client_token, fingerprint,
-                              SessionLifecycle::resource_key(*s), now, response);
+    if (client_token && s) {
+      // A repeat that waited alongside returns what the first request kept.
+      if (auto kept = idempotency::original_response(db, scope, kOperation, *client_token)) return *kept;
+      idempotency::keep_response(db, scope, kOperation, *client_token, response);
+    }
     return response;
   });
 }

@@ -24,6 +24,13 @@ void remember(Store& db, const Scope& scope, std::string_view operation, std::st
       .run();
 }
 
+void keep_response(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
+                   const std::string& response) {
+  db.prepare("UPDATE idempotency SET response = ? WHERE account = ? AND region = ? AND operation = ? AND token = ?")
+      .args(response, scope.account, scope.region, operation, token)
+      .run();
+}
+
 std::optional<std::string> original_response(Store& db, const Scope& scope, std::string_view operation,
                                              std::string_view token) {
   Stmt q = db.prepare(

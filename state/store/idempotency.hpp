@@ -26,6 +26,10 @@ Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::st
 void remember(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
               std::string_view fingerprint, std::string_view resource, int64_t now_ms,
               const std::optional<std::string>& response = std::nullopt);
+// Keeps `response` as the original response of the request remembered
+// with the token (an operation that learns it only after remembering it).
+void keep_response(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
+                   const std::string& response);
 // The original response remembered with the token, if the operation kept one.
 std::optional<std::string> original_response(Store& db, const Scope& scope, std::string_view operation,
                                              std::string_view token);

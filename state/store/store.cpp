@@ -357,11 +357,11 @@ uint64_t Store::pending_commit() const {
   return syncer_->durable() >= latest ? 0 : latest;
 }
 
-void Store::wait_durable() {
-  if (syncer_) syncer_->wait(commit_sequence());
+bool Store::wait_durable() {
+  return !syncer_ || syncer_->wait(commit_sequence());
 }
 
-void Store::on_durable(std::function<void(uint64_t)> listener) {
+void Store::on_durable(DurabilityListener listener) {
   if (syncer_) syncer_->on_durable(std::move(listener));
 }
 void Store::rollback() {

@@ -193,12 +193,13 @@ class Store {
   // What an answer given now must wait for before it goes out: the latest
   // commit when it is not durable yet, else 0 (always 0 for ":memory:").
   uint64_t pending_commit() const;
-  // Blocks until every commit so far is durable.
-  void wait_durable();
-  // `listener(seq)` hears every durable sequence reached, on the syncer's
-  // thread, and once at once with the current one; an empty function
-  // removes it. Never called for ":memory:".
-  void on_durable(std::function<void(uint64_t)> listener);
+  // Blocks until every commit so far is durable: false when a sync failed
+  // first (nothing is acknowledged as durable after that; wal_syncer.hpp).
+  bool wait_durable();
+  // `listener(seq, failed)` hears every durable sequence reached, on the
+  // syncer's thread, and once at once with the current one; an empty
+  // function removes it. Never called for ":memory:".
+  void on_durable(DurabilityListener listener);
   // fdatasync calls the syncer made (0 for ":memory:").
   uint64_t wal_syncs() const { return syncer_ ? syncer_->syncs() : 0; }
 

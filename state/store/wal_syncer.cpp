@@ -10,8 +10,8 @@
 
 namespace gls {
 
-WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync)
-    : wal_path_(std::move(wal_path)), after_sync_(std::move(after_sync)) {
+WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync, SyncCall sync)
+    : wal_path_(std::move(wal_path)), after_sync_(std::move(after_sync)), sync_(std::move(sync)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -43,47 +43,60 @@ uint64_t WalSyncer::syncs() const {
   return syncs_;
 }
 
-void WalSyncer::wait(uint64_t seq) {
-  std::unique_lock lock(mu_);
-  reached_.wait(lock, [&] { return durable_ >= seq; });
+bool WalSyncer::failed() const {
+  std::lock_guard lock(mu_);
+  return failed_;
 }
 
-void WalSyncer::on_durable(std::function<void(uint64_t)> listener) {
+bool WalSyncer::wait(uint64_t seq) {
+  std::unique_lock lock(mu_);
+  reached_.wait(lock, [&] { return durable_ >= seq || failed_; });
+  return durable_ >= seq;
+}
+
+void WalSyncer::on_durable(DurabilityListener listener) {
   uint64_t now = 0;
+  bool failed = false;
   {
     std::lock_guard lock(mu_);
     listener_ = listener;
     now = durable_;
+    failed = failed_;
   }
   // The listener takes the largest sequence it has heard, so hearing this
   // one after a newer one from the syncer does no harm.
-  if (listener) listener(now);
+  if (listener) listener(now, failed);
 }
 
 void WalSyncer::run() {
   std::unique_lock lock(mu_);
   while (true) {
-    work_.wait(lock, [&] { return stopping_ || committed_ > durable_; });
-    if (committed_ == durable_) return;  // stopping, and everything is durable
+    work_.wait(lock, [&] { return stopping_ || (!failed_ && committed_ > durable_); });
+    if (failed_ || committed_ == durable_) return;  // stopping, and nothing (more) can be synced
     // Every commit up to `target` has its frames in the WAL already: one
     // sync covers them all, and the commits made while it runs wait for
     // the next one.
     const uint64_t target = committed_;
     lock.unlock();
-    sync_wal();
+    const bool synced = sync_wal();
     lock.lock();
     ++syncs_;
-    durable_ = target;
+    if (synced) {
+      durable_ = target;
+    } else {
+      failed_ = true;
+    }
+    const uint64_t durable = durable_;
     auto listener = listener_;
     reached_.notify_all();
     lock.unlock();
-    if (listener) listener(target);
-    if (after_sync_) after_sync_();
+    if (listener) listener(durable, !synced);
+    if (synced && after_sync_) after_sync_();
     lock.lock();
   }
 }
 
-void WalSyncer::sync_wal() {
+bool WalSyncer::sync_wal() {
   // SQLite keeps the WAL file while the database is open, but make sure the
   // descriptor still names the file at that path.
   struct stat at_path{}, open_file{};
@@ -94,10 +107,16 @@ void WalSyncer::sync_wal() {
   }
   if (fd_ < 0) fd_ = ::open(wal_path_.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0) {
-    spdlog::critical("cannot open {} to sync it: {}", wal_path_, std::strerror(errno));
-    return;
+    spdlog::critical("cannot open {} to sync it: {}; no write is acknowledged as durable from now on", wal_path_,
+                     std::strerror(errno));
+    return false;
   }
-  if (::fdatasync(fd_) != 0) spdlog::critical("fdatasync of {} failed: {}", wal_path_, std::strerror(errno));
+  if (sync_(fd_) != 0) {
+    spdlog::critical("fdatasync of {} failed: {}; no write is acknowledged as durable from now on", wal_path_,
+                     std::strerror(errno));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace gls

@@ -588,12 +588,17 @@ class GracefulShutdown(unittest.TestCase):
         self.addCleanup(s.close)
         f = s.makefile("rb")
         body = json.dumps({"advanceSeconds": 0}).encode()
-        # Headers now, body after the signal: the request is in flight.
+        # Headers now, body after the signal: the request is in flight. The server's 100 Continue says
+        # it has read the headers (the request is being received); its log line, that the shutdown has
+        # begun.
         s.sendall(f"POST /_gls/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                  f"Content-Length: {len(body)}\r\n\r\n".encode())
-        time.sleep(0.3)
+                  f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n".encode())
+        self.assertEqual(f.readline(), b"HTTP/1.1 100 Continue\r\n")
+        self.assertEqual(f.readline(), b"\r\n")
         server.proc.send_signal(signal.SIGTERM)
-        time.sleep(0.3)
+        deadline = time.time() + 20
+        while not any("finishing requests in flight" in line for line in server.log) and time.time() < deadline:
+            time.sleep(0.02)
         try:
             s.sendall(body)
         except OSError:

@@ -29,6 +29,12 @@ def busy_fraction(pid, seconds):
     return (cpu_seconds(pid) - before) / (time.monotonic() - start)
 
 
+def event_streams(server):
+    """The server's gls_event_streams gauge: the event-stream clients it serves."""
+    _, _, metrics = server.request("GET", "/_gls/metrics")
+    return int(next(line for line in metrics.splitlines() if line.startswith("gls_event_streams ")).split()[1])
+
+
 def open_connections(port, n):
     socks = []
     for _ in range(n):
@@ -46,6 +52,17 @@ class ServerCase(unittest.TestCase):
     def assertServes(self, server):
         status, _, body = server.request("GET", "/_gls/health", timeout=10)
         self.assertEqual(status, 200, body)
+
+    def assertServesSoon(self, server, seconds=10):
+        """A new connection is served within `seconds` (trying again every 0.1 s until then)."""
+        deadline = time.time() + seconds
+        while True:
+            try:
+                return self.assertServes(server)
+            except (AssertionError, OSError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.1)
 
 
 class FileDescriptors(ServerCase):
@@ -66,15 +83,7 @@ class FileDescriptors(ServerCase):
         finally:
             for s in socks:
                 s.close()
-        deadline = time.time() + 10
-        while True:  # the connections that waited are served and closed; new ones get through
-            try:
-                self.assertServes(server)
-                break
-            except (AssertionError, OSError):
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
+        self.assertServesSoon(server)  # the connections that waited are served and closed; new ones get through
 
 
 class MaxConnections(ServerCase):
@@ -82,7 +91,14 @@ class MaxConnections(ServerCase):
         server = self.start("--max-connections", "5", "--log-level", "warn")
         socks = open_connections(server.port, 5)
         self.addCleanup(lambda: [s.close() for s in socks])
-        time.sleep(0.2)  # the server has accepted them
+        for s in socks:  # an answer on each: the server has accepted them, and keeps them open
+            s.sendall(b"GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            head = b""
+            while b"\r\n" not in head:
+                chunk = s.recv(4096)
+                self.assertTrue(chunk, "the connection was closed before its answer")
+                head += chunk
+            self.assertTrue(head.startswith(b"HTTP/1.1 200"), head)
         try:
             with socket.create_connection(("127.0.0.1", server.port), timeout=5) as extra:
                 extra.sendall(b"GET /_gls/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -96,8 +112,7 @@ class MaxConnections(ServerCase):
         self.assertTrue(any("--max-connections" in line for line in server.log), server.log)
         for s in socks:
             s.close()
-        time.sleep(0.2)
-        self.assertServes(server)
+        self.assertServesSoon(server)  # once it has noticed the closes
 
     def test_bad_values(self):
         for value in ("0", "-1", "many"):
@@ -141,15 +156,16 @@ class EventStreamClients(ServerCase):
             s.sendall(b"GET /_gls/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             clients.append(s)
         self.addCleanup(lambda: [s.close() for s in clients])
-        time.sleep(0.3)
+        deadline = time.time() + 10
+        while event_streams(server) < 50 and time.time() < deadline:  # every client is subscribed
+            time.sleep(0.05)
+        self.assertEqual(event_streams(server), 50)
         before = rss_kib(server.proc.pid)
         self.flood(server.port, 600)  # ~9 MB of events for each client
         grown = rss_kib(server.proc.pid) - before
         if not SANITIZED:  # (AddressSanitizer keeps freed memory in quarantine)
             self.assertLess(grown, 100 * 1024, f"RSS grew by {grown} KiB for 50 clients that never read")
-        status, _, metrics = server.request("GET", "/_gls/metrics")
-        gauge = next(line for line in metrics.splitlines() if line.startswith("gls_event_streams "))
-        self.assertEqual(gauge, "gls_event_streams 0", "the clients that fell behind were dropped")
+        self.assertEqual(event_streams(server), 0, "the clients that fell behind were dropped")
         self.assertTrue(any("does not keep up" in line for line in server.log))
         self.assertServes(server)
 

@@ -254,7 +254,10 @@ class ConnectionsWaitForNoOne(LifecycleCase):
 
         thread = threading.Thread(target=connect)
         thread.start()
-        time.sleep(0.03)  # the connection's first transaction is done; its peer is gathering
+        # The connection's first transaction is done once the session is RECONNECTING; its peer is
+        # gathering then.
+        while thread.is_alive() and self.get(busy)["Status"] != "RECONNECTING":
+            pass
         gets = []
         while thread.is_alive():
             t0 = time.monotonic()
@@ -266,7 +269,91 @@ class ConnectionsWaitForNoOne(LifecycleCase):
         self.assertTrue(gets, "a GetStreamSession ran during the connection")
         print(f"\nconnection {took['connection'] * 1000:.0f} ms; GetStreamSession meanwhile: "
               f"max {max(gets) * 1000:.0f} ms over {len(gets)} calls")
-        self.assertLess(max(gets), 0.15, gets)
+        # A GetStreamSession held up by the connection would take about as long as the connection
+        # (its gathering); one that is not takes a fraction of it, however loaded the machine.
+        self.assertLess(max(gets), took["connection"] / 2, gets)
+
+
+class RepeatsWhileAnswering(LifecycleCase):
+    """A request repeated with its ClientToken (a client's retry) while the first one still waits
+    for its live peer's answer is the same request: it answers what the first answers (the model's
+    ClientToken: "returns the original response without performing the operation again"), rather
+    than a ConflictException because the session is RECONNECTING meanwhile. The window is the live
+    peer's ICE gathering (0.1 to 0.7 s): an attempt whose repeat came after the first had answered
+    proves nothing, and is made again with a new offer."""
+
+    def setUp(self):
+        _, streams = self.server.admin("GET", "/streams")
+        if streams["stream"].startswith("off"):
+            self.skipTest("gls-local has no stream: " + streams["stream"])
+
+    def repeat_while_answering(self, first_call, repeat_call, committed):
+        """Runs first_call on a thread, waits until committed() says its first transaction is in,
+        then runs repeat_call: (first's result, repeat's result, whether the repeat was sent
+        before the first answered)."""
+        first = {}
+
+        def run_first():
+            try:
+                first["result"] = first_call()
+            except Exception as e:  # reported below, on the test's thread
+                first["error"] = e
+            first["done"] = time.monotonic()
+
+        thread = threading.Thread(target=run_first)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while thread.is_alive() and not committed() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        sent = time.monotonic()
+        again = repeat_call()
+        thread.join()
+        if "error" in first:
+            raise first["error"]
+        return first["result"], again, first["done"] > sent
+
+    def test_a_repeated_connection_waits_for_the_same_answer(self):
+        sid, _ = self.active_session(SignalRequest="test-offer")
+        in_window = 0
+        for attempt in range(5):
+            args = dict(Identifier=SG, StreamSessionIdentifier=sid,
+                        SignalRequest=web_sdk_request(browser_offer(version=10 + attempt)),
+                        ClientToken=f"repeat-connection-{attempt}-" + "x" * 24)
+            client = self.server.client()
+            first, again, window = self.repeat_while_answering(
+                lambda: client.create_stream_session_connection(**args)["SignalResponse"],
+                lambda: self.gls.create_stream_session_connection(**args)["SignalResponse"],
+                lambda: self.get(sid)["Status"] == "RECONNECTING")
+            self.assertRegex(json.loads(first)["sdp"], r"a=candidate:", "the live peer's answer")
+            self.assertEqual(again, first)
+            self.assertEqual(self.get(sid)["SignalResponse"], first)
+            in_window += window
+            self.advance(RECONNECTING + 1)  # ACTIVE again, ready for the next connection
+            self.assertStatus(sid, "ACTIVE")
+            if in_window:
+                break
+        self.assertTrue(in_window, "no repeat came while the first waited for its answer")
+        # Once answered, the token still answers the same.
+        self.assertEqual(self.gls.create_stream_session_connection(**args)["SignalResponse"], first)
+
+    def test_a_repeated_start_returns_the_same_session(self):
+        in_window = 0
+        for attempt in range(5):
+            args = dict(Identifier=SG, ApplicationIdentifier=APP, Protocol="WebRTC",
+                        SignalRequest=web_sdk_request(browser_offer(version=20 + attempt)),
+                        ClientToken=f"repeat-start-{attempt}-" + "x" * 24)
+            before = len(self.gls.list_stream_sessions(Identifier=SG)["Items"])
+            client = self.server.client()
+            first, again, window = self.repeat_while_answering(
+                lambda: client.start_stream_session(**args),
+                lambda: self.gls.start_stream_session(**args),
+                lambda: len(self.gls.list_stream_sessions(Identifier=SG)["Items"]) > before)
+            self.assertEqual(sid_of(again), sid_of(first))
+            self.assertEqual(len(self.gls.list_stream_sessions(Identifier=SG)["Items"]), before + 1)
+            in_window += window
+            if in_window:
+                break
+        self.assertTrue(in_window, "no repeat came while the first waited for its answer")
 
 
 class AutoConnectFromDelivery(LifecycleCase):

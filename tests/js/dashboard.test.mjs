@@ -106,8 +106,15 @@ test("the dashboard follows a session's status live", { skip: skipBrowser && "GL
 
     // The client drops: the page's own button.
     const clockBefore = Date.parse(await page.locator("#clock-now").getAttribute("datetime"));
+    const readsBeforeDisconnect = stateReads.length;
     await row.locator('button[data-action="clientDisconnect"]').click();
     await rowWithStatus("PENDING_CLIENT_RECONNECTION").waitFor({ timeout: WAIT_MS });
+    // A session's transition makes the page re-read the state a second
+    // later (capacity changes with no event of its own): that read is the
+    // disconnect's, and must be over before the clock moves below.
+    const reread = Date.now() + WAIT_MS;
+    while (stateReads.length === readsBeforeDisconnect && Date.now() < reread) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(stateReads.length > readsBeforeDisconnect, "the page re-reads the state after a session's transition");
 
     // Nobody reconnects within the connection timeout: the page's clock
     // box. The clock's answer says nothing of the session and the page reads

@@ -176,10 +176,12 @@ describe("waitUntilStreamSessionActive", () => {
       ).finally(() => {
         settled = true;
       });
-      await sleep(400);
+      // Two polls have seen the session ACTIVATING (however slowly they come).
+      const until = Date.now() + 10000;
+      while ((polls.get(id) ?? 0) < 2 && !settled && Date.now() < until) await sleep(20);
       assert.equal(settled, false, "the waiter must not finish while the clock stands still");
       const pollsWhileActivating = polls.get(id) ?? 0;
-      assert.ok(pollsWhileActivating >= 2, `the waiter polled ${pollsWhileActivating} times in 400 ms`);
+      assert.ok(pollsWhileActivating >= 2, `the waiter polled ${pollsWhileActivating} times in 10 s`);
       assert.equal((await get(client, id)).Status, "ACTIVATING");
       await advance(server, PLACEMENT);
       const result = await waiting;

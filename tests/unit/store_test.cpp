@@ -299,7 +299,7 @@ TEST_CASE("group commit: every commit becomes durable, several share a sync, rea
     });
   for (auto& w : writers) w.join();
   CHECK(store->commit_sequence() == before + 200);
-  store->wait_durable();
+  CHECK(store->wait_durable());
   CHECK(store->durable_sequence() == store->commit_sequence());
   CHECK(store->pending_commit() == 0);
   CHECK(store->wal_syncs() >= 1);
@@ -310,8 +310,13 @@ TEST_CASE("group commit: every commit becomes durable, several share a sync, rea
   CHECK(store->commit_sequence() == latest);
   // A listener hears the current durable sequence at once.
   uint64_t heard = 0;
-  store->on_durable([&](uint64_t seq) { heard = std::max(heard, seq); });
+  bool failed = true;
+  store->on_durable([&](uint64_t seq, bool sync_failed) {
+    heard = std::max(heard, seq);
+    failed = sync_failed;
+  });
   CHECK(heard == latest);
+  CHECK_FALSE(failed);
   store->on_durable({});
 }
 

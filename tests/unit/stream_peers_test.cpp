@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -32,6 +33,9 @@ struct RecordingPeers : StreamPeers {
   std::function<void()> while_answering;
   void offer(const StreamPeerKey& k, const SdpOffer& o) override {
     calls.push_back("offer " + k.session_id + " " + o.media.front().mid);
+  }
+  void offer_awaited(const StreamPeerKey& k, const SdpOffer& o) override {
+    calls.push_back("awaited offer " + k.session_id + " " + o.media.front().mid);
   }
   std::optional<std::string> answer(const StreamPeerKey& k, const SdpOffer&) override {
     calls.push_back("answer " + k.session_id);
@@ -81,7 +85,7 @@ TEST_CASE("a live peer is offered at placement, answers at ACTIVE and on a new c
   REQUIRE(started.ok());
   const std::string id = started->id;
   // StartStreamSession waits for the answer after its transaction, so that ACTIVE finds it ready.
-  CHECK(peers->calls == std::vector<std::string>{"offer " + id + " d", "answer " + id});
+  CHECK(peers->calls == std::vector<std::string>{"awaited offer " + id + " d", "answer " + id});
 
   w.advance(60'000);
   auto active = w.emu->sessions().get(kScope, w.group_id, id);
@@ -95,8 +99,8 @@ TEST_CASE("a live peer is offered at placement, answers at ACTIVE and on a new c
   CHECK(answer_sdp(*reconnecting->signal_response) == "v=0\r\no=- live 5\r\n");  // stored as the session's
 
   REQUIRE(w.emu->sessions().event(kScope, w.group_id, id, "fail", std::nullopt).ok());
-  CHECK(peers->calls == std::vector<std::string>{"offer " + id + " d", "answer " + id, "ready " + id,
-                                                 "offer " + id + " d", "answer " + id, "close " + id});
+  CHECK(peers->calls == std::vector<std::string>{"awaited offer " + id + " d", "answer " + id, "ready " + id,
+                                                 "awaited offer " + id + " d", "answer " + id, "close " + id});
   w.emu->wipe();
   CHECK(peers->calls.back() == "close_all");
 }
@@ -147,7 +151,8 @@ TEST_CASE("the peers' answers are awaited with no transaction open; a session en
       w.emu->sessions().create_connection(kScope, w.group_id, id, data_channel_offer(2), std::nullopt, "");
   REQUIRE(connection.ok());
   CHECK(others_answered);
-  CHECK(peers->calls == std::vector<std::string>{"offer " + id + " d", "answer " + id, "close " + id, "close " + id});
+  CHECK(peers->calls ==
+        std::vector<std::string>{"awaited offer " + id + " d", "answer " + id, "close " + id, "close " + id});
   auto ended = w.emu->sessions().get(kScope, w.group_id, id);
   CHECK(ended->status == SessionStatus::Terminating);
   CHECK(answer_sdp(*ended->signal_response) != answer_sdp(*connection));  // not stored for an ended session
@@ -168,8 +173,33 @@ TEST_CASE("an answer that comes after the session became ACTIVE replaces its ine
   REQUIRE(started.ok());
   CHECK(placed_meanwhile);
   const std::string id = started->id;
-  CHECK(peers->calls == std::vector<std::string>{"offer " + id + " d", "answer " + id, "ready " + id});
+  CHECK(peers->calls == std::vector<std::string>{"awaited offer " + id + " d", "answer " + id, "ready " + id});
   auto active = w.emu->sessions().get(kScope, w.group_id, id);
   REQUIRE(active->status == SessionStatus::Active);
   CHECK(answer_sdp(*active->signal_response) == "v=0\r\no=- live 3\r\n");
+}
+
+TEST_CASE("each offer's answer is awaited once: by the request that made it, else by the peers") {
+  World w(1);  // one unit of capacity: the second session waits for it
+  auto peers = std::make_shared<RecordingPeers>();
+  w.emu->set_stream_peers(peers);
+  auto first = w.emu->sessions().start(kScope, start_request(w, data_channel_offer(1)));
+  REQUIRE(first.ok());
+  auto second = w.emu->sessions().start(kScope, start_request(w, data_channel_offer(2)));
+  REQUIRE(second.ok());
+  // The first was placed in its own request, which awaited its answer; the
+  // second has no capacity yet, so no offer and nothing to await.
+  CHECK(peers->calls == std::vector<std::string>{"awaited offer " + first->id + " d", "answer " + first->id});
+  REQUIRE_FALSE(second->placed);
+  w.advance(60'000);  // the first is ACTIVE
+  peers->calls.clear();
+  REQUIRE(w.emu->sessions().terminate(kScope, w.group_id, first->id).ok());
+  w.advance(60'000);
+  // Placed as the first's capacity came back, by no request that waits for
+  // its answer: the peers collect it themselves, once.
+  const auto offers = std::count_if(peers->calls.begin(), peers->calls.end(),
+                                    [](const std::string& c) { return c.find("offer ") != std::string::npos; });
+  CHECK(offers == 1);
+  CHECK(std::find(peers->calls.begin(), peers->calls.end(), "offer " + second->id + " d") != peers->calls.end());
+  CHECK(std::find(peers->calls.begin(), peers->calls.end(), "answer " + second->id) == peers->calls.end());
 }
