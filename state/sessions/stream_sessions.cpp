@@ -222,6 +222,8 @@ Result<StreamSession> StreamSessions::get(const Scope& scope, std::string_view g
 
 Result<StreamSession> StreamSessions::get_for_client(const Scope& scope, std::string_view group_identifier,
                                                      std::string_view session_identifier) {
+  // Only --auto-connect makes a delivered answer a write.
+  if (!core_.config().auto_connect_ms) return get(scope, group_identifier, session_identifier);
   return core_.transact([&](Store& db, int64_t now) {
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (s) lifecycle_.answer_delivered(db, scope, *s, now);
