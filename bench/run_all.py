@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every performance target of gls-local, measured in one run, printed as one table.
 
-Usage: bench/run-all [BUILD_DIR] [--quick] [--only NAME,...] [--keep DIR]
+Usage: bench/run-all [BUILD_DIR] [--quick] [--only NAME,...] [--keep DIR] [--baseline BUILD_DIR]
 
 Builds nothing: it runs BUILD_DIR/gls-local (default build/) and the
 benchmark programs in BUILD_DIR/bench. Each figure comes with its baseline
@@ -70,9 +70,9 @@ def cpu_seconds(pid):
 class Server:
     """One gls-local on a free loopback port, stopped by its pid."""
 
-    def __init__(self, bench, db, threads=1, clock="manual", extra=(), pin=True, wait_path=None):
+    def __init__(self, bench, db, threads=1, clock="manual", extra=(), pin=True, wait_path=None, binary=None):
         self.port = free_port()
-        cmd = [bench.binary, "--port", str(self.port), "--threads", str(threads), "--db", db, "--log-level", "warn",
+        cmd = [binary or bench.binary, "--port", str(self.port), "--threads", str(threads), "--db", db, "--log-level", "warn",
                "--no-default-fixtures", "--clock", clock, *extra]
         self.t0 = time.monotonic()
         self.log = tempfile.TemporaryFile()
@@ -118,6 +118,8 @@ class Bench:
     def __init__(self, args):
         self.build = os.path.abspath(args.build_dir)
         self.binary = os.path.join(self.build, "gls-local")
+        # --baseline: another build's gls-local, started in turn with this one (startup only).
+        self.baseline = os.path.join(os.path.abspath(args.baseline), "gls-local") if args.baseline else None
         self.quick = args.quick
         self.work = args.keep or tempfile.mkdtemp(prefix="gls-run-all-")
         os.makedirs(self.work, exist_ok=True)
@@ -358,23 +360,34 @@ request = function() return wrk.format("GET", "{path}?MaxResults=25") end
 
     def startup(self):
         sizes = [0, 10_000, 100_000] if self.quick else [0, 100_000, 1_000_000]
-        starts, rsss = [], []
+        binaries = {"": self.binary}
+        if self.baseline:
+            binaries["baseline"] = self.baseline
+        starts, rsss = {k: [] for k in binaries}, {k: [] for k in binaries}
         doc = f"/streamgroups/{GROUP}/streamsessions/{DOC_SESSION}"
         for n in sizes:
             db = self.store(f"s{n}", n)
-            times, rss = [], []
-            for i in range(4):  # the first start warms the page cache and is not counted
-                with Server(self, db, wait_path=doc) as s:
-                    if i:
-                        times.append(s.startup_ms)
-                        time.sleep(1)
-                        rss.append(rss_mib(s.proc.pid))
-            starts.append(statistics.median(times))
-            rsss.append(statistics.median(rss))
+            times, rss = {k: [] for k in binaries}, {k: [] for k in binaries}
+            for i in range(4 if not self.baseline else 8):  # the first start warms the page cache and is not counted
+                for k, binary in binaries.items():  # in turn, so that both see the same load
+                    with Server(self, db, wait_path=doc, binary=binary) as s:
+                        if i:
+                            times[k].append(s.startup_ms)
+                            time.sleep(1)
+                            rss[k].append(rss_mib(s.proc.pid))
+            for k in binaries:
+                starts[k].append(statistics.median(times[k]))
+                rsss[k].append(statistics.median(rss[k]))
+                if self.baseline:
+                    print(f"  start-up {n} sessions{' (' + k + ')' if k else ''}: "
+                          + " ".join(f"{t:.1f}" for t in times[k]) + " ms", flush=True)
         label = " / ".join(f"{n // 1000}k" if n else "empty" for n in sizes)
-        self.row(f"start-up to first 200 / idle RSS, {label} sessions",
-                 " / ".join(f"{t:.0f}" for t in starts) + " ms, " + " / ".join(f"{r:.1f}" for r in rsss) + " MiB",
-                 "<= 20 ms and <= 16 MiB at every size", max(starts) <= 20 and max(rsss) <= 16)
+        figures = " / ".join(f"{t:.0f}" for t in starts[""]) + " ms, " + " / ".join(f"{r:.1f}" for r in rsss[""]) + " MiB"
+        if self.baseline:
+            figures += " (baseline: " + " / ".join(f"{t:.0f}" for t in starts["baseline"]) + " ms, " + \
+                " / ".join(f"{r:.1f}" for r in rsss["baseline"]) + " MiB)"
+        self.row(f"start-up to first 200 / idle RSS, {label} sessions", figures,
+                 "<= 20 ms and <= 16 MiB at every size", max(starts[""]) <= 20 and max(rsss[""]) <= 16)
 
     def metrics(self):
         def scrape_ms(port, n=15):
@@ -455,6 +468,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smaller stores and shorter rounds")
     ap.add_argument("--only", help="comma-separated benchmarks: " + ",".join(Bench.ALL))
     ap.add_argument("--keep", help="write the stores into this directory and keep them")
+    ap.add_argument("--baseline", metavar="BUILD_DIR",
+                    help="startup: also start BUILD_DIR/gls-local, in turn with this build's, and show both")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):

@@ -50,6 +50,19 @@ std::string add_list(std::vector<std::string>& list, const std::string& value, V
   return {};
 }
 
+// A number of bytes, with an optional K, M or G (powers of 1024).
+bool parse_bytes(const std::string& s, uint64_t& out) {
+  std::string digits = s;
+  int shift = 0;
+  if (!s.empty() && std::string_view("KMG").find(s.back()) != std::string_view::npos) {
+    shift = 10 * (1 + static_cast<int>(std::string_view("KMG").find(s.back())));
+    digits.pop_back();
+  }
+  if (!parse_number(digits, out) || out > (uint64_t{1} << 40) >> shift) return false;
+  out <<= shift;
+  return true;
+}
+
 bool parse_bool(const std::string& s, bool& out) {
   if (s == "1" || s == "true" || s == "yes" || s == "on") return out = true, true;
   if (s == "0" || s == "false" || s == "no" || s == "off") return out = false, true;
@@ -158,6 +171,11 @@ const std::vector<Flag>& flags() {
            return std::string("must be a number of streams from 0 to 1000");
          return std::string();
        }},
+      {"state-body-limit", "GLS_STATE_BODY_LIMIT", true, [](Options& o, const std::string& v) {
+         if (!parse_bytes(v, o.state_body_limit) || o.state_body_limit < 1024 || o.state_body_limit > (uint64_t{64} << 30))
+           return std::string("must be a number of bytes from 1K to 64G (K, M and G: powers of 1024)");
+         return std::string();
+       }},
       {"allowed-host", "GLS_ALLOWED_HOST", true, [](Options& o, const std::string& v) {
          return add_list(o.allowed_hosts, v, [](const std::string& h) {
            return h.find_first_of("/ \t@") == std::string::npos;
@@ -222,6 +240,8 @@ Usage: gls-local [flags]
   --max-connections N       open connections at most; more are closed at once (default 10000)
   --max-streams N           sessions streaming over WebRTC at once; others get an inert
                             answer (default 8; 0: none)
+  --state-body-limit BYTES  the largest PUT /_gls/state body, held in memory while it loads;
+                            K, M, G: powers of 1024 (default 1G)
   --allowed-host NAME       also accept requests whose Host is NAME (repeatable; * for any).
                             Otherwise accepted: loopback names; bound beyond loopback, also
                             IP addresses and single-label names (compose service names)

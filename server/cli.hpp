@@ -36,6 +36,7 @@ struct Options {
   bool validate_responses = false;
   size_t max_connections = 10'000;
   size_t max_streams = 8;  // live WebRTC peers at once
+  uint64_t state_body_limit = uint64_t{1} << 30;  // bytes of a PUT /_gls/state body, held in memory
   // Who may drive it (see server/http/access_policy.hpp).
   std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones
   std::vector<std::string> cors_origins;   // page origins that may call it ("*": any)

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   server_options.port = o.port;
   server_options.threads = o.threads;
   server_options.max_connections = o.max_connections;
+  server_options.state_body_limit = o.state_body_limit;
   gls::HttpServer server(
       server_options, [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); },
       [&pipeline](int status, const std::string& code, const std::string& message) {

@@ -12,8 +12,9 @@ constexpr std::string_view kClockAnchor = "clock.anchor";  // "emu_ms wall_ms mo
 constexpr std::string_view kPageTokenKey = "page_tokens.key";
 }  // namespace
 
-VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config) {
+VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config, bool& recorded) {
   const int64_t wall = VirtualClock::wall_now_ms();
+  recorded = false;
   // A fresh database starts at wall time. Otherwise the clock carries on from
   // its anchor (a clock that ran in real mode kept running while stopped),
   // and never starts before the latest transition it has recorded.
@@ -28,10 +29,14 @@ VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config) {
         a.wall_ms = wall_ms;
         a.mode = std::string_view(mode) == "manual" ? ClockMode::Manual : ClockMode::Real;
         t = a.project(wall);
+        recorded = a.mode == config.clock_mode && a.scale == config.time_scale;
       }
     }
     Stmt q = db.prepare("SELECT MAX(time_ms) FROM history");
-    if (q.step() && !q.is_null(0)) t = std::max(t, q.int64(0));
+    if (q.step() && !q.is_null(0) && q.int64(0) > t) {
+      t = q.int64(0);
+      recorded = false;
+    }
     return t;
   });
   return VirtualClock(config.clock_mode, config.time_scale, start);
@@ -40,9 +45,9 @@ VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config) {
 Core::Core(std::unique_ptr<Store> store, EmulatorConfig config)
     : store_(std::move(store)),
       config_(std::move(config)),
-      clock_(start_clock(*store_, config_)),
+      clock_(start_clock(*store_, config_, clock_recorded_)),
       ids_(config_.seed) {
-  persist_clock();
+  if (!clock_recorded_) persist_clock();
   auto key = store_->setting(kPageTokenKey);
   if (!key) {
     key = ids_.hex(32);

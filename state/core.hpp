@@ -88,13 +88,17 @@ class Core {
   Status replace_scope(const Scope& scope, const std::function<Status(Store&)>& load);
 
  private:
-  static VirtualClock start_clock(Store& store, const EmulatorConfig& config);
+  // `recorded` says whether the stored anchor already gives the clock it
+  // starts (same mode and scale, not moved on by history): then start-up
+  // writes nothing, and its first answers wait for no sync.
+  static VirtualClock start_clock(Store& store, const EmulatorConfig& config, bool& recorded);
   // Fires the deadlines due by `now`; holding the store. Until it has
   // committed, read() takes no snapshot (it might miss what they changed).
   size_t fire_due(int64_t now);
 
   std::unique_ptr<Store> store_;
   EmulatorConfig config_;
+  bool clock_recorded_ = false;  // before clock_: start_clock sets it
   VirtualClock clock_;
   IdGenerator ids_;
   Scheduler scheduler_;

@@ -30,7 +30,7 @@ AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures)
       {"GET", "/_gls/clock", &AdminApi::clock_get},
       {"POST", "/_gls/clock", &AdminApi::clock_post, json},
       {"GET", "/_gls/state", &AdminApi::state_get},
-      {"PUT", "/_gls/state", &AdminApi::state_put, json},
+      {"PUT", "/_gls/state", &AdminApi::state_put, raw},  // read in pieces: it may be large
 
       {"POST", "/_gls/sessions/{group}/{session}/events", &AdminApi::session_event, json},
       {"POST", "/_gls/sessions/{group}/{session}/status", &AdminApi::session_status, json},

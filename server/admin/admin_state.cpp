@@ -5,6 +5,8 @@
 
 #include "admin/admin_json.hpp"
 #include "admin/fixture_loader.hpp"
+#include "admin/json_outline.hpp"
+#include "api/codec.hpp"
 #include "api/render.hpp"
 #include "state/store/repository.hpp"
 
@@ -45,10 +47,17 @@ HttpResponse AdminApi::state_get(AdminCall& call) {
       w.EndArray();
       write_key(w, "streamSessions");
       w.StartArray();
+      // The Get shape, plus the stream URL that started each (not an API
+      // member); a page at a time, so that a large world is never all in memory.
       repo::SessionQuery q;
-      q.limit = 1 << 30;
-      // The Get shape, plus the stream URL that started each (not an API member).
-      for (const StreamSession& s : repo::list_sessions(db, scope, q)) write_session(w, scope, s, SessionView::Document);
+      q.limit = 1000;
+      for (bool more = true; more;) {
+        std::vector<StreamSession> page = repo::list_sessions(db, scope, q);
+        more = page.size() > static_cast<size_t>(q.limit);
+        if (more) page.pop_back();
+        for (const StreamSession& s : page) write_session(w, scope, s, SessionView::Document);
+        if (more) q.after = repo::SessionKey{page.back().created_ms, page.back().group_id, page.back().id};
+      }
       w.EndArray();
       write_key(w, "streamUrls");
       w.StartArray();
@@ -64,17 +73,26 @@ HttpResponse AdminApi::state_get(AdminCall& call) {
 
 HttpResponse AdminApi::state_put(AdminCall& call) {
   const HttpRequest& request = call.request;
-  rapidjson::Document& body = call.body;
+  // A whole world may be large: its text is checked in one pass, then each
+  // resource is parsed and loaded on its own (admin/json_outline.hpp).
+  JsonOutline document;
+  document.is_object = true;  // an empty body is {}
+  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    std::string error;
+    if (!outline_json(request.body, document, error)) return bad_admin_request("The request body is " + error);
+    if (!document.is_object) return bad_admin_request("the request body must be a JSON object");
+  }
   // The scope's resources are replaced by the document's, all or nothing.
   Scope scope = admin_scope(emu_, request, "");
-  if (body.HasMember("account") && body["account"].IsString()) scope.account = body["account"].GetString();
-  if (body.HasMember("region") && body["region"].IsString()) scope.region = body["region"].GetString();
-  body.RemoveMember("clock");
-  rapidjson::StringBuffer text;
-  JsonWriter w(text);
-  body.Accept(w);
+  for (auto [name, field] : {std::pair{"account", &Scope::account}, std::pair{"region", &Scope::region}}) {
+    rapidjson::Document value;
+    std::string error;
+    if (const JsonMember* m = document.find(name); m && api::parse_json(m->value, value, error) && value.IsString())
+      scope.*field = value.GetString();
+  }
+  static constexpr std::string_view kNotResources[] = {"clock"};  // GET /_gls/state's reading, not restored
   Status s = emu_.replace_scope(scope, [&](Store&) {
-    return load_fixtures(emu_, FixtureSource{"PUT /_gls/state", std::string(text.GetString(), text.GetSize())});
+    return load_fixtures(emu_, "PUT /_gls/state", document, kNotResources);
   });
   if (!s) return domain_error(s.error());
   return state_get(call);

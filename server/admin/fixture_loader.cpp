@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "api/codec.hpp"
@@ -58,25 +59,34 @@ using rapidjson::Value;
 // Loads one file; every error names the file, the item and the member.
 class FixtureFile {
  public:
-  FixtureFile(Emulator& emu, Store& db, const FixtureSource& source)
-      : emu_(emu), db_(db), source_(source), now_(emu.clock().now_ms()) {}
+  FixtureFile(Emulator& emu, Store& db, std::string_view name, std::string_view text)
+      : emu_(emu), db_(db), name_(name), text_(text), now_(emu.clock().now_ms()) {}
 
+  // Checks the whole text, then loads its items one at a time.
   Status load() {
-    rapidjson::Document doc;
+    JsonOutline doc;
     std::string parse_error;
-    if (!api::parse_json(source_.text, doc, parse_error)) return fail("", parse_error);
-    if (!doc.IsObject()) return fail("", "a fixtures file must be a JSON object");
+    if (!outline_json(text_, doc, parse_error)) return fail("", parse_error);
+    if (!doc.is_object) return fail("", "a fixtures file must be a JSON object");
+    return load(doc);
+  }
+
+  Status load(const JsonOutline& doc, std::span<const std::string_view> ignored = {}) {
     scope_ = emu_.config().default_scope;
-    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-      std::string_view key = it->name.GetString();
+    for (const JsonMember& m : doc.members) {
+      std::string_view key = m.name;
+      if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
       if (key == "account" || key == "region") {
-        if (!it->value.IsString()) return fail(std::string(key), "must be a string");
-        (key == "account" ? scope_.account : scope_.region) = it->value.GetString();
+        rapidjson::Document value;
+        std::string parse_error;
+        if (!api::parse_json(m.value, value, parse_error) || !value.IsString())
+          return fail(std::string(key), "must be a string");
+        (key == "account" ? scope_.account : scope_.region) = value.GetString();
       } else if (key != "applications" && key != "streamGroups" && key != "streamSessions" && key != "streamUrls") {
         return fail(std::string(key),
                     "unknown section; a fixtures file has applications, streamGroups, streamSessions, streamUrls, "
                     "account and region");
-      } else if (!it->value.IsArray()) {
+      } else if (!m.is_array) {
         return fail(std::string(key), "must be a list of items");
       }
     }
@@ -97,19 +107,24 @@ class FixtureFile {
  private:
   using ItemLoader = Status (FixtureFile::*)(Value& item);
 
-  Status each(rapidjson::Document& doc, const char* section, ItemLoader load_item) {
-    if (!doc.HasMember(section)) return ok();
-    Value& items = doc[section];
-    for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
+  // Each item is parsed on its own, and its tree dropped once it is loaded.
+  Status each(const JsonOutline& doc, const char* section, ItemLoader load_item) {
+    const JsonMember* items = doc.find(section);
+    if (!items) return ok();
+    for (size_t i = 0; i < items->items.size(); ++i) {
       item_ = std::string(section) + "[" + std::to_string(i) + "]";
-      if (!items[i].IsObject()) return fail_item("the item must be a JSON object");
-      if (auto s = (this->*load_item)(items[i]); !s) return s;
+      rapidjson::Document item;
+      std::string parse_error;
+      if (!api::parse_json(items->items[i], item, parse_error)) return fail_item(parse_error);
+      if (!item.IsObject()) return fail_item("the item must be a JSON object");
+      allocator_ = &item.GetAllocator();
+      if (auto s = (this->*load_item)(item); !s) return s;
     }
     return ok();
   }
 
   Status fail(const std::string& where, const std::string& what) const {
-    return validation("fixtures " + source_.name + (where.empty() ? "" : ": " + where) + ": " + what);
+    return validation("fixtures " + std::string(name_) + (where.empty() ? "" : ": " + where) + ": " + what);
   }
   Status fail_item(const std::string& what) const { return fail(item_, what); }
 
@@ -148,7 +163,7 @@ class FixtureFile {
       case ResourceType::StreamSession: arn = stream_session_arn(scope_, group_id, id); break;
       case ResourceType::StreamUrl: arn = stream_url_arn(scope_, group_id, id); break;
     }
-    v.SetString(arn.c_str(), static_cast<rapidjson::SizeType>(arn.size()), allocator_);
+    v.SetString(arn.c_str(), static_cast<rapidjson::SizeType>(arn.size()), *allocator_);
   }
   void list_to_arns(Value& item, const char* member, ResourceType type) {
     if (item.HasMember(member) && item[member].IsArray())
@@ -423,11 +438,12 @@ class FixtureFile {
  private:
   Emulator& emu_;
   Store& db_;
-  const FixtureSource& source_;
+  std::string_view name_;
+  std::string_view text_;  // unless the document comes outlined
   int64_t now_;
   Scope scope_;
   std::string item_;
-  rapidjson::MemoryPoolAllocator<> allocator_;
+  rapidjson::Document::AllocatorType* allocator_ = nullptr;  // the current item's
   std::vector<std::tuple<std::string, std::string, std::string>> pending_associations_;
 };
 
@@ -435,8 +451,17 @@ class FixtureFile {
 
 Status load_fixtures(Emulator& emu, const FixtureSource& source) {
   return emu.store().transaction([&](Store& db) -> Status {
-    FixtureFile file(emu, db, source);
+    FixtureFile file(emu, db, source.name, source.text);
     if (auto s = file.load(); !s) return s;
+    return file.check_pending();
+  });
+}
+
+Status load_fixtures(Emulator& emu, std::string_view name, const JsonOutline& document,
+                     std::span<const std::string_view> ignored) {
+  return emu.store().transaction([&](Store& db) -> Status {
+    FixtureFile file(emu, db, name, {});
+    if (auto s = file.load(document, ignored); !s) return s;
     return file.check_pending();
   });
 }

@@ -11,9 +11,12 @@
 // item loads nothing, and the error names the file, the item and the member.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "admin/json_outline.hpp"
 #include "state/emulator.hpp"
 #include "state/result.hpp"
 
@@ -30,7 +33,14 @@ FixtureSource default_fixtures();
 // Reads a fixtures file, or every *.json file of a directory (by name).
 Result<std::vector<FixtureSource>> read_fixture_sources(const std::string& file_or_dir);
 
-// Validates and loads one source, all or nothing.
+// Validates and loads one source, all or nothing. The text is checked whole
+// first, then each item is parsed and loaded on its own, so that memory
+// holds the text and one item's tree, never the whole document's.
 Status load_fixtures(Emulator& emu, const FixtureSource& source);
+
+// The same for a document already outlined (its text still alive), named
+// `name` in messages; top-level members named in `ignored` are skipped.
+Status load_fixtures(Emulator& emu, std::string_view name, const JsonOutline& document,
+                     std::span<const std::string_view> ignored = {});
 
 }  // namespace gls

@@ -45,6 +45,7 @@ void RequestReader::reset() {
   // before the target is known: it gets the larger bound, and the request's
   // own is applied once the header is complete.
   body_limit_ = std::max(limits_.body_limit, limits_.large_body_limit);
+  large_body_ = false;
   parser_->beast.body_limit(body_limit_);
   parser_->on_chunk_header = [this](std::uint64_t size, std::string_view extensions, boost::beast::error_code& ec) {
     header_bytes_ += extensions.size();
@@ -68,6 +69,15 @@ void RequestReader::reset() {
 void RequestReader::refuse(api::ApiError e) {
   state_ = State::Refused;
   refusal_ = std::move(e);
+}
+
+// A body over this request's bound, of `length` bytes when it said so.
+void RequestReader::refuse_body(std::optional<uint64_t> length) {
+  const std::string limit = std::to_string(body_limit_) + " bytes";
+  std::string message = length ? "The request body is " + std::to_string(*length) + " bytes; the limit is " + limit
+                               : "The request body is larger than " + limit;
+  if (large_body_) message += " (" + std::string(limits_.large_body_setting) + ")";
+  refuse(api::payload_too_large(message));
 }
 
 size_t RequestReader::parse(std::string_view data) {
@@ -112,7 +122,13 @@ size_t RequestReader::parse(std::string_view data) {
       return consumed;
     }
     if (ec == http::error::body_limit) {
-      refuse(api::payload_too_large("The request body is larger than " + std::to_string(body_limit_) + " bytes"));
+      if (!header_reported_) {
+        // Beast refused the Content-Length while reading the header, with the
+        // larger bound: the request line says which bound is this request's.
+        large_body_ = takes_large_body(limits_, p.get());
+        body_limit_ = large_body_ ? limits_.large_body_limit : limits_.body_limit;
+      }
+      refuse_body(std::nullopt);
       return consumed;
     }
     if (ec) {
@@ -129,11 +145,11 @@ size_t RequestReader::parse(std::string_view data) {
         refuse(api::bad_request("An HTTP/1.1 request must have a Host header"));
         return consumed;
       }
-      body_limit_ = takes_large_body(limits_, m) ? std::max(limits_.body_limit, limits_.large_body_limit) : limits_.body_limit;
+      large_body_ = takes_large_body(limits_, m);
+      body_limit_ = large_body_ ? limits_.large_body_limit : limits_.body_limit;
       p.body_limit(body_limit_);
       if (auto length = p.content_length(); length && *length > body_limit_) {
-        refuse(api::payload_too_large("The request body is " + std::to_string(*length) + " bytes; the limit is " +
-                                      std::to_string(body_limit_)));
+        refuse_body(*length);
         return consumed;
       }
       state_ = p.is_done() ? State::Done : State::HeaderReady;

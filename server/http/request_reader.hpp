@@ -7,8 +7,9 @@
 //   fields together may take `header_limit` bytes: one byte more is a 431.
 // - The body may take `body_limit` bytes: one byte more is a 413 (a
 //   Content-Length over the limit is refused as soon as the header is read).
-//   A PUT of `large_body_target` (the admin state restore) has its own,
-//   larger bound, `large_body_limit`.
+//   A PUT of `large_body_target` (the admin state restore) has its own
+//   bound instead, `large_body_limit`, and its 413 names the setting
+//   `large_body_setting` that raises it.
 // - Malformed HTTP is a 400.
 // Nothing that arrives can make the parser throw past parse(): a refusal is
 // a state, never an exception.
@@ -35,6 +36,7 @@ struct ReadLimits {
   size_t body_limit = 1024 * 1024;
   size_t large_body_limit = 1024 * 1024;
   std::string_view large_body_target;  // a path (the query aside); empty: none
+  std::string_view large_body_setting = "--state-body-limit";
 };
 
 class RequestReader {
@@ -73,6 +75,7 @@ class RequestReader {
  private:
   struct Parser;  // Beast's parser, in request_reader.cpp
   void refuse(api::ApiError e);
+  void refuse_body(std::optional<uint64_t> length);
   size_t budget_left() const { return header_bytes_ >= limits_.header_limit ? 0 : limits_.header_limit - header_bytes_; }
 
   ReadLimits limits_;
@@ -82,6 +85,7 @@ class RequestReader {
   bool header_reported_ = false;
   size_t header_bytes_ = 0;
   size_t body_limit_ = 0;  // this request's: known once its header is
+  bool large_body_ = false;  // whether this request has the larger bound
   std::string_view current_;  // what parse() was given, while it runs
   bool keep_alive_ = false;
   unsigned version_ = 11;

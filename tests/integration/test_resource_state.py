@@ -343,5 +343,81 @@ class FixturesWithAllFourArrays(ResourceCase):
         self.assertEqual((s["Status"], s["Location"]), ("ACTIVE", "us-east-1"))
 
 
+def large_world(sessions, app="a-LARGE0001", group="sg-LARGE0001", bad_last=None):
+    """A world of one application, one group and `sessions` sessions, half of
+    them running (the group has room for them) and half terminated, as the
+    export writes them; `bad_last` replaces members of the last session."""
+    items = [{"Id": f"L{i:012d}", "StreamGroupId": group, "ApplicationArn": app,
+              "Status": "CONNECTED" if i % 2 else "TERMINATED", "Protocol": "WebRTC", "Location": REGION,
+              "SignalRequest": "v=0 offer", "Description": f"large world session {i}"}
+             for i in range(sessions)]
+    if bad_last:
+        items[-1].update(bad_last)
+    return {"account": "111122223333", "region": REGION, "clock": {"nowMs": 1},
+            "applications": [{"Id": app, "Description": "game", "ExecutablePath": "game.exe",
+                              "RuntimeEnvironment": {"Type": "PROTON", "Version": "20241007"},
+                              "ApplicationSourceUri": "s3://b/game", "Status": "READY"}],
+            "streamGroups": [{"Id": group, "Description": "group", "StreamClass": "gen4n_high",
+                              "DefaultApplication": {"Id": app}, "Status": "ACTIVE",
+                              "LocationStates": [{"LocationName": REGION, "AlwaysOnCapacity": 2 * (sessions // 4 + 1),
+                                                  "Status": "ACTIVE"}]}],
+            "streamSessions": items, "streamUrls": []}
+
+
+class LargeWorlds(StateCase):
+    """PUT /_gls/state reads a world in pieces, within its own bound
+    (--state-body-limit), and still all or nothing."""
+    SESSIONS = 100_000
+    LIMIT = 64 * 1024 * 1024
+    server_args = StateCase.server_args + ("--state-body-limit", "64M")
+
+    def put_state(self, body):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return self.server.request("PUT", "/_gls/state", data, timeout=600)
+
+    def session_ids(self):
+        return sorted(last(s["Arn"]) for s in self.admin_ok("GET", "/state")["streamSessions"])
+
+    def test_a_large_world_restores_and_reads_back(self):
+        world = large_world(self.SESSIONS)
+        status, _, body = self.put_state(world)
+        self.assertEqual(status, 200, str(body)[:500])
+        self.assertEqual(len(body["streamSessions"]), self.SESSIONS)
+        self.assertEqual(self.session_ids(), [s["Id"] for s in world["streamSessions"]])
+        last_one = world["streamSessions"][-1]
+        got = self.gls.get_stream_session(Identifier="sg-LARGE0001", StreamSessionIdentifier=last_one["Id"])
+        self.assertEqual((got["Status"], got["Description"]), (last_one["Status"], last_one["Description"]))
+        self.assertEqual(self.gls.get_stream_group(Identifier="sg-LARGE0001")["Status"], "ACTIVE")
+
+    def test_a_body_over_the_bound_gets_a_413_naming_it(self):
+        self.put_state(large_world(10))
+        before = self.export()
+        body = json.dumps(large_world(10)).encode()
+        body += b" " * (self.LIMIT + 1 - len(body))  # JSON all the same, one byte too many
+        status, _, error = self.put_state(body)
+        self.assertEqual(status, 413, str(error)[:500])
+        self.assertIsInstance(error, dict, error)
+        self.assertIn(str(self.LIMIT), error.get("message", ""))
+        self.assertIn("--state-body-limit", error.get("message", ""))
+        self.assertEqual(self.export(), before)
+        # At the bound exactly it loads.
+        status, _, restored = self.put_state(body[:-1])
+        self.assertEqual(status, 200, str(restored)[:500])
+        self.assertEqual(self.session_ids(), [s["Id"] for s in large_world(10)["streamSessions"]])
+
+    def test_an_invalid_large_world_changes_nothing(self):
+        self.put_state(large_world(10))
+        before = self.export()
+        for name, body in [
+                ("the last session bad", json.dumps(large_world(20_000, bad_last={"Status": "NOT_A_STATUS"}))),
+                ("the text cut short", json.dumps(large_world(20_000))[:-2]),
+                ("a list of worlds", "[" + json.dumps(large_world(100)) + "]")]:
+            with self.subTest(name):
+                status, _, error = self.put_state(body.encode())
+                self.assertEqual(status, 400, str(error)[:500])
+                self.assertTrue(error.get("message"), error)
+                self.assertEqual(self.export(), before)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -65,6 +65,20 @@ TEST_CASE("defaults") {
   CHECK(o.log_format == "text");
   CHECK(o.journal_size == 1000);
   CHECK_FALSE(o.validate_responses);
+  CHECK(o.state_body_limit == uint64_t{1} << 30);
+}
+
+TEST_CASE("--state-body-limit takes bytes, or K, M and G of 1024") {
+  for (const auto& [value, bytes] : {std::pair{"4096", uint64_t{4096}}, std::pair{"1K", uint64_t{1024}},
+                                     std::pair{"64M", uint64_t{64} << 20}, std::pair{"64G", uint64_t{64} << 30}}) {
+    CAPTURE(value);
+    CliResult r = parse({"--state-body-limit", value});
+    REQUIRE(r.run);
+    CHECK(r.options.state_body_limit == bytes);
+  }
+  CliResult r = parse({}, {{"HOME", "/home/player"}, {"GLS_STATE_BODY_LIMIT", "2G"}});
+  REQUIRE(r.run);
+  CHECK(r.options.state_body_limit == uint64_t{2} << 30);
 }
 
 TEST_CASE("each flag with a good value") {
@@ -167,6 +181,9 @@ TEST_CASE("each flag with a bad value is refused, naming the flag") {
            Case{"--cors-origin", "ftp://a"},
            Case{"--admin-token", "short"}, Case{"--admin-token", "has a space"},
            Case{"--rate-limits", "AWS"}, Case{"--rate-limits", "on"},
+           Case{"--state-body-limit", "1023"}, Case{"--state-body-limit", "65G"}, Case{"--state-body-limit", "1T"},
+           Case{"--state-body-limit", "M"}, Case{"--state-body-limit", "-1M"}, Case{"--state-body-limit", "1.5G"},
+           Case{"--state-body-limit", "99999999999999999999"},
        }) {
     CAPTURE(c.flag);
     CAPTURE(c.value);
@@ -296,7 +313,7 @@ TEST_CASE("--help and --version print and exit 0") {
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
                            "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
                            "--max-connections", "--max-streams", "--allowed-host", "--cors-origin", "--admin-token", "--rate-limits",
-                           "--help",
+                           "--state-body-limit", "--help",
                            "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));
