@@ -4,6 +4,8 @@
 #include <gst/webrtc/webrtc.h>
 #include <nice/agent.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <mutex>
 
@@ -22,6 +24,39 @@ void init_gstreamer() {
   });
 }
 
+namespace {
+
+// libnice's functions, from the copy GStreamer's nice plugin loaded with the
+// first ICE agent. gls-local does not link libnice: with its dependencies
+// (GnuTLS, libsoup, ICU, ...) it would cost every start-up about 7 ms and
+// 8 MiB of memory, streams or not.
+struct LibNice {
+  void (*address_init)(NiceAddress*) = nullptr;
+  gboolean (*address_set_from_string)(NiceAddress*, const gchar*) = nullptr;
+  gboolean (*agent_add_local_address)(NiceAgent*, NiceAddress*) = nullptr;
+  bool loaded() const { return address_init && address_set_from_string && agent_add_local_address; }
+};
+
+template <typename Function>
+void look_up(void* library, const char* name, Function*& function) {
+  function = reinterpret_cast<Function*>(dlsym(library, name));
+}
+
+const LibNice& libnice() {
+  static const LibNice nice = [] {
+    LibNice n;
+    void* library = dlopen("libnice.so.10", RTLD_LAZY | RTLD_NOLOAD);
+    if (!library) return n;
+    look_up(library, "nice_address_init", n.address_init);
+    look_up(library, "nice_address_set_from_string", n.address_set_from_string);
+    look_up(library, "nice_agent_add_local_address", n.agent_add_local_address);
+    return n;  // the plugin keeps the library loaded: the handle stays open
+  }();
+  return nice;
+}
+
+}  // namespace
+
 bool restrict_ice_to(GstElement* webrtcbin, const std::vector<std::string>& addresses) {
   GstWebRTCICE* ice = nullptr;
   g_object_get(webrtcbin, "ice-agent", &ice, nullptr);
@@ -31,13 +66,15 @@ bool restrict_ice_to(GstElement* webrtcbin, const std::vector<std::string>& addr
   gst_object_unref(ice);
   if (!agent) return false;
   g_object_set(agent, "upnp", FALSE, "ice-tcp", FALSE, nullptr);
+  const LibNice& nice = libnice();
   for (const std::string& address : addresses) {
+    if (!nice.loaded()) break;
     NiceAddress a;
-    nice_address_init(&a);
-    if (nice_address_set_from_string(&a, address.c_str())) nice_agent_add_local_address(agent, &a);
+    nice.address_init(&a);
+    if (nice.address_set_from_string(&a, address.c_str())) nice.agent_add_local_address(agent, &a);
   }
   g_object_unref(agent);
-  return true;
+  return nice.loaded();
 }
 
 bool webrtc_built() { return true; }
