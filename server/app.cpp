@@ -96,7 +96,9 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
                                                               .cors_origins = o.cors_origins,
                                                               .admin_token = o.admin_token});
   app->pipeline_ = std::make_unique<Pipeline>(
-      emu, *app->admin_, PipelineOptions{.validate_responses = o.validate_responses, .json_log = o.log_format == "json"},
+      emu, *app->admin_, PipelineOptions{.validate_responses = o.validate_responses,
+                                       .json_log = o.log_format == "json",
+                                       .render_cache = o.render_cache},
       PipelineSteps{.access = app->access_.get(),
                     .faults = app->faults_.get(),
                     .lifecycle_faults = app->lifecycle_faults_.get(),

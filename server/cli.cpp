@@ -78,6 +78,16 @@ std::function<std::string(Options&, const std::string&)> text(std::string Option
   };
 }
 
+// A flag without a value that sets `field` to `when_given` (or takes true/false).
+std::function<std::string(Options&, const std::string&)> switch_flag(bool Options::*field, bool when_given) {
+  return [field, when_given](Options& o, const std::string& v) {
+    bool b = true;
+    if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
+    o.*field = b ? when_given : !when_given;
+    return std::string();
+  };
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> table = {
       {"host", "GLS_HOST", true, text(&Options::host, "must not be empty")},
@@ -98,12 +108,7 @@ const std::vector<Flag>& flags() {
          o.fixtures.push_back(v);
          return std::string();
        }},
-      {"no-default-fixtures", "GLS_NO_DEFAULT_FIXTURES", false, [](Options& o, const std::string& v) {
-         bool b = true;
-         if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
-         o.default_fixtures = !b;
-         return std::string();
-       }},
+      {"no-default-fixtures", "GLS_NO_DEFAULT_FIXTURES", false, switch_flag(&Options::default_fixtures, false)},
       {"account-id", "GLS_ACCOUNT_ID", true, [](Options& o, const std::string& v) {
          if (v.size() != 12 || v.find_first_not_of("0123456789") != std::string::npos)
            return std::string("must be 12 digits");
@@ -155,12 +160,8 @@ const std::vector<Flag>& flags() {
            return std::string("must be a number of requests from 0 to 1000000");
          return std::string();
        }},
-      {"validate-responses", "GLS_VALIDATE_RESPONSES", false, [](Options& o, const std::string& v) {
-         bool b = true;
-         if (!v.empty() && !parse_bool(v, b)) return std::string("must be true or false");
-         o.validate_responses = b;
-         return std::string();
-       }},
+      {"validate-responses", "GLS_VALIDATE_RESPONSES", false, switch_flag(&Options::validate_responses, true)},
+      {"no-render-cache", "GLS_NO_RENDER_CACHE", false, switch_flag(&Options::render_cache, false)},
       {"max-connections", "GLS_MAX_CONNECTIONS", true, [](Options& o, const std::string& v) {
          if (!parse_number(v, o.max_connections) || o.max_connections < 1 || o.max_connections > 1'000'000)
            return std::string("must be a number of connections from 1 to 1000000");
@@ -237,6 +238,8 @@ Usage: gls-local [flags]
   --log-format text|json    one line per request, as text or JSON (default text)
   --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)
   --validate-responses      check every response against the API model (for tests)
+  --no-render-cache         render every GetStreamSession from the store, even when nothing
+                            changed since the last (to measure the store)
   --max-connections N       open connections at most; more are closed at once (default 10000)
   --max-streams N           sessions streaming over WebRTC at once; others get an inert
                             answer (default 8; 0: none)

@@ -265,7 +265,8 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
   // under the store's lock: no deadline is being fired then, so a next
   // deadline later than now means none is due and the committed store is
   // what a read would show.
-  const std::string render_key_text = renders_from_store(op) ? render_key(op, scope, input) : std::string();
+  const std::string render_key_text =
+      options_.render_cache && renders_from_store(op) ? render_key(op, scope, input) : std::string();
   uint64_t version = 0;
   if (!render_key_text.empty()) {
     const int64_t now = emu_.clock().now_ms();

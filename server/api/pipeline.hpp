@@ -52,6 +52,8 @@ struct PipelineOptions {
   // Log each request as one JSON object (the journal's fields) on the
   // "requests" logger, rather than a line of text.
   bool json_log = false;
+  // Keep GetStreamSession's bodies while the store has not changed (api/render_cache.hpp).
+  bool render_cache = true;
 };
 
 // What the cross-cutting steps keep; each may be left out.

@@ -65,6 +65,7 @@ TEST_CASE("defaults") {
   CHECK(o.log_format == "text");
   CHECK(o.journal_size == 1000);
   CHECK_FALSE(o.validate_responses);
+  CHECK(o.render_cache);
   CHECK(o.state_body_limit == uint64_t{1} << 30);
 }
 
@@ -87,7 +88,8 @@ TEST_CASE("each flag with a good value") {
                        "a.json", "--fixtures", "dir", "--no-default-fixtures", "--account-id", "444455556666",
                        "--region", "eu-central-1", "--clock", "manual", "--time-scale", "60", "--seed", "18446744073709551615",
                        "--timings", "t.json", "--export-dir", "/tmp/exports", "--auto-connect", "1.5", "--log-level",
-                       "debug", "--log-format", "json", "--journal-size", "50", "--validate-responses"});
+                       "debug", "--log-format", "json", "--journal-size", "50", "--validate-responses",
+                       "--no-render-cache"});
   REQUIRE_MESSAGE(r.run, r.output);
   const gls::Options& o = r.options;
   CHECK(o.host == "0.0.0.0");
@@ -108,6 +110,7 @@ TEST_CASE("each flag with a good value") {
   CHECK(o.log_format == "json");
   CHECK(o.journal_size == 50);
   CHECK(o.validate_responses);
+  CHECK_FALSE(o.render_cache);
 
   // Limits that are still good.
   r = parse({"--port", "0", "--threads", "256", "--time-scale", "1000000", "--auto-connect", "0",
