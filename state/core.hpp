@@ -66,6 +66,12 @@ class Core {
   template <class F>
   auto read(F&& f);
 
+  // The store's commit sequence, when what is committed is what a read at
+  // the current time would show (no deadline due or being fired, checked
+  // in read()'s order), else nullopt. Takes no lock: an answer kept under
+  // this sequence is current for as long as the sequence has not moved.
+  std::optional<uint64_t> settled_version() const;
+
   // A lifecycle duration of one resource: its own (set through the admin
   // API) or the emulator's. `kind` is a Timings kind ("application", "streamGroup").
   int64_t duration_ms(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
@@ -95,6 +101,11 @@ class Core {
   // Fires the deadlines due by `now`; holding the store. Until it has
   // committed, read() takes no snapshot (it might miss what they changed).
   size_t fire_due(int64_t now);
+  // No deadline is due by `now` or being fired, so the committed store is
+  // what a read at `now` would show. In this order: firing raises next_due
+  // before it commits, and counts itself in firing_ before that and until
+  // after the commit.
+  bool settled_at(int64_t now) const { return scheduler_.next_due() > now && firing_.load() == 0; }
 
   std::unique_ptr<Store> store_;
   EmulatorConfig config_;
@@ -118,10 +129,13 @@ auto Core::transact(F&& f) {
 template <class F>
 auto Core::read(F&& f) {
   const int64_t now = clock_.now_ms();
-  // In this order: firing raises next_due before it commits, and counts
-  // itself in firing_ before that and until after the commit.
-  if (scheduler_.next_due() <= now || firing_.load() > 0) return transact(std::forward<F>(f));
+  if (!settled_at(now)) return transact(std::forward<F>(f));
   return store_->read([&](Store& db) { return f(db, now); });
+}
+
+inline std::optional<uint64_t> Core::settled_version() const {
+  if (!settled_at(clock_.now_ms())) return std::nullopt;
+  return store_->commit_sequence();
 }
 
 }  // namespace gls

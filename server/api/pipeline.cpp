@@ -262,20 +262,15 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
         api::not_implemented("GameLift Streams Local does not implement " + op.name + " yet; the request was valid"));
 
   // The store's version is read before the read it renders (api/render_cache.hpp),
-  // under the store's lock: no deadline is being fired then, so a next
-  // deadline later than now means none is due and the committed store is
+  // and only when nothing is due or being fired: then the committed store is
   // what a read would show.
   const std::string render_key_text =
       options_.render_cache && renders_from_store(op) ? render_key(op, scope, input) : std::string();
-  uint64_t version = 0;
+  std::optional<uint64_t> version;
   if (!render_key_text.empty()) {
-    const int64_t now = emu_.clock().now_ms();
-    const bool current = emu_.store().exclusive([&] {
-      version = emu_.store().commit_sequence();
-      return emu_.scheduler().next_due() > now;
-    });
+    version = emu_.settled_version();
     std::string body;
-    if (current && rendered_.find(version, render_key_text, body)) return success(op, std::move(body));
+    if (version && rendered_.find(*version, render_key_text, body)) return success(op, std::move(body));
   }
 
   rapidjson::StringBuffer buffer(nullptr, 4096);
@@ -324,7 +319,7 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
       return api::error_response(api::model_error("InternalServerException", what));
     }
   }
-  if (!render_key_text.empty()) rendered_.keep(version, render_key_text, response.body);
+  if (version) rendered_.keep(*version, render_key_text, response.body);
   return response;
 }
 
