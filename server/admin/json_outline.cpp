@@ -1,16 +1,16 @@
 #include "admin/json_outline.hpp"
 
 #include <rapidjson/encodedstream.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
+
+#include "api/codec.hpp"
 
 namespace gls {
 
 namespace {
 
-// As deep as api::parse_json lets objects and arrays nest.
-constexpr int kMaxJsonDepth = 100;
+using api::kMaxJsonDepth;
 
 using InStream = rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream>;
 
@@ -102,23 +102,7 @@ bool outline_json(std::string_view text, JsonOutline& outline, std::string& erro
   rapidjson::Reader reader;
   constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
   const rapidjson::ParseResult parsed = reader.Parse<kFlags>(in, outliner);
-  if (outliner.too_deep()) {
-    error = "not valid JSON here: objects and arrays nest more than " + std::to_string(kMaxJsonDepth) + " levels deep";
-    return false;
-  }
-  if (parsed.IsError()) {
-    error = std::string("not valid JSON: ") + rapidjson::GetParseError_En(parsed.Code()) + " (at byte " +
-            std::to_string(parsed.Offset()) + ")";
-    return false;
-  }
-  // Parsing stops after the first value: only whitespace may follow it.
-  for (size_t i = in.Tell(); i < text.size(); ++i) {
-    if (std::string_view(" \t\r\n").find(text[i]) == std::string_view::npos) {
-      error = "not valid JSON: unexpected text after the value (at byte " + std::to_string(i) + ")";
-      return false;
-    }
-  }
-  return true;
+  return api::json_verdict(text, outliner.too_deep(), parsed, in.Tell(), error);
 }
 
 }  // namespace gls

@@ -12,11 +12,6 @@
 namespace gls::api {
 
 namespace {
-// How deeply objects and arrays may nest: far more than any request of the
-// API needs, and little enough that no recursive walk over a parsed value
-// can exhaust the stack.
-constexpr int kMaxJsonDepth = 100;
-
 // The deepest nesting of objects and arrays in `text`, or -1 past the limit.
 int nesting_depth(std::string_view text) {
   int depth = 0, deepest = 0;
@@ -40,22 +35,29 @@ int nesting_depth(std::string_view text) {
 }  // namespace
 
 bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error) {
-  if (nesting_depth(text) < 0) {
-    error = "not valid JSON here: objects and arrays nest more than " + std::to_string(kMaxJsonDepth) + " levels deep";
-    return false;
-  }
+  if (nesting_depth(text) < 0) return json_verdict(text, true, {}, 0, error);
   constexpr unsigned kFlags =
       rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseIterativeFlag;
   rapidjson::MemoryStream memory(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
   doc.ParseStream<kFlags, rapidjson::UTF8<>>(in);
-  if (doc.HasParseError()) {
-    error = std::string("not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) + " (at byte " +
-            std::to_string(doc.GetErrorOffset()) + ")";
+  return json_verdict(text, false, rapidjson::ParseResult(doc.GetParseError(), doc.GetErrorOffset()), in.Tell(),
+                      error);
+}
+
+bool json_verdict(std::string_view text, bool too_deep, const rapidjson::ParseResult& parsed, size_t end,
+                  std::string& error) {
+  if (too_deep) {
+    error = "not valid JSON here: objects and arrays nest more than " + std::to_string(kMaxJsonDepth) + " levels deep";
+    return false;
+  }
+  if (parsed.IsError()) {
+    error = std::string("not valid JSON: ") + rapidjson::GetParseError_En(parsed.Code()) + " (at byte " +
+            std::to_string(parsed.Offset()) + ")";
     return false;
   }
   // Parsing stops after the first value: only whitespace may follow it.
-  for (size_t i = in.Tell(); i < text.size(); ++i) {
+  for (size_t i = end; i < text.size(); ++i) {
     char c = text[i];
     if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
       error = "not valid JSON: unexpected text after the value (at byte " + std::to_string(i) + ")";

@@ -21,9 +21,22 @@ namespace gls::api {
 std::optional<ApiError> decode_input(const Model& model, const RouteMatch& route, const HttpRequest& request,
                                      rapidjson::Document& input);
 
-// Parses a JSON text strictly (UTF-8 validated, no trailing garbage).
-// On failure, fills `error` with "not valid JSON: <why> (at byte N)".
+// How deeply objects and arrays may nest: far more than any request of the
+// API needs, and little enough that no recursive walk over a parsed value
+// can exhaust the stack.
+constexpr int kMaxJsonDepth = 100;
+
+// Parses a JSON text strictly (UTF-8 validated, at most kMaxJsonDepth deep,
+// no trailing garbage). On failure, fills `error` with "not valid JSON:
+// <why> (at byte N)" or "not valid JSON here: <why>".
 bool parse_json(std::string_view text, rapidjson::Document& doc, std::string& error);
+
+// parse_json's verdict, for a reader that parses the text its own way (with
+// kParseValidateEncodingFlag | kParseStopWhenDoneFlag): whether it nested
+// too deep, what the parse gave, and where it stopped. False with
+// parse_json's message in `error` unless all is well.
+bool json_verdict(std::string_view text, bool too_deep, const rapidjson::ParseResult& parsed, size_t end,
+                  std::string& error);
 
 // Splits a query string into decoded (key, value) pairs. False on bad encoding.
 bool parse_query(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
