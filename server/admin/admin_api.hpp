@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_router.hpp"
+#include "admin/streamed_json.hpp"
 #include "http/http_types.hpp"
 #include "state/emulator.hpp"
 
@@ -44,6 +45,8 @@ class AdminApi {
   // Export and import of one account and Region's resources (admin_state.cpp).
   HttpResponse state_get(AdminCall& call);
   HttpResponse state_put(AdminCall& call);
+  HttpResponse state_answer(Scope scope, std::string endpoint);
+  void write_state(JsonPieces& out, Store& db, int64_t now, const Scope& scope, const std::string& endpoint);
   // One resource's history, forced status and timings (admin_resources.cpp).
   HttpResponse session_event(AdminCall& call);
   HttpResponse session_status(AdminCall& call);
@@ -66,6 +69,8 @@ class AdminApi {
   std::function<Status()> load_fixtures_;
   std::vector<std::function<void()>> on_reset_;
   AdminRouter router_;
+  // Last: its workers, which use the members above, stop first.
+  StreamedJson documents_;
 };
 
 }  // namespace gls

@@ -65,7 +65,7 @@ HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
 }
 
 HttpConnection::~HttpConnection() {
-  if (stream_closed_) *stream_closed_ = true;
+  if (stream_flow_) stream_flow_->close();
   server_.untrack(this);
 }
 

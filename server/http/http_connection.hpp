@@ -18,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -116,18 +117,42 @@ struct HttpServer::Impl {
   std::optional<net::steady_timer> grace_timer;
 };
 
+// What a streamed body's producer and its connection share (the
+// definitions are in streamed_response.cpp): whether the connection is
+// gone, and how many written bytes it has not sent yet.
+struct StreamFlow {
+  explicit StreamFlow(size_t room_bytes) : room(room_bytes) {}
+  void close();
+  void add_in_transit(size_t n, bool arrived);
+  void set_queued(size_t n);
+  bool wait_for_room(std::chrono::milliseconds at_most);
+
+  std::atomic<bool> closed{false};
+  const size_t room;  // a producer that waits writes while fewer bytes are unsent
+  std::mutex mu;
+  std::condition_variable changed;
+  size_t in_transit = 0;  // written, not yet on the connection's strand
+  size_t queued = 0;      // on the strand, framed, not yet sent
+};
+
 // The producer's end of a streamed body: hands bytes to the connection's
 // strand, and says when the connection is gone.
 class StreamSink final : public BodyStream {
  public:
-  StreamSink(std::weak_ptr<HttpConnection> connection, std::shared_ptr<std::atomic<bool>> closed)
-      : connection_(std::move(connection)), closed_(std::move(closed)) {}
-  bool write(std::string bytes) override;
-  bool open() const override { return !closed_->load(); }
+  StreamSink(std::weak_ptr<HttpConnection> connection, std::shared_ptr<StreamFlow> flow)
+      : connection_(std::move(connection)), flow_(std::move(flow)) {}
+  bool write(std::string bytes) override { return deliver(std::move(bytes), Then::More); }
+  bool open() const override { return !flow_->closed.load(); }
+  void end() override { deliver({}, Then::End); }
+  void abort() override { deliver({}, Then::Abort); }
+  bool wait_for_room(std::chrono::milliseconds at_most) override { return flow_->wait_for_room(at_most); }
 
  private:
+  enum class Then { More, End, Abort };
+  bool deliver(std::string bytes, Then then);
+
   std::weak_ptr<HttpConnection> connection_;
-  std::shared_ptr<std::atomic<bool>> closed_;
+  std::shared_ptr<StreamFlow> flow_;
 };
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
@@ -150,6 +175,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // On the strand: a streamed body's bytes tell of a change that cannot be
   // made durable; the stream ends without them.
   void drop_stream();
+  // On the strand: the last chunk, then close (a body that ends, or shutdown).
+  void end_stream();
 
  private:
   // What the connection is doing, so that shutdown knows whom it may interrupt.
@@ -176,7 +203,6 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void flush();
   void watch_client();
   void keep_alive_stream();
-  void end_stream();
   void finish_stream();
   void close_stream();
 
@@ -202,7 +228,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::optional<Held> held_;
 
   // A streamed body.
-  std::shared_ptr<std::atomic<bool>> stream_closed_;
+  std::shared_ptr<StreamFlow> stream_flow_;
   std::string pending_;  // framed bytes not yet written
   size_t in_flight_ = 0;  // bytes of the write in progress
   std::string keepalive_bytes_;

@@ -57,11 +57,22 @@ class BodyStream {
   virtual bool write(std::string bytes) = 0;
   // False once the connection is gone.
   virtual bool open() const = 0;
+  // Ends a body that ends (StreamedBody::ends) after what was written.
+  virtual void end() = 0;
+  // Closes the connection without ending the body, so that the client
+  // sees it cut short (the producer failed half way).
+  virtual void abort() = 0;
+  // For a producer that must not outrun the client: blocks until fewer than
+  // half the bytes the connection holds for a slow client are still unsent
+  // (true), the connection is gone, or `at_most` passes (false). Never call
+  // it on an I/O thread: they are what sends the bytes.
+  virtual bool wait_for_room(std::chrono::milliseconds at_most) = 0;
 };
 
-// A response whose body never ends by itself: the connection stays open and
-// carries what the producer writes until the client goes away or the server
-// shuts down.
+// A response whose body is written as it is produced: the connection stays
+// open and carries what the producer writes until the client goes away or
+// the server shuts down, or, for a body that `ends`, until the producer
+// ends it.
 struct StreamedBody {
   // Called once, on the connection's strand, before the response head is
   // sent: whatever is written from then on reaches the client in order.
@@ -70,6 +81,9 @@ struct StreamedBody {
   // idle stream stays open through proxies and a vanished client is noticed.
   std::string keepalive_bytes;
   std::chrono::milliseconds keepalive{15'000};
+  // The producer ends the body (BodyStream::end); the connection then
+  // closes, and the answer says so (Connection: close).
+  bool ends = false;
 };
 
 struct HttpResponse {

@@ -1,6 +1,7 @@
-// A response whose body is sent as it is produced (server-sent events):
-// the head, then whatever the producer writes, chunked on HTTP/1.1, until
-// the client goes away, falls too far behind, or the server shuts down.
+// A response whose body is sent as it is produced (server-sent events, a
+// large document): the head, then whatever the producer writes, chunked on
+// HTTP/1.1, until the producer ends it, the client goes away or falls too
+// far behind, or the server shuts down.
 #include "http/http_connection.hpp"
 
 #include <boost/asio/post.hpp>
@@ -9,18 +10,49 @@
 
 namespace gls {
 
-bool StreamSink::write(std::string bytes) {
-  if (closed_->load()) return false;
+void StreamFlow::close() {
+  {
+    std::lock_guard lock(mu);
+    closed = true;
+  }
+  changed.notify_all();
+}
+
+void StreamFlow::add_in_transit(size_t n, bool arrived) {
+  std::lock_guard lock(mu);
+  in_transit = arrived ? in_transit - n : in_transit + n;
+}
+
+void StreamFlow::set_queued(size_t n) {
+  {
+    std::lock_guard lock(mu);
+    queued = n;
+  }
+  changed.notify_all();
+}
+
+bool StreamFlow::wait_for_room(std::chrono::milliseconds at_most) {
+  std::unique_lock lock(mu);
+  return changed.wait_for(lock, at_most, [&] { return closed || in_transit + queued < room; }) && !closed;
+}
+
+bool StreamSink::deliver(std::string bytes, Then then) {
+  if (flow_->closed.load()) return false;
   auto c = connection_.lock();
   if (!c) return false;
   // What the bytes tell of (a transition just committed) goes out once it
   // is durable, like any answer; the gate keeps the order they came in.
   auto& server = c->server();
   const uint64_t seq = server.latest_commit ? server.latest_commit() : 0;
-  server.gate->wait(seq, [c, bytes = std::make_shared<std::string>(std::move(bytes))](bool durable) {
-    net::post(c->executor(), [c, bytes, durable] {
-      if (durable) return c->enqueue(std::move(*bytes));
-      c->drop_stream();
+  const size_t n = bytes.size();
+  flow_->add_in_transit(n, false);
+  server.gate->wait(seq, [c, flow = flow_, n, then, bytes = std::make_shared<std::string>(std::move(bytes))](
+                             bool durable) {
+    net::post(c->executor(), [c, flow, n, then, bytes, durable] {
+      flow->add_in_transit(n, true);
+      if (!durable || then == Then::Abort) return c->drop_stream();
+      c->enqueue(std::move(*bytes));
+      if (then == Then::End) c->end_stream();
     });
   });
   return true;
@@ -44,6 +76,7 @@ void HttpConnection::enqueue(std::string bytes) {
     return close_stream();
   }
   if (head_sent_ && !writing_) flush();
+  stream_flow_->set_queued(pending_.size() + in_flight_);
 }
 
 // ---- streamed bodies: the head, then whatever the producer writes, until
@@ -51,10 +84,10 @@ void HttpConnection::enqueue(std::string bytes) {
 void HttpConnection::start_stream(HttpResponse out, unsigned version) {
   phase_ = Phase::Streaming;
   chunked_ = version >= 11;
-  stream_closed_ = std::make_shared<std::atomic<bool>>(false);
+  stream_flow_ = std::make_shared<StreamFlow>(server_.options.stream_backlog / 2);
   keepalive_bytes_ = out.stream->keepalive_bytes;
   keepalive_ = out.stream->keepalive;
-  if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_closed_));
+  if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_flow_));
 
   struct Head {
     http::response<http::empty_body> res;
@@ -66,6 +99,7 @@ void HttpConnection::start_stream(HttpResponse out, unsigned version) {
   for (auto& [k, v] : out.headers) head->res.set(k, v);
   if (chunked_) {
     head->res.chunked(true);
+    if (out.stream->ends) head->res.keep_alive(false);  // what follows the body is not read
   } else {
     head->res.keep_alive(false);  // the body ends when the connection closes
   }
@@ -93,6 +127,7 @@ void HttpConnection::flush() {
     self->writing_ = false;
     self->in_flight_ = 0;
     if (ec) return self->close_stream();
+    self->stream_flow_->set_queued(self->pending_.size());
     self->stream_.expires_never();
     if (!self->pending_.empty()) return self->flush();
     if (self->ending_) self->close_stream();
@@ -141,7 +176,7 @@ void HttpConnection::drop_stream() {
 
 void HttpConnection::close_stream() {
   ending_ = true;
-  if (stream_closed_) *stream_closed_ = true;
+  if (stream_flow_) stream_flow_->close();
   if (timer_) timer_->cancel();
   close();
 }
