@@ -53,10 +53,11 @@ def http_get(port, path, timeout=5.0):
         c.close()
 
 
-def rss_mib(pid):
+def rss_mib(pid, field="VmRSS"):
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM, RssAnon...), in MiB."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
