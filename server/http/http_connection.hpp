@@ -121,7 +121,7 @@ struct HttpServer::Impl {
 // definitions are in streamed_response.cpp): whether the connection is
 // gone, and how many written bytes it has not sent yet.
 struct StreamFlow {
-  explicit StreamFlow(size_t room_bytes) : room(room_bytes) {}
+  StreamFlow(size_t room_bytes, bool body_ends) : room(room_bytes), ends(body_ends) {}
   void close();
   void add_in_transit(size_t n, bool arrived);
   void set_queued(size_t n);
@@ -129,6 +129,8 @@ struct StreamFlow {
 
   std::atomic<bool> closed{false};
   const size_t room;  // a producer that waits writes while fewer bytes are unsent
+  const bool ends;    // StreamedBody::ends
+  bool ended = false;  // the producer ended it (on the connection's strand)
   std::mutex mu;
   std::condition_variable changed;
   size_t in_transit = 0;  // written, not yet on the connection's strand

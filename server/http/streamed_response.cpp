@@ -52,7 +52,9 @@ bool StreamSink::deliver(std::string bytes, Then then) {
       flow->add_in_transit(n, true);
       if (!durable || then == Then::Abort) return c->drop_stream();
       c->enqueue(std::move(*bytes));
-      if (then == Then::End) c->end_stream();
+      if (then != Then::End) return;
+      flow->ended = true;
+      c->end_stream();
     });
   });
   return true;
@@ -84,7 +86,7 @@ void HttpConnection::enqueue(std::string bytes) {
 void HttpConnection::start_stream(HttpResponse out, unsigned version) {
   phase_ = Phase::Streaming;
   chunked_ = version >= 11;
-  stream_flow_ = std::make_shared<StreamFlow>(server_.options.stream_backlog / 2);
+  stream_flow_ = std::make_shared<StreamFlow>(server_.options.stream_backlog / 2, out.stream->ends);
   keepalive_bytes_ = out.stream->keepalive_bytes;
   keepalive_ = out.stream->keepalive;
   if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_flow_));
@@ -155,8 +157,11 @@ void HttpConnection::keep_alive_stream() {
   });
 }
 
-// Shutdown: the last chunk, then close.
+// The producer's end, or shutdown: the last chunk, then close. A body the
+// producer has not ended is cut short instead, so that no client takes half
+// a document for the whole.
 void HttpConnection::end_stream() {
+  if (stream_flow_->ends && !stream_flow_->ended) return close_stream();
   if (ending_) return;
   ending_ = true;
   if (timer_) timer_->cancel();

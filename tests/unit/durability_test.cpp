@@ -6,6 +6,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -275,4 +277,52 @@ TEST_CASE("HTTP: a streamed body sends what is durable, and ends rather than sen
   s.durability(5, true);
   const std::string rest = c.answer();  // the server closes the stream
   CHECK(rest.find("unsure") == std::string::npos);
+}
+
+TEST_CASE("HTTP: a body that ends holds its producer back while the client does not read, and ends only by it") {
+  std::promise<std::shared_ptr<gls::BodyStream>> sink;
+  std::optional<HeldServer> s;
+  s.emplace(0, [&sink](gls::HttpRequest&) {
+    gls::HttpResponse r;
+    r.set_header("Content-Type", "application/json");
+    r.stream = std::make_shared<gls::StreamedBody>();
+    r.stream->ends = true;
+    r.stream->start = [&sink](std::shared_ptr<gls::BodyStream> stream) { sink.set_value(std::move(stream)); };
+    return r;
+  });
+  s->durability(0, false);
+  Client c(s->server.port());
+  auto stream = sink.get_future().get();
+  const std::string piece(64 * 1024, 'x');
+  // The client reads nothing: the producer is held back long before 64 MiB,
+  // and the connection stays open.
+  size_t written = 0;
+  while (written < 1024 && stream->wait_for_room(std::chrono::milliseconds(500))) {
+    REQUIRE(stream->write(piece));
+    ++written;
+  }
+  CHECK(written < 1024);
+  CHECK(stream->open());
+
+  SUBCASE("the producer ends it: the last chunk, and the connection closes") {
+    std::thread producer([&] {
+      for (int i = 0; i < 16 && stream->wait_for_room(std::chrono::seconds(10)); ++i)
+        if (stream->write(piece)) ++written;
+      stream->end();
+    });
+    const std::string answer = c.answer();
+    producer.join();
+    CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+    CHECK(answer.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+    CHECK(static_cast<size_t>(std::count(answer.begin(), answer.end(), 'x')) == written * piece.size());
+    CHECK(answer.size() > 5);
+    CHECK(answer.substr(answer.size() - 5) == "0\r\n\r\n");
+  }
+  SUBCASE("the server stops first: the body is cut short, not ended") {
+    s.reset();
+    const std::string answer = c.answer();
+    CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(answer.substr(answer.size() - 5) != "0\r\n\r\n");
+    CHECK_FALSE(stream->open());
+  }
 }
