@@ -73,7 +73,9 @@ HttpResponse AdminApi::state_answer(Scope scope, std::string endpoint) {
     }
     // One read transaction for the whole document, as the client takes it,
     // once every deadline due by its `now` has fired (as Core::read does,
-    // but never under the store's lock).
+    // but never under the store's lock). While it lasts, checkpoints cannot
+    // pass it and the WAL grows; a client that stops reading is dropped
+    // after the write timeout, which ends it.
     int64_t now = emu_.clock().now_ms();
     for (int tries = 0; tries < 100 && !emu_.settled_version(); ++tries) {
       emu_.catch_up();
