@@ -21,9 +21,10 @@ With --threads-compare, instead: gls-local with --threads 1 and with
 both cores; wrk stays on CPU 1), alternating rounds; prints the medians of
 throughput and of server CPU per request, and their ratios. Reads run on
 per-thread read-only connections, so two I/O threads should cost the same
-CPU per request as one.
+CPU per request as one. With --pinned too, both servers run on CPU 0: what
+the second thread costs the server itself, without sharing wrk's core.
 Usage: bench/http_bench.py [--binary build/gls-local] [--baseline BINARY] [--rounds 5] [--duration 10]
-                           [--threads-compare]
+                           [--threads-compare [--pinned]]
 """
 import argparse
 import os
@@ -159,7 +160,7 @@ def threads_compare(args):
         try:
             for t in got:
                 os.makedirs(os.path.join(workdir, f"t{t}"))
-                servers[t] = start_gls(args.binary, os.path.join(workdir, f"t{t}"), threads=t, pin=False)
+                servers[t] = start_gls(args.binary, os.path.join(workdir, f"t{t}"), threads=t, pin=args.pinned)
             for t, (_, url, *_) in servers.items():
                 wrk(url, 2, args.connections)  # warm-up
             for r in range(args.rounds):
@@ -177,7 +178,7 @@ def threads_compare(args):
     med = {t: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for t, v in got.items()}
     print()
     print(f"GetStreamSession, {args.connections} keep-alive connections, {args.rounds} rounds of {args.duration} s, "
-          f"medians")
+          f"medians{', both servers on CPU 0' if args.pinned else ''}")
     for t, (rps, cpu) in med.items():
         print(f"  --threads {t}: {rps:10.0f} req/s  {cpu:5.1f} us server CPU/request")
     print(f"  --threads 2 / 1: x{med[2][0] / med[1][0]:.2f} throughput, x{med[2][1] / med[1][1]:.2f} CPU per request")
@@ -196,6 +197,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--threads-compare", action="store_true", help="gls-local --threads 2 against --threads 1")
+    ap.add_argument("--pinned", action="store_true", help="--threads-compare with both servers on CPU 0")
     ap.add_argument("--baseline", help="another gls-local binary measured in the same rounds")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):

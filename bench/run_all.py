@@ -231,7 +231,9 @@ end
     def group_running(self):
         none, busy = self.store("g0", 0), self.store("g10k", 10_000, running=10_000)
         path = f"/streamgroups/{GROUP}"
-        with Server(self, none) as a, Server(self, busy) as b:
+        # Every read from the store: an unchanged group is otherwise answered from the render cache.
+        uncached = ["--no-render-cache"]
+        with Server(self, none, extra=uncached) as a, Server(self, busy, extra=uncached) as b:
             m = self.compare({"none": (a, path, None), "10k": (b, path, None)})
         ratio = m["10k"] / m["none"]
         self.row("GetStreamGroup with 10k running sessions / with none",
@@ -411,22 +413,27 @@ request = function() return wrk.format("GET", "{path}?MaxResults=25") end
 
     def threads(self):
         db = self.store("s1k", 1_000)
+        # A store is open in one gls-local at a time: the other takes a copy.
+        db2 = os.path.join(self.work, "s1k-copy.db")
+        for suffix in ("", "-wal"):
+            if os.path.exists(db + suffix):
+                shutil.copyfile(db + suffix, db2 + suffix)
         script = self.random_ids_script(1_000)
         got = {}
-        for t in (1, 2):
-            # Not pinned: with --threads 2 the server may use both cores (wrk stays on CPU 1).
-            with Server(self, db, threads=t, pin=False) as s:
-                self.wrk(s.url, script=script, duration=2)
-                rounds = []
-                for _ in range(self.rounds):
-                    c0 = cpu_seconds(s.proc.pid)
-                    r = self.wrk(s.url, script=script)
-                    rounds.append((r["rps"], (cpu_seconds(s.proc.pid) - c0) / r["requests"] * 1e6))
-                got[t] = (statistics.median(x[0] for x in rounds), statistics.median(x[1] for x in rounds))
-        cpu_ratio = got[2][1] / got[1][1]
+        # Pinned, both servers share CPU 0 (wrk has CPU 1): what a second I/O
+        # thread costs the server itself (locks, wake-ups). Unpinned, --threads 2
+        # may also run on wrk's core, and pays for sharing it: shown, not judged.
+        for pin in (True, False):
+            with Server(self, db, threads=1, pin=pin) as one, Server(self, db2, threads=2, pin=pin) as two:
+                m = self.compare({1: (one, "/", script), 2: (two, "/", script)})
+                got[pin] = (m, dict(self.cpu_us))
+        (m_pin, cpu_pin), (m_free, cpu_free) = got[True], got[False]
+        ratio = cpu_pin[2] / cpu_pin[1]
         self.row("--threads 2 vs 1, server CPU per Get",
-                 f"{got[2][1]:.1f} vs {got[1][1]:.1f} us (x{cpu_ratio:.2f} CPU, x{got[2][0] / got[1][0]:.2f} throughput)",
-                 "CPU per request equal (<= x1.05)", cpu_ratio <= 1.05)
+                 f"pinned to one core: {cpu_pin[2]:.1f} vs {cpu_pin[1]:.1f} us (x{ratio:.2f}); unpinned: "
+                 f"{cpu_free[2]:.1f} vs {cpu_free[1]:.1f} us (x{cpu_free[2] / cpu_free[1]:.2f} CPU, "
+                 f"x{m_free[2] / m_free[1]:.2f} throughput)",
+                 "CPU per request equal (<= x1.05) pinned", ratio <= 1.05)
 
     ALL = ["nginx", "get_random", "group_running", "start_sustained", "list_depth", "scheduler", "fixtures", "startup",
            "metrics", "threads"]

@@ -238,8 +238,8 @@ Usage: gls-local [flags]
   --log-format text|json    one line per request, as text or JSON (default text)
   --journal-size N          requests the journal (GET /_gls/requests) keeps (default 1000)
   --validate-responses      check every response against the API model (for tests)
-  --no-render-cache         render every GetStreamSession from the store, even when nothing
-                            changed since the last (to measure the store)
+  --no-render-cache         render every GetStreamSession and GetStreamGroup from the store,
+                            even when nothing changed since the last (to measure the store)
   --max-connections N       open connections at most; more are closed at once (default 10000)
   --max-streams N           sessions streaming over WebRTC at once; others get an inert
                             answer (default 8; 0: none)

@@ -34,7 +34,7 @@ struct Options {
   std::string log_format = "text";
   size_t journal_size = 1000;  // requests the journal keeps
   bool validate_responses = false;
-  bool render_cache = true;  // GetStreamSession answers an unchanged session with the body it rendered last
+  bool render_cache = true;  // GetStreamSession and GetStreamGroup answer an unchanged resource with the body rendered last
   size_t max_connections = 10'000;
   size_t max_streams = 8;  // live WebRTC peers at once
   uint64_t state_body_limit = uint64_t{1} << 30;  // bytes of a PUT /_gls/state body, held in memory

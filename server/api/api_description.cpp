@@ -644,6 +644,14 @@ Operation op(std::string name, std::string method, std::string uri, int status, 
   return o;
 }
 
+// A read whose answer the store alone decides (Operation::answer_follows_store).
+// Not GetApplication: its replication statuses complete as the clock passes,
+// with no commit. Not GetStreamUrl: its URL names the request's Host.
+Operation store_read(Operation o) {
+  o.answer_follows_store = true;
+  return o;
+}
+
 std::vector<Operation> operations() {
   const std::string sg = "/streamgroups/{Identifier}";
   const std::string session = sg + "/streamsessions/{StreamSessionIdentifier}";
@@ -665,7 +673,7 @@ std::vector<Operation> operations() {
       // stream groups
       op("CreateStreamGroup", "POST", "/streamgroups", 201, "CreateStreamGroupInput", "CreateStreamGroupOutput",
          {kNotFound, kConflict, kQuota}),
-      op("GetStreamGroup", "GET", sg, 200, "GetStreamGroupInput", "GetStreamGroupOutput", {kNotFound}),
+      store_read(op("GetStreamGroup", "GET", sg, 200, "GetStreamGroupInput", "GetStreamGroupOutput", {kNotFound})),
       op("ListStreamGroups", "GET", "/streamgroups", 200, "ListStreamGroupsInput", "ListStreamGroupsOutput", {}),
       op("UpdateStreamGroup", "PATCH", sg, 200, "UpdateStreamGroupInput", "UpdateStreamGroupOutput",
          {kNotFound, kConflict, kQuota}),
@@ -682,7 +690,8 @@ std::vector<Operation> operations() {
       // stream sessions
       op("StartStreamSession", "POST", sg + "/streamsessions", 201, "StartStreamSessionInput",
          "StartStreamSessionOutput", {kNotFound, kConflict}),
-      op("GetStreamSession", "GET", session, 200, "GetStreamSessionInput", "GetStreamSessionOutput", {kNotFound}),
+      store_read(
+          op("GetStreamSession", "GET", session, 200, "GetStreamSessionInput", "GetStreamSessionOutput", {kNotFound})),
       op("ListStreamSessions", "GET", sg + "/streamsessions", 200, "ListStreamSessionsInput",
          "ListStreamSessionsOutput", {kNotFound}),
       op("ListStreamSessionsByAccount", "GET", "/streamsessions", 200, "ListStreamSessionsByAccountInput",

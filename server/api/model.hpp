@@ -80,6 +80,10 @@ struct Operation {
   std::string input;   // input shape name
   std::string output;  // output shape name; empty when the operation returns no body
   std::vector<std::string> errors;
+  // The answer is a function of the store, the scope and the input alone
+  // (not of the clock, the request's Host, nor anything kept outside the
+  // store): it may be served again while the store is unchanged.
+  bool answer_follows_store = false;
 
   bool may_return(std::string_view error) const;
 };

@@ -58,10 +58,6 @@ void collect_identifiers(const api::Model& model, const api::Operation& op, cons
   }
 }
 
-// Reads whose answer is a function of the store, the scope and the input
-// alone: not of the clock, the endpoint, nor anything kept outside the store.
-bool renders_from_store(const api::Operation& op) { return op.name == "GetStreamSession"; }
-
 // What a rendered body is kept under: the operation, the scope and the
 // input's members, each length-prefixed so that no two inputs share a key;
 // empty when a member is not a string (the answer is then not kept).
@@ -265,7 +261,7 @@ HttpResponse Pipeline::run_operation(const HttpRequest& request, RequestRecord& 
   // and only when nothing is due or being fired: then the committed store is
   // what a read would show.
   const std::string render_key_text =
-      options_.render_cache && renders_from_store(op) ? render_key(op, scope, input) : std::string();
+      options_.render_cache && op.answer_follows_store ? render_key(op, scope, input) : std::string();
   std::optional<uint64_t> version;
   if (!render_key_text.empty()) {
     version = emu_.settled_version();

@@ -52,7 +52,8 @@ struct PipelineOptions {
   // Log each request as one JSON object (the journal's fields) on the
   // "requests" logger, rather than a line of text.
   bool json_log = false;
-  // Keep GetStreamSession's bodies while the store has not changed (api/render_cache.hpp).
+  // Keep the bodies of reads whose answer follows the store (api::Operation::
+  // answer_follows_store) while the store has not changed (api/render_cache.hpp).
   bool render_cache = true;
 };
 
@@ -78,6 +79,9 @@ class Pipeline {
   // scope when present (a 12-digit access key id is the account), else the
   // configured defaults.
   Scope scope_of(const HttpRequest& request) const;
+
+  // How many rendered answers are kept (api/render_cache.hpp).
+  size_t kept_answers() { return rendered_.size(); }
 
  private:
   HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);

@@ -4,15 +4,35 @@
 #include "http/http_connection.hpp"
 
 #include <array>
+#include <sstream>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+
+#include "http/response_head.hpp"
 
 namespace gls {
 
 namespace {
 
 bool blank(char c) { return c == ' ' || c == '\t'; }
+
+// The message Beast writes for `out`; a HEAD answer keeps the GET answer's
+// Content-Length and has no body.
+std::shared_ptr<http::response<http::string_body>> beast_response(HttpResponse out, unsigned version, bool keep_alive,
+                                                                 bool head) {
+  auto res = std::make_shared<http::response<http::string_body>>();
+  res->version(version);
+  res->result(static_cast<unsigned>(out.status));
+  for (auto& [k, v] : out.headers) res->set(k, v);
+  res->body() = std::move(out.body);
+  res->keep_alive(keep_alive);
+  res->prepare_payload();
+  if (head) res->body().clear();
+  return res;
+}
+
+}  // namespace
 
 // The head of an HTTP/1.1 response that stays open, byte for byte as Beast
 // writes it (status line, the headers in order, Content-Length last), for
@@ -50,7 +70,11 @@ bool plain_head(const HttpResponse& out, std::string& head) {
   return true;
 }
 
-}  // namespace
+std::string beast_bytes(HttpResponse out, unsigned version, bool keep_alive) {
+  std::ostringstream bytes;
+  bytes << *beast_response(std::move(out), version, keep_alive, false);
+  return std::move(bytes).str();
+}
 
 HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
     : stream_(std::move(socket)),
@@ -180,15 +204,7 @@ void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version
     });
     return;
   }
-  auto res = std::make_shared<http::response<http::string_body>>();
-  res->version(version);
-  res->result(static_cast<unsigned>(out.status));
-  for (auto& [k, v] : out.headers) res->set(k, v);
-  res->body() = std::move(out.body);
-  res->keep_alive(keep_alive);
-  res->prepare_payload();
-  // A HEAD answer has the headers of the GET answer and no body.
-  if (head_) res->body().clear();
+  auto res = beast_response(std::move(out), version, keep_alive, head_);
   http::async_write(stream_, *res,
                     [self = shared_from_this(), res, keep_alive, linger](beast::error_code ec, size_t) {
                       if (!ec && linger) return self->drain();

@@ -1,13 +1,14 @@
-"""GetStreamSession answered again and again never lags behind a change: not
-one made by the clock (on the manual clock and on the real one), nor by
-another API call on another connection, nor by the admin API. The server
-answers an unchanged session from the body it rendered last; these tests
-read the same session many times around each change."""
+"""GetStreamSession and GetStreamGroup answered again and again never lag
+behind a change: not one made by the clock (on the manual clock and on the
+real one), nor by another API call on another connection, nor by the admin
+API. The server answers an unchanged resource from the body it rendered last;
+these tests read the same resource many times around each change."""
 import threading
 import time
 import unittest
 
-from gls_resources import FIXTURE_APP, FIXTURE_GROUP, REGION, SESSION_PLACEMENT, SESSION_TERMINATING, ResourceCase, last
+from gls_resources import (CAPACITY_PROVISIONING, FIXTURE_APP, FIXTURE_GROUP, REGION, SESSION_PLACEMENT,
+                           SESSION_TERMINATING, ResourceCase, last)
 from gls_testlib import OFFER, SDK_PROBLEM, GlsServer
 
 
@@ -71,6 +72,29 @@ class ReadAfterChange(ResourceCase):
             thread.join(30)
         for sid in sids:
             self.assertEqual(self.session_status(self.gls, gid, sid), "TERMINATING")
+
+    def test_a_stream_group_read_many_times_shows_writes_and_the_clock(self):
+        app, gid = self.app_with_group()
+        writer = self.server.client()
+
+        def figures():
+            g = self.gls.get_stream_group(Identifier=gid)
+            here = {s["LocationName"]: s for s in g["LocationStates"]}[REGION]
+            return g.get("Description"), here["RequestedCapacity"], here["AllocatedCapacity"]
+
+        before = figures()
+        for _ in range(3):
+            self.assertEqual(figures(), before)
+        writer.update_stream_group(Identifier=gid, Description="renamed")
+        self.assertEqual(figures()[0], "renamed")
+        writer.update_stream_group(Identifier=gid, LocationConfigurations=[
+            {"LocationName": REGION, "AlwaysOnCapacity": before[1] + 2}])
+        for _ in range(3):
+            self.assertEqual(figures(), ("renamed", before[1] + 2, before[2]))
+        # The new units are allocated by a deadline, which no call makes.
+        self.advance(CAPACITY_PROVISIONING + 0.5)
+        for _ in range(3):
+            self.assertEqual(figures(), ("renamed", before[1] + 2, before[2] + 2))
 
     def test_an_admin_reset_and_restore_show_at_once(self):
         app, gid = self.app_with_group()
