@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "state/store/repository.hpp"
+
 namespace gls {
 
 void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
@@ -72,6 +74,23 @@ size_t Scheduler::run(Store& store, int64_t now) {
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
+  // The counts that the fired status changes keep are written once each, at
+  // the end, whether or not a handler fails (the caller decides whether
+  // what was written so far stays).
+  repo::CountBatch counts(db);
+  size_t fired = 0;
+  try {
+    fired = fire_batches(db, now);
+  } catch (...) {
+    counts.finish();
+    throw;
+  }
+  counts.finish();
+  reload(db);
+  return fired;
+}
+
+size_t Scheduler::fire_batches(Store& db, int64_t now) {
   constexpr int kBatch = 512;
   size_t fired = 0;
   bool more = true;
@@ -124,7 +143,6 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
     // Firing may have armed timers that are already due.
     if (armed_floor_ <= now) more = true;
   }
-  reload(db);
   return fired;
 }
 

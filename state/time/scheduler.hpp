@@ -78,6 +78,8 @@ class Scheduler {
 
  private:
   void lower_next_due(int64_t due_ms);
+  // fire_due's loop: batches of due timers, in order, until none is due.
+  size_t fire_batches(Store& db, int64_t now);
 
   std::map<std::string, Handler, std::less<>> handlers_;
   int64_t armed_floor_ = kNever;  // the earliest due time armed since the current batch was read

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -244,5 +245,85 @@ TEST_CASE("counts kept through thousands of status changes equal the counted row
     gls::repo::update_session_state(db, kScope, ghost);
     check_all(db);
     CHECK_FALSE(gls::repo::find_session(db, kScope, kGroup, "C0UNTGHOST01").has_value());
+  });
+}
+
+TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, written once, equal the counted rows") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  const gls::SessionStatus statuses[] = {
+      gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
+      gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
+      gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
+  uint32_t r = 777;
+  auto next = [&r](uint32_t n) {
+    r = r * 1103515245u + 12345u;
+    return (r >> 16) % n;
+  };
+  std::vector<gls::StreamSession> s;
+  store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTBATCH", 300); });
+  for (int round = 0; round < 4; ++round) {
+    store.transaction([&](Store& db) {
+      gls::repo::CountBatch batch(db);
+      auto raw_counts = [&db] {
+        gls::Stmt q = db.prepare("SELECT group_concat(status || '=' || n, ' ') FROM status_counts");
+        REQUIRE(q.step());
+        return q.text(0);
+      };
+      const std::string kept_before = raw_counts();
+      for (int change = 0; change < 1500; ++change) {
+        // Read as the scheduler does (so the change may use what the read remembered), or not.
+        const size_t i = next(static_cast<uint32_t>(s.size()));
+        if (next(2) == 0) s[i] = *gls::repo::find_session(db, kScope, kGroup, s[i].id);
+        gls::StreamSession& x = s[i];
+        x.status = statuses[next(8)];
+        x.placed = next(4) != 0;
+        if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
+        gls::repo::update_session_state(db, kScope, x);
+        if (change == 700) {
+          // Nothing is written yet: the kept rows are as before the batch ...
+          CHECK(raw_counts() == kept_before);
+          // ... but every read through the repository sees the changes so far.
+          check_all(db);
+        }
+      }
+      batch.finish();
+      check_all(db);
+    });
+    store.transaction([&](Store& db) { check_all(db); });
+  }
+  // A batch dropped unfinished leaves its transaction's counts for the rollback to undo.
+  CHECK_THROWS(store.transaction([&](Store& db) {
+    gls::repo::CountBatch batch(db);
+    for (gls::StreamSession& x : s) {
+      x.status = gls::SessionStatus::Error;
+      gls::repo::update_session_state(db, kScope, x);
+    }
+    throw std::runtime_error("rolled back");
+  }));
+  store.transaction([&](Store& db) { check_all(db); });
+}
+
+TEST_CASE("a stale memory of a session's stored state never miscounts") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSTALE", 2);
+    // Read one session, then change it through another copy: what the read
+    // remembered no longer holds when the first copy is written.
+    gls::StreamSession first = *gls::repo::find_session(db, kScope, kGroup, s[0].id);
+    gls::StreamSession other = first;
+    other.status = gls::SessionStatus::Terminated;
+    gls::repo::update_session_state(db, kScope, other);
+    check_all(db);
+    gls::repo::update_session(db, kScope, s[0]);  // back to CONNECTED, by REPLACE (new rowid)
+    check_all(db);
+    first.status = gls::SessionStatus::Error;
+    first.location = "us-east-1";
+    gls::repo::update_session_state(db, kScope, first);
+    check_all(db);
+    CHECK(gls::repo::find_session(db, kScope, kGroup, s[0].id)->status == gls::SessionStatus::Error);
   });
 }
