@@ -20,8 +20,10 @@ void Scheduler::lower_next_due(int64_t due_ms) {
 
 void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                     std::string_view event, int64_t due_ms, std::string_view detail) {
+  // After the timers already due at the same time.
   Stmt q = db.prepare(
-      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+      "?7, (SELECT COALESCE(MAX(id), 0) + 1 FROM timers WHERE due_ms = ?1))");
   q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
   detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
   q.run();
@@ -67,7 +69,9 @@ size_t Scheduler::run(Store& store, int64_t now) {
       // Everything fired in that transaction was rolled back; drop the timer
       // that failed and fire the rest again.
       spdlog::error("a timer failed and was dropped: {}", failure.what());
-      store.transaction([&](Store& db) { db.prepare("DELETE FROM timers WHERE id = ?").args(failure.id).run(); });
+      store.transaction([&](Store& db) {
+        db.prepare("DELETE FROM timers WHERE due_ms = ? AND id = ?").args(failure.due_ms, failure.id).run();
+      });
     }
   }
 }
@@ -123,10 +127,10 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
         more = true;
         break;
       }
-      // Cancelled by a timer fired before it? (Row ids can be reused once a
-      // timer is gone, so the whole timer must match, not just its id.)
-      Stmt del = db.prepare("DELETE FROM timers WHERE id = ? AND due_ms = ? AND resource = ? AND event = ?");
-      del.args_ref(t.id, t.due_ms, t.resource, t.event).run();
+      // Cancelled by a timer fired before it? (Ids can be reused once a
+      // timer is gone, so the whole timer must match, not just its key.)
+      Stmt del = db.prepare("DELETE FROM timers WHERE due_ms = ? AND id = ? AND resource = ? AND event = ?");
+      del.args_ref(t.due_ms, t.id, t.resource, t.event).run();
       if (del.changes() == 0) continue;
       auto handler = handlers_.find(t.kind);
       if (handler == handlers_.end()) {
@@ -136,7 +140,7 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
       try {
         handler->second(db, t);
       } catch (const std::exception& e) {
-        throw TimerFailure(t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
+        throw TimerFailure(t.due_ms, t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
       }
       ++fired;
     }

@@ -2,6 +2,10 @@
 // and the session transition table, below the HTTP layer.
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -9,6 +13,7 @@
 
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
+#include "state/store/schema.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/sessions/session_lifecycle.hpp"
 
@@ -152,4 +157,59 @@ TEST_CASE("every StatusReason of the model is set by some transition or the fail
                                        "connectionTimeout",   "reconnectionTimeout",     "maxSessionLengthTimeout",
                                        "idleTimeout",         "apiTerminated"};
   CHECK(reasons == model);
+}
+
+TEST_CASE("timers of a database of schema 8 are kept by the migration and fire in (due, id) order") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("gls-unit-timers-v8-" + std::to_string(::getpid()) + ".db")).string();
+  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    const auto& migrations = schema_migrations();
+    for (size_t v = 0; v < 8; ++v)
+      REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    // Row ids as schema 8 gave them: in arming order, across due times.
+    const char* rows = R"sql(
+INSERT INTO timers (id, due_ms, account, region, kind, resource, event, detail) VALUES
+  (1, 3000, '111122223333', 'us-west-2', 'test', 'r1', 'third', NULL),
+  (2, 1000, '111122223333', 'us-west-2', 'test', 'r2', 'first', 'with detail'),
+  (3, 2000, '111122223333', 'us-west-2', 'test', 'r3', 'second-a', NULL),
+  (4, 2000, '111122223333', 'us-west-2', 'test', 'r4', 'second-b', NULL),
+  (5, 9000000000000, '111122223333', 'us-west-2', 'test', 'r5', 'far', NULL);
+INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms)
+  VALUES ('111122223333', 'us-west-2', 'test', 'r1', NULL, 'ON', NULL, 'api', 500);
+PRAGMA user_version = 8;
+)sql";
+    REQUIRE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+    CHECK((*store)->schema_version() == Store::latest_schema_version());
+    EmulatorConfig config;
+    config.clock_mode = ClockMode::Manual;
+    config.seed = 7;
+    Emulator emu(std::move(*store), config);
+    std::vector<std::string> fired;
+    std::string detail;
+    emu.scheduler().on("test", [&](Store&, const Timer& t) {
+      fired.push_back(t.event + "@" + std::to_string(t.due_ms));
+      if (t.event == "first") detail = t.detail;
+    });
+    emu.store().transaction([&](Store& db) {
+      emu.scheduler().reload(db);
+      CHECK(emu.scheduler().next_due() == 1000);
+      CHECK(repo::history(db, kScope, "test", "r1").size() == 1);
+      // A timer armed at a due time that migrated timers share goes after them.
+      emu.scheduler().arm(db, kScope, "test", "r6", "second-c", 2000);
+    });
+    CHECK(emu.scheduler().run(emu.store(), 5000) == 5);
+    CHECK(fired == std::vector<std::string>{"first@1000", "second-a@2000", "second-b@2000", "second-c@2000",
+                                            "third@3000"});
+    CHECK(detail == "with detail");
+    CHECK(emu.scheduler().next_due() == 9000000000000);
+  }
+  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
 }
