@@ -14,6 +14,8 @@ namespace {
 constexpr std::string_view kInsertHistory =
     "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) VALUES ";
 constexpr size_t kRowsPerStatement = 32;
+// Kept rows are inserted once there are this many (memory stays bounded).
+constexpr size_t kMostKept = 1024;
 
 // The same for `rows` rows.
 std::string insert_history(size_t rows) {
@@ -84,6 +86,7 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
                     time_ms};
   if (pending.db == &db) {
     pending.rows.push_back(e);
+    if (pending.rows.size() >= kMostKept) write_pending_history(db);
   } else {
     static const std::string one = insert_history(1);
     Stmt q = db.prepare(one);

@@ -225,7 +225,9 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
     if (batch.empty()) break;
     // The whole batch leaves the table at once: exactly the timers up to its
     // last one in (due, id) order.
-    db.prepare("DELETE FROM timers WHERE due_ms <= ?1 AND (due_ms < ?1 OR id <= ?2)")
+    // (A row value, so that the key bounds the range on both columns: many
+    // timers can share one due time.)
+    db.prepare("DELETE FROM timers WHERE (due_ms, id) <= (?, ?)")
         .args(batch.back().due_ms, batch.back().id)
         .run();
     FiringBatch firing(*this, batch);
