@@ -8,7 +8,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "state/store/history_batch.hpp"
 #include "state/store/repository.hpp"
 
 namespace gls {
@@ -178,21 +177,18 @@ size_t Scheduler::run(Store& store, int64_t now) {
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
-  // The counts that the fired status changes keep are written once each, and
-  // their history rows many to a statement, at the end, whether or not a
-  // handler fails (the caller decides whether what was written so far stays).
+  // The counts that the fired status changes keep are written once each, at
+  // the end, whether or not a handler fails (the caller decides whether
+  // what was written so far stays).
   repo::CountBatch counts(db);
-  repo::HistoryBatch history(db);
   size_t fired = 0;
   try {
     fired = fire_batches(db, now);
   } catch (...) {
     counts.finish();
-    history.finish();
     throw;
   }
   counts.finish();
-  history.finish();
   reload(db);
   return fired;
 }

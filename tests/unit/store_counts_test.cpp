@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "state/store/history_batch.hpp"
 #include "state/store/records.hpp"
 #include "state/store/repository.hpp"
 #include "state/store/schema.hpp"
@@ -326,56 +325,5 @@ TEST_CASE("a stale memory of a session's stored state never miscounts") {
     gls::repo::update_session_state(db, kScope, first);
     check_all(db);
     CHECK(gls::repo::find_session(db, kScope, kGroup, s[0].id)->status == gls::SessionStatus::Error);
-  });
-}
-
-TEST_CASE("history rows kept by a HistoryBatch: read back within it in order, inserted in order, dropped on rollback") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
-  const std::string statuses[] = {"A", "B", "C"};
-  store.transaction([&](Store& db) {
-    gls::repo::record_transition(db, kScope, "test", "before", std::nullopt, "A", std::nullopt, "api", 1);
-    gls::repo::HistoryBatch batch(db);
-    // 3 resources x 40 transitions: more than one statement's worth, and a remainder.
-    for (int i = 0; i < 120; ++i) {
-      const std::string r = "r" + std::to_string(i % 3);
-      gls::repo::record_transition(db, kScope, "test", r, statuses[(i / 3) % 3], statuses[(i / 3 + 1) % 3],
-                                   i % 2 ? std::optional<std::string_view>("why") : std::nullopt, "timer", 100 + i);
-      if (i == 59) {
-        const auto h = gls::repo::history(db, kScope, "test", "r1");
-        REQUIRE(h.size() == 20);
-        CHECK(h.front().time_ms == 101);
-        CHECK(h.back().time_ms == 158);
-        CHECK_FALSE(h.back().reason.has_value());  // i = 58
-        CHECK(h[h.size() - 2].reason == std::optional<std::string>("why"));  // i = 55
-      }
-    }
-    batch.finish();
-    CHECK(gls::repo::count(db, "history") == 121);
-    // In the order recorded, across resources.
-    gls::Stmt q = db.prepare("SELECT resource, time_ms FROM history ORDER BY seq");
-    std::vector<int64_t> times;
-    while (q.step()) times.push_back(q.int64(1));
-    REQUIRE(times.size() == 121);
-    CHECK(times.front() == 1);
-    for (size_t i = 1; i < times.size(); ++i) CHECK(times[i] == 100 + static_cast<int64_t>(i) - 1);
-    const auto h2 = gls::repo::history(db, kScope, "test", "r2");
-    REQUIRE(h2.size() == 40);
-    CHECK(h2[0].from == std::optional<std::string>("A"));
-    CHECK(h2[0].to == "B");
-    CHECK_FALSE(h2[0].reason.has_value());  // i = 2
-    CHECK(h2[1].reason == std::optional<std::string>("why"));  // i = 5
-  });
-  CHECK_THROWS(store.transaction([&](Store& db) {
-    gls::repo::HistoryBatch batch(db);
-    gls::repo::record_transition(db, kScope, "test", "r9", std::nullopt, "A", std::nullopt, "api", 5);
-    throw std::runtime_error("rolled back");
-  }));
-  store.transaction([&](Store& db) {
-    CHECK(gls::repo::count(db, "history") == 121);
-    // Without a batch, a row is inserted at once.
-    gls::repo::record_transition(db, kScope, "test", "r9", std::nullopt, "A", std::nullopt, "api", 5);
-    CHECK(scalar(db, "SELECT COUNT(*) FROM history") == 122);
   });
 }
