@@ -2,10 +2,6 @@
 // and the session transition table, below the HTTP layer.
 #include <doctest/doctest.h>
 
-#include <sqlite3.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -14,9 +10,9 @@
 #include "bench/bench_world.hpp"
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
-#include "state/store/schema.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/sessions/session_lifecycle.hpp"
+#include "tests/unit/old_schema.hpp"
 
 using namespace gls;
 
@@ -161,17 +157,8 @@ TEST_CASE("every StatusReason of the model is set by some transition or the fail
 }
 
 TEST_CASE("timers of a database of schema 8 are kept by the migration and fire in (due, id) order") {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("gls-unit-timers-v8-" + std::to_string(::getpid()) + ".db")).string();
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
-  {
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    const auto& migrations = schema_migrations();
-    for (size_t v = 0; v < 8; ++v)
-      REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    // Row ids as schema 8 gave them: in arming order, across due times.
-    const char* rows = R"sql(
+  // Row ids as schema 8 gave them: in arming order, across due times.
+  const test::OldSchemaFile file("gls-unit-timers-v8", 8, R"sql(
 INSERT INTO timers (id, due_ms, account, region, kind, resource, event, detail) VALUES
   (1, 3000, '111122223333', 'us-west-2', 'test', 'r1', 'third', NULL),
   (2, 1000, '111122223333', 'us-west-2', 'test', 'r2', 'first', 'with detail'),
@@ -180,11 +167,8 @@ INSERT INTO timers (id, due_ms, account, region, kind, resource, event, detail) 
   (5, 9000000000000, '111122223333', 'us-west-2', 'test', 'r5', 'far', NULL);
 INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms)
   VALUES ('111122223333', 'us-west-2', 'test', 'r1', NULL, 'ON', NULL, 'api', 500);
-PRAGMA user_version = 8;
-)sql";
-    REQUIRE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+)sql");
+  const std::string& path = file.path();
   {
     auto store = Store::open(path);
     REQUIRE(store.ok());
@@ -212,7 +196,6 @@ PRAGMA user_version = 8;
     CHECK(detail == "with detail");
     CHECK(emu.scheduler().next_due() == 9000000000000);
   }
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
 }
 
 TEST_CASE("one advance applies many session transitions, each at its own due time, in due order, counted") {

@@ -15,6 +15,7 @@
 #include "state/store/repository.hpp"
 #include "state/store/schema.hpp"
 #include "state/store/store.hpp"
+#include "tests/unit/old_schema.hpp"
 
 using gls::Store;
 
@@ -146,17 +147,8 @@ TEST_CASE("units held and sessions by status follow every change of a session") 
 }
 
 TEST_CASE("opening a database of the previous schema counts what it holds") {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("gls-unit-counts-" + std::to_string(::getpid()) + ".db")).string();
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
-  {
-    // Schema version 5, written the way that version wrote it.
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    const auto& migrations = gls::schema_migrations();
-    for (size_t v = 0; v < 5; ++v)
-      REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    const char* rows = R"sql(
+  // Schema version 5, written the way that version wrote it.
+  const gls::test::OldSchemaFile file("gls-unit-counts", 5, R"sql(
 INSERT INTO group_locations (account, region, group_id, location, position, status, updated_ms)
   VALUES ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'us-west-2', 0, 'ACTIVE', 0);
 INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, protocol, location, signal_request,
@@ -164,11 +156,8 @@ INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, prot
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION001', 'a-1', 'CONNECTED', 'WebRTC', 'us-west-2', 'o', 1, 1, 1, 1, 1),
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION002', 'a-1', 'ACTIVE', 'WebRTC', 'us-west-2', 'o', 1, 1, 2, 2, 1),
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION003', 'a-1', 'TERMINATED', 'WebRTC', 'us-west-2', 'o', 1, 1, 3, 3, 1);
-PRAGMA user_version = 5;
-)sql";
-    REQUIRE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+)sql");
+  const std::string& path = file.path();
   {
     auto opened = Store::open(path);
     REQUIRE(opened.ok());
@@ -180,7 +169,6 @@ PRAGMA user_version = 5;
       CHECK(gls::repo::count(db, "stream_sessions") == 3);
     });
   }
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
 }
 
 TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest transition by index") {
