@@ -51,6 +51,7 @@ GroupLocation read_location(const Stmt& q) {
 
 // Its locations (primary first) and associated applications.
 void load_group_children(Store& db, const Scope& s, StreamGroup& g) {
+  write_pending_counts(db);
   static const std::string locations_sql =
       location_select() + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? ORDER BY l.position";
   Stmt l = db.prepare(locations_sql);
@@ -97,6 +98,7 @@ void update_stream_group(Store& db, const Scope& s, const StreamGroup& g) {
 }
 
 void insert_location(Store& db, const Scope& s, std::string_view group_id, const GroupLocation& l, int64_t now_ms) {
+  write_pending_counts(db);
   // After the group's last location; it joins (and was last updated) now.
   static const std::string sql =
       "INSERT INTO group_locations (account, region, group_id, position, updated_ms, " +
@@ -121,12 +123,14 @@ void update_location(Store& db, const Scope& s, std::string_view group_id, const
 }
 
 void delete_location(Store& db, const Scope& s, std::string_view group_id, std::string_view location) {
+  write_pending_counts(db);
   db.prepare("DELETE FROM group_locations WHERE account = ? AND region = ? AND group_id = ? AND location = ?")
       .args(s.account, s.region, group_id, location)
       .run();
 }
 
 void delete_stream_group(Store& db, const Scope& s, std::string_view id) {
+  write_pending_counts(db);
   for (const char* sql : {"DELETE FROM stream_groups WHERE account = ? AND region = ? AND id = ?",
                           "DELETE FROM group_locations WHERE account = ? AND region = ? AND group_id = ?",
                           "DELETE FROM associations WHERE account = ? AND region = ? AND group_id = ?"})
@@ -147,6 +151,7 @@ bool stream_group_exists(Store& db, const Scope& s, std::string_view id) {
 
 std::optional<GroupLocation> find_location(Store& db, const Scope& s, std::string_view group_id,
                                            std::string_view location) {
+  write_pending_counts(db);
   static const std::string sql =
       location_select() + " WHERE l.account = ? AND l.region = ? AND l.group_id = ? AND l.location = ?";
   Stmt l = db.prepare(sql);
@@ -182,8 +187,17 @@ std::vector<StreamSession> read_sessions(Stmt& q) { return binding::read_all(q, 
 }  // namespace
 
 std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id) {
-  static const std::string sql = select_sessions("WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
-  return binding::select_one(db, sql, session_fields(), s.account, s.region, group_id, id);
+  // Every column, then the rowid, which a status change of this session writes by.
+  static const std::string sql = binding::select_statement(
+      "stream_sessions", session_fields(), "WHERE account = ? AND region = ? AND group_id = ? AND id = ?");
+  static const std::string with_rowid = "SELECT rowid, " + sql.substr(7);
+  Stmt q = db.prepare(with_rowid);
+  q.args_ref(s.account, s.region, group_id, id);
+  if (!q.step()) return std::nullopt;
+  StreamSession x;
+  binding::read_columns(q, 1, x, session_fields());
+  remember_read(db, s, x, q.int64(0));
+  return x;
 }
 
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id) {
@@ -268,59 +282,6 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
   return read_sessions(q);
 }
 
-namespace {
-// Whether a session in this status, placed or not, holds a unit of its location.
-bool holds_unit(bool placed, std::string_view status) {
-  return placed && status != to_string(SessionStatus::Terminated) && status != to_string(SessionStatus::Error);
-}
-
-void add_held(Store& db, const Scope& s, std::string_view group_id, std::string_view location, int64_t delta) {
-  db.prepare("UPDATE group_locations SET held = held + ? WHERE account = ? AND region = ? AND group_id = ? AND "
-             "location = ?")
-      .args_ref(delta, s.account, s.region, group_id, location)
-      .run();
-}
-}  // namespace
-
-void update_session_state(Store& db, const Scope& s, const StreamSession& x) {
-  // What the kept counts depend on, as stored before the change (schema 8:
-  // this statement keeps them, no trigger does).
-  int64_t rowid = 0;
-  std::string old_status, old_location;
-  bool old_placed = false;
-  {
-    Stmt q = db.prepare(
-        "SELECT rowid, status, placed, location FROM stream_sessions WHERE account = ? AND region = ? AND "
-        "group_id = ? AND id = ?");
-    q.args_ref(s.account, s.region, x.group_id, x.id);
-    if (!q.step()) return;
-    rowid = q.int64(0);
-    old_status = q.text(1);
-    old_placed = q.int64(2) != 0;
-    old_location = q.text(3);
-  }
-  static const std::string sql =
-      binding::update_statement("stream_sessions", session_fields(), binding::kState, {"rowid"});
-  binding::update_row(db, sql, x, session_fields(), binding::kState, s.account, s.region, rowid);
-
-  const std::string_view new_status = to_string(x.status);
-  if (new_status != old_status) {
-    db.prepare("UPDATE status_counts SET n = n - 1 WHERE tbl = 'stream_sessions' AND status = ?")
-        .args_ref(old_status)
-        .run();
-    db.prepare(
-          "INSERT INTO status_counts (tbl, status, n) VALUES ('stream_sessions', ?, 1) "
-          "ON CONFLICT (tbl, status) DO UPDATE SET n = n + 1")
-        .args_ref(new_status)
-        .run();
-  }
-  const bool held_before = holds_unit(old_placed, old_status);
-  const bool held_after = holds_unit(x.placed, new_status);
-  const bool moved = old_location != x.location;
-  if (held_before && (!held_after || moved)) add_held(db, s, x.group_id, old_location, -1);
-  if (held_after && (!held_before || moved)) add_held(db, s, x.group_id, x.location, 1);
-}
-
 // ---- history --------------------------------------------------------------------------
 
 void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
@@ -349,12 +310,14 @@ std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view ki
 // ---- everything -------------------------------------------------------------------------
 
 void wipe(Store& db) {
+  write_pending_counts(db);
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
                             "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.exec(std::string("DELETE FROM ") + table);
 }
 
 void wipe_scope(Store& db, const Scope& s) {
+  write_pending_counts(db);
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
                             "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.prepare(std::string("DELETE FROM ") + table + " WHERE account = ? AND region = ?").args(s.account, s.region).run();
@@ -368,6 +331,7 @@ bool counted_by_status(std::string_view table) {
 }  // namespace
 
 int64_t count(Store& db, std::string_view table) {
+  write_pending_counts(db);
   if (counted_by_status(table)) {
     Stmt q = db.prepare("SELECT COALESCE(SUM(n), 0) FROM status_counts WHERE tbl = ?");
     q.args(table);
@@ -380,6 +344,7 @@ int64_t count(Store& db, std::string_view table) {
 }
 
 std::vector<std::pair<std::string, int64_t>> count_by_status(Store& db, std::string_view table) {
+  write_pending_counts(db);
   std::vector<std::pair<std::string, int64_t>> out;
   if (counted_by_status(table)) {
     Stmt q = db.prepare("SELECT status, n FROM status_counts WHERE tbl = ? AND n > 0 ORDER BY status");

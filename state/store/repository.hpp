@@ -122,9 +122,35 @@ void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:
 // the lifecycle's hot path. It keeps the sessions-by-status and units-held
-// counts itself (no trigger does for an UPDATE). Nothing for a session that
-// is not stored.
+// counts itself (no trigger does for an UPDATE), at once or through the
+// open CountBatch. Nothing for a session that is not stored.
 void update_session_state(Store& db, const Scope& s, const StreamSession& x);
+
+// Gathers, while it is open on this thread, the count changes that
+// update_session_state makes in `db`, and writes each changed count once
+// when finished: for a run of many status changes in one transaction (the
+// scheduler firing what is due). Every function here that reads or rewrites
+// a count (find_location, count, count_by_status, a group's locations, ...)
+// writes the gathered changes first, so the transaction always sees its own
+// counts. Call finish() before the transaction commits; a batch destroyed
+// unfinished (its transaction is rolled back) drops what it gathered. A
+// batch opened while one is open on this thread joins it.
+class CountBatch {
+ public:
+  explicit CountBatch(Store& db);
+  ~CountBatch();
+  CountBatch(const CountBatch&) = delete;
+  CountBatch& operator=(const CountBatch&) = delete;
+  void finish();
+
+ private:
+  Store& db_;
+  bool owner_;
+};
+// Writes what the open CountBatch of `db` has gathered so far (nothing without one).
+void write_pending_counts(Store& db);
+// (find_session tells update_session_state what the row it read holds.)
+void remember_read(Store& db, const Scope& s, const StreamSession& x, int64_t rowid);
 
 // ---- history
 // Every status transition of every kind of resource is recorded here; it is

@@ -397,6 +397,30 @@ ALTER TABLE group_locations ADD COLUMN provisioning_from INTEGER;
 DROP TRIGGER stream_sessions_counted_update;
 DROP TRIGGER sessions_held_update;
 )sql",
+
+      // 9: pending deadlines are kept in the order they fire: the table is
+      // keyed by (due_ms, id), so that arming, firing or cancelling a timer
+      // writes two B-trees (the table and timers_by_resource), not three, and
+      // firing reads the table itself. An id tells apart the timers due at the
+      // same time, in the order they were armed.
+      R"sql(
+CREATE TABLE timers_v9 (
+  due_ms    INTEGER NOT NULL,
+  id        INTEGER NOT NULL,
+  account   TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  resource  TEXT NOT NULL,
+  event     TEXT NOT NULL,
+  detail    TEXT,
+  PRIMARY KEY (due_ms, id)
+) WITHOUT ROWID;
+INSERT INTO timers_v9 (due_ms, id, account, region, kind, resource, event, detail)
+  SELECT due_ms, id, account, region, kind, resource, event, detail FROM timers;
+DROP TABLE timers;
+ALTER TABLE timers_v9 RENAME TO timers;
+CREATE INDEX timers_by_resource ON timers (resource, kind, account, region);
+)sql",
   };
   return migrations;
 }

@@ -3,9 +3,102 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
+#include "state/store/repository.hpp"
+
 namespace gls {
+
+namespace {
+
+// The batch of timers firing on this thread. Its timers leave the table in
+// one statement before the first fires; cancelling a timer or asking for its
+// due time also looks here, so a timer that a handler cancels never fires,
+// whether it is still in the table or only in the batch.
+class FiringBatch {
+ public:
+  enum State : char { kWaiting, kFired, kCancelled };
+
+  FiringBatch(const Scheduler& owner, const std::vector<Timer>& batch)
+      : owner_(owner), batch_(batch), state_(batch.size(), kWaiting), outer_(current) {
+    for (size_t i = 0; i < batch.size(); ++i) by_resource_.emplace(batch[i].resource, i);
+    current = this;
+  }
+  ~FiringBatch() { current = outer_; }
+  FiringBatch(const FiringBatch&) = delete;
+  FiringBatch& operator=(const FiringBatch&) = delete;
+
+  // The batch `owner` is firing on this thread, if any.
+  static FiringBatch* of(const Scheduler& owner) { return current && &current->owner_ == &owner ? current : nullptr; }
+
+  State state(size_t i) const { return state_[i]; }
+  void fired(size_t i) { state_[i] = kFired; }
+
+  // Cancels the waiting timers of a resource: all, or those of one of the events.
+  void cancel(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event1 = {},
+              std::string_view event2 = {}) {
+    auto [from, to] = by_resource_.equal_range(resource);
+    for (auto it = from; it != to; ++it) {
+      const Timer& t = batch_[it->second];
+      if (state_[it->second] != kWaiting || t.kind != kind || t.scope.account != scope.account ||
+          t.scope.region != scope.region)
+        continue;
+      if (!event1.empty() && t.event != event1 && t.event != event2) continue;
+      state_[it->second] = kCancelled;
+    }
+  }
+
+  // The earliest due time of a waiting timer of the resource for `event`.
+  std::optional<int64_t> due(const Scope& scope, std::string_view kind, std::string_view resource,
+                             std::string_view event) const {
+    std::optional<int64_t> earliest;
+    auto [from, to] = by_resource_.equal_range(resource);
+    for (auto it = from; it != to; ++it) {
+      const Timer& t = batch_[it->second];
+      if (state_[it->second] == kWaiting && t.kind == kind && t.event == event && t.scope.account == scope.account &&
+          t.scope.region == scope.region && (!earliest || t.due_ms < *earliest))
+        earliest = t.due_ms;
+    }
+    return earliest;
+  }
+
+  // The largest id in the batch of a timer due at `due_ms` (0 if none): a
+  // timer armed meanwhile at that time comes after every one of them.
+  int64_t last_id(int64_t due_ms) const {
+    auto after = std::upper_bound(batch_.begin(), batch_.end(), due_ms,
+                                  [](int64_t due, const Timer& t) { return due < t.due_ms; });
+    return after != batch_.begin() && std::prev(after)->due_ms == due_ms ? std::prev(after)->id : 0;
+  }
+
+  // Puts the timers from `first` on that are still waiting back in the table.
+  void restore_from(Store& db, size_t first) {
+    for (size_t i = first; i < batch_.size(); ++i) {
+      if (state_[i] != kWaiting) continue;
+      const Timer& t = batch_[i];
+      Stmt q = db.prepare(
+          "INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      q.args_ref(t.due_ms, t.id, t.scope.account, t.scope.region, t.kind, t.resource, t.event);
+      t.detail.empty() ? q.bind_null(8) : q.bind_ref(8, t.detail);
+      q.run();
+      state_[i] = kCancelled;  // no longer this batch's to fire
+    }
+  }
+
+ private:
+  static thread_local FiringBatch* current;
+  const Scheduler& owner_;
+  const std::vector<Timer>& batch_;
+  std::vector<State> state_;
+  std::unordered_multimap<std::string_view, size_t> by_resource_;
+  FiringBatch* outer_;
+};
+thread_local FiringBatch* FiringBatch::current = nullptr;
+
+}  // namespace
 
 void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
 
@@ -18,10 +111,14 @@ void Scheduler::lower_next_due(int64_t due_ms) {
 
 void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                     std::string_view event, int64_t due_ms, std::string_view detail) {
+  // After the timers already due at the same time (also those of a batch being fired).
+  const FiringBatch* firing = FiringBatch::of(*this);
   Stmt q = db.prepare(
-      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+      "?7, (SELECT MAX(COALESCE(MAX(id), 0), ?8) + 1 FROM timers WHERE due_ms = ?1))");
   q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
   detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
+  q.bind(8, firing ? firing->last_id(due_ms) : int64_t{0});
   q.run();
   armed_floor_ = std::min(armed_floor_, due_ms);
   lower_next_due(due_ms);
@@ -38,6 +135,7 @@ void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std
         .args_ref(scope.account, scope.region, kind, resource, event)
         .run();
   }
+  if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event, event);
 }
 
 void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
@@ -46,6 +144,7 @@ void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view ki
         "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
       .args_ref(scope.account, scope.region, kind, resource, event1, event2)
       .run();
+  if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event1, event2);
 }
 
 std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
@@ -53,8 +152,12 @@ std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string
   Stmt q = db.prepare(
       "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
   q.args_ref(scope.account, scope.region, kind, resource, event);
-  if (!q.step() || q.is_null(0)) return std::nullopt;
-  return q.int64(0);
+  std::optional<int64_t> earliest;
+  if (q.step() && !q.is_null(0)) earliest = q.int64(0);
+  if (const FiringBatch* firing = FiringBatch::of(*this))
+    if (auto waiting = firing->due(scope, kind, resource, event); waiting && (!earliest || *waiting < *earliest))
+      earliest = waiting;
+  return earliest;
 }
 
 size_t Scheduler::run(Store& store, int64_t now) {
@@ -65,13 +168,32 @@ size_t Scheduler::run(Store& store, int64_t now) {
       // Everything fired in that transaction was rolled back; drop the timer
       // that failed and fire the rest again.
       spdlog::error("a timer failed and was dropped: {}", failure.what());
-      store.transaction([&](Store& db) { db.prepare("DELETE FROM timers WHERE id = ?").args(failure.id).run(); });
+      store.transaction([&](Store& db) {
+        db.prepare("DELETE FROM timers WHERE due_ms = ? AND id = ?").args(failure.due_ms, failure.id).run();
+      });
     }
   }
 }
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
+  // The counts that the fired status changes keep are written once each, at
+  // the end, whether or not a handler fails (the caller decides whether
+  // what was written so far stays).
+  repo::CountBatch counts(db);
+  size_t fired = 0;
+  try {
+    fired = fire_batches(db, now);
+  } catch (...) {
+    counts.finish();
+    throw;
+  }
+  counts.finish();
+  reload(db);
+  return fired;
+}
+
+size_t Scheduler::fire_batches(Store& db, int64_t now) {
   constexpr int kBatch = 512;
   size_t fired = 0;
   bool more = true;
@@ -96,19 +218,28 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
       }
     }
     more = batch.size() == static_cast<size_t>(kBatch);
+    if (batch.empty()) break;
+    // The whole batch leaves the table at once: exactly the timers up to its
+    // last one in (due, id) order.
+    // (A row value, so that the key bounds the range on both columns: many
+    // timers can share one due time.)
+    db.prepare("DELETE FROM timers WHERE (due_ms, id) <= (?, ?)")
+        .args(batch.back().due_ms, batch.back().id)
+        .run();
+    FiringBatch firing(*this, batch);
     armed_floor_ = kNever;
-    for (const Timer& t : batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const Timer& t = batch[i];
+      if (firing.state(i) == FiringBatch::kCancelled) continue;  // by a timer fired before it
       // A timer armed meanwhile may be due before the rest of the batch
-      // (same due time: it has a higher id, so it comes after): read again.
+      // (same due time: it has a higher id, so it comes after): the rest
+      // goes back to the table, to be read again with it.
       if (armed_floor_ < t.due_ms) {
+        firing.restore_from(db, i);
         more = true;
         break;
       }
-      // Cancelled by a timer fired before it? (Row ids can be reused once a
-      // timer is gone, so the whole timer must match, not just its id.)
-      Stmt del = db.prepare("DELETE FROM timers WHERE id = ? AND due_ms = ? AND resource = ? AND event = ?");
-      del.args_ref(t.id, t.due_ms, t.resource, t.event).run();
-      if (del.changes() == 0) continue;
+      firing.fired(i);
       auto handler = handlers_.find(t.kind);
       if (handler == handlers_.end()) {
         spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
@@ -117,14 +248,16 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
       try {
         handler->second(db, t);
       } catch (const std::exception& e) {
-        throw TimerFailure(t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
+        // What has not fired goes back (the failing timer stays out), in
+        // case the caller keeps what was written.
+        firing.restore_from(db, i + 1);
+        throw TimerFailure(t.due_ms, t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
       }
       ++fired;
     }
     // Firing may have armed timers that are already due.
     if (armed_floor_ <= now) more = true;
   }
-  reload(db);
   return fired;
 }
 

@@ -29,7 +29,7 @@
 namespace gls {
 
 struct Timer {
-  int64_t id = 0;
+  int64_t id = 0;  // tells apart the timers due at the same time, in the order they were armed
   int64_t due_ms = 0;
   Scope scope;
   std::string kind;      // the resource kind: "streamsession", "application", ...
@@ -66,8 +66,10 @@ class Scheduler {
   size_t fire_due(Store& db, int64_t now);
 
   struct TimerFailure : std::runtime_error {
-    TimerFailure(int64_t timer_id, const std::string& what) : std::runtime_error(what), id(timer_id) {}
-    int64_t id;
+    TimerFailure(int64_t timer_due_ms, int64_t timer_id, const std::string& what)
+        : std::runtime_error(what), due_ms(timer_due_ms), id(timer_id) {}
+    int64_t due_ms;
+    int64_t id;  // unique among the timers due at due_ms
   };
 
   int64_t next_due() const { return next_due_.load(std::memory_order_acquire); }
@@ -78,6 +80,8 @@ class Scheduler {
 
  private:
   void lower_next_due(int64_t due_ms);
+  // fire_due's loop: batches of due timers, in order, until none is due.
+  size_t fire_batches(Store& db, int64_t now);
 
   std::map<std::string, Handler, std::less<>> handlers_;
   int64_t armed_floor_ = kNever;  // the earliest due time armed since the current batch was read

@@ -336,7 +336,8 @@ TEST_CASE("typed timer events: names only in the timers table; interpretation an
     w.lamps->cancel(db, kScope, l, LampTimer::Replace);
     w.lamps->arm(db, kScope, l, LampTimer::Replace, w.t0 + 10, "throwAway");
     CHECK(w.lamps->due(db, kScope, l, LampTimer::Replace) == std::optional<int64_t>(w.t0 + 10));
-    db.prepare("INSERT INTO timers (due_ms, account, region, kind, resource, event) VALUES (?, ?, ?, 'lamp', 'l1', ?)")
+    db.prepare("INSERT INTO timers (due_ms, id, account, region, kind, resource, event) VALUES (?1, (SELECT "
+               "COALESCE(MAX(id), 0) + 1 FROM timers WHERE due_ms = ?1), ?2, ?3, 'lamp', 'l1', ?4)")
         .args(w.t0 + 5, kScope.account, kScope.region, std::string("nonsense"))
         .run();
   });

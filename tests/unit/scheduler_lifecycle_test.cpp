@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_world.hpp"
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/sessions/session_lifecycle.hpp"
+#include "tests/unit/old_schema.hpp"
 
 using namespace gls;
 
@@ -152,4 +154,103 @@ TEST_CASE("every StatusReason of the model is set by some transition or the fail
                                        "connectionTimeout",   "reconnectionTimeout",     "maxSessionLengthTimeout",
                                        "idleTimeout",         "apiTerminated"};
   CHECK(reasons == model);
+}
+
+TEST_CASE("timers of a database of schema 8 are kept by the migration and fire in (due, id) order") {
+  // Row ids as schema 8 gave them: in arming order, across due times.
+  const test::OldSchemaFile file("gls-unit-timers-v8", 8, R"sql(
+INSERT INTO timers (id, due_ms, account, region, kind, resource, event, detail) VALUES
+  (1, 3000, '111122223333', 'us-west-2', 'test', 'r1', 'third', NULL),
+  (2, 1000, '111122223333', 'us-west-2', 'test', 'r2', 'first', 'with detail'),
+  (3, 2000, '111122223333', 'us-west-2', 'test', 'r3', 'second-a', NULL),
+  (4, 2000, '111122223333', 'us-west-2', 'test', 'r4', 'second-b', NULL),
+  (5, 9000000000000, '111122223333', 'us-west-2', 'test', 'r5', 'far', NULL);
+INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms)
+  VALUES ('111122223333', 'us-west-2', 'test', 'r1', NULL, 'ON', NULL, 'api', 500);
+)sql");
+  const std::string& path = file.path();
+  {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+    CHECK((*store)->schema_version() == Store::latest_schema_version());
+    EmulatorConfig config;
+    config.clock_mode = ClockMode::Manual;
+    config.seed = 7;
+    Emulator emu(std::move(*store), config);
+    std::vector<std::string> fired;
+    std::string detail;
+    emu.scheduler().on("test", [&](Store&, const Timer& t) {
+      fired.push_back(t.event + "@" + std::to_string(t.due_ms));
+      if (t.event == "first") detail = t.detail;
+    });
+    emu.store().transaction([&](Store& db) {
+      emu.scheduler().reload(db);
+      CHECK(emu.scheduler().next_due() == 1000);
+      CHECK(repo::history(db, kScope, "test", "r1").size() == 1);
+      // A timer armed at a due time that migrated timers share goes after them.
+      emu.scheduler().arm(db, kScope, "test", "r6", "second-c", 2000);
+    });
+    CHECK(emu.scheduler().run(emu.store(), 5000) == 5);
+    CHECK(fired == std::vector<std::string>{"first@1000", "second-a@2000", "second-b@2000", "second-c@2000",
+                                            "third@3000"});
+    CHECK(detail == "with detail");
+    CHECK(emu.scheduler().next_due() == 9000000000000);
+  }
+}
+
+TEST_CASE("one advance applies many session transitions, each at its own due time, in due order, counted") {
+  auto emu = make_emulator();
+  const Scope scope = emu->config().default_scope;
+  const int sessions = 700;  // more than one batch of timers
+  std::vector<StreamSession> started;
+  const int64_t t0 = emu->clock().now_ms();
+  emu->transact([&](Store& db, int64_t now) {
+    const StreamGroup g = bench::add_app_and_group(db, scope, "a-SCHED0001", "sg-SCHED0001", sessions, now);
+    for (int i = 0; i < sessions; ++i) {
+      StreamSession s;
+      s.group_id = g.id;
+      s.id = emu->ids().stream_session();
+      s.app_id = g.app_ids.front();
+      s.status = SessionStatus::Active;
+      s.location = g.locations.front().name;
+      s.signal_request = "offer";
+      s.created_ms = s.updated_ms = now;
+      s.connection_timeout_s = 10 + (i * 37) % 90;
+      // Every third session's length ends with its connection timeout: that
+      // timer is cancelled by the one fired just before it, in the same batch.
+      if (i % 3 == 0) s.session_length_s = s.connection_timeout_s;
+      emu->session_lifecycle().adopt(db, scope, s);
+      repo::insert_session(db, scope, s);
+      started.push_back(s);
+    }
+  });
+  REQUIRE(emu->clock().advance(200'000).ok());
+  CHECK(emu->catch_up() == static_cast<size_t>(2 * sessions));
+  emu->transact([&](Store& db, int64_t) {
+    int64_t terminating_ms = -1;
+    for (const StreamSession& s : started) {
+      const auto h = repo::history(db, scope, "streamsession", s.group_id + "/" + s.id);
+      REQUIRE(h.size() == 2);
+      CHECK(h[0].to == "TERMINATING");
+      CHECK(h[0].reason == std::optional<std::string>("connectionTimeout"));
+      CHECK(h[0].time_ms == t0 + s.connection_timeout_s * 1000);
+      CHECK(h[1].to == "TERMINATED");
+      if (terminating_ms < 0) terminating_ms = h[1].time_ms - h[0].time_ms;
+      CHECK(h[1].time_ms - h[0].time_ms == terminating_ms);
+    }
+    CHECK(terminating_ms > 0);
+    // Recorded in the order they fell due.
+    Stmt q = db.prepare("SELECT time_ms FROM history WHERE kind = 'streamsession' ORDER BY seq");
+    int64_t last = 0, rows = 0;
+    while (q.step()) {
+      CHECK(q.int64(0) >= last);
+      last = q.int64(0);
+      ++rows;
+    }
+    CHECK(rows == 2 * sessions);
+    CHECK(repo::count_by_status(db, "stream_sessions") ==
+          std::vector<std::pair<std::string, int64_t>>{{"TERMINATED", sessions}});
+    CHECK(repo::find_location(db, scope, "sg-SCHED0001", scope.region)->allocated == 0);
+    CHECK(repo::count(db, "timers") == 0);
+  });
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "state/store/repository.hpp"
 #include "state/store/schema.hpp"
 #include "state/store/store.hpp"
+#include "tests/unit/old_schema.hpp"
 
 using gls::Store;
 
@@ -145,17 +147,8 @@ TEST_CASE("units held and sessions by status follow every change of a session") 
 }
 
 TEST_CASE("opening a database of the previous schema counts what it holds") {
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("gls-unit-counts-" + std::to_string(::getpid()) + ".db")).string();
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
-  {
-    // Schema version 5, written the way that version wrote it.
-    sqlite3* raw = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-    const auto& migrations = gls::schema_migrations();
-    for (size_t v = 0; v < 5; ++v)
-      REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    const char* rows = R"sql(
+  // Schema version 5, written the way that version wrote it.
+  const gls::test::OldSchemaFile file("gls-unit-counts", 5, R"sql(
 INSERT INTO group_locations (account, region, group_id, location, position, status, updated_ms)
   VALUES ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'us-west-2', 0, 'ACTIVE', 0);
 INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, protocol, location, signal_request,
@@ -163,11 +156,8 @@ INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, prot
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION001', 'a-1', 'CONNECTED', 'WebRTC', 'us-west-2', 'o', 1, 1, 1, 1, 1),
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION002', 'a-1', 'ACTIVE', 'WebRTC', 'us-west-2', 'o', 1, 1, 2, 2, 1),
   ('111122223333', 'us-west-2', 'sg-C0UNT1234', 'OLDSESSION003', 'a-1', 'TERMINATED', 'WebRTC', 'us-west-2', 'o', 1, 1, 3, 3, 1);
-PRAGMA user_version = 5;
-)sql";
-    REQUIRE(sqlite3_exec(raw, rows, nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(raw);
-  }
+)sql");
+  const std::string& path = file.path();
   {
     auto opened = Store::open(path);
     REQUIRE(opened.ok());
@@ -179,7 +169,6 @@ PRAGMA user_version = 5;
       CHECK(gls::repo::count(db, "stream_sessions") == 3);
     });
   }
-  for (const char* side : {"", "-wal", "-shm"}) std::filesystem::remove(path + side);
 }
 
 TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest transition by index") {
@@ -244,5 +233,85 @@ TEST_CASE("counts kept through thousands of status changes equal the counted row
     gls::repo::update_session_state(db, kScope, ghost);
     check_all(db);
     CHECK_FALSE(gls::repo::find_session(db, kScope, kGroup, "C0UNTGHOST01").has_value());
+  });
+}
+
+TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, written once, equal the counted rows") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  const gls::SessionStatus statuses[] = {
+      gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
+      gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
+      gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
+  uint32_t r = 777;
+  auto next = [&r](uint32_t n) {
+    r = r * 1103515245u + 12345u;
+    return (r >> 16) % n;
+  };
+  std::vector<gls::StreamSession> s;
+  store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTBATCH", 300); });
+  for (int round = 0; round < 4; ++round) {
+    store.transaction([&](Store& db) {
+      gls::repo::CountBatch batch(db);
+      auto raw_counts = [&db] {
+        gls::Stmt q = db.prepare("SELECT group_concat(status || '=' || n, ' ') FROM status_counts");
+        REQUIRE(q.step());
+        return q.text(0);
+      };
+      const std::string kept_before = raw_counts();
+      for (int change = 0; change < 1500; ++change) {
+        // Read as the scheduler does (so the change may use what the read remembered), or not.
+        const size_t i = next(static_cast<uint32_t>(s.size()));
+        if (next(2) == 0) s[i] = *gls::repo::find_session(db, kScope, kGroup, s[i].id);
+        gls::StreamSession& x = s[i];
+        x.status = statuses[next(8)];
+        x.placed = next(4) != 0;
+        if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
+        gls::repo::update_session_state(db, kScope, x);
+        if (change == 700) {
+          // Nothing is written yet: the kept rows are as before the batch ...
+          CHECK(raw_counts() == kept_before);
+          // ... but every read through the repository sees the changes so far.
+          check_all(db);
+        }
+      }
+      batch.finish();
+      check_all(db);
+    });
+    store.transaction([&](Store& db) { check_all(db); });
+  }
+  // A batch dropped unfinished leaves its transaction's counts for the rollback to undo.
+  CHECK_THROWS(store.transaction([&](Store& db) {
+    gls::repo::CountBatch batch(db);
+    for (gls::StreamSession& x : s) {
+      x.status = gls::SessionStatus::Error;
+      gls::repo::update_session_state(db, kScope, x);
+    }
+    throw std::runtime_error("rolled back");
+  }));
+  store.transaction([&](Store& db) { check_all(db); });
+}
+
+TEST_CASE("a stale memory of a session's stored state never miscounts") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSTALE", 2);
+    // Read one session, then change it through another copy: what the read
+    // remembered no longer holds when the first copy is written.
+    gls::StreamSession first = *gls::repo::find_session(db, kScope, kGroup, s[0].id);
+    gls::StreamSession other = first;
+    other.status = gls::SessionStatus::Terminated;
+    gls::repo::update_session_state(db, kScope, other);
+    check_all(db);
+    gls::repo::update_session(db, kScope, s[0]);  // back to CONNECTED, by REPLACE (new rowid)
+    check_all(db);
+    first.status = gls::SessionStatus::Error;
+    first.location = "us-east-1";
+    gls::repo::update_session_state(db, kScope, first);
+    check_all(db);
+    CHECK(gls::repo::find_session(db, kScope, kGroup, s[0].id)->status == gls::SessionStatus::Error);
   });
 }
