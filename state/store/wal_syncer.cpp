@@ -33,6 +33,20 @@ void WalSyncer::committed(uint64_t seq) {
   work_.notify_one();
 }
 
+void WalSyncer::fail() {
+  DurabilityListener listener;
+  uint64_t durable = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (failed_) return;
+    failed_ = true;
+    listener = listener_;
+    durable = durable_;
+  }
+  reached_.notify_all();
+  if (listener) listener(durable, true);
+}
+
 uint64_t WalSyncer::durable() const {
   std::lock_guard lock(mu_);
   return durable_;
@@ -81,17 +95,18 @@ void WalSyncer::run() {
     const bool synced = sync_wal();
     lock.lock();
     ++syncs_;
-    if (synced) {
+    if (synced && !failed_) {
       durable_ = target;
     } else {
       failed_ = true;
     }
     const uint64_t durable = durable_;
+    const bool failed = failed_;
     auto listener = listener_;
     reached_.notify_all();
     lock.unlock();
-    if (listener) listener(durable, !synced);
-    if (synced && after_sync_) after_sync_();
+    if (listener) listener(durable, failed);
+    if (!failed && after_sync_) after_sync_();
     lock.lock();
   }
 }

@@ -15,7 +15,8 @@
 // A checkpoint may run on the syncer's thread between two syncs: commits
 // made meanwhile wait for it, and are synced together after it.
 //
-// A failed sync (the WAL cannot be opened, or fdatasync fails) is final.
+// A failed sync (the WAL cannot be opened, or fdatasync fails), or a
+// commit that failed after answers were told to wait for it (fail()), is final.
 // Retrying proves nothing: after a failed fdatasync Linux may have dropped
 // the dirty pages it could not write and report the next sync a success,
 // so no commit made before or after the failure can be known durable.
@@ -56,6 +57,9 @@ class WalSyncer {
 
   // Commit `seq` has been written to the WAL.
   void committed(uint64_t seq);
+  // A commit that answers were told to wait for never reached the WAL (its
+  // COMMIT failed): final, as a failed sync is (see above).
+  void fail();
   uint64_t durable() const;
   // Blocks until every commit up to `seq` is durable (true), or a sync has
   // failed before it became so (false).
