@@ -85,7 +85,7 @@ gls::HttpResponse handle_batched(gls::Pipeline& pipeline, gls::Store& store, boo
     gls::Store& store;
     boost::asio::io_context& io;
     ~FlushLater() {
-      if (store.claim_flush()) boost::asio::post(io, [&s = store] { s.flush(); });
+      if (store.claim_flush()) boost::asio::post(io, [&s = store] { s.flush_soon(); });
     }
   } flush_later{store, io};
   const std::string_view path = request.path();

@@ -215,7 +215,8 @@ void Store::start_group_commit() {
   // it; until then it takes a checkpoint for a no-op.
   if (sqlite3_exec(checkpointer_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) != SQLITE_OK)
     fail(checkpointer_, "cannot open the checkpoint connection");
-  syncer_ = std::make_unique<WalSyncer>(path_ + "-wal", [this] { checkpoint_if_large(); });
+  syncer_ = std::make_unique<WalSyncer>(
+      path_ + "-wal", [this] { checkpoint_if_large(); }, ::fdatasync, [this] { flush_deferred(); });
 }
 
 void Store::checkpoint_if_large() {

@@ -18,7 +18,7 @@
 //   by one: each joins the open batch, one SQLite transaction, inside a
 //   savepoint of its own that is released when it succeeds and rolled back
 //   alone when it fails. flush() commits the batch (the holder sees to it
-//   that flush() runs soon: claim_flush()); a batch is also committed before
+//   that flush() or flush_soon() runs soon: claim_flush()); a batch is also committed before
 //   it takes more than kBatchLimit transactions or grows older than
 //   kBatchAge. A transaction on any other thread commits the open batch
 //   together with its own work before it returns. An answer that depends on
@@ -231,7 +231,7 @@ class Store {
 
   // ---- batched commits (see above; file databases only)
   static constexpr int kBatchLimit = 256;
-  static constexpr std::chrono::microseconds kBatchAge{2000};
+  static constexpr std::chrono::microseconds kBatchAge{5000};
   // Other bounds than those (for tests that must not meet the age bound).
   void bound_batches(int transactions, std::chrono::microseconds age) {
     std::lock_guard lock(mu_);
@@ -255,6 +255,10 @@ class Store {
   // Commits the open batch, if any, unless this thread is inside a
   // transaction(). False when its COMMIT failed (logged; final, see above).
   bool flush();
+  // The same, but while a sync is in progress the batch commits once it
+  // ends (on the syncer's thread): what joins meanwhile, which could not be
+  // acknowledged before then anyway, shares its commit.
+  void flush_soon();
   // Says that the open batch holds writes a read must not miss (deadlines
   // it fired): until the batch commits, snapshot_reads_held() is true. Does
   // nothing when no batch is open.
@@ -279,6 +283,7 @@ class Store {
   void rollback_in_batch();
   void commit_batch();  // throws StoreError when the COMMIT failed
   void lose_batch(const std::string& why);
+  void flush_deferred();
   static inline thread_local bool joins_batches = false;  // the thread holds a BatchCommits
 
   sqlite3* db_;
@@ -305,6 +310,7 @@ class Store {
   int64_t changes_at_savepoint_ = 0;
   size_t staged_at_savepoint_ = 0;  // transitions staged before it
   std::atomic<bool> flush_claimed_{false};
+  bool flush_deferred_ = false;  // flush_soon() waits for the sync in progress
   std::atomic<bool> snapshot_reads_held_{false};
   int lock_fd_ = -1;  // holds the flock that keeps other emulators out
   std::mutex readers_mu_;

@@ -69,6 +69,7 @@ void Store::rollback_in_batch() {
 void Store::commit_batch() {
   if (!batch_open_.load()) return;
   flush_claimed_.store(false);
+  flush_deferred_ = false;
   if (!run_quietly(db_, "COMMIT")) {
     std::string why = sqlite3_errmsg(db_);
     if (!sqlite3_get_autocommit(db_)) run_quietly(db_, "ROLLBACK");
@@ -94,6 +95,7 @@ void Store::commit_batch() {
 void Store::lose_batch(const std::string& why) {
   batch_open_.store(false);
   flush_claimed_.store(false);
+  flush_deferred_ = false;
   in_savepoint_ = false;
   transitions_.rolled_back();
   if (batch_changed_) {
@@ -115,6 +117,23 @@ bool Store::flush() {
   } catch (const StoreError&) {
     return false;  // lose_batch() said why
   }
+}
+
+void Store::flush_soon() {
+  std::lock_guard lock(mu_);
+  if (!batch_open_.load()) return;
+  // Checked under the lock that flush_deferred() takes: a sync that ends
+  // after this finds the flag, one that ended before leaves the syncer idle.
+  if (syncer_->busy()) {
+    flush_deferred_ = true;
+    return;
+  }
+  flush();
+}
+
+void Store::flush_deferred() {
+  std::lock_guard lock(mu_);
+  if (flush_deferred_) flush();
 }
 
 void Store::hold_snapshot_reads() {

@@ -10,8 +10,12 @@
 
 namespace gls {
 
-WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync, SyncCall sync)
-    : wal_path_(std::move(wal_path)), after_sync_(std::move(after_sync)), sync_(std::move(sync)) {
+WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync, SyncCall sync,
+                     std::function<void()> after_attempt)
+    : wal_path_(std::move(wal_path)),
+      after_sync_(std::move(after_sync)),
+      after_attempt_(std::move(after_attempt)),
+      sync_(std::move(sync)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -45,6 +49,11 @@ void WalSyncer::fail() {
   }
   reached_.notify_all();
   if (listener) listener(durable, true);
+}
+
+bool WalSyncer::busy() const {
+  std::lock_guard lock(mu_);
+  return !failed_ && committed_ > durable_;
 }
 
 uint64_t WalSyncer::durable() const {
@@ -106,6 +115,7 @@ void WalSyncer::run() {
     reached_.notify_all();
     lock.unlock();
     if (listener) listener(durable, failed);
+    if (after_attempt_) after_attempt_();
     if (!failed && after_sync_) after_sync_();
     lock.lock();
   }

@@ -183,6 +183,26 @@ TEST_CASE("batch: a transaction on a thread that does not batch commits the open
   CHECK(store->commit_sequence() == before + 1);
 }
 
+TEST_CASE("batch: flush_soon commits it, at once or once the sync in progress ends") {
+  TempDb file;
+  auto store = open_with_table(file);
+  const uint64_t before = store->commit_sequence();
+  Store::BatchCommits batch;
+  for (int round = 1; round <= 20; ++round) {
+    store->transaction([&](Store& db) { insert(db, round); });
+    store->flush_soon();
+  }
+  // Whatever was left waiting for a sync is committed once it ends.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (committed_rows(*store).size() < 20 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(committed_rows(*store).size() == 20);
+  CHECK(store->commit_sequence() > before);
+  CHECK(store->commit_sequence() <= before + 20);
+  CHECK(store->wait_durable());
+  CHECK(store->pending_commit() == 0);
+}
+
 TEST_CASE("batch: it is committed before it takes more than its bound") {
   TempDb file;
   auto store = open_with_table(file);
