@@ -17,6 +17,7 @@ bool Store::batch_over_bound() const {
 
 void Store::begin_in_batch() {
   if (batch_open_.load() && joins_batches && batch_over_bound()) commit_batch();
+  const bool alone = !batch_open_.load() && !joins_batches;
   if (!batch_open_.load()) {
     prepare("BEGIN IMMEDIATE").run();
     flush_claimed_.store(false);
@@ -24,6 +25,13 @@ void Store::begin_in_batch() {
     batch_changed_ = false;
     batch_size_ = 0;
     batch_began_ = std::chrono::steady_clock::now();
+  }
+  changes_at_savepoint_ = sqlite3_total_changes64(db_);
+  // A transaction that will commit with no other in it needs no savepoint
+  // (which would copy every page it changes aside, in case it rolls back).
+  if (alone) {
+    ++batch_size_;
+    return;
   }
   try {
     prepare("SAVEPOINT batched").run();
@@ -35,13 +43,14 @@ void Store::begin_in_batch() {
   }
   in_savepoint_ = true;
   ++batch_size_;
-  changes_at_savepoint_ = sqlite3_total_changes64(db_);
   staged_at_savepoint_ = transitions_.staged();
 }
 
 void Store::commit_in_batch() {
-  prepare("RELEASE batched").run();
-  in_savepoint_ = false;
+  if (in_savepoint_) {  // else alone (begin_in_batch)
+    prepare("RELEASE batched").run();
+    in_savepoint_ = false;
+  }
   // A transaction that changed nothing gives an answer nothing more to wait for.
   if (sqlite3_total_changes64(db_) != changes_at_savepoint_ && !batch_changed_) {
     batch_changed_ = true;
@@ -62,6 +71,12 @@ void Store::rollback_in_batch() {
       if (!sqlite3_get_autocommit(db_)) run_quietly(db_, "ROLLBACK");
       lose_batch(why);
     }
+  } else if (batch_open_.load() && !joins_batches) {
+    // Alone in its transaction (begin_in_batch): nothing else to keep.
+    run_quietly(db_, "ROLLBACK");
+    batch_open_.store(false);
+    transitions_.rolled_back();
+    return;
   }
   if (!joins_batches && batch_open_.load()) flush();
 }
