@@ -89,9 +89,13 @@ size_t Core::catch_up() {
 size_t Core::fire_due(int64_t now) {
   firing_.fetch_add(1);
   struct Done {
+    Store& store;
     std::atomic<int>& n;
-    ~Done() { n.fetch_sub(1); }
-  } done{firing_};
+    ~Done() {
+      store.hold_snapshot_reads();
+      n.fetch_sub(1);
+    }
+  } done{*store_, firing_};
   return scheduler_.run(*store_, now);
 }
 

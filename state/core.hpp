@@ -55,7 +55,8 @@ class Core {
 
   // Runs f(db, now) in one transaction at emulator time `now`, after firing
   // every deadline due by `now` (in a transaction of its own, so that it
-  // stands even when f's transaction is rolled back).
+  // stands even when f's transaction is rolled back; on a thread that
+  // batches commits, both join the batch: Store::BatchCommits).
   template <class F>
   auto transact(F&& f);
 
@@ -99,13 +100,18 @@ class Core {
   // writes nothing, and its first answers wait for no sync.
   static VirtualClock start_clock(Store& store, const EmulatorConfig& config, bool& recorded);
   // Fires the deadlines due by `now`; holding the store. Until it has
-  // committed, read() takes no snapshot (it might miss what they changed).
+  // committed, read() takes no snapshot (it might miss what they changed):
+  // fired into an open batch, they hold snapshot reads until it commits.
   size_t fire_due(int64_t now);
-  // No deadline is due by `now` or being fired, so the committed store is
-  // what a read at `now` would show. In this order: firing raises next_due
-  // before it commits, and counts itself in firing_ before that and until
-  // after the commit.
-  bool settled_at(int64_t now) const { return scheduler_.next_due() > now && firing_.load() == 0; }
+  // No deadline is due by `now`, being fired or fired into a batch not yet
+  // committed, so the committed store is what a read at `now` would show.
+  // In this order: firing raises next_due before it commits, and counts
+  // itself in firing_ before that and until after the commit, or until it
+  // has held snapshot reads, which the batch's commit releases after its
+  // sequence moved.
+  bool settled_at(int64_t now) const {
+    return scheduler_.next_due() > now && firing_.load() == 0 && !store_->snapshot_reads_held();
+  }
 
   std::unique_ptr<Store> store_;
   EmulatorConfig config_;

@@ -195,6 +195,7 @@ void Store::configure_connection() {
 void Store::start_group_commit() {
   // The migrations' commits were synced one by one: nothing to wait for.
   commit_seq_.store(0);
+  answer_seq_.store(0);
   exec("PRAGMA synchronous=NORMAL");
   // Checkpoints run on the syncer's thread, on a connection of their own,
   // so that no commit waits for one: this hook replaces SQLite's automatic
@@ -214,7 +215,8 @@ void Store::start_group_commit() {
   // it; until then it takes a checkpoint for a no-op.
   if (sqlite3_exec(checkpointer_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) != SQLITE_OK)
     fail(checkpointer_, "cannot open the checkpoint connection");
-  syncer_ = std::make_unique<WalSyncer>(path_ + "-wal", [this] { checkpoint_if_large(); });
+  syncer_ = std::make_unique<WalSyncer>(
+      path_ + "-wal", [this] { checkpoint_if_large(); }, ::fdatasync, [this] { flush_deferred(); });
 }
 
 void Store::checkpoint_if_large() {
@@ -256,6 +258,7 @@ Store::Store(sqlite3* db, std::string path, bool memory, bool read_only)
     : db_(db), path_(std::move(path)), memory_(memory), read_only_(read_only), id_(next_store_id()) {}
 
 Store::~Store() {
+  if (batch_open_.load()) flush();
   readers_.clear();
   syncer_.reset();  // syncs what was committed
   if (checkpointer_) sqlite3_close(checkpointer_);
@@ -337,38 +340,43 @@ void Store::migrate() {
 
 // Prepared once: a transaction per request should not parse SQL.
 void Store::begin() {
+  if (batching()) return begin_in_batch();
   // A reader's transaction takes its snapshot at its first read.
   prepare(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE").run();
   changes_at_begin_ = sqlite3_total_changes64(db_);
 }
 void Store::commit() {
+  if (batching()) return commit_in_batch();
   prepare("COMMIT").run();
   // A transaction that changed nothing wrote nothing to sync.
   if (sqlite3_total_changes64(db_) != changes_at_begin_) {
     const uint64_t seq = commit_seq_.fetch_add(1, std::memory_order_acq_rel) + 1;
-    if (syncer_) syncer_->committed(seq);
+    answer_seq_.store(seq);
   }
   transitions_.committed();
 }
-
-uint64_t Store::pending_commit() const {
-  if (!syncer_) return 0;
-  const uint64_t latest = commit_sequence();
-  return syncer_->durable() >= latest ? 0 : latest;
-}
-
-bool Store::wait_durable() {
-  return !syncer_ || syncer_->wait(commit_sequence());
-}
-
-void Store::on_durable(DurabilityListener listener) {
-  if (syncer_) syncer_->on_durable(std::move(listener));
-}
 void Store::rollback() {
+  if (batching()) return rollback_in_batch();
   transitions_.rolled_back();
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);
   sqlite3_free(err);
+}
+
+uint64_t Store::pending_commit() const {
+  if (!syncer_) return 0;
+  const uint64_t latest = answer_seq_.load();
+  return syncer_->durable() >= latest ? 0 : latest;
+}
+
+bool Store::wait_durable() {
+  if (!syncer_) return true;
+  flush();
+  return syncer_->wait(answer_seq_.load());
+}
+
+void Store::on_durable(DurabilityListener listener) {
+  if (syncer_) syncer_->on_durable(std::move(listener));
 }
 
 std::optional<std::string> Store::setting(std::string_view key) {

@@ -13,6 +13,20 @@
 // - Every write goes through one connection guarded by one mutex: every
 //   `transaction` runs alone, so two requests on one resource can never
 //   interleave and lose an update. Statements are prepared once and cached.
+// - Batched commits (file databases): a thread that holds a BatchCommits
+//   (an I/O thread handling requests) does not commit its transactions one
+//   by one: each joins the open batch, one SQLite transaction, inside a
+//   savepoint of its own that is released when it succeeds and rolled back
+//   alone when it fails. flush() commits the batch (the holder sees to it
+//   that flush() or flush_soon() runs soon: claim_flush()); a batch is also committed before
+//   it takes more than kBatchLimit transactions or grows older than
+//   kBatchAge. A transaction on any other thread commits the open batch
+//   together with its own work before it returns. An answer that depends on
+//   a batch waits for its commit and its sync: pending_commit() is the
+//   sequence the batch will take, while commit_sequence() moves only when
+//   it commits. A batch whose COMMIT fails loses every write in it: that is
+//   final, like a failed sync (wal_syncer.hpp), so nothing it held, then or
+//   later, is acknowledged.
 // - `read` runs on a read-only connection of the calling thread's own,
 //   against a WAL snapshot that holds every commit made before it began,
 //   without the store's mutex, so reads do not wait for each other or for
@@ -26,6 +40,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -80,27 +95,23 @@ class Stmt {
     return bind(i, v);
   }
 
-  // Binds every argument in order, starting at parameter 1 (or `first`).
+  // Binds every argument in order, starting at parameter 1 (or `first`);
+  // the _ref forms with bind_ref, for arguments that outlive the statement's run.
   template <class... A>
   Stmt& args(const A&... a) {
-    return args_from(1, a...);
+    return bind_all<false>(1, a...);
   }
   template <class... A>
   Stmt& args_from(int first, const A&... a) {
-    int i = first;
-    (bind(i++, a), ...);
-    return *this;
+    return bind_all<false>(first, a...);
   }
-  // The same with bind_ref: for arguments that outlive the statement's run.
   template <class... A>
   Stmt& args_ref(const A&... a) {
-    return args_ref_from(1, a...);
+    return bind_all<true>(1, a...);
   }
   template <class... A>
   Stmt& args_ref_from(int first, const A&... a) {
-    int i = first;
-    (bind_ref(i++, a), ...);
-    return *this;
+    return bind_all<true>(first, a...);
   }
 
   // Advances to the next row; false when done. Throws StoreError on failure.
@@ -119,6 +130,16 @@ class Stmt {
   double real(int col) const;
 
  private:
+  template <bool Ref, class... A>
+  Stmt& bind_all(int first, const A&... a) {
+    int i = first;
+    if constexpr (Ref)
+      (bind_ref(i++, a), ...);
+    else
+      (bind(i++, a), ...);
+    return *this;
+  }
+
   sqlite3_stmt* s_;
   Pool* home_;
 };
@@ -142,12 +163,17 @@ class Store {
   // Runs `f(store)` inside one IMMEDIATE transaction under the store lock;
   // commits when f returns, rolls back when it throws or returns a Result
   // holding an Error. Nested calls on the same thread join the outer one.
+  // On a thread that holds a BatchCommits, the outermost call joins the
+  // batch instead of committing (see above); its rollback undoes its own
+  // work only.
   template <class F>
   auto transaction(F&& f) -> decltype(f(*this));
 
   // Runs `f(reader)` in a read transaction, on this thread's read-only
   // connection (see above); f must not write. Inside this thread's own
-  // transaction(), f joins that transaction instead, so it sees its writes.
+  // transaction(), or on a thread that holds a BatchCommits while a batch
+  // is open, f joins the writer's transaction instead, so it sees its
+  // writes.
   template <class F>
   auto read(F&& f) -> decltype(f(*this));
   // Whether read() runs apart from the writing connection.
@@ -203,6 +229,42 @@ class Store {
   // fdatasync calls the syncer made (0 for ":memory:").
   uint64_t wal_syncs() const { return syncer_ ? syncer_->syncs() : 0; }
 
+  // ---- batched commits (see above; file databases only)
+  static constexpr int kBatchLimit = 256;
+  static constexpr std::chrono::microseconds kBatchAge{5000};
+  // Other bounds than those (for tests that must not meet the age bound).
+  void bound_batches(int transactions, std::chrono::microseconds age) {
+    std::lock_guard lock(mu_);
+    batch_limit_ = transactions;
+    batch_age_ = age;
+  }
+  // While one lives, the calling thread's transactions join the open batch.
+  class BatchCommits {
+   public:
+    BatchCommits() : outer_(joins_batches) { joins_batches = true; }
+    ~BatchCommits() { joins_batches = outer_; }
+    BatchCommits(const BatchCommits&) = delete;
+    BatchCommits& operator=(const BatchCommits&) = delete;
+
+   private:
+    const bool outer_;
+  };
+  // True once for each batch left open: the caller must then see that
+  // flush() runs soon (after the work at hand, which may join the batch).
+  bool claim_flush();
+  // Commits the open batch, if any, unless this thread is inside a
+  // transaction(). False when its COMMIT failed (logged; final, see above).
+  bool flush();
+  // The same, but while a sync is in progress the batch commits once it
+  // ends (on the syncer's thread): what joins meanwhile, which could not be
+  // acknowledged before then anyway, shares its commit.
+  void flush_soon();
+  // Says that the open batch holds writes a read must not miss (deadlines
+  // it fired): until the batch commits, snapshot_reads_held() is true. Does
+  // nothing when no batch is open.
+  void hold_snapshot_reads();
+  bool snapshot_reads_held() const { return snapshot_reads_held_.load(); }
+
  private:
   Store(sqlite3* db, std::string path, bool memory, bool read_only);
   Store& this_thread_reader();
@@ -213,6 +275,16 @@ class Store {
   void begin();
   void commit();
   void rollback();
+  // Batched commits (a file database once it is open).
+  bool batching() const { return syncer_ != nullptr; }
+  bool batch_over_bound() const;
+  void begin_in_batch();
+  void commit_in_batch();
+  void rollback_in_batch();
+  void commit_batch();  // throws StoreError when the COMMIT failed
+  void lose_batch(const std::string& why);
+  void flush_deferred();
+  static inline thread_local bool joins_batches = false;  // the thread holds a BatchCommits
 
   sqlite3* db_;
   std::string path_;
@@ -224,6 +296,22 @@ class Store {
   int64_t changes_at_begin_ = 0;  // sqlite3_total_changes64 when the transaction began
   std::atomic<std::thread::id> writer_{};  // the thread inside transaction(), if any
   std::atomic<uint64_t> commit_seq_{0};
+  // The sequence an answer given now depends on: commit_seq_, or the next
+  // one while the open batch holds changes.
+  std::atomic<uint64_t> answer_seq_{0};
+  // The open batch (guarded by mu_ but for the atomics).
+  std::atomic<bool> batch_open_{false};
+  bool batch_changed_ = false;    // a released savepoint changed something
+  bool in_savepoint_ = false;     // a transaction of the batch is running
+  int batch_size_ = 0;            // transactions that joined it
+  int batch_limit_ = kBatchLimit;
+  std::chrono::microseconds batch_age_ = kBatchAge;
+  std::chrono::steady_clock::time_point batch_began_{};
+  int64_t changes_at_savepoint_ = 0;
+  size_t staged_at_savepoint_ = 0;  // transitions staged before it
+  std::atomic<bool> flush_claimed_{false};
+  bool flush_deferred_ = false;  // flush_soon() waits for the sync in progress
+  std::atomic<bool> snapshot_reads_held_{false};
   int lock_fd_ = -1;  // holds the flock that keeps other emulators out
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Store>> readers_;
@@ -290,7 +378,8 @@ auto Store::transaction(F&& f) -> decltype(f(*this)) {
 
 template <class F>
 auto Store::read(F&& f) -> decltype(f(*this)) {
-  if (!reads_apart() || writer_.load(std::memory_order_relaxed) == std::this_thread::get_id())
+  if (!reads_apart() || writer_.load(std::memory_order_relaxed) == std::this_thread::get_id() ||
+      (joins_batches && batch_open_.load()))
     return transaction(std::forward<F>(f));
   return this_thread_reader().transaction(std::forward<F>(f));
 }

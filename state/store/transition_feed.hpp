@@ -2,8 +2,10 @@
 //
 // repo::record_transition stages every transition it writes to the history;
 // the store hands the staged transitions to the listeners only once the
-// transaction that wrote them has committed, and drops them when it rolls
-// back, so a listener never hears of a change that did not happen.
+// transaction that wrote them has committed (for a batch of transactions,
+// once the batch has), and drops them when it rolls back (only those of a
+// savepoint rolled back alone), so a listener never hears of a change that
+// did not happen.
 //
 // Guarantees:
 // - Listeners hear committed transitions in commit order, each transaction's
@@ -17,6 +19,7 @@
 #include "state/listeners.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -52,10 +55,16 @@ class TransitionFeed {
   void unsubscribe(int handle) { listeners_.remove(handle); }
 
   // Called by the store, under its lock: a transition written in the
-  // transaction in progress, that transaction's commit, its rollback.
+  // transaction in progress, that transaction's commit, its rollback; and,
+  // for a savepoint inside a batch of transactions, how many were staged
+  // before it began and dropping those staged since.
   void stage(TransitionEvent event);
   void committed();
   void rolled_back() { staged_.clear(); }
+  size_t staged() const { return staged_.size(); }
+  void rolled_back_to(size_t staged) {
+    if (staged < staged_.size()) staged_.erase(staged_.begin() + static_cast<std::ptrdiff_t>(staged), staged_.end());
+  }
 
  private:
   std::vector<TransitionEvent> staged_;  // guarded by the store lock

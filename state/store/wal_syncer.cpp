@@ -10,8 +10,12 @@
 
 namespace gls {
 
-WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync, SyncCall sync)
-    : wal_path_(std::move(wal_path)), after_sync_(std::move(after_sync)), sync_(std::move(sync)) {
+WalSyncer::WalSyncer(std::string wal_path, std::function<void()> after_sync, SyncCall sync,
+                     std::function<void()> after_attempt)
+    : wal_path_(std::move(wal_path)),
+      after_sync_(std::move(after_sync)),
+      after_attempt_(std::move(after_attempt)),
+      sync_(std::move(sync)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -31,6 +35,25 @@ void WalSyncer::committed(uint64_t seq) {
     committed_ = seq;
   }
   work_.notify_one();
+}
+
+void WalSyncer::fail() {
+  DurabilityListener listener;
+  uint64_t durable = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (failed_) return;
+    failed_ = true;
+    listener = listener_;
+    durable = durable_;
+  }
+  reached_.notify_all();
+  if (listener) listener(durable, true);
+}
+
+bool WalSyncer::busy() const {
+  std::lock_guard lock(mu_);
+  return !failed_ && committed_ > durable_;
 }
 
 uint64_t WalSyncer::durable() const {
@@ -81,17 +104,19 @@ void WalSyncer::run() {
     const bool synced = sync_wal();
     lock.lock();
     ++syncs_;
-    if (synced) {
+    if (synced && !failed_) {
       durable_ = target;
     } else {
       failed_ = true;
     }
     const uint64_t durable = durable_;
+    const bool failed = failed_;
     auto listener = listener_;
     reached_.notify_all();
     lock.unlock();
-    if (listener) listener(durable, !synced);
-    if (synced && after_sync_) after_sync_();
+    if (listener) listener(durable, failed);
+    if (after_attempt_) after_attempt_();
+    if (!failed && after_sync_) after_sync_();
     lock.lock();
   }
 }

@@ -15,7 +15,8 @@
 // A checkpoint may run on the syncer's thread between two syncs: commits
 // made meanwhile wait for it, and are synced together after it.
 //
-// A failed sync (the WAL cannot be opened, or fdatasync fails) is final.
+// A failed sync (the WAL cannot be opened, or fdatasync fails), or a
+// commit that failed after answers were told to wait for it (fail()), is final.
 // Retrying proves nothing: after a failed fdatasync Linux may have dropped
 // the dirty pages it could not write and report the next sync a success,
 // so no commit made before or after the failure can be known durable.
@@ -48,15 +49,23 @@ class WalSyncer {
 
   // `after_sync` runs on the syncer's thread after each sync has been told
   // to the listener (the store checkpoints there). `sync` is ::fdatasync
-  // but for tests of its failure.
-  explicit WalSyncer(std::string wal_path, std::function<void()> after_sync = {}, SyncCall sync = ::fdatasync);
+  // but for tests of its failure. `after_attempt` runs there after every
+  // sync, failed ones too, before `after_sync` (the store commits a batch
+  // that waited for the sync to end).
+  explicit WalSyncer(std::string wal_path, std::function<void()> after_sync = {}, SyncCall sync = ::fdatasync,
+                     std::function<void()> after_attempt = {});
   ~WalSyncer();
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
 
   // Commit `seq` has been written to the WAL.
   void committed(uint64_t seq);
+  // A commit that answers were told to wait for never reached the WAL (its
+  // COMMIT failed): final, as a failed sync is (see above).
+  void fail();
   uint64_t durable() const;
+  // A sync is in progress or due (and none has failed).
+  bool busy() const;
   // Blocks until every commit up to `seq` is durable (true), or a sync has
   // failed before it became so (false).
   bool wait(uint64_t seq);
@@ -74,6 +83,7 @@ class WalSyncer {
 
   const std::string wal_path_;
   const std::function<void()> after_sync_;
+  const std::function<void()> after_attempt_;
   const SyncCall sync_;
   int fd_ = -1;
   mutable std::mutex mu_;
