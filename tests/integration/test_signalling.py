@@ -315,7 +315,7 @@ class RepeatsWhileAnswering(LifecycleCase):
     def test_a_repeated_connection_waits_for_the_same_answer(self):
         sid, _ = self.active_session(SignalRequest="test-offer")
         in_window = 0
-        for attempt in range(5):
+        for attempt in range(15):
             args = dict(Identifier=SG, StreamSessionIdentifier=sid,
                         SignalRequest=web_sdk_request(browser_offer(version=10 + attempt)),
                         ClientToken=f"repeat-connection-{attempt}-" + "x" * 24)
@@ -338,7 +338,7 @@ class RepeatsWhileAnswering(LifecycleCase):
 
     def test_a_repeated_start_returns_the_same_session(self):
         in_window = 0
-        for attempt in range(5):
+        for attempt in range(15):
             args = dict(Identifier=SG, ApplicationIdentifier=APP, Protocol="WebRTC",
                         SignalRequest=web_sdk_request(browser_offer(version=20 + attempt)),
                         ClientToken=f"repeat-start-{attempt}-" + "x" * 24)
