@@ -94,6 +94,29 @@ std::vector<gls::StreamSession> group_with_sessions(Store& db, const std::string
   return s;
 }
 
+// A fixed pseudo-random sequence of changes to stored sessions' counted
+// state: every status, placed or not, in either location.
+class RandomChanges {
+ public:
+  explicit RandomChanges(uint32_t seed) : r_(seed) {}
+  uint32_t next(uint32_t n) {
+    r_ = r_ * 1103515245u + 12345u;
+    return (r_ >> 16) % n;
+  }
+  void change(gls::StreamSession& x) {
+    static constexpr gls::SessionStatus kStatuses[] = {
+        gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
+        gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
+        gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
+    x.status = kStatuses[next(8)];
+    x.placed = next(4) != 0;
+    if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
+  }
+
+ private:
+  uint32_t r_;
+};
+
 }  // namespace
 
 TEST_CASE("units held and sessions by status follow every change of a session") {
@@ -205,21 +228,10 @@ TEST_CASE("counts kept through thousands of status changes equal the counted row
   Store& store = *opened.value();
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTMANY", 400);
-    // Every status, placed or not, in either location, in a fixed pseudo-random order.
-    const gls::SessionStatus statuses[] = {
-        gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
-        gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
-        gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
-    uint32_t r = 12345;
-    auto next = [&r](uint32_t n) {
-      r = r * 1103515245u + 12345u;
-      return (r >> 16) % n;
-    };
+    RandomChanges random(12345);
     for (int change = 0; change < 6000; ++change) {
-      gls::StreamSession& x = s[next(static_cast<uint32_t>(s.size()))];
-      x.status = statuses[next(8)];
-      x.placed = next(4) != 0;
-      if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
+      gls::StreamSession& x = s[random.next(static_cast<uint32_t>(s.size()))];
+      random.change(x);
       gls::repo::update_session_state(db, kScope, x);
       if (change % 1000 == 0) check_all(db);
     }
@@ -240,15 +252,7 @@ TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, writ
   auto opened = Store::open(":memory:");
   REQUIRE(opened.ok());
   Store& store = *opened.value();
-  const gls::SessionStatus statuses[] = {
-      gls::SessionStatus::Activating, gls::SessionStatus::Active,      gls::SessionStatus::Connected,
-      gls::SessionStatus::PendingClientReconnection, gls::SessionStatus::Reconnecting,
-      gls::SessionStatus::Terminating, gls::SessionStatus::Terminated, gls::SessionStatus::Error};
-  uint32_t r = 777;
-  auto next = [&r](uint32_t n) {
-    r = r * 1103515245u + 12345u;
-    return (r >> 16) % n;
-  };
+  RandomChanges random(777);
   std::vector<gls::StreamSession> s;
   store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTBATCH", 300); });
   for (int round = 0; round < 4; ++round) {
@@ -262,13 +266,10 @@ TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, writ
       const std::string kept_before = raw_counts();
       for (int change = 0; change < 1500; ++change) {
         // Read as the scheduler does (so the change may use what the read remembered), or not.
-        const size_t i = next(static_cast<uint32_t>(s.size()));
-        if (next(2) == 0) s[i] = *gls::repo::find_session(db, kScope, kGroup, s[i].id);
-        gls::StreamSession& x = s[i];
-        x.status = statuses[next(8)];
-        x.placed = next(4) != 0;
-        if (next(5) == 0) x.location = x.location == "us-west-2" ? "us-east-1" : "us-west-2";
-        gls::repo::update_session_state(db, kScope, x);
+        const size_t i = random.next(static_cast<uint32_t>(s.size()));
+        if (random.next(2) == 0) s[i] = *gls::repo::find_session(db, kScope, kGroup, s[i].id);
+        random.change(s[i]);
+        gls::repo::update_session_state(db, kScope, s[i]);
         if (change == 700) {
           // Nothing is written yet: the kept rows are as before the batch ...
           CHECK(raw_counts() == kept_before);
