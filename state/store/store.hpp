@@ -297,7 +297,10 @@ class Store {
   std::atomic<std::thread::id> writer_{};  // the thread inside transaction(), if any
   std::atomic<uint64_t> commit_seq_{0};
   // The sequence an answer given now depends on: commit_seq_, or the next
-  // one while the open batch holds changes.
+  // one while the open batch holds changes. Kept in one atomic rather than
+  // derived from commit_seq_ and batch_changed_, which change one after the
+  // other: a lock-free reader could see both moved and wait for a commit
+  // that never comes.
   std::atomic<uint64_t> answer_seq_{0};
   // The open batch (guarded by mu_ but for the atomics).
   std::atomic<bool> batch_open_{false};
@@ -309,8 +312,11 @@ class Store {
   std::chrono::steady_clock::time_point batch_began_{};
   int64_t changes_at_savepoint_ = 0;
   size_t staged_at_savepoint_ = 0;  // transitions staged before it
-  std::atomic<bool> flush_claimed_{false};
-  bool flush_deferred_ = false;  // flush_soon() waits for the sync in progress
+  // Who sees to it that the open batch commits: nobody yet, the holder
+  // that claimed it (claim_flush), or the end of the sync in progress
+  // (flush_soon). Back to Unclaimed when a batch begins or ends.
+  enum class Flush : uint8_t { Unclaimed, Claimed, AfterSync };
+  std::atomic<Flush> flush_{Flush::Unclaimed};
   std::atomic<bool> snapshot_reads_held_{false};
   int lock_fd_ = -1;  // holds the flock that keeps other emulators out
   std::mutex readers_mu_;

@@ -20,7 +20,7 @@ void Store::begin_in_batch() {
   const bool alone = !batch_open_.load() && !joins_batches;
   if (!batch_open_.load()) {
     prepare("BEGIN IMMEDIATE").run();
-    flush_claimed_.store(false);
+    flush_.store(Flush::Unclaimed);
     batch_open_.store(true);
     batch_changed_ = false;
     batch_size_ = 0;
@@ -83,8 +83,7 @@ void Store::rollback_in_batch() {
 
 void Store::commit_batch() {
   if (!batch_open_.load()) return;
-  flush_claimed_.store(false);
-  flush_deferred_ = false;
+  flush_.store(Flush::Unclaimed);
   if (!run_quietly(db_, "COMMIT")) {
     std::string why = sqlite3_errmsg(db_);
     if (!sqlite3_get_autocommit(db_)) run_quietly(db_, "ROLLBACK");
@@ -109,8 +108,7 @@ void Store::commit_batch() {
 // next commit, so no snapshot is taken as current meanwhile.
 void Store::lose_batch(const std::string& why) {
   batch_open_.store(false);
-  flush_claimed_.store(false);
-  flush_deferred_ = false;
+  flush_.store(Flush::Unclaimed);
   in_savepoint_ = false;
   transitions_.rolled_back();
   if (batch_changed_) {
@@ -121,7 +119,10 @@ void Store::lose_batch(const std::string& why) {
   }
 }
 
-bool Store::claim_flush() { return batch_open_.load() && !flush_claimed_.exchange(true); }
+bool Store::claim_flush() {
+  Flush unclaimed = Flush::Unclaimed;
+  return batch_open_.load() && flush_.compare_exchange_strong(unclaimed, Flush::Claimed);
+}
 
 bool Store::flush() {
   std::lock_guard lock(mu_);
@@ -140,7 +141,7 @@ void Store::flush_soon() {
   // Checked under the lock that flush_deferred() takes: a sync that ends
   // after this finds the flag, one that ended before leaves the syncer idle.
   if (syncer_->busy()) {
-    flush_deferred_ = true;
+    flush_.store(Flush::AfterSync);
     return;
   }
   flush();
@@ -148,7 +149,7 @@ void Store::flush_soon() {
 
 void Store::flush_deferred() {
   std::lock_guard lock(mu_);
-  if (flush_deferred_) flush();
+  if (flush_.load() == Flush::AfterSync) flush();
 }
 
 void Store::hold_snapshot_reads() {
