@@ -75,25 +75,6 @@ void limit_malloc_arenas() {
 #endif
 }
 
-// An API request's transactions join the store's batch of commits
-// (state/store/store.hpp); the batch commits once the I/O thread has handled
-// the requests it has at hand, which join it meanwhile. Admin requests
-// commit their own.
-gls::HttpResponse handle_batched(gls::Pipeline& pipeline, gls::Store& store, boost::asio::io_context& io,
-                                 gls::HttpRequest& request) {
-  struct FlushLater {
-    gls::Store& store;
-    boost::asio::io_context& io;
-    ~FlushLater() {
-      if (store.claim_flush()) boost::asio::post(io, [&s = store] { s.flush_soon(); });
-    }
-  } flush_later{store, io};
-  const std::string_view path = request.path();
-  if (path == "/_gls" || path.starts_with("/_gls/")) return pipeline.handle(request);
-  gls::Store::BatchCommits batch;
-  return pipeline.handle(request);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,14 +99,15 @@ int main(int argc, char** argv) {
   server_options.threads = o.threads;
   server_options.max_connections = o.max_connections;
   server_options.state_body_limit = o.state_body_limit;
-  boost::asio::io_context* io = nullptr;  // the server's, once it exists
   gls::HttpServer server(
       server_options,
-      [&pipeline, &emu, &io](gls::HttpRequest& r) { return handle_batched(pipeline, emu.store(), *io, r); },
+      [&pipeline](gls::HttpRequest& r) { return pipeline.handle(r); },
       [&pipeline](int status, const std::string& code, const std::string& message) {
         return pipeline.reject(status, code, message);
       });
-  io = &server.io_context();
+  pipeline.batch_commits([&io = server.io_context(), &store = emu.store()] {
+    boost::asio::post(io, [&store] { store.flush_soon(); });
+  });
   if (auto s = server.listen(); !s) return fail_start(s.error().message);
   emu.store().on_durable(server.connect_durability([&emu] { return emu.store().commit_sequence(); }));
   emu.signalling().set_origin(gls::browser_origin(o.host, server.port()));

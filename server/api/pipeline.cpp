@@ -120,6 +120,15 @@ Scope Pipeline::scope_of(const HttpRequest& request) const {
 
 HttpResponse Pipeline::handle(HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
+  // However the request ends (even by an exception), a batch it left open
+  // is flushed once the work at hand is done.
+  struct FlushAfter {
+    Store& store;
+    const std::function<void()>& flush_soon;
+    ~FlushAfter() {
+      if (flush_soon && store.claim_flush()) flush_soon();
+    }
+  } flush_after{emu_.store(), flush_soon_};
   RequestRecord record;
   record.request_id = new_request_id();
   record.method = request.method;
@@ -134,6 +143,9 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
     response = std::move(*stop);
   } else if (admin) {
     response = admin_.handle(request);
+  } else if (flush_soon_) {
+    Store::BatchCommits batch;
+    response = dispatch_api(request, record);
   } else {
     response = dispatch_api(request, record);
   }

@@ -22,11 +22,18 @@
 //  11. durability      the answer waits (in the transport) until every write
 //                      it depends on or shows is on disk (group commit)
 //
+// Once batch_commits() is called, an API request's transactions join the
+// store's open batch (state/store/store.hpp); admin requests commit their
+// own. After each request that leaves a batch open, the pipeline asks the
+// transport to flush it once the requests at hand are handled, so that
+// those join it too.
+//
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -80,6 +87,11 @@ class Pipeline {
   // configured defaults.
   Scope scope_of(const HttpRequest& request) const;
 
+  // API requests join batched commits from now on; `flush_soon` must see that
+  // Store::flush_soon() runs after the work at hand (e.g. posted to the I/O
+  // context).
+  void batch_commits(std::function<void()> flush_soon) { flush_soon_ = std::move(flush_soon); }
+
   // How many rendered answers are kept (api/render_cache.hpp).
   size_t kept_answers() { return rendered_.size(); }
 
@@ -99,6 +111,7 @@ class Pipeline {
   api::Router router_;
   // Bodies of reads that depend on the store alone, while it is unchanged.
   api::RenderCache rendered_;
+  std::function<void()> flush_soon_;  // empty: every transaction commits alone
 };
 
 }  // namespace gls

@@ -2,6 +2,7 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/fmt/fmt.h>
 
 #include <charconv>
 
@@ -156,8 +157,16 @@ HttpResponse ChaosAdmin::metrics(AdminCall&) {
   r.status = 200;
   r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   r.body = metrics_.render(statuses);
-  r.body += "# HELP gls_event_streams Clients connected to GET /_gls/events.\n# TYPE gls_event_streams gauge\n";
-  r.body += "gls_event_streams " + std::to_string(events_.subscribers()) + "\n";
+  const auto append = [&body = r.body](const char* name, const char* type, const char* help, uint64_t value) {
+    body += fmt::format("# HELP {0} {1}\n# TYPE {0} {2}\n{0} {3}\n", name, help, type, value);
+  };
+  append("gls_event_streams", "gauge", "Clients connected to GET /_gls/events.", events_.subscribers());
+  // Writes share commits (batched) and syncs (group commit): fewer of each
+  // than acknowledged writes.
+  append("gls_store_commits_total", "counter", "Commits that changed the database since it was opened.",
+         emu_.store().commit_sequence());
+  append("gls_store_syncs_total", "counter", "fdatasync calls that made commits durable (0 for :memory:).",
+         emu_.store().wal_syncs());
   return r;
 }
 

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.request
 import unittest
 
 from gls_testlib import MODELS, ROOT, GlsServer, binary
@@ -395,8 +396,15 @@ class Lifecycle(CliCase):
             w.start()
         for w in workers:
             w.join()
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{first.port}/_gls/metrics", timeout=10).read().decode()
         first.stop(sig=signal.SIGKILL)
         self.assertGreaterEqual(len(acknowledged), 100, "most of the 400 starts were acknowledged")
+        counters = dict(line.split(" ") for line in metrics.splitlines() if line.startswith("gls_store_"))
+        commits, syncs = int(counters["gls_store_commits_total"]), int(counters["gls_store_syncs_total"])
+        # Starts in flight together share commits (batched) and syncs.
+        self.assertGreater(commits, 0)
+        self.assertLess(commits, len(acknowledged), "concurrent starts share their commits")
+        self.assertGreater(syncs, 0, "a file database syncs its commits")
         second = self.launch("--port", "0", "--db", db, "--no-default-fixtures", "--clock", "manual")
         missing = [s for s in acknowledged if self.get_session(second, session=s)[0] != 200]
         self.assertEqual(missing, [], f"{len(missing)} of {len(acknowledged)} acknowledged sessions are lost")
