@@ -2,8 +2,9 @@
 // kept from its start, through every rewrite of its row, on the real store.
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "state/sessions/session_rules.hpp"
 #include "tests/unit/lifecycle_world.hpp"
@@ -12,14 +13,6 @@ using namespace gls;
 using namespace gls::testing;
 
 namespace {
-
-StartSessionRequest start_request(const World& w, std::string offer) {
-  StartSessionRequest r;
-  r.group_identifier = w.group_id;
-  r.application_identifier = w.app_id;
-  r.draft.signal_request = std::move(offer);
-  return r;
-}
 
 bool used(World& w, const std::string& id, const std::string& offer) {
   return w.in_store([&](Store& db) {
@@ -36,14 +29,6 @@ std::optional<std::string> offers_column(World& w, const std::string& id) {
     REQUIRE(q.step());
     return q.opt_text(0);
   });
-}
-
-std::string data_channel_offer(int version) {
-  return "v=0\r\no=- 77 " + std::to_string(version) +
-         " IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE d\r\n"
-         "a=ice-ufrag:Ab3d\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
-         "a=fingerprint:sha-256 AB:CD\r\na=setup:actpass\r\n"
-         "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:d\r\na=sctp-port:5000\r\n";
 }
 
 // Answers every offer at once, as a live peer that has gathered its candidates.
@@ -100,7 +85,7 @@ TEST_CASE("a session's used offers survive every rewrite of its row") {
   CHECK_FALSE(used(w, id, "third offer"));
 }
 
-TEST_CASE("a start's offer answered by a live peer is still refused on a later connection") {
+TEST_CASE("offers that live peers answered stay used once their answers are stored") {
   World w;
   auto peers = std::make_shared<AnsweringPeers>();
   w.emu->set_stream_peers(peers);
