@@ -75,4 +75,8 @@ void remember_offer(Store& db, const Scope& scope, const StreamSession& s, std::
       .run();
 }
 
+// As remember_offer leaves a session that had used none: a JSON array of one
+// digest (hexadecimal digits, which need no escaping).
+std::string offers_started_with(std::string_view offer) { return "[\"" + digest(offer) + "\"]"; }
+
 }  // namespace gls

@@ -26,5 +26,9 @@ Status check_start_input(const std::optional<std::string>& display_json, const s
 // The session's row must exist.
 bool offer_used(Store& db, const Scope& scope, const StreamSession& s, std::string_view offer);
 void remember_offer(Store& db, const Scope& scope, const StreamSession& s, std::string_view offer);
+// What a new session's row holds as the offers it has used, when its start
+// used `offer`: repo::insert_session writes it with the row, so that a start
+// writes the row once.
+std::string offers_started_with(std::string_view offer);
 
 }  // namespace gls

@@ -169,8 +169,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
     s.websdk_url = lifecycle_.signalling().protocol_url();
     lifecycle_.start(db, scope, s, now);
     if (r.on_start) r.on_start->started(db, scope, s);
-    repo::insert_session(db, scope, s);
-    remember_offer(db, scope, s, s.signal_request);
+    repo::insert_session(db, scope, s, offers_started_with(s.signal_request));
     if (r.client_token)
       idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
                             SessionLifecycle::resource_key(s), now, idempotency::snapshot(db, s, session_fields()));

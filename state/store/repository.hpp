@@ -94,7 +94,10 @@ void delete_tags(Store& db, const Scope& s, std::string_view arn);
 std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string_view group_id, std::string_view id);
 // A session by ID alone, in any stream group of the scope.
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id);
-void insert_session(Store& db, const Scope& s, const StreamSession& x);
+// `offers`: the JSON array of the offers the session has used (as
+// session_rules.hpp keeps them), NULL when not given.
+void insert_session(Store& db, const Scope& s, const StreamSession& x,
+                    std::optional<std::string_view> offers = std::nullopt);
 // Sessions of a group still waiting for capacity, in the order they started.
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id);
 
@@ -118,6 +121,7 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
 // next one (parameters: ?1 account, ?2 region, ?3 group or NULL, ?4 status,
 // ?5 export status, ?6-?8 the key after which the page starts, ?9 the limit).
 const std::string& session_page_statement(bool one_group, bool next);
+// Every column of the session's row but the offers it has used, which stay.
 void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:

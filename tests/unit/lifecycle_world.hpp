@@ -110,4 +110,22 @@ struct World {
   }
 };
 
+// A StartStreamSession of the world's application in its group, with this offer.
+inline StartSessionRequest start_request(const World& w, std::string offer) {
+  StartSessionRequest r;
+  r.group_identifier = w.group_id;
+  r.application_identifier = w.app_id;
+  r.draft.signal_request = std::move(offer);
+  return r;
+}
+
+// A valid offer of a data channel alone; `version` tells offers apart.
+inline std::string data_channel_offer(int version) {
+  return "v=0\r\no=- 77 " + std::to_string(version) +
+         " IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE d\r\n"
+         "a=ice-ufrag:Ab3d\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+         "a=fingerprint:sha-256 AB:CD\r\na=setup:actpass\r\n"
+         "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:d\r\na=sctp-port:5000\r\n";
+}
+
 }  // namespace gls::testing

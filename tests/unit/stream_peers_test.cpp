@@ -18,14 +18,6 @@ using namespace gls::testing;
 
 namespace {
 
-std::string data_channel_offer(int version) {
-  return "v=0\r\no=- 77 " + std::to_string(version) +
-         " IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE d\r\n"
-         "a=ice-ufrag:Ab3d\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
-         "a=fingerprint:sha-256 AB:CD\r\na=setup:actpass\r\n"
-         "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:d\r\na=sctp-port:5000\r\n";
-}
-
 struct RecordingPeers : StreamPeers {
   std::vector<std::string> calls;
   std::string last_answer;
@@ -65,14 +57,6 @@ std::string answer_sdp(const std::string& signal_response) {
   d.Parse(signal_response.c_str());
   REQUIRE(d.IsObject());
   return d["sdp"].GetString();
-}
-
-StartSessionRequest start_request(const World& w, std::string offer) {
-  StartSessionRequest r;
-  r.group_identifier = w.group_id;
-  r.application_identifier = w.app_id;
-  r.draft.signal_request = std::move(offer);
-  return r;
 }
 
 }  // namespace
