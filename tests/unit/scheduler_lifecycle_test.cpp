@@ -141,6 +141,35 @@ TEST_CASE("timers armed while firing and due within the advance can be seen, can
   emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 1); });
 }
 
+TEST_CASE("a timer written after all of its resource's timers were cancelled in the advance can still be cancelled") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  std::vector<std::string> fired;
+  sched.on("test", [&](Store& db, const Timer& t) {
+    fired.push_back(t.event);
+    if (t.event == "first") {
+      sched.cancel(db, kScope, "test", "r");                        // every timer of r, "later" too
+      sched.arm(db, kScope, "test", "r", "beyond", t.due_ms + 5000);  // after the advance: in the table
+      sched.arm(db, kScope, "test", "r", "soon", t.due_ms + 5);
+    }
+    if (t.event == "soon") {
+      CHECK(sched.due(db, kScope, "test", "r", "beyond") == t.due_ms + 4995);
+      sched.cancel(db, kScope, "test", "r", "beyond");
+      CHECK_FALSE(sched.due(db, kScope, "test", "r", "beyond").has_value());
+    }
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "r", "first", now + 1);
+    sched.arm(db, kScope, "test", "r", "later", now + 1000);
+  });
+  REQUIRE(emu->clock().advance(100).ok());
+  CHECK(emu->catch_up() == 2);
+  CHECK(fired == std::vector<std::string>{"first", "soon"});
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+  CHECK(sched.next_due() == Scheduler::kNever);
+}
+
 TEST_CASE("a handler failing after timers were armed within the advance leaves them in the table for the caller") {
   auto emu = make_emulator();
   Scheduler& sched = emu->scheduler();
