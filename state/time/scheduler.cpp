@@ -185,22 +185,7 @@ class ArmedTimers {
     for (auto& [due, t] : order_) insert_timer(db, t.scope, t.kind, t.resource, t.event, due, t.detail, 0);
     by_resource_.clear();
     order_.clear();
-    unstored_.clear();
     return earliest;
-  }
-
-  // Whether none of the resource's timers is in the table: all of them were
-  // cancelled during this call, and none has been written there since (a
-  // firing resource often has its timers cancelled twice in one advance).
-  bool none_stored(const Scope& scope, std::string_view kind, std::string_view resource) const {
-    return find_unstored(scope, kind, resource) != unstored_.end();
-  }
-  void all_cancelled(const Scope& scope, std::string_view kind, std::string_view resource) {
-    if (find_unstored(scope, kind, resource) == unstored_.end())
-      unstored_.emplace(std::string(resource), Owner{scope, std::string(kind)});
-  }
-  void stored(const Scope& scope, std::string_view kind, std::string_view resource) {
-    if (auto it = find_unstored(scope, kind, resource); it != unstored_.end()) unstored_.erase(it);
   }
 
  private:
@@ -214,31 +199,11 @@ class ArmedTimers {
       }
   }
 
-  // Whose resource: its scope and kind.
-  struct Owner {
-    Scope scope;
-    std::string kind;
-  };
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Unstored = std::unordered_multimap<std::string, Owner, ViewHash, std::equal_to<>>;
-  Unstored::const_iterator find_unstored(const Scope& scope, std::string_view kind, std::string_view resource) const {
-    auto [from, to] = unstored_.equal_range(resource);
-    for (auto it = from; it != to; ++it)
-      if (it->second.kind == kind && it->second.scope.account == scope.account &&
-          it->second.scope.region == scope.region)
-        return it;
-    return unstored_.end();
-  }
-
   static thread_local ArmedTimers* current;
   const Scheduler& owner_;
   const int64_t horizon_;
   Order order_;
   std::unordered_multimap<std::string_view, Order::iterator> by_resource_;
-  Unstored unstored_;  // by resource
   ArmedTimers* outer_;
 };
 thread_local ArmedTimers* ArmedTimers::current = nullptr;
@@ -256,12 +221,10 @@ void Scheduler::lower_next_due(int64_t due_ms) {
 
 void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                     std::string_view event, int64_t due_ms, std::string_view detail) {
-  ArmedTimers* armed = ArmedTimers::of(*this);
-  if (armed && armed->keeps(due_ms)) {
+  if (ArmedTimers* armed = ArmedTimers::of(*this); armed && armed->keeps(due_ms)) {
     armed->add(scope, kind, resource, event, due_ms, detail);
     return;
   }
-  if (armed) armed->stored(scope, kind, resource);
   // After the timers already due at the same time (also those of a batch being fired).
   const FiringBatch* firing = FiringBatch::of(*this);
   insert_timer(db, scope, kind, resource, event, due_ms, detail, firing ? firing->last_id(due_ms) : int64_t{0});
@@ -270,50 +233,41 @@ void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::s
 
 void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                        std::string_view event) {
-  ArmedTimers* armed = ArmedTimers::of(*this);
-  if (!armed || !armed->none_stored(scope, kind, resource)) {
-    if (event.empty()) {
-      db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
-          .args_ref(scope.account, scope.region, kind, resource)
-          .run();
-      if (armed) armed->all_cancelled(scope, kind, resource);
-    } else {
-      db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
-          .args_ref(scope.account, scope.region, kind, resource, event)
-          .run();
-    }
+  if (event.empty()) {
+    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
+        .args_ref(scope.account, scope.region, kind, resource)
+        .run();
+  } else {
+    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
+        .args_ref(scope.account, scope.region, kind, resource, event)
+        .run();
   }
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event, event);
-  if (armed) armed->cancel(scope, kind, resource, event, event);
+  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event, event);
 }
 
 void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                               std::string_view event1, std::string_view event2) {
-  ArmedTimers* armed = ArmedTimers::of(*this);
-  if (!armed || !armed->none_stored(scope, kind, resource))
-    db.prepare(
-          "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
-        .args_ref(scope.account, scope.region, kind, resource, event1, event2)
-        .run();
+  db.prepare(
+        "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
+      .args_ref(scope.account, scope.region, kind, resource, event1, event2)
+      .run();
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event1, event2);
-  if (armed) armed->cancel(scope, kind, resource, event1, event2);
+  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event1, event2);
 }
 
 std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
                                       std::string_view resource, std::string_view event) {
-  const ArmedTimers* armed = ArmedTimers::of(*this);
+  Stmt q = db.prepare(
+      "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
+  q.args_ref(scope.account, scope.region, kind, resource, event);
   std::optional<int64_t> earliest;
-  if (!armed || !armed->none_stored(scope, kind, resource)) {
-    Stmt q = db.prepare(
-        "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
-    q.args_ref(scope.account, scope.region, kind, resource, event);
-    if (q.step() && !q.is_null(0)) earliest = q.int64(0);
-  }
+  if (q.step() && !q.is_null(0)) earliest = q.int64(0);
   const auto keep_earliest = [&](std::optional<int64_t> waiting) {
     if (waiting && (!earliest || *waiting < *earliest)) earliest = waiting;
   };
   if (const FiringBatch* firing = FiringBatch::of(*this)) keep_earliest(firing->due(scope, kind, resource, event));
-  if (armed) keep_earliest(armed->due(scope, kind, resource, event));
+  if (const ArmedTimers* armed = ArmedTimers::of(*this)) keep_earliest(armed->due(scope, kind, resource, event));
   return earliest;
 }
 
