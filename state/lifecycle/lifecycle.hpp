@@ -222,10 +222,11 @@ class Lifecycle {
   static const StatusEntry<Spec>* entry(State s);
   void change(Store& db, const Scope& scope, Resource& r, State to, std::optional<std::string> reason, int64_t at,
               Cause cause);
-  void leave(Store& db, const Scope& scope, const Resource& r, State from);
+  // These take the resource's key (Spec::key), built once per change.
+  void leave(Store& db, const Scope& scope, const std::string& key, State from);
   // Entry action and timers of the resource's status.
-  void enter(Step& step, bool fresh);
-  void arm_status_timers(const Step& step, const TimerEvent* only = nullptr);
+  void enter(Step& step, bool fresh, const std::string& key);
+  void arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only = nullptr);
 
   Core& core_;
   Owner& owner_;

@@ -65,7 +65,7 @@ std::optional<int64_t> Lifecycle<Spec>::due(Store& db, const Scope& scope, const
 }
 
 template <class Spec>
-void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, State from) {
+void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const std::string& key, State from) {
   // The old status's timers, in one statement when there are at most two.
   std::string_view names[2];
   size_t n = 0;
@@ -81,7 +81,6 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
     names[n++] = name;
   }
   if (n == 0) return;
-  const std::string key = Spec::key(r);
   if (more) {
     for (const StatusTimer<Spec>& t : Spec::kTables.timers)
       if (t.status == from) core_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t.timer));
@@ -91,23 +90,22 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const Resource& r, St
 }
 
 template <class Spec>
-void Lifecycle<Spec>::arm_status_timers(const Step& step, const TimerEvent* only) {
+void Lifecycle<Spec>::arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only) {
   const State now = Spec::status(step.resource);
   for (const StatusTimer<Spec>& t : Spec::kTables.timers) {
     if (t.status != now || (only && t.timer != *only)) continue;
     if (t.armed_if && !t.armed_if(step)) continue;
-    arm(step.db, step.scope, step.resource, t.timer,
-        step.at + Spec::duration_ms(step.core, step.db, step.scope, step.resource, t.duration));
+    core_.scheduler().arm(step.db, step.scope, Spec::kKind, key, timer_name(t.timer),
+                          step.at + Spec::duration_ms(step.core, step.db, step.scope, step.resource, t.duration));
   }
 }
 
 template <class Spec>
-void Lifecycle<Spec>::enter(Step& step, bool fresh) {
+void Lifecycle<Spec>::enter(Step& step, bool fresh, const std::string& key) {
   const StatusEntry<Spec>* e = entry(Spec::status(step.resource));
-  if (e && e->ends_timers && !fresh)
-    core_.scheduler().cancel(step.db, step.scope, Spec::kKind, Spec::key(step.resource));
+  if (e && e->ends_timers && !fresh) core_.scheduler().cancel(step.db, step.scope, Spec::kKind, key);
   if (e && e->on_enter) e->on_enter(step);
-  arm_status_timers(step);
+  arm_status_timers(step, key);
 }
 
 template <class Spec>
@@ -116,10 +114,11 @@ void Lifecycle<Spec>::start(Store& db, const Scope& scope, Resource& r, State in
   if (auto* reason = Spec::reason(r)) reason->reset();
   Spec::touch(r, at);
   Step step{core_, owner_, cascades_, db, scope, r, initial, at, cause};
-  enter(step, true);
+  const std::string key = Spec::key(r);
+  enter(step, true, key);
   for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
-  repo::record_transition(db, scope, Spec::kKind, Spec::key(r), std::nullopt, to_string(initial), std::nullopt,
+  repo::record_transition(db, scope, Spec::kKind, key, std::nullopt, to_string(initial), std::nullopt,
                           to_string(cause), at);
 }
 
@@ -128,7 +127,7 @@ void Lifecycle<Spec>::adopt(Store& db, const Scope& scope, Resource& r) {
   const State s = Spec::status(r);
   if (Spec::is_final(s)) return;
   Step step{core_, owner_, cascades_, db, scope, r, s, Spec::entered_at(r), Cause::Admin};
-  enter(step, true);
+  enter(step, true, Spec::key(r));
   for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
     if (!t.armed_if || t.armed_if(r))
       if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
@@ -139,16 +138,17 @@ void Lifecycle<Spec>::change(Store& db, const Scope& scope, Resource& r, State t
                              int64_t at, Cause cause) {
   const State from = Spec::status(r);
   const StatusEntry<Spec>* e = entry(to);
+  const std::string key = Spec::key(r);
   // Entering a status that ends every timer cancels the old status's too.
-  if (!e || !e->ends_timers) leave(db, scope, r, from);
+  if (!e || !e->ends_timers) leave(db, scope, key, from);
   Spec::status(r) = to;
   if (auto* own = Spec::reason(r)) *own = std::move(reason);
   Spec::touch(r, at);
   Step step{core_, owner_, cascades_, db, scope, r, from, at, cause};
-  enter(step, false);
+  enter(step, false, key);
   Spec::save(db, scope, r, at);
   const auto* own = Spec::reason(r);
-  repo::record_transition(db, scope, Spec::kKind, Spec::key(r), to_string(from), to_string(to),
+  repo::record_transition(db, scope, Spec::kKind, key, to_string(from), to_string(to),
                           own && *own ? std::optional<std::string_view>(**own) : std::nullopt, to_string(cause), at);
   if (e && e->after_write) e->after_write(step);
 }
@@ -203,16 +203,17 @@ void Lifecycle<Spec>::end(Store& db, const Scope& scope, Resource& r, int64_t at
 
 template <class Spec>
 void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, int64_t at) {
-  leave(db, scope, r, Spec::status(r));
+  const std::string key = Spec::key(r);
+  leave(db, scope, key, Spec::status(r));
   Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
-  arm_status_timers(step);
+  arm_status_timers(step, key);
 }
 
 template <class Spec>
 void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, TimerEvent t, int64_t at) {
   cancel(db, scope, r, t);
   Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
-  arm_status_timers(step, &t);
+  arm_status_timers(step, Spec::key(r), &t);
 }
 
 template <class Spec>

@@ -317,9 +317,10 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
   q.run();
-  db.transitions().stage({s, std::string(kind), std::string(resource), from ? std::optional<std::string>(*from) : std::nullopt,
-                          std::string(to), reason ? std::optional<std::string>(*reason) : std::nullopt,
-                          std::string(cause), time_ms});
+  if (db.transitions().listened())
+    db.transitions().stage({s, std::string(kind), std::string(resource),
+                            from ? std::optional<std::string>(*from) : std::nullopt, std::string(to),
+                            reason ? std::optional<std::string>(*reason) : std::nullopt, std::string(cause), time_ms});
 }
 
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {

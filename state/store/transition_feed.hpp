@@ -59,6 +59,8 @@ class TransitionFeed {
   // for a savepoint inside a batch of transactions, how many were staged
   // before it began and dropping those staged since.
   void stage(TransitionEvent event);
+  // Whether stage() keeps anything: the caller need not build an event otherwise.
+  bool listened() const { return listeners_.any(); }
   void committed();
   void rolled_back() { staged_.clear(); }
   size_t staged() const { return staged_.size(); }

@@ -14,6 +14,19 @@ namespace gls {
 
 namespace {
 
+// Writes a timer after the timers already due at the same time, and after
+// the timer `after_id` of that time.
+void insert_timer(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                  std::string_view event, int64_t due_ms, std::string_view detail, int64_t after_id) {
+  Stmt q = db.prepare(
+      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+      "?7, (SELECT MAX(COALESCE(MAX(id), 0), ?8) + 1 FROM timers WHERE due_ms = ?1))");
+  q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
+  detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
+  q.bind(8, after_id);
+  q.run();
+}
+
 // The batch of timers firing on this thread. Its timers leave the table in
 // one statement before the first fires; cancelling a timer or asking for its
 // due time also looks here, so a timer that a handler cancels never fires,
@@ -98,6 +111,103 @@ class FiringBatch {
 };
 thread_local FiringBatch* FiringBatch::current = nullptr;
 
+// Timers that firing arms with a due time at or before the `now` being fired
+// up to: they fire before this fire_due returns, so they are kept here, in
+// (due, arming) order, instead of being written to the table and taken out
+// again. Each comes after every table timer of its due time (those were all
+// armed before it). Cancelling one or asking for its due time looks here too;
+// if a handler fails, the ones still waiting are written to the table.
+class ArmedTimers {
+ public:
+  ArmedTimers(const Scheduler& owner, int64_t horizon) : owner_(owner), horizon_(horizon), outer_(current) {
+    current = this;
+  }
+  ~ArmedTimers() { current = outer_; }
+  ArmedTimers(const ArmedTimers&) = delete;
+  ArmedTimers& operator=(const ArmedTimers&) = delete;
+
+  static ArmedTimers* of(const Scheduler& owner) { return current && &current->owner_ == &owner ? current : nullptr; }
+
+  // Whether a timer due then fires in this call, so it belongs here.
+  bool keeps(int64_t due_ms) const { return due_ms <= horizon_; }
+
+  void add(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event,
+           int64_t due_ms, std::string_view detail) {
+    // Equal keys go after the ones already there: arming order.
+    auto it = order_.emplace(due_ms, Timer{0, due_ms, scope, std::string(kind), std::string(resource),
+                                           std::string(event), std::string(detail)});
+    by_resource_.emplace(it->second.resource, it);
+  }
+
+  // The earliest waiting timer's due time, if any.
+  std::optional<int64_t> next_due() const {
+    return order_.empty() ? std::nullopt : std::optional<int64_t>(order_.begin()->first);
+  }
+  // Takes the earliest waiting timer out, to fire it.
+  Timer take_next() {
+    auto it = order_.begin();
+    unindex(it);
+    return std::move(order_.extract(it).mapped());
+  }
+
+  void cancel(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event1 = {},
+              std::string_view event2 = {}) {
+    auto [from, to] = by_resource_.equal_range(resource);
+    for (auto it = from; it != to;) {
+      const Timer& t = it->second->second;
+      if (t.kind == kind && t.scope.account == scope.account && t.scope.region == scope.region &&
+          (event1.empty() || t.event == event1 || t.event == event2)) {
+        order_.erase(it->second);
+        it = by_resource_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  std::optional<int64_t> due(const Scope& scope, std::string_view kind, std::string_view resource,
+                             std::string_view event) const {
+    std::optional<int64_t> earliest;
+    auto [from, to] = by_resource_.equal_range(resource);
+    for (auto it = from; it != to; ++it) {
+      const Timer& t = it->second->second;
+      if (t.kind == kind && t.event == event && t.scope.account == scope.account && t.scope.region == scope.region &&
+          (!earliest || t.due_ms < *earliest))
+        earliest = t.due_ms;
+    }
+    return earliest;
+  }
+
+  // Writes the waiting timers to the table, in their order, after the
+  // timers already there at their due times; returns the earliest due time.
+  std::optional<int64_t> restore(Store& db) {
+    const std::optional<int64_t> earliest = next_due();
+    for (auto& [due, t] : order_) insert_timer(db, t.scope, t.kind, t.resource, t.event, due, t.detail, 0);
+    by_resource_.clear();
+    order_.clear();
+    return earliest;
+  }
+
+ private:
+  using Order = std::multimap<int64_t, Timer>;
+  void unindex(Order::iterator which) {
+    auto [from, to] = by_resource_.equal_range(which->second.resource);
+    for (auto it = from; it != to; ++it)
+      if (it->second == which) {
+        by_resource_.erase(it);
+        return;
+      }
+  }
+
+  static thread_local ArmedTimers* current;
+  const Scheduler& owner_;
+  const int64_t horizon_;
+  Order order_;
+  std::unordered_multimap<std::string_view, Order::iterator> by_resource_;
+  ArmedTimers* outer_;
+};
+thread_local ArmedTimers* ArmedTimers::current = nullptr;
+
 }  // namespace
 
 void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
@@ -111,16 +221,13 @@ void Scheduler::lower_next_due(int64_t due_ms) {
 
 void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                     std::string_view event, int64_t due_ms, std::string_view detail) {
+  if (ArmedTimers* armed = ArmedTimers::of(*this); armed && armed->keeps(due_ms)) {
+    armed->add(scope, kind, resource, event, due_ms, detail);
+    return;
+  }
   // After the timers already due at the same time (also those of a batch being fired).
   const FiringBatch* firing = FiringBatch::of(*this);
-  Stmt q = db.prepare(
-      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, (SELECT MAX(COALESCE(MAX(id), 0), ?8) + 1 FROM timers WHERE due_ms = ?1))");
-  q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
-  detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
-  q.bind(8, firing ? firing->last_id(due_ms) : int64_t{0});
-  q.run();
-  armed_floor_ = std::min(armed_floor_, due_ms);
+  insert_timer(db, scope, kind, resource, event, due_ms, detail, firing ? firing->last_id(due_ms) : int64_t{0});
   lower_next_due(due_ms);
 }
 
@@ -136,6 +243,7 @@ void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std
         .run();
   }
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event, event);
+  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event, event);
 }
 
 void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
@@ -145,6 +253,7 @@ void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view ki
       .args_ref(scope.account, scope.region, kind, resource, event1, event2)
       .run();
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event1, event2);
+  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event1, event2);
 }
 
 std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
@@ -154,9 +263,11 @@ std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string
   q.args_ref(scope.account, scope.region, kind, resource, event);
   std::optional<int64_t> earliest;
   if (q.step() && !q.is_null(0)) earliest = q.int64(0);
-  if (const FiringBatch* firing = FiringBatch::of(*this))
-    if (auto waiting = firing->due(scope, kind, resource, event); waiting && (!earliest || *waiting < *earliest))
-      earliest = waiting;
+  const auto keep_earliest = [&](std::optional<int64_t> waiting) {
+    if (waiting && (!earliest || *waiting < *earliest)) earliest = waiting;
+  };
+  if (const FiringBatch* firing = FiringBatch::of(*this)) keep_earliest(firing->due(scope, kind, resource, event));
+  if (const ArmedTimers* armed = ArmedTimers::of(*this)) keep_earliest(armed->due(scope, kind, resource, event));
   return earliest;
 }
 
@@ -195,9 +306,28 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
 
 size_t Scheduler::fire_batches(Store& db, int64_t now) {
   constexpr int kBatch = 512;
+  ArmedTimers armed(*this, now);
   size_t fired = 0;
-  bool more = true;
-  while (more) {
+  // Fires one timer; what has not fired goes back to the table if it fails.
+  const auto fire = [&](const Timer& t, auto&& restore_rest) {
+    auto handler = handlers_.find(t.kind);
+    if (handler == handlers_.end()) {
+      spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
+      return;
+    }
+    try {
+      handler->second(db, t);
+    } catch (const std::exception& e) {
+      // What has not fired goes back (the failing timer stays out), in case
+      // the caller keeps what was written.
+      restore_rest();
+      if (auto earliest = armed.restore(db)) lower_next_due(*earliest);
+      throw TimerFailure(t.due_ms, t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
+    }
+    ++fired;
+  };
+  bool table_more = true;  // the table may hold more due timers than read so far
+  while (table_more) {
     // Read the next due timers in (due, id) order, a batch at a time.
     std::vector<Timer> batch;
     {
@@ -217,46 +347,32 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
         batch.push_back(std::move(t));
       }
     }
-    more = batch.size() == static_cast<size_t>(kBatch);
-    if (batch.empty()) break;
+    table_more = batch.size() == static_cast<size_t>(kBatch);
     // The whole batch leaves the table at once: exactly the timers up to its
     // last one in (due, id) order.
     // (A row value, so that the key bounds the range on both columns: many
     // timers can share one due time.)
-    db.prepare("DELETE FROM timers WHERE (due_ms, id) <= (?, ?)")
-        .args(batch.back().due_ms, batch.back().id)
-        .run();
+    if (!batch.empty())
+      db.prepare("DELETE FROM timers WHERE (due_ms, id) <= (?, ?)").args(batch.back().due_ms, batch.back().id).run();
     FiringBatch firing(*this, batch);
-    armed_floor_ = kNever;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const Timer& t = batch[i];
-      if (firing.state(i) == FiringBatch::kCancelled) continue;  // by a timer fired before it
-      // A timer armed meanwhile may be due before the rest of the batch
-      // (same due time: it has a higher id, so it comes after): the rest
-      // goes back to the table, to be read again with it.
-      if (armed_floor_ < t.due_ms) {
-        firing.restore_from(db, i);
-        more = true;
-        break;
-      }
-      firing.fired(i);
-      auto handler = handlers_.find(t.kind);
-      if (handler == handlers_.end()) {
-        spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
+    size_t i = 0;
+    while (true) {
+      while (i < batch.size() && firing.state(i) == FiringBatch::kCancelled) ++i;  // by a timer fired before it
+      const bool from_table = i < batch.size();
+      if (!from_table && table_more) break;  // the table's next timers may come first
+      // A timer armed meanwhile fires before the table's timers due after it
+      // (at the same due time it was armed after them).
+      const std::optional<int64_t> armed_due = armed.next_due();
+      if (armed_due && (!from_table || *armed_due < batch[i].due_ms)) {
+        const Timer t = armed.take_next();
+        fire(t, [&] { firing.restore_from(db, i); });
         continue;
       }
-      try {
-        handler->second(db, t);
-      } catch (const std::exception& e) {
-        // What has not fired goes back (the failing timer stays out), in
-        // case the caller keeps what was written.
-        firing.restore_from(db, i + 1);
-        throw TimerFailure(t.due_ms, t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
-      }
-      ++fired;
+      if (!from_table) break;
+      firing.fired(i);
+      const size_t at = i++;
+      fire(batch[at], [&] { firing.restore_from(db, i); });
     }
-    // Firing may have armed timers that are already due.
-    if (armed_floor_ <= now) more = true;
   }
   return fired;
 }

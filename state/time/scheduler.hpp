@@ -3,7 +3,8 @@
 //
 // Guarantees:
 // - fire_due(now) fires every timer due at or before `now`, in (due, id)
-//   order, including timers that firing arms with a due time <= now; each
+//   order, including timers that firing arms with a due time <= now (those
+//   are kept in memory until they fire, never written to the table); each
 //   handler runs with the timer's own due time as "now", so what it changes
 //   is stamped with the time it was due, not the time someone looked.
 // - A timer whose handler throws is logged and dropped (the batch is rolled
@@ -84,7 +85,6 @@ class Scheduler {
   size_t fire_batches(Store& db, int64_t now);
 
   std::map<std::string, Handler, std::less<>> handlers_;
-  int64_t armed_floor_ = kNever;  // the earliest due time armed since the current batch was read
   std::atomic<int64_t> next_due_{kNever};
   std::function<void(int64_t)> listener_;
 };

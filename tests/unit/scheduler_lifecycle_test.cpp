@@ -2,6 +2,7 @@
 // and the session transition table, below the HTTP layer.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -104,6 +105,96 @@ TEST_CASE("a timer whose handler throws is dropped, and the others still fire") 
   CHECK(emu->store().setting("fired.after") == std::optional<std::string>("1"));
   CHECK_FALSE(emu->store().setting("fired.bad").has_value());
   emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+}
+
+TEST_CASE("timers armed while firing and due within the advance can be seen, cancelled and fire in order") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  std::vector<std::string> fired;
+  std::optional<int64_t> seen_due;
+  sched.on("test", [&](Store& db, const Timer& t) {
+    fired.push_back(t.event + "@" + std::to_string(t.due_ms));
+    if (t.event == "start") {
+      sched.arm(db, kScope, "test", "r", "doomed", t.due_ms + 3);
+      sched.arm(db, kScope, "test", "r", "kept", t.due_ms + 3);
+      sched.arm(db, kScope, "test", "q", "beyond", t.due_ms + 500);  // after the advance: stays armed
+    }
+    if (t.event == "middle") {
+      seen_due = sched.due(db, kScope, "test", "r", "doomed");
+      sched.cancel(db, kScope, "test", "r", "doomed");
+    }
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "r", "start", now + 1);
+    sched.arm(db, kScope, "test", "m", "middle", now + 2);
+    sched.arm(db, kScope, "test", "z", "same-due-as-armed", now + 4);
+  });
+  REQUIRE(emu->clock().advance(100).ok());
+  CHECK(emu->catch_up() == 4);
+  CHECK(seen_due == now + 4);
+  // At the same due time, the timer armed earlier (in the table) fires first.
+  CHECK(fired == std::vector<std::string>{"start@" + std::to_string(now + 1), "middle@" + std::to_string(now + 2),
+                                          "same-due-as-armed@" + std::to_string(now + 4),
+                                          "kept@" + std::to_string(now + 4)});
+  CHECK(sched.next_due() == now + 501);
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 1); });
+}
+
+TEST_CASE("a timer written after all of its resource's timers were cancelled in the advance can still be cancelled") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  std::vector<std::string> fired;
+  sched.on("test", [&](Store& db, const Timer& t) {
+    fired.push_back(t.event);
+    if (t.event == "first") {
+      sched.cancel(db, kScope, "test", "r");                        // every timer of r, "later" too
+      sched.arm(db, kScope, "test", "r", "beyond", t.due_ms + 5000);  // after the advance: in the table
+      sched.arm(db, kScope, "test", "r", "soon", t.due_ms + 5);
+    }
+    if (t.event == "soon") {
+      CHECK(sched.due(db, kScope, "test", "r", "beyond") == t.due_ms + 4995);
+      sched.cancel(db, kScope, "test", "r", "beyond");
+      CHECK_FALSE(sched.due(db, kScope, "test", "r", "beyond").has_value());
+    }
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "r", "first", now + 1);
+    sched.arm(db, kScope, "test", "r", "later", now + 1000);
+  });
+  REQUIRE(emu->clock().advance(100).ok());
+  CHECK(emu->catch_up() == 2);
+  CHECK(fired == std::vector<std::string>{"first", "soon"});
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+  CHECK(sched.next_due() == Scheduler::kNever);
+}
+
+TEST_CASE("a handler failing after timers were armed within the advance leaves them in the table for the caller") {
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  sched.on("test", [&](Store& db, const Timer& t) {
+    if (t.event == "arming") {
+      sched.arm(db, kScope, "test", "x", "armed-a", t.due_ms + 5);
+      sched.arm(db, kScope, "test", "y", "armed-b", t.due_ms + 5);
+    }
+    if (t.event == "bad") throw std::runtime_error("broken handler");
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) {
+    sched.arm(db, kScope, "test", "w", "arming", now + 1);
+    sched.arm(db, kScope, "test", "b", "bad", now + 2);
+    sched.arm(db, kScope, "test", "c", "waiting", now + 3);
+  });
+  // Inside the caller's transaction, which keeps what was written.
+  emu->store().transaction([&](Store& db) {
+    CHECK_THROWS_AS(sched.fire_due(db, now + 100), Scheduler::TimerFailure);
+    Stmt q = db.prepare("SELECT event, due_ms FROM timers ORDER BY due_ms, id");
+    std::vector<std::string> left;
+    while (q.step()) left.push_back(q.text(0) + "@" + std::to_string(q.int64(1) - now));
+    CHECK(left == std::vector<std::string>{"waiting@3", "armed-a@6", "armed-b@6"});
+    CHECK(sched.next_due() <= now + 3);
+  });
 }
 
 TEST_CASE("the session transition table is a function of (status, event) and ends in final statuses") {

@@ -316,3 +316,59 @@ TEST_CASE("a stale memory of a session's stored state never miscounts") {
     CHECK(gls::repo::find_session(db, kScope, kGroup, s[0].id)->status == gls::SessionStatus::Error);
   });
 }
+
+TEST_CASE("a status change writes the state it changed: the row read back equals the record, each time") {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  Store& store = *opened.value();
+  store.transaction([](Store& db) {
+    std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSTATE", 2);
+    gls::StreamSession x = *gls::repo::find_session(db, kScope, kGroup, s[0].id);
+    const auto same_state = [&](const gls::StreamSession& want) {
+      const gls::StreamSession got = *gls::repo::find_session(db, kScope, kGroup, want.id);
+      CHECK(got.status == want.status);
+      CHECK(got.status_reason == want.status_reason);
+      CHECK(got.location == want.location);
+      CHECK(got.signal_request == want.signal_request);
+      CHECK(got.signal_response == want.signal_response);
+      CHECK(got.export_status == want.export_status);
+      CHECK(got.export_reason == want.export_reason);
+      CHECK(got.export_uri == want.export_uri);
+      CHECK(got.updated_ms == want.updated_ms);
+      CHECK(got.placed == want.placed);
+      CHECK(got.app_id == want.app_id);  // not a state column: left as stored
+    };
+    // Changes one or several state columns at a time, without reading in between.
+    x.status = gls::SessionStatus::Terminating;
+    x.status_reason = "idleTimeout";
+    x.updated_ms = 1000;
+    gls::repo::update_session_state(db, kScope, x);
+    same_state(x);
+    x.signal_response = "answer";
+    x.export_status = "PENDING";
+    x.export_uri = "s3://bucket/key";
+    gls::repo::update_session_state(db, kScope, x);
+    same_state(x);
+    x.status = gls::SessionStatus::Terminated;
+    x.placed = false;
+    x.export_status = "FAILED";
+    x.export_reason = "why";
+    x.updated_ms = 2000;
+    gls::repo::update_session_state(db, kScope, x);
+    same_state(x);
+    gls::repo::update_session_state(db, kScope, x);  // nothing changed
+    same_state(x);
+    // Written through another copy in between: the first copy's write still
+    // puts every state column it holds in place.
+    gls::StreamSession y = *gls::repo::find_session(db, kScope, kGroup, s[1].id);
+    gls::StreamSession other = y;
+    other.status_reason = "apiTerminated";
+    other.signal_response = "other answer";
+    gls::repo::update_session(db, kScope, other);  // by REPLACE (new rowid)
+    y.status = gls::SessionStatus::Error;
+    y.updated_ms = 3000;
+    gls::repo::update_session_state(db, kScope, y);
+    same_state(y);
+    check_all(db);
+  });
+}
