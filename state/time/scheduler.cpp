@@ -272,18 +272,29 @@ std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string
 }
 
 size_t Scheduler::run(Store& store, int64_t now) {
+  struct Forget {
+    std::vector<Timer>& failed;
+    ~Forget() { failed.clear(); }
+  } forget{failed_};
   while (true) {
     try {
       return store.transaction([&](Store& db) { return fire_due(db, now); });
-    } catch (const TimerFailure& failure) {
-      // Everything fired in that transaction was rolled back; drop the timer
-      // that failed and fire the rest again.
+    } catch (TimerFailure& failure) {
+      // Everything fired in that transaction was rolled back; fire it again
+      // without the timer that failed. It is matched by what it is rather
+      // than by its row: a timer armed within the advance has none, and is
+      // armed again when what armed it fires again.
       spdlog::error("a timer failed and was dropped: {}", failure.what());
-      store.transaction([&](Store& db) {
-        db.prepare("DELETE FROM timers WHERE due_ms = ? AND id = ?").args(failure.due_ms, failure.id).run();
-      });
+      failed_.push_back(std::move(failure.timer));
     }
   }
+}
+
+bool Scheduler::failed_before(const Timer& t) const {
+  return std::any_of(failed_.begin(), failed_.end(), [&](const Timer& f) {
+    return f.due_ms == t.due_ms && f.event == t.event && f.resource == t.resource && f.kind == t.kind &&
+           f.scope.account == t.scope.account && f.scope.region == t.scope.region;
+  });
 }
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
@@ -310,6 +321,7 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
   size_t fired = 0;
   // Fires one timer; what has not fired goes back to the table if it fails.
   const auto fire = [&](const Timer& t, auto&& restore_rest) {
+    if (!failed_.empty() && failed_before(t)) return;
     auto handler = handlers_.find(t.kind);
     if (handler == handlers_.end()) {
       spdlog::warn("dropping a timer of unknown kind {} ({} {})", t.kind, t.resource, t.event);
@@ -322,7 +334,7 @@ size_t Scheduler::fire_batches(Store& db, int64_t now) {
       // the caller keeps what was written.
       restore_rest();
       if (auto earliest = armed.restore(db)) lower_next_due(*earliest);
-      throw TimerFailure(t.due_ms, t.id, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
+      throw TimerFailure(t, t.kind + " " + t.resource + " " + t.event + ": " + e.what());
     }
     ++fired;
   };

@@ -23,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "state/ids.hpp"
 #include "state/store/store.hpp"
@@ -67,10 +68,8 @@ class Scheduler {
   size_t fire_due(Store& db, int64_t now);
 
   struct TimerFailure : std::runtime_error {
-    TimerFailure(int64_t timer_due_ms, int64_t timer_id, const std::string& what)
-        : std::runtime_error(what), due_ms(timer_due_ms), id(timer_id) {}
-    int64_t due_ms;
-    int64_t id;  // unique among the timers due at due_ms
+    TimerFailure(Timer failed, const std::string& what) : std::runtime_error(what), timer(std::move(failed)) {}
+    Timer timer;  // from the table, or armed within the advance
   };
 
   int64_t next_due() const { return next_due_.load(std::memory_order_acquire); }
@@ -81,10 +80,14 @@ class Scheduler {
 
  private:
   void lower_next_due(int64_t due_ms);
+  bool failed_before(const Timer& t) const;
   // fire_due's loop: batches of due timers, in order, until none is due.
   size_t fire_batches(Store& db, int64_t now);
 
   std::map<std::string, Handler, std::less<>> handlers_;
+  // Within run(): timers whose handler failed, skipped when fired again
+  // (also those that firing re-arms within the advance, never in the table).
+  std::vector<Timer> failed_;
   std::atomic<int64_t> next_due_{kNever};
   std::function<void(int64_t)> listener_;
 };

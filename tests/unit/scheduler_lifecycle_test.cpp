@@ -107,6 +107,35 @@ TEST_CASE("a timer whose handler throws is dropped, and the others still fire") 
   emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
 }
 
+TEST_CASE("a timer armed within the advance whose handler throws is dropped, and what armed it takes effect once") {
+  // The failed timer never reached the table: firing again re-arms it, and
+  // it must be told apart by what it is, else the advance never ends.
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  int attempts = 0;
+  sched.on("test", [&](Store& db, const Timer& t) {
+    if (t.event == "arming") {
+      auto seen = db.setting("fired.arming");
+      db.set_setting("fired.arming", std::to_string(seen ? std::stoi(*seen) + 1 : 1));
+      sched.arm(db, kScope, "test", "x", "bad", t.due_ms + 2);
+      sched.arm(db, kScope, "test", "y", "good", t.due_ms + 3);
+    }
+    if (t.event == "bad") {
+      REQUIRE(++attempts < 10);
+      throw std::runtime_error("broken handler");
+    }
+    if (t.event == "good") db.set_setting("fired.good", "1");
+  });
+  const int64_t now = emu->clock().now_ms();
+  emu->store().transaction([&](Store& db) { sched.arm(db, kScope, "test", "w", "arming", now + 1); });
+  REQUIRE(emu->clock().advance(10).ok());
+  CHECK(emu->catch_up() == 2);
+  CHECK(attempts == 1);
+  CHECK(emu->store().setting("fired.arming") == std::optional<std::string>("1"));
+  CHECK(emu->store().setting("fired.good") == std::optional<std::string>("1"));
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+}
+
 TEST_CASE("timers armed while firing and due within the advance can be seen, cancelled and fire in order") {
   auto emu = make_emulator();
   Scheduler& sched = emu->scheduler();
