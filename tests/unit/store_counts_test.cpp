@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ using gls::Store;
 namespace {
 
 const gls::Scope kScope{"111122223333", "us-west-2"};
+
+std::unique_ptr<Store> memory_store() {
+  auto opened = Store::open(":memory:");
+  REQUIRE(opened.ok());
+  return std::move(*opened);
+}
 const std::string kGroup = "sg-C0UNT1234";
 
 int64_t scalar(Store& db, const std::string& sql) {
@@ -120,9 +127,8 @@ class RandomChanges {
 }  // namespace
 
 TEST_CASE("units held and sessions by status follow every change of a session") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSESSION", 6);
     check_all(db);
@@ -195,9 +201,8 @@ INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, prot
 }
 
 TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest transition by index") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   store.transaction([](Store& db) {
     auto plan = [&](const std::string& sql) {
       gls::Stmt q = db.prepare("EXPLAIN QUERY PLAN " + sql);
@@ -223,9 +228,8 @@ TEST_CASE("a next page of sessions seeks on its index; start-up finds the latest
 }
 
 TEST_CASE("counts kept through thousands of status changes equal the counted rows") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTMANY", 400);
     RandomChanges random(12345);
@@ -249,9 +253,8 @@ TEST_CASE("counts kept through thousands of status changes equal the counted row
 }
 
 TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, written once, equal the counted rows") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   RandomChanges random(777);
   std::vector<gls::StreamSession> s;
   store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTBATCH", 300); });
@@ -295,9 +298,8 @@ TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, writ
 }
 
 TEST_CASE("a stale memory of a session's stored state never miscounts") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSTALE", 2);
     // Read one session, then change it through another copy: what the read
@@ -318,9 +320,8 @@ TEST_CASE("a stale memory of a session's stored state never miscounts") {
 }
 
 TEST_CASE("a status change writes the state it changed: the row read back equals the record, each time") {
-  auto opened = Store::open(":memory:");
-  REQUIRE(opened.ok());
-  Store& store = *opened.value();
+  const std::unique_ptr<Store> opened = memory_store();
+  Store& store = *opened;
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTSTATE", 2);
     gls::StreamSession x = *gls::repo::find_session(db, kScope, kGroup, s[0].id);
