@@ -1,7 +1,12 @@
 #include "state/core.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "state/store/repository.hpp"
 
@@ -97,6 +102,56 @@ size_t Core::fire_due(int64_t now) {
     }
   } done{*store_, firing_};
   return scheduler_.run(*store_, now);
+}
+
+Core::DumpSnapshot::~DumpSnapshot() {
+  if (copy_path.empty()) return;
+  copy.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) (void)std::remove((copy_path + suffix).c_str());
+}
+
+std::unique_ptr<Core::DumpSnapshot> Core::settle_for_dump() {
+  auto snapshot = std::make_unique<DumpSnapshot>();
+  store_->exclusive([&] {
+    snapshot->now = clock_.now_ms();
+    if (scheduler_.next_due() <= snapshot->now) fire_due(snapshot->now);
+    // Deadlines another thread fired into its batch: committed now, so
+    // that the snapshot holds them.
+    if (store_->snapshot_reads_held()) store_->flush();
+    if (store_->reads_apart()) return;
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/gls-dump-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) throw StoreError("cannot make a temporary file for a dump in " + path + ": " + std::strerror(errno));
+    ::close(fd);
+    snapshot->copy_path = path;
+    std::string quoted;
+    for (char c : path) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    // The copy's indexes are built by sorting, in memory up to the cache
+    // size (tens of MiB, never given back): a small one sorts in temporary
+    // files beyond that instead.
+    const int64_t cache = store_->transaction([](Store& db) {
+      Stmt q = db.prepare("PRAGMA cache_size");
+      return q.step() ? q.int64(0) : int64_t{-2000};
+    });
+    store_->exec("PRAGMA cache_size=-2048");
+    struct Restore {
+      Store& store;
+      int64_t cache;
+      ~Restore() {
+        try {
+          store.exec("PRAGMA cache_size=" + std::to_string(cache));
+        } catch (const StoreError&) {  // a pragma that held a moment ago
+        }
+      }
+    } restore{*store_, cache};
+    store_->exec("VACUUM INTO '" + quoted + "'");
+  });
+  if (snapshot->copy_path.empty()) return snapshot;
+  auto copy = Store::open(snapshot->copy_path);
+  if (!copy) throw StoreError("cannot open the copy made for a dump: " + copy.error().message);
+  snapshot->copy = std::move(*copy);
+  return snapshot;
 }
 
 ClockReading Core::persist_clock() {
