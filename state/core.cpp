@@ -119,6 +119,11 @@ std::unique_ptr<Core::DumpSnapshot> Core::settle_for_dump() {
     // that the snapshot holds them.
     if (store_->snapshot_reads_held()) store_->flush();
     if (store_->reads_apart()) return;
+    // One connection, which every request needs. Reading it a page at a
+    // time, the lock taken for each, would let writes in between, and the
+    // document would no longer be one state (a session could name a stream
+    // URL deleted meanwhile, and not restore); a copy is one, made at the
+    // speed of the pages and read without the lock.
     const char* dir = std::getenv("TMPDIR");
     std::string path = std::string(dir && *dir ? dir : "/tmp") + "/gls-dump-XXXXXX";
     const int fd = ::mkstemp(path.data());

@@ -69,13 +69,13 @@ std::optional<PageKey> key_after(const auto* item) {
 }
 
 // The pages of a kind listed through a query with a limit and an `after`.
-template <class Query, class Item, class List>
-auto query_pages(List list) {
-  return [list](const Item* after) {
+template <class Query, class Item>
+auto query_pages(Store& db, const Scope& scope, std::vector<Item> (*list)(Store&, const Scope&, const Query&)) {
+  return [&db, &scope, list](const Item* after) {
     Query q;
     q.limit = kPage;
     if (after) q.after = page_key(*after);
-    return list(q);
+    return list(db, scope, q);
   };
 }
 
@@ -212,16 +212,10 @@ void AdminApi::write_state(JsonPieces& out, Store& db, int64_t now, const Scope&
       [&](const StreamGroup* after) { return repo::list_stream_groups(db, scope, key_after(after), kPage); },
       [&](const StreamGroup& g) { write_stream_group(w, scope, g, ResourceView::Full); });
   // The Get shape, plus the stream URL that started each (not an API member).
-  write_items<StreamSession>(
-      out, "streamSessions",
-      query_pages<repo::SessionQuery, StreamSession>(
-          [&](const repo::SessionQuery& q) { return repo::list_sessions(db, scope, q); }),
-      [&](const StreamSession& s) { write_session(w, scope, s, SessionView::Document); });
-  write_items<StreamUrl>(
-      out, "streamUrls",
-      query_pages<repo::StreamUrlQuery, StreamUrl>(
-          [&](const repo::StreamUrlQuery& q) { return repo::list_stream_urls(db, scope, q); }),
-      [&](StreamUrl& u) { write_stream_url(w, scope, u, ResourceView::Full, endpoint); });
+  write_items<StreamSession>(out, "streamSessions", query_pages(db, scope, &repo::list_sessions),
+                             [&](const StreamSession& s) { write_session(w, scope, s, SessionView::Document); });
+  write_items<StreamUrl>(out, "streamUrls", query_pages(db, scope, &repo::list_stream_urls),
+                         [&](StreamUrl& u) { write_stream_url(w, scope, u, ResourceView::Full, endpoint); });
   w.EndObject();
 }
 
