@@ -1,12 +1,7 @@
 #include "state/core.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 
 #include "state/store/repository.hpp"
 
@@ -104,12 +99,6 @@ size_t Core::fire_due(int64_t now) {
   return scheduler_.run(*store_, now);
 }
 
-Core::DumpSnapshot::~DumpSnapshot() {
-  if (copy_path.empty()) return;
-  copy.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) (void)std::remove((copy_path + suffix).c_str());
-}
-
 std::unique_ptr<Core::DumpSnapshot> Core::settle_for_dump() {
   auto snapshot = std::make_unique<DumpSnapshot>();
   store_->exclusive([&] {
@@ -124,38 +113,8 @@ std::unique_ptr<Core::DumpSnapshot> Core::settle_for_dump() {
     // document would no longer be one state (a session could name a stream
     // URL deleted meanwhile, and not restore); a copy is one, made at the
     // speed of the pages and read without the lock.
-    const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/gls-dump-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) throw StoreError("cannot make a temporary file for a dump in " + path + ": " + std::strerror(errno));
-    ::close(fd);
-    snapshot->copy_path = path;
-    std::string quoted;
-    for (char c : path) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-    // The copy's indexes are built by sorting, in memory up to the cache
-    // size (tens of MiB, never given back): a small one sorts in temporary
-    // files beyond that instead.
-    const int64_t cache = store_->transaction([](Store& db) {
-      Stmt q = db.prepare("PRAGMA cache_size");
-      return q.step() ? q.int64(0) : int64_t{-2000};
-    });
-    store_->exec("PRAGMA cache_size=-2048");
-    struct Restore {
-      Store& store;
-      int64_t cache;
-      ~Restore() {
-        try {
-          store.exec("PRAGMA cache_size=" + std::to_string(cache));
-        } catch (const StoreError&) {  // a pragma that held a moment ago
-        }
-      }
-    } restore{*store_, cache};
-    store_->exec("VACUUM INTO '" + quoted + "'");
+    snapshot->copy = store_->copy_in_memory();
   });
-  if (snapshot->copy_path.empty()) return snapshot;
-  auto copy = Store::open(snapshot->copy_path);
-  if (!copy) throw StoreError("cannot open the copy made for a dump: " + copy.error().message);
-  snapshot->copy = std::move(*copy);
   return snapshot;
 }
 

@@ -73,9 +73,9 @@ class Core {
   // under the store's lock, and then runs on a snapshot without it, held
   // open for as long as f takes (on a file database, checkpoints cannot
   // pass it meanwhile). A ":memory:" database has no connection apart from
-  // the writer's: a Dump there reads a copy of it, made under the lock
-  // (VACUUM INTO a temporary file, removed afterwards), so that a slow
-  // client holds neither the lock nor the document in memory.
+  // the writer's: a Dump there reads a copy of it in memory, made under the
+  // lock (Store::copy_in_memory), so that a slow client holds neither the
+  // lock nor the document in memory.
   template <class F>
   auto read(F&& f, ReadHold hold = ReadHold::Brief);
 
@@ -115,8 +115,6 @@ class Core {
   struct DumpSnapshot {
     int64_t now = 0;
     std::unique_ptr<Store> copy;  // a ":memory:" database's
-    std::string copy_path;
-    ~DumpSnapshot();
   };
   // Fires what is due (and commits a batch that holds fired deadlines)
   // under the lock, and copies a ":memory:" database.

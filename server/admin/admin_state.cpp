@@ -5,17 +5,20 @@
 //
 // A restore's body is read as it arrives (http/http_types.hpp, BodySource)
 // on a worker: checked in the same pass (admin/json_outline.hpp) and kept
-// meanwhile in an unlinked temporary file, so that the server holds a few
-// pieces of it at a time. Nothing is loaded before all of it has arrived
-// and proved to be JSON: loading takes the store's lock, which waiting for
-// a client's bytes must not hold (every writer would wait for the slowest
-// client, and the I/O threads that read those bytes may be among them).
-// The load then reads the file back, one item at a time.
+// meanwhile in an unlinked file beside a file database, so that the server
+// holds a few pieces of it at a time (with ":memory:", in memory: the
+// emulator writes nowhere it was not told to). Nothing is loaded before
+// all of it has arrived and proved to be JSON: loading takes the store's
+// lock, which waiting for a client's bytes must not hold (every writer
+// would wait for the slowest client, and the I/O threads that read those
+// bytes may be among them).
+// The load then reads the body back, one item at a time.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "admin/admin_api.hpp"
 #include "admin/admin_json.hpp"
@@ -79,26 +82,40 @@ auto query_pages(Store& db, const Scope& scope, std::vector<Item> (*list)(Store&
   };
 }
 
-// An unlinked file in $TMPDIR (else /tmp): gone once closed.
-class TempFile {
+// Where a restore's body is kept while it arrives and until it is loaded.
+// The emulator writes only where it was told: with a file database, in an
+// unlinked file in the database's directory (gone once closed); with
+// ":memory:", which names no place, in memory (as large as
+// --state-body-limit lets a body be).
+class BodySpool {
  public:
-  TempFile() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/gls-state-body-XXXXXX";
-    fd_ = ::mkstemp(path.data());
-    if (fd_ < 0) error_ = "cannot make a temporary file in " + path + ": " + std::strerror(errno);
+  explicit BodySpool(const Store& store) {
+    if (store.in_memory()) return;
+    std::string dir = std::filesystem::path(store.path()).parent_path().string();
+    if (dir.empty()) dir = ".";
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0) return;
+    // A file system without O_TMPFILE: a named file, unlinked at once.
+    std::string path = store.path() + "-state-body-XXXXXX";
+    fd_ = ::mkostemp(path.data(), O_CLOEXEC);
+    if (fd_ < 0) error_ = "cannot make a temporary file in " + dir + ": " + std::strerror(errno);
     else ::unlink(path.c_str());
   }
-  ~TempFile() {
+  ~BodySpool() {
     if (fd_ >= 0) ::close(fd_);
   }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
+  BodySpool(const BodySpool&) = delete;
+  BodySpool& operator=(const BodySpool&) = delete;
 
-  int fd() const { return fd_; }
+  // Why the body cannot be kept; empty while it can.
   const std::string& error() const { return error_; }
   bool append(std::string_view bytes) {
-    while (fd_ >= 0 && !bytes.empty()) {
+    if (!error_.empty()) return false;
+    if (fd_ < 0) {
+      text_.append(bytes);
+      return true;
+    }
+    while (!bytes.empty()) {
       const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
@@ -107,11 +124,17 @@ class TempFile {
       }
       bytes.remove_prefix(static_cast<size_t>(n));
     }
-    return fd_ >= 0;
+    return true;
+  }
+  // Points the outline at the body kept so far; it must not outlive this.
+  void show(JsonOutline& document) const {
+    document.fd = fd_;
+    document.text = fd_ < 0 ? std::string_view(text_) : std::string_view();
   }
 
  private:
-  int fd_ = -1;
+  int fd_ = -1;  // the file's, else the body is in text_
+  std::string text_;
   std::string error_;
 };
 
@@ -132,7 +155,7 @@ std::optional<HttpResponse> outline_body(std::string_view text, JsonOutline& doc
 // then points into; the refusal, if any: the transport's (413), the
 // body's (400), or a body that stopped half way (the client went away,
 // or the server stops).
-std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<bool>& stopping, TempFile& spool,
+std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<bool>& stopping, BodySpool& spool,
                                          JsonOutline& document) {
   std::string piece;
   BodyRefusal refusal;
@@ -159,7 +182,7 @@ std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<b
   if (cut && refusal.status > 0) return admin_error(refusal.status, refusal.code, refusal.message);
   if (cut) return bad_admin_request("the request body stopped before its end");
   if (!written) return admin_error(500, "InternalServerException", spool.error());
-  document.fd = spool.fd();
+  spool.show(document);
   if (!outlined && blank) {
     document.is_object = true;  // an empty body is {}
     document.members.clear();
@@ -232,8 +255,8 @@ HttpResponse AdminApi::state_put(AdminCall& call) {
   }
   return documents_.later(std::move(slot), [this, source = request.body_source, scope, endpoint](
                                                StreamedJson::Slot held, const std::atomic<bool>& stopping) {
-    TempFile spool;
-    if (spool.fd() < 0) return admin_error(500, "InternalServerException", spool.error());
+    BodySpool spool(emu_.store());
+    if (!spool.error().empty()) return admin_error(500, "InternalServerException", spool.error());
     JsonOutline document;
     if (auto refusal = receive_body(*source, stopping, spool, document)) return std::move(*refusal);
     return restore(std::move(held), document, scope, endpoint);

@@ -5,8 +5,9 @@
 // of many sessions thus never stands in memory as one tree, only as one
 // item (and, for a fixtures file, its text).
 //
-// The text is in memory (a fixtures file), or in a file: a restore's body,
-// checked as it arrives and kept on disk meanwhile (admin_state.cpp), so
+// The text is in memory (a fixtures file, a restore's body with a
+// ":memory:" database), or in a file: a restore's body, checked as it
+// arrives and kept beside a file database meanwhile (admin_state.cpp), so
 // that the server's memory does not grow with it.
 #pragma once
 
