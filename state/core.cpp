@@ -99,6 +99,25 @@ size_t Core::fire_due(int64_t now) {
   return scheduler_.run(*store_, now);
 }
 
+std::unique_ptr<Core::DumpSnapshot> Core::settle_for_dump() {
+  auto snapshot = std::make_unique<DumpSnapshot>();
+  store_->exclusive([&] {
+    snapshot->now = clock_.now_ms();
+    if (scheduler_.next_due() <= snapshot->now) fire_due(snapshot->now);
+    // Deadlines another thread fired into its batch: committed now, so
+    // that the snapshot holds them.
+    if (store_->snapshot_reads_held()) store_->flush();
+    if (store_->reads_apart()) return;
+    // One connection, which every request needs. Reading it a page at a
+    // time, the lock taken for each, would let writes in between, and the
+    // document would no longer be one state (a session could name a stream
+    // URL deleted meanwhile, and not restore); a copy is one, made at the
+    // speed of the pages and read without the lock.
+    snapshot->copy = store_->copy_in_memory();
+  });
+  return snapshot;
+}
+
 ClockReading Core::persist_clock() {
   const ClockAnchor a = clock_.anchor();
   char text[96];

@@ -60,12 +60,24 @@ class Core {
   template <class F>
   auto transact(F&& f);
 
-  // Runs f(db, now) as a read that does not wait for writes: on the
-  // calling thread's read-only connection (Store::read), unless deadlines
-  // are due by `now` or being fired, when it runs as transact() does, after
-  // firing them. f must not write.
+  // How long a read() may run.
+  enum class ReadHold {
+    Brief,  // an API request's
+    Dump,   // a whole document, written as its client takes it
+  };
+  // Runs f(db, now) as a read of the state at emulator time `now`, every
+  // deadline due by then fired; f must not write. When none is due or
+  // being fired, it runs on a snapshot that does not wait for writes: the
+  // calling thread's read-only connection (Store::read). Otherwise a Brief
+  // read runs as transact() does, after firing them; a Dump fires them
+  // under the store's lock, and then runs on a snapshot without it, held
+  // open for as long as f takes (on a file database, checkpoints cannot
+  // pass it meanwhile). A ":memory:" database has no connection apart from
+  // the writer's: a Dump there reads a copy of it in memory, made under the
+  // lock (Store::copy_in_memory), so that a slow client holds neither the
+  // lock nor the document in memory.
   template <class F>
-  auto read(F&& f);
+  auto read(F&& f, ReadHold hold = ReadHold::Brief);
 
   // The store's commit sequence, when what is committed is what a read at
   // the current time would show (no deadline due or being fired, checked
@@ -99,6 +111,14 @@ class Core {
   // starts (same mode and scale, not moved on by history): then start-up
   // writes nothing, and its first answers wait for no sync.
   static VirtualClock start_clock(Store& store, const EmulatorConfig& config, bool& recorded);
+  // A Dump's snapshot: where and at what time it reads.
+  struct DumpSnapshot {
+    int64_t now = 0;
+    std::unique_ptr<Store> copy;  // a ":memory:" database's
+  };
+  // Fires what is due (and commits a batch that holds fired deadlines)
+  // under the lock, and copies a ":memory:" database.
+  std::unique_ptr<DumpSnapshot> settle_for_dump();
   // Fires the deadlines due by `now`; holding the store. Until it has
   // committed, read() takes no snapshot (it might miss what they changed):
   // fired into an open batch, they hold snapshot reads until it commits.
@@ -133,10 +153,17 @@ auto Core::transact(F&& f) {
 }
 
 template <class F>
-auto Core::read(F&& f) {
+auto Core::read(F&& f, ReadHold hold) {
   const int64_t now = clock_.now_ms();
-  if (!settled_at(now)) return transact(std::forward<F>(f));
-  return store_->read([&](Store& db) { return f(db, now); });
+  const bool settled = settled_at(now);
+  if (settled && (hold == ReadHold::Brief || store_->reads_apart()))
+    return store_->read([&](Store& db) { return f(db, now); });
+  if (hold == ReadHold::Brief) return transact(std::forward<F>(f));
+  const std::unique_ptr<DumpSnapshot> snapshot = settle_for_dump();
+  auto at_now = [&](Store& db) { return f(db, snapshot->now); };
+  // A copy is this read's alone: its own connection reads it, and leaves
+  // no reader behind on this thread.
+  return snapshot->copy ? snapshot->copy->transaction(at_now) : store_->read(at_now);
 }
 
 inline std::optional<uint64_t> Core::settled_version() const {

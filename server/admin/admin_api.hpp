@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "admin/admin_router.hpp"
+#include "admin/json_outline.hpp"
 #include "admin/streamed_json.hpp"
 #include "http/http_types.hpp"
 #include "state/emulator.hpp"
@@ -45,7 +46,8 @@ class AdminApi {
   // Export and import of one account and Region's resources (admin_state.cpp).
   HttpResponse state_get(AdminCall& call);
   HttpResponse state_put(AdminCall& call);
-  HttpResponse state_answer(Scope scope, std::string endpoint);
+  HttpResponse restore(StreamedJson::Slot slot, const JsonOutline& document, Scope scope, std::string endpoint);
+  HttpResponse state_answer(StreamedJson::Slot slot, Scope scope, std::string endpoint);
   void write_state(JsonPieces& out, Store& db, int64_t now, const Scope& scope, const std::string& endpoint);
   // One resource's history, forced status and timings (admin_resources.cpp).
   HttpResponse session_event(AdminCall& call);

@@ -2,8 +2,25 @@
 // (the Get shapes of every resource, and the clock), and imported from one,
 // replacing the scope's resources all or nothing. Both answer the document,
 // streamed (admin/streamed_json.hpp) from one snapshot of the store.
-#include "admin/admin_api.hpp"
+//
+// A restore's body is read as it arrives (http/http_types.hpp, BodySource)
+// on a worker: checked in the same pass (admin/json_outline.hpp) and kept
+// meanwhile in an unlinked file beside a file database, so that the server
+// holds a few pieces of it at a time (with ":memory:", in memory: the
+// emulator writes nowhere it was not told to). Nothing is loaded before
+// all of it has arrived and proved to be JSON: loading takes the store's
+// lock, which waiting for a client's bytes must not hold (every writer
+// would wait for the slowest client, and the I/O threads that read those
+// bytes may be among them).
+// The load then reads the body back, one item at a time.
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "admin/admin_api.hpp"
 #include "admin/admin_json.hpp"
 #include "admin/fixture_loader.hpp"
 #include "admin/json_outline.hpp"
@@ -45,47 +62,158 @@ void write_items(JsonPieces& out, const char* name, Page page, Write write) {
   out.writer().EndArray();
 }
 
+// Where the store's order of each kind resumes after an item.
+PageKey page_key(const auto& item) { return PageKey{item.created_ms, std::to_string(item.seq)}; }
+repo::SessionKey page_key(const StreamSession& s) { return {s.created_ms, s.group_id, s.id}; }
+
 std::optional<PageKey> key_after(const auto* item) {
   if (!item) return std::nullopt;
-  return PageKey{item->created_ms, std::to_string(item->seq)};
+  return page_key(*item);
+}
+
+// The pages of a kind listed through a query with a limit and an `after`.
+template <class Query, class Item>
+auto query_pages(Store& db, const Scope& scope, std::vector<Item> (*list)(Store&, const Scope&, const Query&)) {
+  return [&db, &scope, list](const Item* after) {
+    Query q;
+    q.limit = kPage;
+    if (after) q.after = page_key(*after);
+    return list(db, scope, q);
+  };
+}
+
+// Where a restore's body is kept while it arrives and until it is loaded.
+// The emulator writes only where it was told: with a file database, in an
+// unlinked file in the database's directory (gone once closed); with
+// ":memory:", which names no place, in memory (as large as
+// --state-body-limit lets a body be).
+class BodySpool {
+ public:
+  explicit BodySpool(const Store& store) {
+    if (store.in_memory()) return;
+    std::string dir = std::filesystem::path(store.path()).parent_path().string();
+    if (dir.empty()) dir = ".";
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ >= 0) return;
+    // A file system without O_TMPFILE: a named file, unlinked at once.
+    std::string path = store.path() + "-state-body-XXXXXX";
+    fd_ = ::mkostemp(path.data(), O_CLOEXEC);
+    if (fd_ < 0) error_ = "cannot make a temporary file in " + dir + ": " + std::strerror(errno);
+    else ::unlink(path.c_str());
+  }
+  ~BodySpool() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  BodySpool(const BodySpool&) = delete;
+  BodySpool& operator=(const BodySpool&) = delete;
+
+  // Why the body cannot be kept; empty while it can.
+  const std::string& error() const { return error_; }
+  bool append(std::string_view bytes) {
+    if (!error_.empty()) return false;
+    if (fd_ < 0) {
+      text_.append(bytes);
+      return true;
+    }
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error_ = std::string("cannot keep the request body in a temporary file: ") + std::strerror(errno);
+        return false;
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+  // Points the outline at the body kept so far; it must not outlive this.
+  void show(JsonOutline& document) const {
+    document.fd = fd_;
+    document.text = fd_ < 0 ? std::string_view(text_) : std::string_view();
+  }
+
+ private:
+  int fd_ = -1;  // the file's, else the body is in text_
+  std::string text_;
+  std::string error_;
+};
+
+bool all_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// Checks a request body that came whole; an empty one is {}.
+std::optional<HttpResponse> outline_body(std::string_view text, JsonOutline& document) {
+  document.text = text;
+  document.is_object = true;
+  if (all_blank(text)) return std::nullopt;
+  std::string error;
+  if (!outline_json(text, document, error)) return bad_admin_request("The request body is " + error);
+  if (!document.is_object) return bad_admin_request("the request body must be a JSON object");
+  return std::nullopt;
+}
+
+// Reads and checks a body as it arrives, into `spool`, which the outline
+// then points into; the refusal, if any: the transport's (413), the
+// body's (400), or a body that stopped half way (the client went away,
+// or the server stops).
+std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<bool>& stopping, BodySpool& spool,
+                                         JsonOutline& document) {
+  std::string piece;
+  BodyRefusal refusal;
+  bool cut = false, written = true, blank = true;
+  const std::function<std::string_view()> next = [&]() -> std::string_view {
+    for (;;) {
+      piece.clear();
+      switch (source.read(piece, refusal, std::chrono::milliseconds(200))) {
+        case BodySource::Got::Bytes:
+          if (!(written = spool.append(piece))) return {};
+          blank = blank && all_blank(piece);
+          return piece;
+        case BodySource::Got::Nothing:
+          if (!stopping.load()) continue;
+          cut = true;
+          return {};
+        case BodySource::Got::End: return {};
+        case BodySource::Got::Stopped: cut = true; return {};
+      }
+    }
+  };
+  std::string error;
+  const bool outlined = outline_json(next, document, error);
+  if (cut && refusal.status > 0) return admin_error(refusal.status, refusal.code, refusal.message);
+  if (cut) return bad_admin_request("the request body stopped before its end");
+  if (!written) return admin_error(500, "InternalServerException", spool.error());
+  spool.show(document);
+  if (!outlined && blank) {
+    document.is_object = true;  // an empty body is {}
+    document.members.clear();
+    return std::nullopt;
+  }
+  if (!outlined) return bad_admin_request("The request body is " + error);
+  if (!document.is_object) return bad_admin_request("the request body must be a JSON object");
+  return std::nullopt;
 }
 
 }  // namespace
 
 HttpResponse AdminApi::state_get(AdminCall& call) {
-  return state_answer(admin_scope(emu_, call.request, ""), endpoint_of(call.request));
+  StreamedJson::Slot slot = documents_.reserve();
+  if (!slot) return StreamedJson::busy();
+  return state_answer(std::move(slot), admin_scope(emu_, call.request, ""), endpoint_of(call.request));
 }
 
-HttpResponse AdminApi::state_answer(Scope scope, std::string endpoint) {
-  return documents_.answer([this, scope = std::move(scope), endpoint = std::move(endpoint)](JsonPieces& out) {
-    Store& store = emu_.store();
-    if (!store.reads_apart()) {
-      // One connection only: the document is read under the store's lock,
-      // which the wait for a slow client must not hold (the I/O threads
-      // that send the pieces may wait for that lock), so it is kept whole.
-      out.keep(true);
-      (void)emu_.transact([&](Store& db, int64_t now) {
-        write_state(out, db, now, scope, endpoint);
-        return ok();
-      });
-      out.keep(false);
-      return;
-    }
-    // One read transaction for the whole document, as the client takes it,
-    // once every deadline due by its `now` has fired (as Core::read does,
-    // but never under the store's lock). While it lasts, checkpoints cannot
-    // pass it and the WAL grows; a client that stops reading is dropped
-    // after the write timeout, which ends it.
-    int64_t now = emu_.clock().now_ms();
-    for (int tries = 0; tries < 100 && !emu_.settled_version(); ++tries) {
-      emu_.catch_up();
-      now = emu_.clock().now_ms();
-    }
-    store.read([&](Store& db) {
-      write_state(out, db, now, scope, endpoint);
-      return 0;
-    });
-  });
+HttpResponse AdminApi::state_answer(StreamedJson::Slot slot, Scope scope, std::string endpoint) {
+  auto produce = [this, scope = std::move(scope), endpoint = std::move(endpoint)](JsonPieces& out) {
+    // One snapshot for the whole document, as the client takes it (a
+    // client that stops reading is dropped after the write timeout, which
+    // ends it), once every deadline due by its `now` has fired.
+    emu_.read(
+        [&](Store& db, int64_t now) {
+          write_state(out, db, now, scope, endpoint);
+          return 0;
+        },
+        Core::ReadHold::Dump);
+  };
+  return documents_.answer(std::move(slot), std::move(produce));
 }
 
 void AdminApi::write_state(JsonPieces& out, Store& db, int64_t now, const Scope& scope, const std::string& endpoint) {
@@ -107,52 +235,50 @@ void AdminApi::write_state(JsonPieces& out, Store& db, int64_t now, const Scope&
       [&](const StreamGroup* after) { return repo::list_stream_groups(db, scope, key_after(after), kPage); },
       [&](const StreamGroup& g) { write_stream_group(w, scope, g, ResourceView::Full); });
   // The Get shape, plus the stream URL that started each (not an API member).
-  write_items<StreamSession>(
-      out, "streamSessions",
-      [&](const StreamSession* after) {
-        repo::SessionQuery q;
-        q.limit = kPage;
-        if (after) q.after = repo::SessionKey{after->created_ms, after->group_id, after->id};
-        return repo::list_sessions(db, scope, q);
-      },
-      [&](const StreamSession& s) { write_session(w, scope, s, SessionView::Document); });
-  write_items<StreamUrl>(
-      out, "streamUrls",
-      [&](const StreamUrl* after) {
-        repo::StreamUrlQuery q;
-        q.limit = kPage;
-        q.after = key_after(after);
-        return repo::list_stream_urls(db, scope, q);
-      },
-      [&](StreamUrl& u) { write_stream_url(w, scope, u, ResourceView::Full, endpoint); });
+  write_items<StreamSession>(out, "streamSessions", query_pages(db, scope, &repo::list_sessions),
+                             [&](const StreamSession& s) { write_session(w, scope, s, SessionView::Document); });
+  write_items<StreamUrl>(out, "streamUrls", query_pages(db, scope, &repo::list_stream_urls),
+                         [&](StreamUrl& u) { write_stream_url(w, scope, u, ResourceView::Full, endpoint); });
   w.EndObject();
 }
 
 HttpResponse AdminApi::state_put(AdminCall& call) {
+  StreamedJson::Slot slot = documents_.reserve();
+  if (!slot) return StreamedJson::busy();
   const HttpRequest& request = call.request;
-  // A whole world may be large: its text is checked in one pass, then each
-  // resource is parsed and loaded on its own (admin/json_outline.hpp).
-  JsonOutline document;
-  document.is_object = true;  // an empty body is {}
-  if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    std::string error;
-    if (!outline_json(request.body, document, error)) return bad_admin_request("The request body is " + error);
-    if (!document.is_object) return bad_admin_request("the request body must be a JSON object");
-  }
-  // The scope's resources are replaced by the document's, all or nothing.
   Scope scope = admin_scope(emu_, request, "");
+  std::string endpoint = endpoint_of(request);
+  if (!request.body_source) {  // it came whole (it is short)
+    JsonOutline document;
+    if (auto refusal = outline_body(request.body, document)) return std::move(*refusal);
+    return restore(std::move(slot), document, std::move(scope), std::move(endpoint));
+  }
+  return documents_.later(std::move(slot), [this, source = request.body_source, scope, endpoint](
+                                               StreamedJson::Slot held, const std::atomic<bool>& stopping) {
+    BodySpool spool(emu_.store());
+    if (!spool.error().empty()) return admin_error(500, "InternalServerException", spool.error());
+    JsonOutline document;
+    if (auto refusal = receive_body(*source, stopping, spool, document)) return std::move(*refusal);
+    return restore(std::move(held), document, scope, endpoint);
+  });
+}
+
+HttpResponse AdminApi::restore(StreamedJson::Slot slot, const JsonOutline& document, Scope scope,
+                               std::string endpoint) {
+  // The scope's resources are replaced by the document's, all or nothing.
   for (auto [name, field] : {std::pair{"account", &Scope::account}, std::pair{"region", &Scope::region}}) {
     rapidjson::Document value;
     std::string error;
-    if (const JsonMember* m = document.find(name); m && api::parse_json(m->value, value, error) && value.IsString())
-      scope.*field = value.GetString();
+    const JsonMember* m = document.find(name);
+    const std::optional<std::string> text = m ? document.value(*m, 4096) : std::nullopt;
+    if (text && api::parse_json(*text, value, error) && value.IsString()) scope.*field = value.GetString();
   }
   static constexpr std::string_view kNotResources[] = {"clock"};  // GET /_gls/state's reading, not restored
   Status s = emu_.replace_scope(scope, [&](Store&) {
     return load_fixtures(emu_, "PUT /_gls/state", document, kNotResources);
   });
   if (!s) return domain_error(s.error());
-  return state_answer(std::move(scope), endpoint_of(request));
+  return state_answer(std::move(slot), std::move(scope), std::move(endpoint));
 }
 
 }  // namespace gls

@@ -56,6 +56,9 @@ namespace {
 
 using rapidjson::Value;
 
+// An account ID or a Region name, with room for blanks around it.
+constexpr size_t kScopeMemberBytes = 4096;
+
 // Loads one file; every error names the file, the item and the member.
 class FixtureFile {
  public:
@@ -79,7 +82,8 @@ class FixtureFile {
       if (key == "account" || key == "region") {
         rapidjson::Document value;
         std::string parse_error;
-        if (!api::parse_json(m.value, value, parse_error) || !value.IsString())
+        const std::optional<std::string> text = doc.value(m, kScopeMemberBytes);
+        if (!text || !api::parse_json(*text, value, parse_error) || !value.IsString())
           return fail(std::string(key), "must be a string");
         (key == "account" ? scope_.account : scope_.region) = value.GetString();
       } else if (key != "applications" && key != "streamGroups" && key != "streamSessions" && key != "streamUrls") {
@@ -111,15 +115,20 @@ class FixtureFile {
   Status each(const JsonOutline& doc, const char* section, ItemLoader load_item) {
     const JsonMember* items = doc.find(section);
     if (!items) return ok();
-    for (size_t i = 0; i < items->items.size(); ++i) {
-      item_ = std::string(section) + "[" + std::to_string(i) + "]";
+    Status status = ok();
+    size_t i = 0;
+    const bool read = doc.each_item(*items, [&](std::string_view text) {
+      item_ = std::string(section) + "[" + std::to_string(i++) + "]";
       rapidjson::Document item;
       std::string parse_error;
-      if (!api::parse_json(items->items[i], item, parse_error)) return fail_item(parse_error);
-      if (!item.IsObject()) return fail_item("the item must be a JSON object");
+      if (!api::parse_json(text, item, parse_error)) status = fail_item(parse_error);
+      else if (!item.IsObject()) status = fail_item("the item must be a JSON object");
       allocator_ = &item.GetAllocator();
-      if (auto s = (this->*load_item)(item); !s) return s;
-    }
+      if (status) status = (this->*load_item)(item);
+      return status.ok();
+    });
+    if (!status) return status;
+    if (!read) return fail(section, "the text could not be read back");
     return ok();
   }
 

@@ -38,8 +38,9 @@ Result<std::vector<FixtureSource>> read_fixture_sources(const std::string& file_
 // holds the text and one item's tree, never the whole document's.
 Status load_fixtures(Emulator& emu, const FixtureSource& source);
 
-// The same for a document already outlined (its text still alive), named
-// `name` in messages; top-level members named in `ignored` are skipped.
+// The same for a document already outlined (its text still there, in
+// memory or in its file), named `name` in messages; top-level members
+// named in `ignored` are skipped.
 Status load_fixtures(Emulator& emu, std::string_view name, const JsonOutline& document,
                      std::span<const std::string_view> ignored = {});
 

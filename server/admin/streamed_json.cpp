@@ -2,25 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "admin/admin_json.hpp"
+
 namespace gls {
 
 void JsonPieces::next() {
-  if (text_.GetSize() < kPieceBytes) return;
-  if (keeping_) return kept_.push_back(take());
-  send(take());
-}
-
-void JsonPieces::keep(bool on) {
-  keeping_ = on;
-  if (on) return;
-  while (!kept_.empty()) {
-    send(std::move(kept_.front()));
-    kept_.pop_front();
-  }
+  if (text_.GetSize() >= kPieceBytes) send(take());
 }
 
 void JsonPieces::finish() {
-  keep(false);
   if (text_.GetSize() > 0) send(take());
   out_.end();
 }
@@ -48,15 +38,32 @@ StreamedJson::~StreamedJson() {
   for (std::thread& t : workers_) t.join();
 }
 
-HttpResponse StreamedJson::answer(std::function<void(JsonPieces&)> produce) {
+StreamedJson::Slot StreamedJson::reserve() {
+  size_t taken = taken_->load();
+  do {
+    if (taken >= kMaxDocuments) return nullptr;
+  } while (!taken_->compare_exchange_weak(taken, taken + 1));
+  return Slot(taken_.get(), [counter = taken_](const void*) { counter->fetch_sub(1); });
+}
+
+HttpResponse StreamedJson::busy() {
+  HttpResponse r = admin_error(503, "ServiceUnavailableException",
+                               "The emulator is writing or reading " + std::to_string(kMaxDocuments) +
+                                   " state documents (GET and PUT /_gls/state), the most it serves at once; try "
+                                   "again once one has finished");
+  r.set_header("Retry-After", "1");
+  return r;
+}
+
+HttpResponse StreamedJson::answer(Slot slot, std::function<void(JsonPieces&)> produce) {
   HttpResponse r;
   r.status = 200;
   r.set_header("Content-Type", "application/json");
   r.stream = std::make_shared<StreamedBody>();
   r.stream->ends = true;
   // Called on the connection's strand: the document is written elsewhere.
-  r.stream->start = [this, produce = std::move(produce)](std::shared_ptr<BodyStream> out) {
-    submit([this, produce, out = std::move(out)] {
+  r.stream->start = [this, slot = std::move(slot), produce = std::move(produce)](std::shared_ptr<BodyStream> out) {
+    submit([this, slot, produce, out = std::move(out)] {
       JsonPieces pieces(*out, stopping_);
       try {
         produce(pieces);
@@ -72,30 +79,48 @@ HttpResponse StreamedJson::answer(std::function<void(JsonPieces&)> produce) {
   return r;
 }
 
+HttpResponse StreamedJson::later(Slot slot, Work work) {
+  HttpResponse r;
+  r.deferred = std::make_shared<DeferredResponse>();
+  r.deferred->start = [this, slot = std::move(slot), work = std::move(work)](std::function<void(HttpResponse)> reply) {
+    submit([this, slot, work, reply = std::move(reply)] {
+      HttpResponse out;
+      try {
+        out = work(slot, stopping_);
+      } catch (const std::exception& e) {
+        spdlog::error("an admin request failed: {}", e.what());
+        out = admin_error(500, "InternalServerException", std::string("admin request failed: ") + e.what());
+      }
+      reply(std::move(out));
+    });
+  };
+  return r;
+}
+
 void StreamedJson::submit(std::function<void()> job) {
   std::lock_guard lock(mu_);
   if (stopped_) return;
   jobs_.push_back(std::move(job));
-  if (idle_ > 0) {
-    --idle_;
-    wake_.notify_one();
-  } else {
-    workers_.emplace_back([this] { work(); });
-  }
+  // Jobs hold slots, so they are never more than the workers may be.
+  if (jobs_.size() > idle_ && workers_.size() < kMaxDocuments) workers_.emplace_back([this] { work(); });
+  wake_.notify_one();
 }
 
 void StreamedJson::work() {
   std::unique_lock lock(mu_);
   for (;;) {
-    wake_.wait(lock, [&] { return stopped_ || !jobs_.empty(); });
+    while (!stopped_ && jobs_.empty()) {
+      ++idle_;
+      wake_.wait(lock);
+      --idle_;
+    }
     if (stopped_) return;
     std::function<void()> job = std::move(jobs_.front());
     jobs_.pop_front();
     lock.unlock();
     job();
-    job = nullptr;  // the connection it holds goes now, not at the next job
+    job = nullptr;  // the connection and slot it holds go now, not at the next job
     lock.lock();
-    ++idle_;
   }
 }
 

@@ -1,13 +1,21 @@
-// Large JSON answers (GET and PUT /_gls/state) written in pieces as the
-// client takes them, so that an answer holds a few pieces in memory however
-// large the document.
+// Large JSON documents (GET and PUT /_gls/state) written in pieces as the
+// client takes them, and read as they arrive, so that one holds a few
+// pieces in memory however large it is.
 //
-// A document is written by a producer on a worker thread of its own: it
-// renders into a JsonPieces, which hands the text so far to the connection
-// every piece's worth and waits while the client has not taken the earlier
-// ones. Workers are kept for later answers (each holds the store's read
-// connection of its thread, so that one thread a dump would leak one); their
-// number is the most answers ever produced at once.
+// A document is written by a producer on a worker thread: it renders into
+// a JsonPieces, which hands the text so far to the connection every
+// piece's worth and waits while the client has not taken the earlier ones.
+// A request body is read the same way, by work that answers later
+// (later()).
+//
+// At most kMaxDocuments are written or read at once, each from a Slot
+// taken before its answer starts (a restore keeps its own from the body's
+// first byte to the answer's last). Past that, a request is refused at
+// once with 503 ServiceUnavailableException and Retry-After: 1 (busy()),
+// not queued: a document may take its client minutes, and a client would
+// rather be told than wait behind it unawares. The workers, as many as the
+// documents at most, are kept for later ones (each holds the store's read
+// connection of its thread, so that one thread a dump would leak one).
 #pragma once
 
 #include <atomic>
@@ -38,10 +46,7 @@ class JsonPieces {
   // after the client has taken what came before it. Throws ClientGone once
   // the client is gone (or the server stops): the producer then unwinds.
   void next();
-  // While kept, pieces are kept in memory instead (for text written where
-  // nothing may wait for the client: under the store's lock).
-  void keep(bool on);
-  // Sends what is kept and the rest, and ends the body.
+  // Sends the rest, and ends the body.
   void finish();
 
   struct ClientGone {};
@@ -54,8 +59,6 @@ class JsonPieces {
   const std::atomic<bool>& stopping_;
   rapidjson::StringBuffer text_;
   JsonWriter writer_{text_};
-  bool keeping_ = false;
-  std::deque<std::string> kept_;
 };
 
 class StreamedJson {
@@ -67,20 +70,34 @@ class StreamedJson {
   // joins the workers.
   ~StreamedJson();
 
+  static constexpr size_t kMaxDocuments = 4;
+  // One of the kMaxDocuments places, free again once its last copy goes.
+  using Slot = std::shared_ptr<const void>;
+  // A free place, or nullptr when all are taken: then answer busy().
+  Slot reserve();
+  static HttpResponse busy();
+
   // A 200 application/json answer whose body `produce` writes on a worker.
   // A producer that throws cuts the answer short (the error is logged).
-  HttpResponse answer(std::function<void(JsonPieces&)> produce);
+  HttpResponse answer(Slot slot, std::function<void(JsonPieces&)> produce);
+  // A placeholder for the answer that `work` gives on a worker (see
+  // DeferredResponse), which may read the request's streamed body. It is
+  // handed the slot (for the document it answers) and the flag that says
+  // the server stops, which work that waits must heed.
+  using Work = std::function<HttpResponse(Slot slot, const std::atomic<bool>& stopping)>;
+  HttpResponse later(Slot slot, Work work);
 
  private:
   void submit(std::function<void()> job);
   void work();
 
+  std::shared_ptr<std::atomic<size_t>> taken_ = std::make_shared<std::atomic<size_t>>(0);
   std::atomic<bool> stopping_{false};
   std::mutex mu_;  // guards what follows
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;
   std::vector<std::thread> workers_;
-  size_t idle_ = 0;  // workers waiting for a job no one has claimed
+  size_t idle_ = 0;  // workers waiting for a job
   bool stopped_ = false;
 };
 

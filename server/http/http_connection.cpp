@@ -90,6 +90,7 @@ HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
 
 HttpConnection::~HttpConnection() {
   if (stream_flow_) stream_flow_->close();
+  if (body_flow_) body_flow_->finish(BodySource::Got::Stopped);
   server_.untrack(this);
 }
 
@@ -153,10 +154,12 @@ void HttpConnection::on_header() {
     continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
     http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, size_t) {
       if (wec) return self->close();
+      if (self->reader_.streams_body()) return self->receive_streamed();
       self->parse_buffered();
     });
     return;
   }
+  if (reader_.streams_body()) return receive_streamed();
   parse_buffered();
 }
 
@@ -166,16 +169,18 @@ void HttpConnection::on_read() {
   const bool keep_alive = reader_.keep_alive();
   const unsigned version = reader_.version();
   HttpRequest req = reader_.take(peer_);
-
-  HttpResponse out;
-  try {
-    out = server_.handler(req);
-  } catch (const std::exception& e) {
-    spdlog::error("request handler failed: {}", e.what());
-    out = api::error_response({"InternalServerException", 500, "internal error"});
-  }
+  HttpResponse out = handle(req);
   const bool keep = keep_alive && !out.close;
   respond(std::move(out), keep, version);
+}
+
+HttpResponse HttpConnection::handle(HttpRequest& request) {
+  try {
+    return server_.handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request handler failed: {}", e.what());
+    return api::error_response({"InternalServerException", 500, "internal error"});
+  }
 }
 
 void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version, bool linger) {
@@ -188,6 +193,7 @@ void HttpConnection::respond(HttpResponse out, bool keep_alive, unsigned version
     case ConnectionFault::Malformed: return write_malformed();
     case ConnectionFault::None: break;
   }
+  if (out.deferred) return start_deferred(std::move(out));
   if (out.stream && !head_) return start_stream(std::move(out), version);
   phase_ = Phase::Writing;
   stream_.expires_after(server_.options.write_timeout);

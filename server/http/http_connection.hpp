@@ -1,8 +1,9 @@
-// The transport's insides, shared by its three files only: the server's
+// The transport's insides, shared by its four files only: the server's
 // state (http_server.cpp: accepting, counting and shutting down
 // connections) and one connection (http_connection.cpp: read a request,
 // answer it, wait for the next; streamed_response.cpp: a body that is sent
-// as it is produced). Nothing outside server/http/ includes this header.
+// as it is produced; streamed_request.cpp: a request body handled as it
+// arrives). Nothing outside server/http/ includes this header.
 //
 // A connection owns its socket, buffer and reader and loops
 // wait -> read -> handle -> write -> wait on its own strand; its members are
@@ -19,6 +20,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -157,6 +159,42 @@ class StreamSink final : public BodyStream {
   std::shared_ptr<StreamFlow> flow_;
 };
 
+// A request body on its way from a connection to the handler that reads it
+// (streamed_request.cpp): the pieces read ahead, at most about `room`
+// bytes, and how the body ended.
+struct BodyFlow {
+  explicit BodyFlow(size_t room_bytes) : room(room_bytes) {}
+  // The connection's side.
+  void push(std::string piece);
+  void finish(BodySource::Got how, BodyRefusal refusal = {});
+  // Whether the pieces fill the room: then `resume` is kept, and called
+  // (on the reader's thread) once the reader has taken them.
+  bool full(std::function<void()> resume);
+  // The reader's side.
+  BodySource::Got read(std::string& out, BodyRefusal& refusal, std::chrono::milliseconds at_most);
+
+  const size_t room;
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<std::string> pieces;
+  size_t bytes = 0;
+  BodySource::Got ended = BodySource::Got::Nothing;  // End or Stopped once it has
+  BodyRefusal why;
+  std::function<void()> resume;
+};
+
+class BodyTap final : public BodySource {
+ public:
+  explicit BodyTap(std::shared_ptr<BodyFlow> flow) : flow_(std::move(flow)) {}
+  ~BodyTap() override { flow_->finish(Got::Stopped); }  // the handler is done with it
+  Got read(std::string& bytes, BodyRefusal& why, std::chrono::milliseconds at_most) override {
+    return flow_->read(bytes, why, at_most);
+  }
+
+ private:
+  std::shared_ptr<BodyFlow> flow_;
+};
+
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(tcp::socket&& socket, HttpServer::Impl& server);
@@ -190,6 +228,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void parse_buffered();
   void on_header();
   void on_read();
+  // The handler's answer (a 500 when it throws).
+  HttpResponse handle(HttpRequest& request);
   void respond(HttpResponse out, bool keep_alive, unsigned version, bool linger = false);
   void drain();
   void drain_more();
@@ -199,6 +239,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void await_durable(HttpResponse out, bool keep_alive, unsigned version, bool linger);
   void reset();
   void close();
+
+  // ---- a request body handled as it arrives (streamed_request.cpp)
+  void receive_streamed();
+  void start_deferred(HttpResponse placeholder);
+  void pump_body();
+  void read_body();
+  void on_deferred(HttpResponse answer);
+  void answer_deferred();
 
   // ---- a streamed body (streamed_response.cpp)
   void start_stream(HttpResponse out, unsigned version);
@@ -228,6 +276,15 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     bool linger;
   };
   std::optional<Held> held_;
+
+  // A request body handled as it arrives.
+  std::shared_ptr<BodyFlow> body_flow_;
+  bool receiving_ = false;     // the body has not ended
+  bool body_reading_ = false;  // a read of it is in progress
+  std::chrono::steady_clock::time_point body_deadline_{};  // not counting the handler's pauses
+  std::chrono::steady_clock::time_point paused_at_{};
+  std::optional<HttpResponse> deferred_answer_;  // given before the body ended
+  unsigned deferred_version_ = 11;
 
   // A streamed body.
   std::shared_ptr<StreamFlow> stream_flow_;

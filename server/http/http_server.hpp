@@ -10,7 +10,11 @@
 // `read_timeout`; a response must be taken within `write_timeout`. Bodies
 // over `body_limit` get a 413, headers (with chunk extensions and trailers)
 // over `header_limit` a 431 and malformed HTTP a 400, each as a JSON error,
-// and the connection is closed (see http/request_reader.hpp).
+// and the connection is closed (see http/request_reader.hpp). The body of
+// PUT /_gls/state is handed to the handler as it arrives instead
+// (HttpRequest::body_source, read ahead a few pieces at a time): the read
+// timeout leaves out the time the handler takes to take them, and the
+// handler answers later (DeferredResponse), a refusal of the body included.
 //
 // Bounded: at most `max_connections` are open (more are closed at once); a
 // streamed body holds at most `stream_backlog` unsent bytes before its

@@ -16,12 +16,19 @@
 
 namespace gls {
 
+class BodySource;
+struct DeferredResponse;
+
 struct HttpRequest {
   std::string method;  // upper case, e.g. "GET"
   std::string target;  // path and query, as sent
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string peer;  // remote address, for logs
+  // Set instead of `body` for a body handled while it arrives (a PUT of
+  // the large-body route, /_gls/state): the handler answers with a
+  // DeferredResponse and reads it from here.
+  std::shared_ptr<BodySource> body_source;
 
   // The first header named `name` (lower case), or empty.
   std::string_view header(std::string_view name) const {
@@ -69,6 +76,27 @@ class BodyStream {
   virtual bool wait_for_room(std::chrono::milliseconds at_most) = 0;
 };
 
+// What the transport says when it stops reading a streamed request body
+// before its end: a refusal (too large, malformed), or the client gone.
+struct BodyRefusal {
+  int status = 0;  // 0: the client went away or the read timed out
+  std::string code;
+  std::string message;
+};
+
+// The read end of a request body that is handled while it arrives. The
+// connection reads ahead at most a few pieces, and stops reading while
+// they are not taken (the client's sending waits). Thread-safe.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  enum class Got { Bytes, Nothing, End, Stopped };
+  // Waits up to `at_most` for bytes: Bytes (in `bytes`, what had arrived),
+  // Nothing yet, End of the body, or Stopped (`why` says why). Never call
+  // it on an I/O thread: they are what reads the bytes.
+  virtual Got read(std::string& bytes, BodyRefusal& why, std::chrono::milliseconds at_most) = 0;
+};
+
 // A response whose body is written as it is produced: the connection stays
 // open and carries what the producer writes until the client goes away or
 // the server shuts down, or, for a body that `ends`, until the producer
@@ -96,6 +124,8 @@ struct HttpResponse {
   std::chrono::milliseconds delay{0};
   // When set, `body` is ignored and the body is streamed.
   std::shared_ptr<StreamedBody> stream;
+  // When set, this response is a placeholder: the answer comes later.
+  std::shared_ptr<DeferredResponse> deferred;
   // A static asset any web page may load (Access-Control-Allow-Origin: *).
   bool public_asset = false;
   // Hold the response until the writes up to this commit sequence are
@@ -103,6 +133,17 @@ struct HttpResponse {
   uint64_t durable_after = 0;
 
   void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+};
+
+// A response given once the handler has dealt with the request's
+// streamed body (HttpRequest::body_source).
+struct DeferredResponse {
+  // Called once, on the connection's strand, as the body starts to
+  // arrive. `answer` is to be called once, from any thread (it posts to the
+  // connection): the connection then sends that answer, with the headers
+  // of the placeholder response that it lacks, and closes unless the whole
+  // body had been read by then.
+  std::function<void(std::function<void(HttpResponse)> answer)> start;
 };
 
 }  // namespace gls

@@ -4,25 +4,58 @@
 // so the budget is kept here, across calls, and nothing it throws leaves.
 #include "http/request_reader.hpp"
 
+#include <boost/beast/core/buffer_traits.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <utility>
 
 namespace gls {
 
 namespace http = boost::beast::http;
 
+namespace {
+
+// Beast's string body, but a Content-Length reserves at most a small
+// body's room ahead: a streamed body is taken out piece by piece.
+struct RequestBody {
+  using value_type = std::string;
+  static constexpr uint64_t kReserveAtMost = 1024 * 1024;
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(const boost::optional<std::uint64_t>& length, boost::beast::error_code& ec) {
+      if (length) body_.reserve(static_cast<size_t>(std::min(*length, kReserveAtMost)));
+      ec = {};
+    }
+    template <class Buffers>
+    std::size_t put(const Buffers& buffers, boost::beast::error_code& ec) {
+      for (const auto b : boost::beast::buffers_range_ref(buffers)) body_.append(static_cast<const char*>(b.data()), b.size());
+      ec = {};
+      return boost::beast::buffer_bytes(buffers);
+    }
+    void finish(boost::beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
+}  // namespace
+
 struct RequestReader::Parser {
-  http::request_parser<http::string_body> beast;
+  http::request_parser<RequestBody> beast;
   // Beast keeps a reference to the callback: it lives here, beside it.
   std::function<void(std::uint64_t, std::string_view, boost::beast::error_code&)> on_chunk_header;
 };
 
 namespace {
 // Whether the request is the one that may send a body up to the larger bound.
-bool takes_large_body(const ReadLimits& limits, const http::request<http::string_body>& m) {
+bool takes_large_body(const ReadLimits& limits, const http::request<RequestBody>& m) {
   if (limits.large_body_target.empty() || m.method() != http::verb::put) return false;
   std::string_view target = m.target();
   target = target.substr(0, target.find('?'));
@@ -178,8 +211,8 @@ std::optional<uint64_t> RequestReader::content_length() const {
 
 bool RequestReader::is_head() const { return parser_->beast.get().method() == http::verb::head; }
 
-HttpRequest RequestReader::take(std::string peer) {
-  auto message = parser_->beast.release();
+HttpRequest RequestReader::head(std::string peer) const {
+  const auto& message = parser_->beast.get();
   HttpRequest req;
   req.method = std::string(message.method_string());
   req.target = std::string(message.target());
@@ -189,9 +222,16 @@ HttpRequest RequestReader::take(std::string peer) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  req.body = std::move(message.body());
   req.peer = std::move(peer);
   return req;
 }
+
+HttpRequest RequestReader::take(std::string peer) {
+  HttpRequest req = head(std::move(peer));
+  req.body = take_body();
+  return req;
+}
+
+std::string RequestReader::take_body() { return std::exchange(parser_->beast.get().body(), std::string()); }
 
 }  // namespace gls

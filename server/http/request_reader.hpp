@@ -18,6 +18,8 @@
 // Refused. The state HeaderReady comes once per request, when its header is
 // complete, so that the caller can refuse early or answer
 // `Expect: 100-continue` before reading the body; parse() then goes on.
+// A body that streams_body() may be taken out as it arrives (take_body()
+// after each parse()), so that it never stands whole in memory.
 #pragma once
 
 #include <cstddef>
@@ -63,6 +65,12 @@ class RequestReader {
   bool expects_continue() const;
   std::optional<uint64_t> content_length() const;
   bool is_head() const;
+  // The large-body request (see above), whose body is handled as it arrives.
+  bool streams_body() const { return header_reported_ && large_body_; }
+  // The request line and headers, without the body.
+  HttpRequest head(std::string peer) const;
+  // The body bytes parsed since the last call.
+  std::string take_body();
 
   // Once Done: the request, and how to answer it.
   HttpRequest take(std::string peer);

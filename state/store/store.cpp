@@ -261,6 +261,22 @@ Store& Store::this_thread_reader() {
   return *r;
 }
 
+std::unique_ptr<Store> Store::copy_in_memory() {
+  std::lock_guard lock(mu_);
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw StoreError("cannot open a copy of " + path_ + ": " + msg);
+  }
+  std::unique_ptr<Store> copy(new Store(db, ":memory:", true, false));
+  sqlite3_backup* backup = sqlite3_backup_init(db, "main", db_, "main");
+  const int stepped = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
+  if (sqlite3_backup_finish(backup) != SQLITE_OK || stepped != SQLITE_DONE) fail(db, "cannot copy " + path_);
+  copy->configure_connection();
+  return copy;
+}
+
 Store::Store(sqlite3* db, std::string path, bool memory, bool read_only)
     : db_(db), path_(std::move(path)), memory_(memory), read_only_(read_only), id_(next_store_id()) {}
 

@@ -202,6 +202,14 @@ class Store {
   };
   CacheSize statement_cache_size();
   const std::string& path() const { return path_; }
+  bool in_memory() const { return memory_; }
+
+  // A copy of the database as the writing connection sees it, in a store
+  // of its own in memory: a copy of its pages (SQLite's backup), made under
+  // the store lock. For a reader that must see one state for longer than
+  // the lock may be held, where reads cannot run apart (":memory:").
+  // Throws StoreError when it cannot be made (out of memory).
+  std::unique_ptr<Store> copy_in_memory();
 
   // Key/value settings that must survive restarts (e.g. the clock anchor).
   std::optional<std::string> setting(std::string_view key);

@@ -56,6 +56,18 @@ def read_head(s):
     return head.decode("latin-1").lower(), rest
 
 
+def read_to_end(s, first, pid, peak):
+    """Reads the rest of an answer, watching the server's RssAnon: the bytes,
+    and the highest RssAnon seen (or `peak`)."""
+    chunks = [first]
+    while True:
+        more = s.recv(1 << 20)
+        if not more:
+            return b"".join(chunks), peak
+        chunks.append(more)
+        peak = max(peak, anon_kib(pid))
+
+
 def dechunk(raw):
     body, at = [], 0
     while True:
@@ -102,16 +114,10 @@ class StreamedDump(unittest.TestCase):
             self.assertIn("transfer-encoding: chunked", head)
             self.assertIn("content-type: application/json", head)
             self.assertIn("connection: close", head, "what follows the body is not read")
-            chunks, peak = [raw], paused
-            while True:
-                more = s.recv(1 << 20)
-                if not more:
-                    break
-                chunks.append(more)
-                peak = max(peak, anon_kib(pid))
+            raw, peak = read_to_end(s, raw, pid, paused)
         if not SANITIZED:
             self.assertLess(peak - before, BOUND_KIB, f"RssAnon {before} -> {peak} KiB while the client read")
-        body = dechunk(b"".join(chunks))
+        body = dechunk(raw)
         self.assertGreater(len(body), 64 * 1024 * 1024, "the document is large enough to tell")
         doc = json.loads(body)
         # The same document as the restore answered, which the same world gave.

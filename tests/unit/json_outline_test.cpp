@@ -4,7 +4,11 @@
 
 #include <rapidjson/document.h>
 
+#include <cstdio>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "admin/json_outline.hpp"
@@ -20,19 +24,8 @@ void require_same_item(std::string_view item_text, const rapidjson::Value& in_tr
   CHECK(item == in_tree);
 }
 
-}  // namespace
-
-TEST_CASE("an outline lists the top-level members and every item of their lists, as the tree has them") {
-  const std::string text =
-      "\xEF\xBB\xBF {\"account\" : \"111122223333\", \"clock\":{\"nowMs\":5,\"items\":[1,2]},\n"
-      "  \"applications\":[ {\"Id\":\"a-1\",\"Tags\":{\"k\":\"],}{[\\\"\"}} , [] ,\"x,y\" ,-1.5e3,null,{}],\n"
-      "  \"streamGroups\" : [],\"n\":true, \"applications\":[7]}  \n";
-  rapidjson::Document tree;
-  std::string error;
-  REQUIRE_MESSAGE(gls::api::parse_json(text, tree, error), error);
-
-  gls::JsonOutline outline;
-  REQUIRE_MESSAGE(gls::outline_json(text, outline, error), error);
+// The outline's members and items, against the tree of the same text.
+void require_outline_of(const gls::JsonOutline& outline, const rapidjson::Document& tree) {
   REQUIRE(outline.is_object);
   std::vector<std::string> names;
   for (const auto& m : outline.members) names.push_back(m.name);
@@ -41,20 +34,68 @@ TEST_CASE("an outline lists the top-level members and every item of their lists,
   auto member = tree.MemberBegin();
   for (const gls::JsonMember& m : outline.members) {
     CAPTURE(m.name);
-    require_same_item(m.value, member->value);
+    const std::optional<std::string> value = outline.value(m, 1024);
+    REQUIRE(value);
+    require_same_item(*value, member->value);
     CHECK(m.is_array == member->value.IsArray());
     if (m.is_array) {
-      REQUIRE(m.items.size() == member->value.Size());
-      for (rapidjson::SizeType i = 0; i < member->value.Size(); ++i) require_same_item(m.items[i], member->value[i]);
-    } else {
-      CHECK(m.items.empty());
+      rapidjson::SizeType i = 0;
+      CHECK(outline.each_item(m, [&](std::string_view item) {
+        REQUIRE(i < member->value.Size());
+        require_same_item(item, member->value[i++]);
+        return true;
+      }));
+      CHECK(i == member->value.Size());
     }
     ++member;
   }
   // find() gives the first of duplicate members, as the tree's lookup does.
   REQUIRE(outline.find("applications") != nullptr);
-  CHECK(outline.find("applications")->items.size() == 6);
+  size_t items = 0;
+  CHECK(outline.each_item(*outline.find("applications"), [&](std::string_view) { return ++items < 3; }) == false);
+  CHECK(items == 3);  // stopped where told
   CHECK(outline.find("streamUrls") == nullptr);
+  CHECK_FALSE(outline.value(*outline.find("account"), 4));  // longer than that
+}
+
+const std::string kDocument =
+    "\xEF\xBB\xBF {\"account\" : \"111122223333\", \"clock\":{\"nowMs\":5,\"items\":[1,2]},\n"
+    "  \"applications\":[ {\"Id\":\"a-1\",\"Tags\":{\"k\":\"],}{[\\\"\"}} , [] ,\"x,y\" ,-1.5e3,null,{}],\n"
+    "  \"streamGroups\" : [],\"n\":true, \"applications\":[7]}  \n";
+
+}  // namespace
+
+TEST_CASE("an outline lists the top-level members and every item of their lists, as the tree has them") {
+  rapidjson::Document tree;
+  std::string error;
+  REQUIRE_MESSAGE(gls::api::parse_json(kDocument, tree, error), error);
+  gls::JsonOutline outline;
+  REQUIRE_MESSAGE(gls::outline_json(kDocument, outline, error), error);
+  require_outline_of(outline, tree);
+}
+
+TEST_CASE("a text that arrives in pieces outlines the same, and its items read back from its file") {
+  rapidjson::Document tree;
+  std::string error;
+  REQUIRE_MESSAGE(gls::api::parse_json(kDocument, tree, error), error);
+  for (size_t piece : {size_t{1}, size_t{2}, size_t{7}, size_t{64}}) {
+    CAPTURE(piece);
+    size_t at = 0;
+    const std::function<std::string_view()> next = [&] {
+      const std::string_view rest = std::string_view(kDocument).substr(at, piece);
+      at += rest.size();
+      return rest;
+    };
+    gls::JsonOutline outline;
+    REQUIRE_MESSAGE(gls::outline_json(next, outline, error), error);
+    FILE* file = std::tmpfile();
+    REQUIRE(file);
+    REQUIRE(std::fwrite(kDocument.data(), 1, kDocument.size(), file) == kDocument.size());
+    std::fflush(file);
+    outline.fd = fileno(file);
+    require_outline_of(outline, tree);
+    std::fclose(file);
+  }
 }
 
 TEST_CASE("a document that is not an object outlines without members") {
@@ -79,6 +120,16 @@ TEST_CASE("an outline refuses what api::parse_json refuses, with its message") {
     REQUIRE_FALSE(gls::api::parse_json(text, tree, expected));
     gls::JsonOutline outline;
     CHECK_FALSE(gls::outline_json(text, outline, got));
+    CHECK(got == expected);
+    // And in pieces, as a body arrives.
+    size_t at = 0;
+    const std::function<std::string_view()> next = [&] {
+      const std::string_view rest = std::string_view(text).substr(at, 3);
+      at += rest.size();
+      return rest;
+    };
+    got.clear();
+    CHECK_FALSE(gls::outline_json(next, outline, got));
     CHECK(got == expected);
   }
 }

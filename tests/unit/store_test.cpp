@@ -562,6 +562,20 @@ TEST_CASE("settings round trip") {
   CHECK(store->transaction([](Store& db) { return gls::repo::count(db, "settings"); }) == 3);
 }
 
+TEST_CASE("a copy in memory holds the database as it stood, schema and settings, and goes its own way") {
+  auto store = open_ok(":memory:");
+  store->set_setting("k", "before");
+  auto copy = store->copy_in_memory();
+  CHECK(copy->in_memory());
+  CHECK(copy->schema_version() == Store::latest_schema_version());
+  CHECK(pragma(*copy, "foreign_keys") == "1");
+  store->set_setting("k", "after");
+  copy->set_setting("only", "in the copy");
+  CHECK(copy->setting("k") == std::optional<std::string>("before"));
+  CHECK(store->setting("k") == std::optional<std::string>("after"));
+  CHECK_FALSE(store->setting("only").has_value());
+}
+
 // ---- repository ----------------------------------------------------------------------
 
 TEST_CASE("repository: applications") {
