@@ -279,8 +279,9 @@ class RepeatsWhileAnswering(LifecycleCase):
     for its live peer's answer is the same request: it answers what the first answers (the model's
     ClientToken: "returns the original response without performing the operation again"), rather
     than a ConflictException because the session is RECONNECTING meanwhile. The window is the live
-    peer's ICE gathering (0.1 to 0.7 s): an attempt whose repeat came after the first had answered
-    proves nothing, and is made again with a new offer."""
+    peer's ICE gathering (10 ms to 0.7 s): an attempt whose repeat came after the first had answered
+    proves nothing, and is made again with a new offer. Each attempt's session is ended, so that
+    every attempt has a live peer to wait for (--max-streams)."""
 
     def setUp(self):
         _, streams = self.server.admin("GET", "/streams")
@@ -353,6 +354,9 @@ class RepeatsWhileAnswering(LifecycleCase):
             in_window += window
             if in_window:
                 break
+            # Its peer closes, so that every attempt gets a live one (--max-streams).
+            self.advance(PLACEMENT + 1)
+            self.gls.terminate_stream_session(Identifier=SG, StreamSessionIdentifier=sid_of(first))
         self.assertTrue(in_window, "no repeat came while the first waited for its answer")
 
 
