@@ -168,16 +168,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     // Migrations run with every commit synced; after them, commits are
     // synced in groups (start_group_commit).
     store->exec("PRAGMA synchronous=FULL");
-    // The page cache is small: every commit walks it, at a cost that grows
-    // with its size, and pages outside the WAL are read through the memory
-    // map anyway. A big transaction (a clock advance that applies thousands
-    // of transitions) still keeps up to 64 MiB of the pages it changes
-    // (16384 pages of 4 KiB) before it spills any to the WAL mid-way.
-    store->exec("PRAGMA cache_size=-8192");
-    // The threshold first, then spilling on: SQLite reads a number given
-    // alone as on or off by its low byte, and 16384's is 0.
-    store->exec("PRAGMA main.cache_spill=16384");
-    store->exec("PRAGMA cache_spill=ON");
+    // A large page cache keeps big transactions (a clock advance that applies
+    // thousands of transitions) from spilling pages to the WAL mid-way.
+    store->exec("PRAGMA cache_size=-65536");
     store->configure_connection();
     store->migrate();
     if (!memory) store->start_group_commit();

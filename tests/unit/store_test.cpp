@@ -215,9 +215,6 @@ TEST_CASE("a file database: WAL, synchronous=NORMAL, created with its directory,
     // NORMAL: commits reach the WAL unsynced and the store's syncer makes
     // them durable in groups (see the group commit cases below).
     CHECK(pragma(*store, "synchronous") == "1");
-    // A small page cache, but a transaction spills to the WAL only past 16384 pages.
-    CHECK(pragma(*store, "cache_size") == "-8192");
-    CHECK(pragma(*store, "cache_spill") == "16384");
     store->set_setting("clock.high_water_ms", "12345");
     store->transaction([](Store& db) { gls::repo::insert_application(db, kA, sample_application("a-9ZY8X7Wv6")); });
   }
