@@ -30,6 +30,12 @@ std::unique_ptr<Emulator> make_emulator() {
 
 const Scope kScope{"111122223333", "us-west-2"};
 
+// Counts a timer's firings in the store ("fired.<event>"), where a rollback undoes them.
+void count_firing(Store& db, const Timer& t) {
+  auto seen = db.setting("fired." + t.event);
+  db.set_setting("fired." + t.event, std::to_string(seen ? std::stoi(*seen) + 1 : 1));
+}
+
 }  // namespace
 
 TEST_CASE("timers fire in (due, id) order, each with its own due time, including ones armed while firing") {
@@ -90,8 +96,7 @@ TEST_CASE("a timer whose handler throws is dropped, and the others still fire") 
   Scheduler& sched = emu->scheduler();
   sched.on("test", [&](Store& db, const Timer& t) {
     if (t.event == "bad") throw std::runtime_error("broken handler");
-    auto seen = db.setting("fired." + t.event);
-    db.set_setting("fired." + t.event, std::to_string(seen ? std::stoi(*seen) + 1 : 1));
+    count_firing(db, t);
   });
   const int64_t now = emu->clock().now_ms();
   emu->store().transaction([&](Store& db) {
@@ -115,8 +120,7 @@ TEST_CASE("a timer armed within the advance whose handler throws is dropped, and
   int attempts = 0;
   sched.on("test", [&](Store& db, const Timer& t) {
     if (t.event == "arming") {
-      auto seen = db.setting("fired.arming");
-      db.set_setting("fired.arming", std::to_string(seen ? std::stoi(*seen) + 1 : 1));
+      count_firing(db, t);
       sched.arm(db, kScope, "test", "x", "bad", t.due_ms + 2);
       sched.arm(db, kScope, "test", "y", "good", t.due_ms + 3);
     }
