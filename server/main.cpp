@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   server.run();
+  (*app)->stop_serving();
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();

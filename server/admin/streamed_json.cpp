@@ -28,14 +28,15 @@ void JsonPieces::send(std::string piece) {
   if (!out_.write(std::move(piece))) throw ClientGone{};
 }
 
-StreamedJson::~StreamedJson() {
+void StreamedJson::stop() {
   stopping_ = true;
   {
     std::lock_guard lock(mu_);
     stopped_ = true;
   }
   wake_.notify_all();
-  for (std::thread& t : workers_) t.join();
+  for (std::thread& t : workers_)
+    if (t.joinable()) t.join();
 }
 
 StreamedJson::Slot StreamedJson::reserve() {

@@ -67,8 +67,12 @@ class StreamedJson {
   StreamedJson(const StreamedJson&) = delete;
   StreamedJson& operator=(const StreamedJson&) = delete;
   // Stops the answers in progress (their clients see them cut short) and
-  // joins the workers.
-  ~StreamedJson();
+  // joins the workers. Called while the transport's io_context still
+  // exists: a worker may hold the last reference to a connection, whose
+  // socket and timers then go with it. Once is enough; the destructor
+  // calls it too.
+  void stop();
+  ~StreamedJson() { stop(); }
 
   static constexpr size_t kMaxDocuments = 4;
   // One of the kMaxDocuments places, free again once its last copy goes.
