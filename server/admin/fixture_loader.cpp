@@ -388,8 +388,9 @@ class FixtureFile {
     for (const char* member : {"ApplicationArn", "StreamGroupArn"})
       if (item.HasMember(member))
         to_arn(item[member], member[0] == 'A' ? ResourceType::Application : ResourceType::StreamGroup);
-    std::optional<std::string> given_url = opt_string(item, "StreamUrl");
-    item.RemoveMember("StreamUrl");
+    // Taken out before the shape check, like Id: it is checked here.
+    std::optional<std::string> given_url = take_string(item, "StreamUrl", status);
+    if (!status) return status;
     if (auto s = check_shape(item, "GetStreamUrlOutput"); !s) return s;
     if (!id && item.HasMember("StreamUrlId")) id = item["StreamUrlId"].GetString();
     std::optional<std::string> group_id;

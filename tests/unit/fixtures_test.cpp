@@ -300,6 +300,8 @@ TEST_CASE("bad fixtures are refused naming source, item and member; nothing of t
              Case{with_sessions(R"({"StreamGroupId":"sg-111111111","ExportFilesMetadata":{"Status":null}})"),
                   "streamSessions[0]", "'streamSessions[0].ExportFilesMetadata.Status'"},
              Case{R"({"streamUrls":[{"Id":null}]})", "streamUrls[0]", "'streamUrls[0].Id'"},
+             Case{R"({"streamUrls":[{"StreamUrl":null}]})", "streamUrls[0]", "'streamUrls[0].StreamUrl'"},
+             Case{R"({"streamUrls":[{"StreamUrl":5}]})", "streamUrls[0]", "'streamUrls[0].StreamUrl'"},
          }) {
       CAPTURE(c.text);
       require_refused(c.text, c.item, c.path);
