@@ -51,12 +51,14 @@ std::vector<std::string> requested_locations(const StreamSession& s) {
 }
 
 // Reserves a unit of capacity in the first requested location that has one:
-// an idle unit anywhere first, else one allocated on demand.
-bool try_place(Store& db, const Scope& scope, StreamSession& s) {
+// an idle unit anywhere first, else one allocated on demand. `known`: the
+// group's locations as read in this transaction, if the caller has them.
+bool try_place(Store& db, const Scope& scope, StreamSession& s, std::span<const GroupLocation> known = {}) {
   const std::vector<std::string> wanted = requested_locations(s);
   std::optional<std::string> on_demand;
   for (const std::string& name : wanted) {
-    auto loc = repo::find_location(db, scope, s.group_id, name);
+    auto it = std::find_if(known.begin(), known.end(), [&](const GroupLocation& l) { return l.name == name; });
+    auto loc = it != known.end() ? std::optional<GroupLocation>(*it) : repo::find_location(db, scope, s.group_id, name);
     if (!loc) continue;
     const PlacementKind kind = placement_kind(*loc);
     if (kind == PlacementKind::Idle) {
@@ -127,7 +129,7 @@ void finish_export(Step& step) {
 }
 
 void place(Step& step) {
-  if (try_place(step.db, step.scope, step.resource))
+  if (try_place(step.db, step.scope, step.resource, step.owner.locations_at_start()))
     offer_to_peers(step.owner.signalling(), step.scope, step.resource);
 }
 
@@ -377,8 +379,14 @@ bool is_termination_reason(std::string_view r) {
          r == "maxSessionLengthTimeout" || r == "idleTimeout";
 }
 
-void SessionLifecycle::start(Store& db, const Scope& scope, StreamSession& s, int64_t at) {
+void SessionLifecycle::start(Store& db, const Scope& scope, StreamSession& s, int64_t at,
+                             std::span<const GroupLocation> group_locations) {
   s.created_ms = at;
+  locations_at_start_ = group_locations;
+  struct Forget {
+    std::span<const GroupLocation>& locations;
+    ~Forget() { locations = {}; }
+  } forget{locations_at_start_};
   engine_.start(db, scope, s, S::Activating, at, Cause::Api);
 }
 

@@ -122,7 +122,10 @@ class SessionLifecycle {
 
   // A new session enters ACTIVATING: placed where there is capacity, or
   // waiting for it. Arms the session-wide deadline (SessionLengthSeconds).
-  void start(Store& db, const Scope& scope, StreamSession& s, int64_t at);
+  // `group_locations`: its group's locations as read in this transaction
+  // (units held included), which placement then need not read again.
+  void start(Store& db, const Scope& scope, StreamSession& s, int64_t at,
+             std::span<const GroupLocation> group_locations = {});
 
   // A session that arrives in some status (from fixtures or an imported
   // state): arms its status's deadlines as of its LastUpdatedAt and its
@@ -168,11 +171,14 @@ class SessionLifecycle {
 
   // How offers are answered: by live peers or inertly (state/sessions/signalling.hpp).
   SessionSignalling& signalling() { return signalling_; }
+  // The locations start() was given, while it places the session.
+  std::span<const GroupLocation> locations_at_start() const { return locations_at_start_; }
 
  private:
   Core& core_;
   Engine engine_;
   SessionSignalling signalling_;
+  std::span<const GroupLocation> locations_at_start_;
 };
 
 }  // namespace gls

@@ -11,6 +11,7 @@
 #include "state/store/idempotency.hpp"
 #include "state/store/records.hpp"
 #include "state/store/repository.hpp"
+#include "state/stream_groups/group_for_start.hpp"
 #include "state/secrets.hpp"
 
 namespace gls {
@@ -26,15 +27,6 @@ std::optional<std::string> log_file_location(const Application& app, std::string
 namespace {
 
 constexpr std::string_view kKind = "streamsession";
-
-// The group, once it is known to exist.
-Result<StreamGroup> require_group(Store& db, const Scope& scope, std::string_view group_identifier) {
-  auto id = resolve_id(scope, group_identifier, ResourceType::StreamGroup);
-  if (!id) return std::move(id).take_error();
-  auto group = repo::find_stream_group(db, scope, *id);
-  if (!group) return not_found("Stream group " + *id + " was not found");
-  return std::move(*group);
-}
 
 // The session named by the two identifiers.
 Result<StreamSession> require_session(Store& db, const Scope& scope, std::string_view group_identifier,
@@ -57,21 +49,23 @@ bool in_progress(SessionStatus s) {
 std::string status_name(const StreamSession& s) { return std::string(to_string(s.status)); }
 
 // What a session may name, whether it starts or is adopted.
+Status not_associated(std::string_view group_id, std::string_view app_id) {
+  return validation("Application " + std::string(app_id) + " is not associated with stream group " +
+                    std::string(group_id) + "; associate it with AssociateApplications first");
+}
+
 Status check_association(const StreamGroup& group, std::string_view app_id) {
   if (std::find(group.app_ids.begin(), group.app_ids.end(), app_id) != group.app_ids.end()) return ok();
-  return validation("Application " + std::string(app_id) + " is not associated with stream group " + group.id +
-                    "; associate it with AssociateApplications first");
+  return not_associated(group.id, app_id);
 }
 
-const GroupLocation* location_of(const StreamGroup& group, std::string_view name) {
-  auto it = std::find_if(group.locations.begin(), group.locations.end(),
-                         [&](const GroupLocation& l) { return l.name == name; });
-  return it == group.locations.end() ? nullptr : &*it;
+const GroupLocation* location_of(const std::vector<GroupLocation>& locations, std::string_view name) {
+  auto it = std::find_if(locations.begin(), locations.end(), [&](const GroupLocation& l) { return l.name == name; });
+  return it == locations.end() ? nullptr : &*it;
 }
 
-Status check_location(const StreamGroup& group, std::string_view name) {
-  if (location_of(group, name)) return ok();
-  return validation("Location " + std::string(name) + " is not a location of stream group " + group.id);
+Status not_a_location(std::string_view group_id, std::string_view name) {
+  return validation("Location " + std::string(name) + " is not a location of stream group " + std::string(group_id));
 }
 
 }  // namespace
@@ -112,69 +106,72 @@ void StreamSessions::live_answer_came(const Scope& scope, std::string_view group
 
 Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, const StartSessionRequest& r,
                                                int64_t now) {
-  {
-    auto group = require_group(db, scope, r.group_identifier);
-    if (!group) return std::move(group).take_error();
-    if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
-        group->status != StreamGroupStatus::UpdatingLocations)
-      return conflict("Stream group " + group->id + " is " + std::string(to_string(group->status)) +
-                      "; stream sessions start only in an ACTIVE stream group");
+  auto group_id = resolve_id(scope, r.group_identifier, ResourceType::StreamGroup);
+  if (!group_id) return std::move(group_id).take_error();
+  // Its error comes after the group's; its association is read with the group.
+  auto app_id = resolve_id(scope, r.application_identifier, ResourceType::Application);
+  auto group = read_group_for_start(db, scope, *group_id, app_id ? std::string_view(*app_id) : std::string_view());
+  if (!group) return not_found("Stream group " + *group_id + " was not found");
+  if (group->status != StreamGroupStatus::Active && group->status != StreamGroupStatus::ActiveWithErrors &&
+      group->status != StreamGroupStatus::UpdatingLocations)
+    return conflict("Stream group " + *group_id + " is " + std::string(to_string(group->status)) +
+                    "; stream sessions start only in an ACTIVE stream group");
 
-    if (r.client_token) {
-      auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint);
-      if (!earlier) return std::move(earlier).take_error();
-      if (*earlier) {
-        if (auto original = idempotency::original_response(db, scope, "StartStreamSession", *r.client_token))
-          return idempotency::restore(db, *original, session_fields());
-        auto slash = (*earlier)->find('/');
-        if (auto s = repo::find_session(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
-          return std::move(*s);
-      }
+  if (r.client_token) {
+    auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint);
+    if (!earlier) return std::move(earlier).take_error();
+    if (*earlier) {
+      if (auto original = idempotency::original_response(db, scope, "StartStreamSession", *r.client_token))
+        return idempotency::restore(db, *original, session_fields());
+      auto slash = (*earlier)->find('/');
+      if (auto s = repo::find_session(db, scope, (*earlier)->substr(0, slash), (*earlier)->substr(slash + 1)))
+        return std::move(*s);
     }
-    if (auto st = check_start_input(r.draft.display_json, r.draft.role_arn); !st) return std::move(st).take_error();
-
-    auto app_id = resolve_id(scope, r.application_identifier, ResourceType::Application);
-    if (!app_id) return std::move(app_id).take_error();
-    auto app = repo::find_application(db, scope, *app_id);
-    if (!app) return not_found("Application " + *app_id + " was not found");
-    if (auto st = check_association(*group, *app_id); !st) return std::move(st).take_error();
-    if (app->status != ApplicationStatus::Ready)
-      return conflict("Application " + *app_id + " is " + std::string(to_string(app->status)) +
-                      "; stream sessions need a READY application");
-
-    std::vector<std::string> locations = r.locations;
-    if (locations.empty()) locations.push_back(group->locations.front().name);
-    bool any_active = false;
-    for (const std::string& l : locations) {
-      if (auto st = check_location(*group, l); !st) return std::move(st).take_error();
-      any_active |= location_of(*group, l)->status == LocationStatus::Active;
-    }
-    if (!any_active)
-      return validation("None of the requested locations of stream group " + group->id +
-                        " is ACTIVE; a stream session needs an ACTIVE location");
-    // An application streams from a location only once it has replicated there.
-    std::erase_if(locations, [&](const std::string& l) { return !replicated_in(core_, db, scope, *app, l, now); });
-    if (std::none_of(locations.begin(), locations.end(),
-                     [&](const std::string& l) { return location_of(*group, l)->status == LocationStatus::Active; }))
-      return conflict("Application " + *app_id + " has not finished replicating to the requested locations of " +
-                      "stream group " + group->id + "; a location streams it once its ReplicationStatus is COMPLETED");
-
-    StreamSession s = r.draft;
-    s.group_id = group->id;
-    s.id = core_.ids().stream_session();
-    s.app_id = *app_id;
-    s.location = locations.front();
-    s.requested_locations_json = json_string_list(locations);
-    s.log_uri = log_file_location(*app, s.group_id, s.id);
-    s.websdk_url = lifecycle_.signalling().protocol_url();
-    lifecycle_.start(db, scope, s, now);
-    if (r.on_start) r.on_start->started(db, scope, s);
-    repo::insert_session(db, scope, s, offers_started_with(s.signal_request));
-    if (r.client_token)
-      idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
-                            SessionLifecycle::resource_key(s), now, idempotency::snapshot(db, s, session_fields()));
-    return s;
   }
+  if (auto st = check_start_input(r.draft.display_json, r.draft.role_arn); !st) return std::move(st).take_error();
+
+  if (!app_id) return std::move(app_id).take_error();
+  auto app = repo::find_application(db, scope, *app_id);
+  if (!app) return not_found("Application " + *app_id + " was not found");
+  if (!group->app_associated) return not_associated(*group_id, *app_id).take_error();
+  if (app->status != ApplicationStatus::Ready)
+    return conflict("Application " + *app_id + " is " + std::string(to_string(app->status)) +
+                    "; stream sessions need a READY application");
+
+  const std::vector<GroupLocation>& known = group->locations;
+  std::vector<std::string> locations = r.locations;
+  if (locations.empty()) locations.push_back(known.front().name);
+  bool any_active = false;
+  for (const std::string& l : locations) {
+    const GroupLocation* where = location_of(known, l);
+    if (!where) return not_a_location(*group_id, l).take_error();
+    any_active |= where->status == LocationStatus::Active;
+  }
+  if (!any_active)
+    return validation("None of the requested locations of stream group " + *group_id +
+                      " is ACTIVE; a stream session needs an ACTIVE location");
+  // An application streams from a location only once it has replicated there.
+  std::erase_if(locations, [&](const std::string& l) { return !replicated_in(core_, db, scope, *app, l, now); });
+  if (std::none_of(locations.begin(), locations.end(),
+                   [&](const std::string& l) { return location_of(known, l)->status == LocationStatus::Active; }))
+    return conflict("Application " + *app_id + " has not finished replicating to the requested locations of " +
+                    "stream group " + *group_id + "; a location streams it once its ReplicationStatus is COMPLETED");
+
+  StreamSession s = r.draft;
+  s.group_id = std::move(*group_id);
+  s.id = core_.ids().stream_session();
+  s.app_id = *app_id;
+  s.location = locations.front();
+  s.requested_locations_json = json_string_list(locations);
+  s.log_uri = log_file_location(*app, s.group_id, s.id);
+  s.websdk_url = lifecycle_.signalling().protocol_url();
+  lifecycle_.start(db, scope, s, now, known);
+  if (r.on_start) r.on_start->started(db, scope, s);
+  repo::insert_session(db, scope, s, offers_started_with(s.signal_request));
+  if (r.client_token)
+    idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
+                          SessionLifecycle::resource_key(s), now, idempotency::snapshot(db, s, session_fields()));
+  return s;
 }
 
 Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
@@ -190,7 +187,7 @@ Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
   if (!app) return validation("member 'ApplicationArn': application " + x.app_id + " is not defined");
   if (auto st = check_association(*group, x.app_id); !st) return st;
   if (x.location.empty()) x.location = group->locations.front().name;
-  if (!location_of(*group, x.location))
+  if (!location_of(group->locations, x.location))
     return validation("member 'Location': stream group " + x.group_id + " has no location " + x.location);
   if (x.url_id && !repo::find_stream_url(db, scope, x.group_id, *x.url_id))
     return validation("member 'StreamUrlId': stream URL " + *x.url_id + " is not defined in stream group " + x.group_id);

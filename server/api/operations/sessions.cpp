@@ -16,7 +16,7 @@ Status start_stream_session(Call& c) {
   read_members(c.input, r.draft, session_fields(), binding::kInput);
   r.locations = str_list(c.input, "Locations");
   r.client_token = opt_str(c.input, "ClientToken");
-  r.fingerprint = fingerprint(c.input);
+  if (r.client_token) r.fingerprint = fingerprint(c.input);  // what a repeat of the token is checked against
   r.on_start = c.session_start;
   return respond(c, c.emu.sessions().start(c.scope, r), [&](JsonWriter& w, const StreamSession& s) {
     if (c.journal) c.journal->identifiers.emplace_back("StreamSessionIdentifier", s.id);

@@ -1,0 +1,28 @@
+// What starting a stream session needs of its group, read with one
+// statement: the group's status, its locations with the units they hold,
+// and whether the application is associated with it.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "state/fwd.hpp"
+#include "state/ids.hpp"
+#include "state/stream_groups/stream_group.hpp"
+
+namespace gls {
+
+struct GroupForStart {
+  StreamGroupStatus status = StreamGroupStatus::Activating;
+  std::vector<GroupLocation> locations;  // primary first, as find_stream_group gives them
+  bool app_associated = false;           // with the application the start names
+};
+
+// Nothing when the group does not exist. The counts gathered by an open
+// CountBatch are written first, so that each location's units held are
+// current (as repo::find_stream_group reads them).
+std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope, std::string_view group_id,
+                                                  std::string_view app_id);
+
+}  // namespace gls
