@@ -303,6 +303,18 @@ class BrokenRestores(ServerTestCase):
         self.assertEqual(status, 200, str(doc)[:300])
         self.assertEqual(len(doc["streamSessions"]), 500)
 
+    def test_a_refused_restore_is_logged_with_the_status_it_got(self):
+        for body, want in [(self.text[:len(self.text) // 2], 400), (self.text, 200)]:
+            status, headers, answer = self.server.request("PUT", "/_gls/state", body)
+            self.assertEqual(status, want, str(answer)[:300])
+            request_id = headers["x-amzn-RequestId"]
+            deadline = time.monotonic() + 10
+            while not (lines := [line for line in self.server.log if request_id in line]):
+                self.assertLess(time.monotonic(), deadline, f"no log line for {request_id}")
+                time.sleep(0.05)
+            self.assertEqual(len(lines), 1, lines)
+            self.assertIn(f"admin PUT /_gls/state {want} ", lines[0])
+
     def test_a_body_sent_slowly_is_restored(self):
         parts = [self.text[i:i + 4096] for i in range(0, len(self.text), 4096)]
         head, body = self.raw_put([f"Content-Length: {len(self.text)}", "Connection: close"], parts)
