@@ -134,8 +134,9 @@ int main(int argc, char** argv) {
               std::string(gls::to_string(o.clock)).c_str());
   std::fflush(stdout);
 
+  // run() returns once the state documents' workers have let go of the
+  // requests they held (the transport stops their bodies and waits for them).
   server.run();
-  (*app)->stop_serving();
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();
