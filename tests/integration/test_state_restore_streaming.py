@@ -1,6 +1,8 @@
 """PUT /_gls/state reads its body as it arrives: the server holds a few
 pieces of it at a time, however large, and still restores all or nothing;
-a body cut short, malformed or too large leaves the state as it was. A dump
+a body cut short, malformed, too large or that cannot be kept (503, the
+cause named) leaves the state as it was, and is logged with the status its
+client got. A dump
 of a :memory: database is streamed from a copy, holding neither the store
 nor the document; and the documents written or read at once are bounded,
 one more being told 503 (server/admin/admin_state.cpp, streamed_json.hpp).
@@ -213,15 +215,20 @@ class LargeRestore(unittest.TestCase):
         self.assertEqual(len(doc["streamSessions"]), self.DUMPED_SESSIONS)
 
 
+def exported(test, server):
+    """The state document of the default scope, without its clock reading."""
+    status, _, doc = server.request("GET", "/_gls/state")
+    test.assertEqual(status, 200, doc)
+    doc.pop("clock")
+    return doc
+
+
 class BrokenRestores(ServerTestCase):
     """Bodies that must not restore anything: the state stays as it was."""
     server_args = ("--clock", "manual", "--state-body-limit", "1M")
 
     def export(self):
-        status, _, doc = self.server.request("GET", "/_gls/state")
-        self.assertEqual(status, 200, doc)
-        doc.pop("clock")
-        return doc
+        return exported(self, self.server)
 
     def setUp(self):
         super().setUp()
@@ -348,10 +355,7 @@ class SpoolFailure(unittest.TestCase):
         cls.addClassCleanup(cls.server.stop)
 
     def export(self):
-        status, _, doc = self.server.request("GET", "/_gls/state")
-        self.assertEqual(status, 200, doc)
-        doc.pop("clock")
-        return doc
+        return exported(self, self.server)
 
     def test_a_body_past_the_file_size_limit_gets_a_503_naming_the_cause(self):
         status, _, body = self.server.request("PUT", "/_gls/state", large_world(50))
