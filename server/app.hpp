@@ -40,9 +40,6 @@ class App {
   const AdminRouter& admin_router() const { return admin_->router(); }
   // The configured fixtures, all in one transaction (after a reset).
   Status load_fixtures();
-  // The server has stopped serving: work still running on threads of the
-  // app's own (state documents) ends now, while the transport still exists.
-  void stop_serving() { admin_->stop_documents(); }
   // Whether the newest journaled API request met a fault rule.
   bool last_request_was_faulted() const;
 

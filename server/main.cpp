@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -79,6 +80,10 @@ void limit_malloc_arenas() {
 
 int main(int argc, char** argv) {
   limit_malloc_arenas();
+  // A write past a file-size limit (RLIMIT_FSIZE) fails with EFBIG, which
+  // its writer reports (a restore's body: 503; the database: an error),
+  // instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   gls::CliResult cli = gls::parse_cli(argc, argv, [](const char* name) { return std::getenv(name); });
   if (!cli.run) {
     std::FILE* out = cli.exit_code == 0 ? stdout : stderr;
@@ -129,8 +134,9 @@ int main(int argc, char** argv) {
               std::string(gls::to_string(o.clock)).c_str());
   std::fflush(stdout);
 
+  // run() returns once the state documents' workers have let go of the
+  // requests they held (the transport stops their bodies and waits for them).
   server.run();
-  (*app)->stop_serving();
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();

@@ -36,10 +36,6 @@ class AdminApi {
 
   const AdminRouter& router() const { return router_; }
 
-  // The server stops: the state documents in progress are cut short and
-  // their workers joined (StreamedJson::stop), before the transport goes.
-  void stop_documents() { documents_.stop(); }
-
  private:
   // The emulator as a whole (admin_api.cpp, admin_clock.cpp).
   HttpResponse dashboard(AdminCall& call);

@@ -13,15 +13,9 @@
 // would wait for the slowest client, and the I/O threads that read those
 // bytes may be among them).
 // The load then reads the body back, one item at a time.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 #include "admin/admin_api.hpp"
 #include "admin/admin_json.hpp"
+#include "admin/body_spool.hpp"
 #include "admin/fixture_loader.hpp"
 #include "admin/json_outline.hpp"
 #include "api/codec.hpp"
@@ -82,61 +76,13 @@ auto query_pages(Store& db, const Scope& scope, std::vector<Item> (*list)(Store&
   };
 }
 
-// Where a restore's body is kept while it arrives and until it is loaded.
-// The emulator writes only where it was told: with a file database, in an
-// unlinked file in the database's directory (gone once closed); with
-// ":memory:", which names no place, in memory (as large as
-// --state-body-limit lets a body be).
-class BodySpool {
- public:
-  explicit BodySpool(const Store& store) {
-    if (store.in_memory()) return;
-    std::string dir = std::filesystem::path(store.path()).parent_path().string();
-    if (dir.empty()) dir = ".";
-    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ >= 0) return;
-    // A file system without O_TMPFILE: a named file, unlinked at once.
-    std::string path = store.path() + "-state-body-XXXXXX";
-    fd_ = ::mkostemp(path.data(), O_CLOEXEC);
-    if (fd_ < 0) error_ = "cannot make a temporary file in " + dir + ": " + std::strerror(errno);
-    else ::unlink(path.c_str());
-  }
-  ~BodySpool() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  BodySpool(const BodySpool&) = delete;
-  BodySpool& operator=(const BodySpool&) = delete;
-
-  // Why the body cannot be kept; empty while it can.
-  const std::string& error() const { return error_; }
-  bool append(std::string_view bytes) {
-    if (!error_.empty()) return false;
-    if (fd_ < 0) {
-      text_.append(bytes);
-      return true;
-    }
-    while (!bytes.empty()) {
-      const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error_ = std::string("cannot keep the request body in a temporary file: ") + std::strerror(errno);
-        return false;
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-  // Points the outline at the body kept so far; it must not outlive this.
-  void show(JsonOutline& document) const {
-    document.fd = fd_;
-    document.text = fd_ < 0 ? std::string_view(text_) : std::string_view();
-  }
-
- private:
-  int fd_ = -1;  // the file's, else the body is in text_
-  std::string text_;
-  std::string error_;
-};
+// The spool could not keep the body (a full disk, a file-size limit, an
+// I/O error): the server cannot take the restore now; nothing was restored.
+HttpResponse spool_failed(const BodySpool& spool) {
+  return admin_error(503, "ServiceUnavailableException",
+                     "the restore's body could not be kept beside the database: " + spool.error() +
+                         "; nothing was restored");
+}
 
 bool all_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
@@ -181,7 +127,7 @@ std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<b
   const bool outlined = outline_json(next, document, error);
   if (cut && refusal.status > 0) return admin_error(refusal.status, refusal.code, refusal.message);
   if (cut) return bad_admin_request("the request body stopped before its end");
-  if (!written) return admin_error(500, "InternalServerException", spool.error());
+  if (!written) return spool_failed(spool);
   spool.show(document);
   if (!outlined && blank) {
     document.is_object = true;  // an empty body is {}
@@ -256,7 +202,7 @@ HttpResponse AdminApi::state_put(AdminCall& call) {
   return documents_.later(std::move(slot), [this, source = request.body_source, scope, endpoint](
                                                StreamedJson::Slot held, const std::atomic<bool>& stopping) {
     BodySpool spool(emu_.store());
-    if (!spool.error().empty()) return admin_error(500, "InternalServerException", spool.error());
+    if (!spool.error().empty()) return spool_failed(spool);
     JsonOutline document;
     if (auto refusal = receive_body(*source, stopping, spool, document)) return std::move(*refusal);
     return restore(std::move(held), document, scope, endpoint);

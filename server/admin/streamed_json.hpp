@@ -67,10 +67,10 @@ class StreamedJson {
   StreamedJson(const StreamedJson&) = delete;
   StreamedJson& operator=(const StreamedJson&) = delete;
   // Stops the answers in progress (their clients see them cut short) and
-  // joins the workers. Called while the transport's io_context still
-  // exists: a worker may hold the last reference to a connection, whose
-  // socket and timers then go with it. Once is enough; the destructor
-  // calls it too.
+  // joins the workers. The transport fences off what the workers hold of
+  // its connections once it stops (http/outside_holds.hpp), so this may
+  // come before or after the transport goes. Once is enough; the
+  // destructor calls it too.
   void stop();
   ~StreamedJson() { stop(); }
 

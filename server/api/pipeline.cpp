@@ -152,6 +152,26 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
   if (steps_.access) steps_.access->decorate(request, response);
   response.set_header("x-amzn-RequestId", record.request_id);
 
+  if (response.deferred) {
+    // A placeholder (a body read as it arrives): the line tells of the
+    // answer the client gets, once it is given.
+    log_when_answered(*response.deferred, std::move(record), start);
+  } else {
+    finish_record(record, response, start);
+    if (!admin) {
+      if (steps_.metrics) steps_.metrics->observe_request(record.operation, record.status, record.latency_ms);
+      if (steps_.journal) record.seq = steps_.journal->record(record);
+    }
+    log(record);
+  }
+  // What the operation wrote, or saw another request write, goes out only
+  // once it is on disk.
+  response.durable_after = emu_.store().pending_commit();
+  return response;
+}
+
+void Pipeline::finish_record(RequestRecord& record, const HttpResponse& response,
+                             std::chrono::steady_clock::time_point start) {
   record.status = response.fault == ConnectionFault::None ? response.status : 0;
   // The injected delay is part of what the client waits for.
   record.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() +
@@ -162,15 +182,18 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
     for (const auto& [k, v] : response.headers)
       if (k == "x-amzn-ErrorType") record.error = v;
   }
-  if (!admin) {
-    if (steps_.metrics) steps_.metrics->observe_request(record.operation, record.status, record.latency_ms);
-    if (steps_.journal) record.seq = steps_.journal->record(record);
-  }
-  log(record);
-  // What the operation wrote, or saw another request write, goes out only
-  // once it is on disk.
-  response.durable_after = emu_.store().pending_commit();
-  return response;
+}
+
+void Pipeline::log_when_answered(DeferredResponse& deferred, RequestRecord record,
+                                 std::chrono::steady_clock::time_point start) {
+  deferred.start = [this, record = std::move(record), start, begin = std::move(deferred.start)](
+                       std::function<void(HttpResponse)> answer) {
+    begin([this, record, start, answer = std::move(answer)](HttpResponse out) mutable {
+      finish_record(record, out, start);
+      log(record);
+      answer(std::move(out));
+    });
+  };
 }
 
 void Pipeline::log(const RequestRecord& record) const {

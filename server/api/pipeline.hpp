@@ -33,6 +33,7 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -102,6 +103,11 @@ class Pipeline {
                              const Scope& scope, const rapidjson::Value& input);
   // The success answer of `op` with `body`.
   static HttpResponse success(const api::Operation& op, std::string body);
+  // The record's status, latency and error, from the answer.
+  static void finish_record(RequestRecord& record, const HttpResponse& response,
+                            std::chrono::steady_clock::time_point start);
+  // Logs the record once the deferred answer is given (on the thread that gives it).
+  void log_when_answered(DeferredResponse& deferred, RequestRecord record, std::chrono::steady_clock::time_point start);
   void log(const RequestRecord& record) const;
 
   Emulator& emu_;

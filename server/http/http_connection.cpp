@@ -107,6 +107,11 @@ void HttpConnection::stop() {
   });
 }
 
+void HttpConnection::halt() {
+  if (body_flow_) body_flow_->finish(BodySource::Got::Stopped);
+  if (stream_flow_) stream_flow_->close();
+}
+
 void HttpConnection::wait_for_request() {
   if (server_.stopping) return close();
   if (buffer_.size() > 0) return read_header();  // a pipelined request is already here

@@ -32,6 +32,7 @@
 
 #include "api/errors.hpp"
 #include "http/http_server.hpp"
+#include "http/outside_holds.hpp"
 #include "http/request_reader.hpp"
 
 namespace gls {
@@ -88,7 +89,10 @@ struct HttpServer::Impl {
       : options(std::move(o)), handler(std::move(h)), reject(std::move(r)), ioc(options.threads) {}
   ~Impl() {
     destroying = true;
-    gate->close();  // the connections it holds go while the io_context still exists
+    // Nothing reaches a connection from another thread from now on, and the
+    // connections the gate holds go, while the io_context still exists.
+    outside->fence();
+    gate->close();
   }
 
   void accept();
@@ -97,6 +101,10 @@ struct HttpServer::Impl {
   void track(const std::shared_ptr<HttpConnection>& c);
   void untrack(HttpConnection* c);
   void begin_shutdown();
+  // Once the I/O threads have stopped: ends the bodies other threads read or
+  // write, waits (up to the shutdown grace) for those threads to let go of
+  // what they hold, and fences them off.
+  void release_outside();
 
   ServerOptions options;
   RequestHandler handler;
@@ -109,6 +117,7 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};
   std::shared_ptr<DurabilityGate> gate = std::make_shared<DurabilityGate>();
+  std::shared_ptr<OutsideHolds> outside = std::make_shared<OutsideHolds>();
   std::function<uint64_t()> latest_commit;  // set before the I/O threads run
 
   net::io_context ioc;
@@ -143,8 +152,10 @@ struct StreamFlow {
 // strand, and says when the connection is gone.
 class StreamSink final : public BodyStream {
  public:
-  StreamSink(std::weak_ptr<HttpConnection> connection, std::shared_ptr<StreamFlow> flow)
-      : connection_(std::move(connection)), flow_(std::move(flow)) {}
+  // The connection is reached through `outside`, and not once the server has stopped.
+  StreamSink(std::weak_ptr<HttpConnection> connection, std::shared_ptr<StreamFlow> flow,
+             std::shared_ptr<OutsideHolds> outside)
+      : connection_(std::move(connection)), flow_(std::move(flow)), outside_(std::move(outside)) {}
   bool write(std::string bytes) override { return deliver(std::move(bytes), Then::More); }
   bool open() const override { return !flow_->closed.load(); }
   void end() override { deliver({}, Then::End); }
@@ -157,6 +168,7 @@ class StreamSink final : public BodyStream {
 
   std::weak_ptr<HttpConnection> connection_;
   std::shared_ptr<StreamFlow> flow_;
+  std::shared_ptr<OutsideHolds> outside_;
 };
 
 // A request body on its way from a connection to the handler that reads it
@@ -185,7 +197,7 @@ struct BodyFlow {
 
 class BodyTap final : public BodySource {
  public:
-  explicit BodyTap(std::shared_ptr<BodyFlow> flow) : flow_(std::move(flow)) {}
+  BodyTap(std::shared_ptr<BodyFlow> flow, OutsideHolds::Token held) : flow_(std::move(flow)), held_(std::move(held)) {}
   ~BodyTap() override { flow_->finish(Got::Stopped); }  // the handler is done with it
   Got read(std::string& bytes, BodyRefusal& why, std::chrono::milliseconds at_most) override {
     return flow_->read(bytes, why, at_most);
@@ -193,6 +205,7 @@ class BodyTap final : public BodySource {
 
  private:
   std::shared_ptr<BodyFlow> flow_;
+  OutsideHolds::Token held_;
 };
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
@@ -210,6 +223,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // waiting for a request; a request being received or handled is answered
   // first (within the read timeout and the shutdown grace period).
   void stop();
+  // Once the I/O threads have stopped (no strand runs): the request body
+  // being read and the body being streamed end, so that the threads that
+  // read or write them let go.
+  void halt();
   // On the strand: bytes a StreamSink was given.
   void enqueue(std::string bytes);
   // On the strand: a streamed body's bytes tell of a change that cannot be

@@ -152,6 +152,21 @@ void HttpServer::Impl::begin_shutdown() {
   });
 }
 
+void HttpServer::Impl::release_outside() {
+  {
+    std::vector<std::shared_ptr<HttpConnection>> live;
+    {
+      std::lock_guard lock(mu);
+      for (auto& w : registry)
+        if (auto c = w.lock()) live.push_back(std::move(c));
+    }
+    for (auto& c : live) c->halt();
+  }
+  if (!outside->wait_released(options.shutdown_grace))
+    spdlog::warn("work on other threads still held requests after the shutdown grace period; its answers are dropped");
+  outside->fence();
+}
+
 HttpServer::HttpServer(ServerOptions options, RequestHandler handler, RejectHandler reject)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(reject))) {}
 
@@ -193,6 +208,7 @@ void HttpServer::run() {
   for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back(serve);
   serve();
   for (auto& t : threads) t.join();
+  impl_->release_outside();
 }
 
 void HttpServer::shutdown() { impl_->begin_shutdown(); }

@@ -24,7 +24,12 @@
 //
 // shutdown() stops accepting, closes idle connections, lets requests in
 // flight finish and then stops the I/O threads (at the latest after
-// `shutdown_grace`).
+// `shutdown_grace`). Before run() returns, the bodies that other threads
+// read or write (a deferred answer's request body, a streamed body) are
+// ended, and run() waits up to `shutdown_grace` more for those threads to
+// let go of the request bodies and of the deferred answers they owe; from
+// then on nothing they hold reaches the server (http/outside_holds.hpp),
+// so they may outlive it.
 //
 // Durable writes: a response whose `durable_after` names a commit sequence
 // (and each piece of a streamed body, with the sequence pending when it

@@ -142,7 +142,8 @@ struct DeferredResponse {
   // arrive. `answer` is to be called once, from any thread (it posts to the
   // connection): the connection then sends that answer, with the headers
   // of the placeholder response that it lacks, and closes unless the whole
-  // body had been read by then.
+  // body had been read by then. Once the server has stopped, `answer`
+  // does nothing (and the request's body reads as Stopped).
   std::function<void(std::function<void(HttpResponse)> answer)> start;
 };
 

@@ -74,7 +74,7 @@ void HttpConnection::receive_streamed() {
   body_deadline_ = std::chrono::steady_clock::now() + server_.options.read_timeout;
   deferred_version_ = reader_.version();
   HttpRequest req = reader_.head(peer_);
-  req.body_source = std::make_shared<BodyTap>(body_flow_);
+  req.body_source = std::make_shared<BodyTap>(body_flow_, server_.outside->take());
   HttpResponse out = handle(req);
   req.body_source.reset();  // a handler that reads it keeps its own
   if (!out.deferred) {
@@ -90,20 +90,22 @@ void HttpConnection::receive_streamed() {
 void HttpConnection::start_deferred(HttpResponse placeholder) {
   // Until the answer, a timer that never fires keeps the connection (when
   // no read is in progress, nothing else does), and goes with the
-  // io_context: the handler's threads hold it weakly only.
+  // io_context: the handler's threads hold it weakly only, and reach it
+  // through the server's OutsideHolds, which counts what they hold.
   if (!timer_) timer_.emplace(stream_.get_executor());
   timer_->expires_at(net::steady_timer::time_point::max());
   timer_->async_wait([self = shared_from_this()](beast::error_code) {});
   auto deferred = std::move(placeholder.deferred);
-  deferred->start([weak = weak_from_this(), headers = std::move(placeholder.headers)](HttpResponse answer) {
-    auto self = weak.lock();
-    if (!self) return;
+  deferred->start([weak = weak_from_this(), outside = server_.outside, held = server_.outside->take(),
+                   headers = std::move(placeholder.headers)](HttpResponse answer) {
     for (const auto& [name, value] : headers) {
       bool has = false;
       for (const auto& have : answer.headers) has = has || beast::iequals(have.first, name);
       if (!has) answer.headers.emplace_back(name, value);
     }
-    net::post(self->executor(), [self, answer = std::move(answer)]() mutable { self->on_deferred(std::move(answer)); });
+    outside->reach(weak, [&answer](const std::shared_ptr<HttpConnection>& self) {
+      net::post(self->executor(), [self, answer = std::move(answer)]() mutable { self->on_deferred(std::move(answer)); });
+    });
   });
   pump_body();
 }
@@ -125,13 +127,13 @@ void HttpConnection::pump_body() {
   }
   if (deferred_answer_) return answer_deferred();
   if (!receiving_) return;  // the answer is still to come
-  auto resume = [weak = weak_from_this()] {
-    auto self = weak.lock();
-    if (!self) return;
-    net::post(self->executor(), [self] {
-      if (!self->receiving_) return;
-      self->body_deadline_ += std::chrono::steady_clock::now() - self->paused_at_;
-      self->pump_body();
+  auto resume = [weak = weak_from_this(), outside = server_.outside] {
+    outside->reach(weak, [](const std::shared_ptr<HttpConnection>& self) {
+      net::post(self->executor(), [self] {
+        if (!self->receiving_) return;
+        self->body_deadline_ += std::chrono::steady_clock::now() - self->paused_at_;
+        self->pump_body();
+      });
     });
   };
   if (body_flow_->full(std::move(resume))) {

@@ -38,26 +38,25 @@ bool StreamFlow::wait_for_room(std::chrono::milliseconds at_most) {
 
 bool StreamSink::deliver(std::string bytes, Then then) {
   if (flow_->closed.load()) return false;
-  auto c = connection_.lock();
-  if (!c) return false;
-  // What the bytes tell of (a transition just committed) goes out once it
-  // is durable, like any answer; the gate keeps the order they came in.
-  auto& server = c->server();
-  const uint64_t seq = server.latest_commit ? server.latest_commit() : 0;
-  const size_t n = bytes.size();
-  flow_->add_in_transit(n, false);
-  server.gate->wait(seq, [c, flow = flow_, n, then, bytes = std::make_shared<std::string>(std::move(bytes))](
-                             bool durable) {
-    net::post(c->executor(), [c, flow, n, then, bytes, durable] {
-      flow->add_in_transit(n, true);
-      if (!durable || then == Then::Abort) return c->drop_stream();
-      c->enqueue(std::move(*bytes));
-      if (then != Then::End) return;
-      flow->ended = true;
-      c->end_stream();
+  return outside_->reach(connection_, [&](const std::shared_ptr<HttpConnection>& c) {
+    // What the bytes tell of (a transition just committed) goes out once it
+    // is durable, like any answer; the gate keeps the order they came in.
+    auto& server = c->server();
+    const uint64_t seq = server.latest_commit ? server.latest_commit() : 0;
+    const size_t n = bytes.size();
+    flow_->add_in_transit(n, false);
+    server.gate->wait(seq, [c, flow = flow_, n, then, bytes = std::make_shared<std::string>(std::move(bytes))](
+                               bool durable) {
+      net::post(c->executor(), [c, flow, n, then, bytes, durable] {
+        flow->add_in_transit(n, true);
+        if (!durable || then == Then::Abort) return c->drop_stream();
+        c->enqueue(std::move(*bytes));
+        if (then != Then::End) return;
+        flow->ended = true;
+        c->end_stream();
+      });
     });
   });
-  return true;
 }
 
 void HttpConnection::enqueue(std::string bytes) {
@@ -89,7 +88,7 @@ void HttpConnection::start_stream(HttpResponse out, unsigned version) {
   stream_flow_ = std::make_shared<StreamFlow>(server_.options.stream_backlog / 2, out.stream->ends);
   keepalive_bytes_ = out.stream->keepalive_bytes;
   keepalive_ = out.stream->keepalive;
-  if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_flow_));
+  if (out.stream->start) out.stream->start(std::make_shared<StreamSink>(weak_from_this(), stream_flow_, server_.outside));
 
   struct Head {
     http::response<http::empty_body> res;

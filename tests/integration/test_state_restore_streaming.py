@@ -1,15 +1,19 @@
 """PUT /_gls/state reads its body as it arrives: the server holds a few
 pieces of it at a time, however large, and still restores all or nothing;
-a body cut short, malformed or too large leaves the state as it was. A dump
+a body cut short, malformed, too large or that cannot be kept (503, the
+cause named) leaves the state as it was, and is logged with the status its
+client got. A dump
 of a :memory: database is streamed from a copy, holding neither the store
 nor the document; and the documents written or read at once are bounded,
 one more being told 503 (server/admin/admin_state.cpp, streamed_json.hpp).
 Neither writes anywhere the emulator was not told to write: a body is kept
 beside a file database, else in memory, and a dump's copy is in memory;
 each server runs with a TMPDIR of its own that must stay empty."""
+import errno
 import http.client
 import json
 import os
+import resource
 import shutil
 import socket
 import tempfile
@@ -211,15 +215,20 @@ class LargeRestore(unittest.TestCase):
         self.assertEqual(len(doc["streamSessions"]), self.DUMPED_SESSIONS)
 
 
+def exported(test, server):
+    """The state document of the default scope, without its clock reading."""
+    status, _, doc = server.request("GET", "/_gls/state")
+    test.assertEqual(status, 200, doc)
+    doc.pop("clock")
+    return doc
+
+
 class BrokenRestores(ServerTestCase):
     """Bodies that must not restore anything: the state stays as it was."""
     server_args = ("--clock", "manual", "--state-body-limit", "1M")
 
     def export(self):
-        status, _, doc = self.server.request("GET", "/_gls/state")
-        self.assertEqual(status, 200, doc)
-        doc.pop("clock")
-        return doc
+        return exported(self, self.server)
 
     def setUp(self):
         super().setUp()
@@ -301,11 +310,73 @@ class BrokenRestores(ServerTestCase):
         self.assertEqual(status, 200, str(doc)[:300])
         self.assertEqual(len(doc["streamSessions"]), 500)
 
+    def test_a_refused_restore_is_logged_with_the_status_it_got(self):
+        for body, want in [(self.text[:len(self.text) // 2], 400), (self.text, 200)]:
+            status, headers, answer = self.server.request("PUT", "/_gls/state", body)
+            self.assertEqual(status, want, str(answer)[:300])
+            request_id = headers["x-amzn-RequestId"]
+            deadline = time.monotonic() + 10
+            while not (lines := [line for line in self.server.log if request_id in line]):
+                self.assertLess(time.monotonic(), deadline, f"no log line for {request_id}")
+                time.sleep(0.05)
+            self.assertEqual(len(lines), 1, lines)
+            self.assertIn(f"admin PUT /_gls/state {want} ", lines[0])
+
     def test_a_body_sent_slowly_is_restored(self):
         parts = [self.text[i:i + 4096] for i in range(0, len(self.text), 4096)]
         head, body = self.raw_put([f"Content-Length: {len(self.text)}", "Connection: close"], parts)
         self.assertIn(" 200 ", head.splitlines()[0], head)
         self.assertEqual(len(json.loads(dechunk(body))["streamSessions"]), 500)
+
+
+def file_size_limit(limit):
+    """For preexec_fn: files the process writes may grow to `limit` bytes.
+    (SIGXFSZ keeps its default action, which would kill the server: the
+    server ignores it itself.)"""
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+class SpoolFailure(unittest.TestCase):
+    """A body that cannot be kept beside the database (here: past the file
+    size the server may write, RLIMIT_FSIZE; likewise a full disk) is refused
+    with a 503 that says why; nothing is restored, and the server goes on."""
+    LIMIT = 8 * 1024 * 1024
+
+    @classmethod
+    def setUpClass(cls):
+        if SDK_PROBLEM:
+            raise unittest.SkipTest(SDK_PROBLEM)
+        cls.db_dir = tempfile.mkdtemp(prefix="gls-restore-spool-")
+        cls.addClassCleanup(shutil.rmtree, cls.db_dir, True)
+        cls.server = GlsServer("--clock", "manual", "--no-default-fixtures", "--state-body-limit", "64M",
+                               db=os.path.join(cls.db_dir, "state.db"), preexec_fn=file_size_limit(cls.LIMIT))
+        cls.addClassCleanup(cls.server.stop)
+
+    def export(self):
+        return exported(self, self.server)
+
+    def test_a_body_past_the_file_size_limit_gets_a_503_naming_the_cause(self):
+        status, _, body = self.server.request("PUT", "/_gls/state", large_world(50))
+        self.assertEqual(status, 200, body)
+        before = self.export()
+        pieces = list(padded_pieces(large_world(300, app="a-LARGE0002"), 64 * 1024))
+        length = sum(len(p) for p in pieces)
+        self.assertGreater(length, 2 * self.LIMIT)
+        status, headers, answer = put_pieces(self.server.port, pieces, length, timeout=60)
+        self.assertEqual(status, 503, answer[:500])
+        self.assertEqual(headers.get("x-amzn-ErrorType"), "ServiceUnavailableException")
+        message = json.loads(answer)["message"]
+        self.assertIn("the restore's body could not be kept beside the database", message)
+        self.assertIn(os.strerror(errno.EFBIG), message)
+        self.assertIsNone(self.server.proc.poll(), "gls-local exited")
+        self.assertEqual(self.export(), before)
+        self.assertLessEqual(set(os.listdir(self.db_dir)), {"state.db", "state.db-wal", "state.db-shm"})
+        # The server goes on: a body within the limit restores.
+        status, _, doc = self.server.request("PUT", "/_gls/state", large_world(20))
+        self.assertEqual(status, 200, str(doc)[:300])
+        self.assertEqual(len(doc["streamSessions"]), 20)
 
 
 class MemoryDump(unittest.TestCase):
