@@ -32,9 +32,8 @@ VirtualClock Core::start_clock(Store& store, const EmulatorConfig& config, bool&
         recorded = a.mode == config.clock_mode && a.scale == config.time_scale;
       }
     }
-    Stmt q = db.prepare("SELECT MAX(time_ms) FROM history");
-    if (q.step() && !q.is_null(0) && q.int64(0) > t) {
-      t = q.int64(0);
+    if (const auto latest = repo::latest_transition_ms(db); latest && *latest > t) {
+      t = *latest;
       recorded = false;
     }
     return t;

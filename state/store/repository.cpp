@@ -307,32 +307,6 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
   return read_sessions(q);
 }
 
-// ---- history --------------------------------------------------------------------------
-
-void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
-                       std::optional<std::string_view> from, std::string_view to,
-                       std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms) {
-  Stmt q = db.prepare(
-      "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
-  q.run();
-  if (db.transitions().listened())
-    db.transitions().stage({s, std::string(kind), std::string(resource),
-                            from ? std::optional<std::string>(*from) : std::nullopt, std::string(to),
-                            reason ? std::optional<std::string>(*reason) : std::nullopt, std::string(cause), time_ms});
-}
-
-std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
-  Stmt q = db.prepare(
-      "SELECT from_status, to_status, reason, cause, time_ms FROM history "
-      "WHERE account = ? AND region = ? AND kind = ? AND resource = ? ORDER BY seq");
-  q.args(s.account, s.region, kind, resource);
-  std::vector<HistoryEntry> out;
-  while (q.step()) out.push_back({q.opt_text(0), q.text(1), q.opt_text(2), q.text(3), q.int64(4)});
-  return out;
-}
-
 // ---- everything -------------------------------------------------------------------------
 
 void wipe(Store& db) {
@@ -340,6 +314,7 @@ void wipe(Store& db) {
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
                             "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.exec(std::string("DELETE FROM ") + table);
+  recount_latest_transition(db);
 }
 
 void wipe_scope(Store& db, const Scope& s) {
@@ -347,6 +322,7 @@ void wipe_scope(Store& db, const Scope& s) {
   for (const char* table : {"applications", "stream_groups", "group_locations", "associations", "stream_sessions",
                             "stream_urls", "tags", "idempotency", "history", "timers", "resource_timings"})
     db.prepare(std::string("DELETE FROM ") + table + " WHERE account = ? AND region = ?").args(s.account, s.region).run();
+  recount_latest_transition(db);  // the other scopes' latest
 }
 
 namespace {

@@ -163,6 +163,31 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms);
 
+// The latest time_ms recorded (the largest), if any transition is.
+std::optional<int64_t> latest_transition_ms(Store& db);
+// Gathers, while it is open on this thread, the latest time that
+// record_transition records in `db`, and writes it once when finished
+// (outside one, each record writes it): for a run of many transitions in one
+// transaction. Call finish() before the transaction commits; one destroyed
+// unfinished (its transaction is rolled back) drops it. One opened while one
+// is open on this thread joins it.
+class LatestTransitionBatch {
+ public:
+  explicit LatestTransitionBatch(Store& db);
+  ~LatestTransitionBatch();
+  LatestTransitionBatch(const LatestTransitionBatch&) = delete;
+  LatestTransitionBatch& operator=(const LatestTransitionBatch&) = delete;
+  void finish();
+
+ private:
+  Store& db_;
+  bool owner_;
+};
+
+// Sets the kept latest time from the history rows, after rows were deleted
+// (a scan of them all).
+void recount_latest_transition(Store& db);
+
 // Oldest first.
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource);
 

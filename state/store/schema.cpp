@@ -421,6 +421,17 @@ DROP TABLE timers;
 ALTER TABLE timers_v9 RENAME TO timers;
 CREATE INDEX timers_by_resource ON timers (resource, kind, account, region);
 )sql",
+
+      // 10: the time of the latest transition recorded is kept in a setting
+      // (repo::latest_transition_ms) instead of being found through an index
+      // of every history row's time: that index was a third B-tree written
+      // per transition, for one read at start-up.
+      R"sql(
+INSERT OR REPLACE INTO settings (key, value)
+  SELECT 'history.latest_ms', CAST(latest AS TEXT) FROM (SELECT MAX(time_ms) AS latest FROM history)
+  WHERE latest IS NOT NULL;
+DROP INDEX history_by_time;
+)sql",
   };
   return migrations;
 }

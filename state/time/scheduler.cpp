@@ -303,14 +303,17 @@ size_t Scheduler::fire_due(Store& db, int64_t now) {
   // the end, whether or not a handler fails (the caller decides whether
   // what was written so far stays).
   repo::CountBatch counts(db);
+  repo::LatestTransitionBatch latest(db);
   size_t fired = 0;
   try {
     fired = fire_batches(db, now);
   } catch (...) {
     counts.finish();
+    latest.finish();
     throw;
   }
   counts.finish();
+  latest.finish();
   reload(db);
   return fired;
 }
