@@ -109,6 +109,9 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
 }
 
 App::~App() {
+  // The pipeline is destroyed before the admin API (member order); the
+  // document workers that answer through it stop first.
+  if (admin_) admin_->stop_documents();
   if (emu_) emu_->store().transitions().unsubscribe(metrics_subscription_);
 }
 

@@ -36,6 +36,11 @@ class AdminApi {
 
   const AdminRouter& router() const { return router_; }
 
+  // The state documents in progress are cut short and their workers joined
+  // (StreamedJson::stop): a restore's worker answers through the pipeline's
+  // callback, so it must be done before the pipeline goes.
+  void stop_documents() { documents_.stop(); }
+
  private:
   // The emulator as a whole (admin_api.cpp, admin_clock.cpp).
   HttpResponse dashboard(AdminCall& call);
