@@ -231,6 +231,9 @@ void insert_session(Store& db, const Scope& s, const StreamSession& x, std::opti
 }
 
 void update_session(Store& db, const Scope& s, const StreamSession& x) {
+  // The REPLACE's delete trigger counts down the stored status, whose count
+  // may not be written yet (a status first reached within the batch).
+  write_pending_counts(db);
   // REPLACE deletes the old row: its offers are read before it goes.
   static const std::string sql = session_row_statement(
       "REPLACE", "(SELECT offers FROM stream_sessions WHERE account = ?1 AND region = ?2 AND group_id = ? AND id = ?)");
