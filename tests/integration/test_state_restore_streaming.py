@@ -60,6 +60,18 @@ def open_paths(pid):
     return paths
 
 
+def serve_file_database(cls, prefix, body_limit, **server_options):
+    """Starts cls.server on a database file in a directory of its own
+    (cls.db_dir), both gone after the class."""
+    if SDK_PROBLEM:
+        raise unittest.SkipTest(SDK_PROBLEM)
+    cls.db_dir = tempfile.mkdtemp(prefix=prefix)
+    cls.addClassCleanup(shutil.rmtree, cls.db_dir, True)
+    cls.server = GlsServer("--clock", "manual", "--no-default-fixtures", "--state-body-limit", body_limit,
+                           db=os.path.join(cls.db_dir, "state.db"), **server_options)
+    cls.addClassCleanup(cls.server.stop)
+
+
 def empty_tmpdir(cls):
     """A TMPDIR for a test class's server, removed after it (class cleanups
     run last registered first)."""
@@ -127,14 +139,8 @@ class LargeRestore(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if SDK_PROBLEM:
-            raise unittest.SkipTest(SDK_PROBLEM)
-        cls.db_dir = tempfile.mkdtemp(prefix="gls-restore-stream-")
-        cls.addClassCleanup(shutil.rmtree, cls.db_dir, True)
         cls.tmpdir = empty_tmpdir(cls)
-        cls.server = GlsServer("--clock", "manual", "--no-default-fixtures", "--state-body-limit", "512M",
-                               db=os.path.join(cls.db_dir, "state.db"), env={"TMPDIR": cls.tmpdir})
-        cls.addClassCleanup(cls.server.stop)
+        serve_file_database(cls, "gls-restore-stream-", "512M", env={"TMPDIR": cls.tmpdir})
         cls.world = large_world(cls.SESSIONS)
 
     def test_a_large_body_is_read_as_it_arrives(self):
@@ -346,13 +352,7 @@ class SpoolFailure(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        if SDK_PROBLEM:
-            raise unittest.SkipTest(SDK_PROBLEM)
-        cls.db_dir = tempfile.mkdtemp(prefix="gls-restore-spool-")
-        cls.addClassCleanup(shutil.rmtree, cls.db_dir, True)
-        cls.server = GlsServer("--clock", "manual", "--no-default-fixtures", "--state-body-limit", "64M",
-                               db=os.path.join(cls.db_dir, "state.db"), preexec_fn=file_size_limit(cls.LIMIT))
-        cls.addClassCleanup(cls.server.stop)
+        serve_file_database(cls, "gls-restore-spool-", "64M", preexec_fn=file_size_limit(cls.LIMIT))
 
     def export(self):
         return exported(self, self.server)
