@@ -19,6 +19,7 @@
 #include "state/ids.hpp"
 #include "state/store/repository.hpp"
 #include "state/store/store.hpp"
+#include "tests/unit/manual_emulator.hpp"
 
 using gls::Emulator;
 using gls::FixtureSource;
@@ -28,14 +29,7 @@ namespace {
 
 const Scope kDefault{"111122223333", "us-west-2"};
 
-std::unique_ptr<Emulator> make_emulator() {
-  auto store = gls::Store::open(":memory:");
-  REQUIRE(store.ok());
-  gls::EmulatorConfig config;
-  config.clock_mode = gls::ClockMode::Manual;
-  config.seed = 1;
-  return std::make_unique<Emulator>(std::move(store).value(), config);
-}
+std::unique_ptr<Emulator> make_emulator() { return gls::testing::manual_emulator(1); }
 
 int64_t count(Emulator& emu, const char* table) {
   return emu.store().transaction([&](gls::Store& db) { return gls::repo::count(db, table); });

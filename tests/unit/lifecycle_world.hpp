@@ -11,6 +11,7 @@
 
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
+#include "tests/unit/manual_emulator.hpp"
 
 namespace gls::testing {
 
@@ -34,12 +35,7 @@ struct World {
   std::string group_id = "sg-TABLE0001";
 
   explicit World(int64_t capacity = 100) {
-    auto store = Store::open(":memory:");
-    REQUIRE(store.ok());
-    EmulatorConfig config;
-    config.clock_mode = ClockMode::Manual;
-    config.seed = 7;
-    emu = std::make_unique<Emulator>(std::move(*store), config);
+    emu = manual_emulator(7);
     now = emu->clock().now_ms();
     emu->store().transaction([&](Store& db) {
       Application a = application(ApplicationStatus::Ready);

@@ -8,19 +8,13 @@
 
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
+#include "tests/unit/manual_emulator.hpp"
 
 using namespace gls;
 
 namespace {
 
-std::unique_ptr<Emulator> make_emulator() {
-  auto store = Store::open(":memory:");
-  REQUIRE(store.ok());
-  EmulatorConfig config;
-  config.clock_mode = ClockMode::Manual;
-  config.seed = 11;
-  return std::make_unique<Emulator>(std::move(*store), config);
-}
+std::unique_ptr<Emulator> make_emulator() { return testing::manual_emulator(11); }
 
 const Scope kScope{"111122223333", "us-west-2"};
 

@@ -11,6 +11,7 @@
 #include "bench/bench_world.hpp"
 #include "state/emulator.hpp"
 #include "state/store/repository.hpp"
+#include "tests/unit/manual_emulator.hpp"
 #include "state/time/scheduler.hpp"
 #include "state/sessions/session_lifecycle.hpp"
 #include "tests/unit/old_schema.hpp"
@@ -19,14 +20,7 @@ using namespace gls;
 
 namespace {
 
-std::unique_ptr<Emulator> make_emulator() {
-  auto store = Store::open(":memory:");
-  REQUIRE(store.ok());
-  EmulatorConfig config;
-  config.clock_mode = ClockMode::Manual;
-  config.seed = 7;
-  return std::make_unique<Emulator>(std::move(*store), config);
-}
+std::unique_ptr<Emulator> make_emulator() { return testing::manual_emulator(7); }
 
 const Scope kScope{"111122223333", "us-west-2"};
 
