@@ -81,7 +81,7 @@ Result<std::unique_ptr<App>> App::create(const Options& o) {
   app->chaos_ = std::make_unique<ChaosAdmin>(emu, *app->faults_, *app->journal_, *app->metrics_, *app->events_);
 
   App* self = app.get();
-  app->admin_ = std::make_unique<AdminApi>(emu, [self] { return self->load_fixtures(); });
+  app->admin_ = std::make_unique<AdminApi>(emu, [self] { return self->load_fixtures(); }, o.max_state_documents);
   app->admin_->add_routes(app->chaos_->routes());
   app->admin_->on_reset([chaos = app->chaos_.get()] { chaos->reset(); });
   app->streams_ = std::make_unique<SessionStreams>(

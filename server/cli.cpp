@@ -172,6 +172,11 @@ const std::vector<Flag>& flags() {
            return std::string("must be a number of streams from 0 to 1000");
          return std::string();
        }},
+      {"max-state-documents", "GLS_MAX_STATE_DOCUMENTS", true, [](Options& o, const std::string& v) {
+         if (!parse_number(v, o.max_state_documents) || o.max_state_documents < 1 || o.max_state_documents > 64)
+           return std::string("must be a number of documents from 1 to 64");
+         return std::string();
+       }},
       {"state-body-limit", "GLS_STATE_BODY_LIMIT", true, [](Options& o, const std::string& v) {
          if (!parse_bytes(v, o.state_body_limit) || o.state_body_limit < 1024 || o.state_body_limit > (uint64_t{64} << 30))
            return std::string("must be a number of bytes from 1K to 64G (K, M and G: powers of 1024)");
@@ -243,6 +248,8 @@ Usage: gls-local [flags]
   --max-connections N       open connections at most; more are closed at once (default 10000)
   --max-streams N           sessions streaming over WebRTC at once; others get an inert
                             answer (default 8; 0: none)
+  --max-state-documents N   state documents (GET and PUT /_gls/state) served at once; one
+                            more is told 503 with Retry-After: 1 (default 4; 1 to 64)
   --state-body-limit BYTES  the largest PUT /_gls/state body, held in memory while it loads;
                             K, M, G: powers of 1024 (default 1G)
   --allowed-host NAME       also accept requests whose Host is NAME (repeatable; * for any).

@@ -37,6 +37,7 @@ struct Options {
   bool render_cache = true;  // GetStreamSession and GetStreamGroup answer an unchanged resource with the body rendered last
   size_t max_connections = 10'000;
   size_t max_streams = 8;  // live WebRTC peers at once
+  size_t max_state_documents = 4;  // GET and PUT /_gls/state served at once
   uint64_t state_body_limit = uint64_t{1} << 30;  // bytes of a PUT /_gls/state body, held in memory
   // Who may drive it (see server/http/access_policy.hpp).
   std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones

@@ -135,8 +135,12 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // run() returns once the state documents' workers have let go of the
-  // requests they held (the transport stops their bodies and waits for them).
+  // requests they held (the transport stops their bodies and waits for
+  // them), or the shutdown grace is over.
   server.run();
+  // A restore answered past the grace logs its line (not delivered) now,
+  // not once logging is gone.
+  (*app)->stop_documents();
   emu.persist_clock();
   spdlog::info("stopped");
   spdlog::shutdown();

@@ -8,8 +8,8 @@
 
 namespace gls {
 
-AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures)
-    : emu_(emu), load_fixtures_(std::move(load_fixtures)) {
+AdminApi::AdminApi(Emulator& emu, std::function<Status()> load_fixtures, size_t max_state_documents)
+    : emu_(emu), load_fixtures_(std::move(load_fixtures)), documents_(max_state_documents) {
   struct Row {
     std::string_view method;
     std::string_view pattern;

@@ -21,8 +21,10 @@ namespace gls {
 
 class AdminApi {
  public:
-  // `load_fixtures` re-loads the configured fixtures after a reset.
-  AdminApi(Emulator& emu, std::function<Status()> load_fixtures);
+  // `load_fixtures` re-loads the configured fixtures after a reset;
+  // `max_state_documents` state documents are served at once (StreamedJson).
+  AdminApi(Emulator& emu, std::function<Status()> load_fixtures,
+           size_t max_state_documents = StreamedJson::kDefaultMaxDocuments);
   AdminApi(const AdminApi&) = delete;
   AdminApi& operator=(const AdminApi&) = delete;
 

@@ -143,7 +143,7 @@ std::optional<HttpResponse> receive_body(BodySource& source, const std::atomic<b
 
 HttpResponse AdminApi::state_get(AdminCall& call) {
   StreamedJson::Slot slot = documents_.reserve();
-  if (!slot) return StreamedJson::busy();
+  if (!slot) return documents_.busy();
   return state_answer(std::move(slot), admin_scope(emu_, call.request, ""), endpoint_of(call.request));
 }
 
@@ -190,7 +190,7 @@ void AdminApi::write_state(JsonPieces& out, Store& db, int64_t now, const Scope&
 
 HttpResponse AdminApi::state_put(AdminCall& call) {
   StreamedJson::Slot slot = documents_.reserve();
-  if (!slot) return StreamedJson::busy();
+  if (!slot) return documents_.busy();
   const HttpRequest& request = call.request;
   Scope scope = admin_scope(emu_, request, "");
   std::string endpoint = endpoint_of(request);

@@ -42,16 +42,18 @@ void StreamedJson::stop() {
 StreamedJson::Slot StreamedJson::reserve() {
   size_t taken = taken_->load();
   do {
-    if (taken >= kMaxDocuments) return nullptr;
+    if (taken >= max_documents_) return nullptr;
   } while (!taken_->compare_exchange_weak(taken, taken + 1));
   return Slot(taken_.get(), [counter = taken_](const void*) { counter->fetch_sub(1); });
 }
 
-HttpResponse StreamedJson::busy() {
+HttpResponse StreamedJson::busy() const {
+  const std::string documents =
+      max_documents_ == 1 ? "a state document" : std::to_string(max_documents_) + " state documents";
   HttpResponse r = admin_error(503, "ServiceUnavailableException",
-                               "The emulator is writing or reading " + std::to_string(kMaxDocuments) +
-                                   " state documents (GET and PUT /_gls/state), the most it serves at once; try "
-                                   "again once one has finished");
+                               "The emulator is writing or reading " + documents +
+                                   " (GET and PUT /_gls/state), the most it serves at once (--max-state-documents); "
+                                   "try again once one has finished");
   r.set_header("Retry-After", "1");
   return r;
 }
@@ -83,7 +85,7 @@ HttpResponse StreamedJson::answer(Slot slot, std::function<void(JsonPieces&)> pr
 HttpResponse StreamedJson::later(Slot slot, Work work) {
   HttpResponse r;
   r.deferred = std::make_shared<DeferredResponse>();
-  r.deferred->start = [this, slot = std::move(slot), work = std::move(work)](std::function<void(HttpResponse)> reply) {
+  r.deferred->start = [this, slot = std::move(slot), work = std::move(work)](DeferredResponse::Answer reply) {
     submit([this, slot, work, reply = std::move(reply)] {
       HttpResponse out;
       try {
@@ -103,7 +105,7 @@ void StreamedJson::submit(std::function<void()> job) {
   if (stopped_) return;
   jobs_.push_back(std::move(job));
   // Jobs hold slots, so they are never more than the workers may be.
-  if (jobs_.size() > idle_ && workers_.size() < kMaxDocuments) workers_.emplace_back([this] { work(); });
+  if (jobs_.size() > idle_ && workers_.size() < max_documents_) workers_.emplace_back([this] { work(); });
   wake_.notify_one();
 }
 

@@ -8,7 +8,8 @@
 // A request body is read the same way, by work that answers later
 // (later()).
 //
-// At most kMaxDocuments are written or read at once, each from a Slot
+// At most max_documents (--max-state-documents) are written or read at
+// once, each from a Slot
 // taken before its answer starts (a restore keeps its own from the body's
 // first byte to the answer's last). Past that, a request is refused at
 // once with 503 ServiceUnavailableException and Retry-After: 1 (busy()),
@@ -63,7 +64,8 @@ class JsonPieces {
 
 class StreamedJson {
  public:
-  StreamedJson() = default;
+  // Serves at most `max_documents` at once (at least one).
+  explicit StreamedJson(size_t max_documents = kDefaultMaxDocuments) : max_documents_(max_documents) {}
   StreamedJson(const StreamedJson&) = delete;
   StreamedJson& operator=(const StreamedJson&) = delete;
   // Stops the answers in progress (their clients see them cut short) and
@@ -74,12 +76,13 @@ class StreamedJson {
   void stop();
   ~StreamedJson() { stop(); }
 
-  static constexpr size_t kMaxDocuments = 4;
-  // One of the kMaxDocuments places, free again once its last copy goes.
+  static constexpr size_t kDefaultMaxDocuments = 4;
+  size_t max_documents() const { return max_documents_; }
+  // One of the max_documents() places, free again once its last copy goes.
   using Slot = std::shared_ptr<const void>;
   // A free place, or nullptr when all are taken: then answer busy().
   Slot reserve();
-  static HttpResponse busy();
+  HttpResponse busy() const;
 
   // A 200 application/json answer whose body `produce` writes on a worker.
   // A producer that throws cuts the answer short (the error is logged).
@@ -95,6 +98,7 @@ class StreamedJson {
   void submit(std::function<void()> job);
   void work();
 
+  const size_t max_documents_;
   std::shared_ptr<std::atomic<size_t>> taken_ = std::make_shared<std::atomic<size_t>>(0);
   std::atomic<bool> stopping_{false};
   std::mutex mu_;  // guards what follows

@@ -187,16 +187,17 @@ void Pipeline::finish_record(RequestRecord& record, const HttpResponse& response
 void Pipeline::log_when_answered(DeferredResponse& deferred, RequestRecord record,
                                  std::chrono::steady_clock::time_point start) {
   deferred.start = [this, record = std::move(record), start, begin = std::move(deferred.start)](
-                       std::function<void(HttpResponse)> answer) {
+                       DeferredResponse::Answer answer) {
     begin([this, record, start, answer = std::move(answer)](HttpResponse out) mutable {
       finish_record(record, out, start);
-      log(record);
-      answer(std::move(out));
+      const Delivery delivery = answer(std::move(out));
+      log(record, delivery);
+      return delivery;
     });
   };
 }
 
-void Pipeline::log(const RequestRecord& record) const {
+void Pipeline::log(const RequestRecord& record, Delivery delivery) const {
   if (!spdlog::should_log(spdlog::level::info)) return;
   const std::string& what = record.operation.empty() ? record.path : record.operation;
   std::string text;
@@ -208,6 +209,9 @@ void Pipeline::log(const RequestRecord& record) const {
   else
     text = fmt::format("{} {} {} {:.2f}ms {}", what, record.status, record.error, record.latency_ms, record.request_id);
   if (record.fault_rule) text += fmt::format(" (fault rule {}: {})", *record.fault_rule, record.fault_type);
+  // The status is the answer computed; the client never got it.
+  if (delivery == Delivery::ServerStopping) text += " (not delivered: server stopping)";
+  if (delivery == Delivery::ClientGone) text += " (not delivered: client gone)";
   if (!options_.json_log) {
     spdlog::info("{}", text);
     return;

@@ -106,9 +106,10 @@ class Pipeline {
   // The record's status, latency and error, from the answer.
   static void finish_record(RequestRecord& record, const HttpResponse& response,
                             std::chrono::steady_clock::time_point start);
-  // Logs the record once the deferred answer is given (on the thread that gives it).
+  // Logs the record once the deferred answer is given (on the thread that
+  // gives it), saying so when the transport dropped it.
   void log_when_answered(DeferredResponse& deferred, RequestRecord record, std::chrono::steady_clock::time_point start);
-  void log(const RequestRecord& record) const;
+  void log(const RequestRecord& record, Delivery delivery = Delivery::Sending) const;
 
   Emulator& emu_;
   AdminApi& admin_;

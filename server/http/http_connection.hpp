@@ -101,9 +101,11 @@ struct HttpServer::Impl {
   void track(const std::shared_ptr<HttpConnection>& c);
   void untrack(HttpConnection* c);
   void begin_shutdown();
+  // Ends the I/O threads' work: from now on the transport sends nothing.
+  void stop_io();
   // Once the I/O threads have stopped: ends the bodies other threads read or
-  // write, waits (up to the shutdown grace) for those threads to let go of
-  // what they hold, and fences them off.
+  // write, waits (until the shutdown's deadline) for those threads to let go
+  // of what they hold, and fences them off.
   void release_outside();
 
   ServerOptions options;
@@ -126,6 +128,9 @@ struct HttpServer::Impl {
   ThrottledLog throttled_log;
   uint16_t bound_port = 0;
   std::optional<net::steady_timer> grace_timer;
+  // When the shutdown must be over, both its waits included (set by the
+  // first begin_shutdown()).
+  std::atomic<std::chrono::steady_clock::time_point> shutdown_deadline{std::chrono::steady_clock::time_point::max()};
 };
 
 // What a streamed body's producer and its connection share (the

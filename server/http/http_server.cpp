@@ -3,6 +3,7 @@
 // I/O threads. One connection's loop is in http_connection.cpp.
 #include "http/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/strand.hpp>
 #include <thread>
 
@@ -124,11 +125,18 @@ void HttpServer::Impl::track(const std::shared_ptr<HttpConnection>& c) {
 void HttpServer::Impl::untrack(HttpConnection* c) {
   std::lock_guard lock(mu);
   connections.erase(c);
-  if (stopping && connections.empty() && !destroying) ioc.stop();
+  if (stopping && connections.empty() && !destroying) stop_io();
+}
+
+void HttpServer::Impl::stop_io() {
+  outside->stop_sending();
+  ioc.stop();
 }
 
 void HttpServer::Impl::begin_shutdown() {
+  const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
   if (stopping.exchange(true)) return;
+  shutdown_deadline = deadline;
   net::post(ioc, [this] {
     beast::error_code ec;
     if (acceptor) acceptor->close(ec);
@@ -139,20 +147,21 @@ void HttpServer::Impl::begin_shutdown() {
       for (auto& w : registry)
         if (auto c = w.lock()) live.push_back(std::move(c));
       if (connections.empty()) {
-        ioc.stop();
+        stop_io();
         return;
       }
     }
     for (auto& c : live) c->stop();
-    grace_timer.emplace(ioc, options.shutdown_grace);
+    grace_timer.emplace(ioc, shutdown_deadline.load());
     grace_timer->async_wait([this](beast::error_code) {
       spdlog::warn("connections still open after the shutdown grace period; stopping");
-      ioc.stop();
+      stop_io();
     });
   });
 }
 
 void HttpServer::Impl::release_outside() {
+  outside->stop_sending();
   {
     std::vector<std::shared_ptr<HttpConnection>> live;
     {
@@ -162,7 +171,10 @@ void HttpServer::Impl::release_outside() {
     }
     for (auto& c : live) c->halt();
   }
-  if (!outside->wait_released(options.shutdown_grace))
+  // What is left of the shutdown's grace (run() may also end without a
+  // shutdown: then a whole grace).
+  const auto deadline = std::min(shutdown_deadline.load(), std::chrono::steady_clock::now() + options.shutdown_grace);
+  if (!outside->wait_released(deadline))
     spdlog::warn("work on other threads still held requests after the shutdown grace period; its answers are dropped");
   outside->fence();
 }

@@ -23,13 +23,16 @@
 // connection ends that connection only.
 //
 // shutdown() stops accepting, closes idle connections, lets requests in
-// flight finish and then stops the I/O threads (at the latest after
-// `shutdown_grace`). Before run() returns, the bodies that other threads
-// read or write (a deferred answer's request body, a streamed body) are
-// ended, and run() waits up to `shutdown_grace` more for those threads to
+// flight finish and then stops the I/O threads. Before run() returns, the
+// bodies that other threads read or write (a deferred answer's request
+// body, a streamed body) are ended, and run() waits for those threads to
 // let go of the request bodies and of the deferred answers they owe; from
 // then on nothing they hold reaches the server (http/outside_holds.hpp),
-// so they may outlive it.
+// so they may outlive it. Both waits share one deadline, `shutdown_grace`
+// after shutdown() was first called: run() returns by then (give or take
+// the time the I/O threads take to notice), whatever the handlers do. A
+// deferred answer given once the I/O threads have stopped is not sent,
+// and its giver is told so (Delivery::ServerStopping).
 //
 // Durable writes: a response whose `durable_after` names a commit sequence
 // (and each piece of a streamed body, with the sequence pending when it
@@ -93,9 +96,11 @@ class HttpServer {
   Status listen();
   // The port actually bound (useful with port 0).
   uint16_t port() const;
-  // Runs the I/O threads; returns once the server has shut down.
+  // Runs the I/O threads; returns once the server has shut down, at the
+  // latest `shutdown_grace` after shutdown() was first called.
   void run();
-  // Starts a graceful shutdown. Safe to call from any thread, more than once.
+  // Starts a graceful shutdown (its deadline counts from the first call).
+  // Safe to call from any thread, more than once.
   void shutdown();
 
   boost::asio::io_context& io_context();

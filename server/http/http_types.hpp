@@ -135,16 +135,27 @@ struct HttpResponse {
   void set_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
 
+// What became of a deferred answer when it was given.
+enum class Delivery {
+  Sending,         // handed to its connection, which sends it
+  ServerStopping,  // the transport had stopped sending: dropped
+  ClientGone,      // its connection was gone: dropped
+};
+
 // A response given once the handler has dealt with the request's
 // streamed body (HttpRequest::body_source).
 struct DeferredResponse {
+  using Answer = std::function<Delivery(HttpResponse)>;
   // Called once, on the connection's strand, as the body starts to
   // arrive. `answer` is to be called once, from any thread (it posts to the
   // connection): the connection then sends that answer, with the headers
   // of the placeholder response that it lacks, and closes unless the whole
-  // body had been read by then. Once the server has stopped, `answer`
-  // does nothing (and the request's body reads as Stopped).
-  std::function<void(std::function<void(HttpResponse)> answer)> start;
+  // body had been read by then. Once the transport has stopped sending
+  // (its I/O threads stop at shutdown, within the shutdown grace), `answer`
+  // does nothing and says so (and the request's body reads as Stopped).
+  // An answer given in the instant the transport stops may be lost all
+  // the same.
+  std::function<void(Answer answer)> start;
 };
 
 }  // namespace gls

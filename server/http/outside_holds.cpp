@@ -18,9 +18,9 @@ void OutsideHolds::let_go() {
   changed_.notify_all();
 }
 
-bool OutsideHolds::wait_released(std::chrono::milliseconds at_most) {
+bool OutsideHolds::wait_released(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
-  return changed_.wait_for(lock, at_most, [&] { return held_ == 0; });
+  return changed_.wait_until(lock, deadline, [&] { return held_ == 0; });
 }
 
 bool OutsideHolds::enter() {
@@ -39,6 +39,7 @@ void OutsideHolds::leave() {
 }
 
 void OutsideHolds::fence() {
+  stop_sending();
   std::unique_lock lock(mu_);
   fenced_ = true;
   changed_.wait(lock, [&] { return inside_ == 0; });

@@ -9,6 +9,7 @@
 // the order in which the program tears down the rest.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -39,8 +40,12 @@ class OutsideHolds : public std::enable_shared_from_this<OutsideHolds> {
     return strong != nullptr;
   }
 
-  // Waits until every token has gone, or `at_most` has passed (false).
-  bool wait_released(std::chrono::milliseconds at_most);
+  // Waits until every token has gone, or `deadline` has passed (false).
+  bool wait_released(std::chrono::steady_clock::time_point deadline);
+  // The transport sends nothing more from now on (its I/O threads stop):
+  // a holder that hands it an answer learns that the answer is dropped.
+  void stop_sending() { sending_ = false; }
+  bool sending() const { return sending_; }
   // From now on reach() does nothing; returns once no call of it is in
   // progress. Once is enough; later calls return at once.
   void fence();
@@ -55,6 +60,7 @@ class OutsideHolds : public std::enable_shared_from_this<OutsideHolds> {
   size_t held_ = 0;    // tokens alive
   size_t inside_ = 0;  // reach() calls in progress
   bool fenced_ = false;
+  std::atomic<bool> sending_{true};
 };
 
 }  // namespace gls

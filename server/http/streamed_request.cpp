@@ -103,9 +103,12 @@ void HttpConnection::start_deferred(HttpResponse placeholder) {
       for (const auto& have : answer.headers) has = has || beast::iequals(have.first, name);
       if (!has) answer.headers.emplace_back(name, value);
     }
-    outside->reach(weak, [&answer](const std::shared_ptr<HttpConnection>& self) {
+    if (!outside->sending()) return Delivery::ServerStopping;
+    const bool reached = outside->reach(weak, [&answer](const std::shared_ptr<HttpConnection>& self) {
       net::post(self->executor(), [self, answer = std::move(answer)]() mutable { self->on_deferred(std::move(answer)); });
     });
+    if (reached) return Delivery::Sending;
+    return outside->sending() ? Delivery::ClientGone : Delivery::ServerStopping;
   });
   pump_body();
 }

@@ -189,14 +189,16 @@ class Flags(CliCase):
                  (["--threads", "0"], "--threads"), (["--time-scale", "-1"], "--time-scale"),
                  (["--account-id", "12"], "--account-id"), (["--log-level", "loud"], "--log-level"),
                  (["--region", "Not A Region"], "--region"), (["stray"], "stray"), (["--db"], "--db"),
-                 (["--journal-size", "-5"], "--journal-size", "-5")]
+                 (["--journal-size", "-5"], "--journal-size", "-5"),
+                 (["--max-state-documents", "0"], "--max-state-documents", "0"),
+                 (["--max-state-documents", "65"], "--max-state-documents", "65")]
         for args, *names in cases:
             with self.subTest(args=args):
                 self.assertStartFails(args, *names)
 
     def test_bad_environment_variable(self):
         for name, value in (("GLS_PORT", "abc"), ("GLS_CLOCK", "sideways"), ("GLS_ACCOUNT_ID", "nope"),
-                            ("GLS_JOURNAL_SIZE", "many")):
+                            ("GLS_JOURNAL_SIZE", "many"), ("GLS_MAX_STATE_DOCUMENTS", "100")):
             with self.subTest(name=name):
                 self.assertStartFails(["--db", ":memory:"], name, value, env={name: value})
 

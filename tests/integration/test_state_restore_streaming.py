@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import tempfile
 import time
@@ -25,7 +26,7 @@ from test_resource_state import large_world
 from test_state_streaming import (BOUND_KIB, SANITIZED, anon_kib, dechunk, open_dump, read_head, read_to_end,
                                   threads)
 
-MAX_DOCUMENTS = 4  # StreamedJson::kMaxDocuments
+MAX_DOCUMENTS = 4  # --max-state-documents by default
 
 
 def status_kib(pid, name):
@@ -112,6 +113,15 @@ def padded_pieces(world, padding, piece=64 * 1024):
             yield b"".join(out)
             out = []
     yield b"".join(out) + b"]}"
+
+
+def start_put(port, body, timeout=60):
+    """A socket whose PUT /_gls/state has sent its head and half of `body`,
+    and then nothing: the restore is in progress, holding its document."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall((f"PUT /_gls/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body[:len(body) // 2])
+    return s
 
 
 def put_pieces(port, pieces, length, timeout=600):
@@ -219,6 +229,78 @@ class LargeRestore(unittest.TestCase):
             time.sleep(0.2)
         self.assertEqual(status, 200, str(doc)[:300])
         self.assertEqual(len(doc["streamSessions"]), self.DUMPED_SESSIONS)
+
+
+class OneDocumentAtATime(unittest.TestCase):
+    """--max-state-documents 1: while a restore is in progress, any other
+    document is told 503, and served again once it has ended."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = GlsServer("--clock", "manual", "--no-default-fixtures", "--max-state-documents", "1")
+        cls.addClassCleanup(cls.server.stop)
+
+    def assertBusy(self, status, headers, error):
+        self.assertEqual(status, 503, str(error)[:300])
+        self.assertEqual(headers.get("x-amzn-ErrorType"), "ServiceUnavailableException")
+        self.assertIn("reading a state document (GET and PUT /_gls/state)", error["message"])
+        self.assertEqual(headers.get("Retry-After"), "1")
+
+    def test_a_second_document_gets_a_503_until_the_first_ends(self):
+        body = json.dumps(large_world(50)).encode()
+        held = start_put(self.server.port, body)
+        try:
+            # The restore holds the only place from its head on.
+            deadline = time.monotonic() + 10
+            while (answer := self.server.request("GET", "/_gls/state", timeout=30))[0] != 503:
+                self.assertEqual(answer[0], 200, str(answer[2])[:300])
+                self.assertLess(time.monotonic(), deadline, "the held restore never took the place")
+                time.sleep(0.05)
+            self.assertBusy(*answer)
+            self.assertBusy(*self.server.request("PUT", "/_gls/state", body, timeout=30))
+        finally:
+            held.close()
+        # Its client gone, the restore ends, and its place is free again.
+        deadline = time.monotonic() + 20
+        while (answer := self.server.request("PUT", "/_gls/state", body, timeout=60))[0] == 503:
+            self.assertLess(time.monotonic(), deadline, "the place was never freed")
+            time.sleep(0.1)
+        self.assertEqual(answer[0], 200, str(answer[2])[:300])
+        self.assertEqual(len(answer[2]["streamSessions"]), 50)
+
+
+class StalledRestoreAtShutdown(unittest.TestCase):
+    """A restore whose client stalls half way is in flight when the server is
+    told to stop: it has the shutdown grace to end (10 s), then its body is
+    stopped; the answer computed then reaches no one, and its log line says so
+    rather than tell of a status as if the client had got it."""
+
+    def test_its_line_says_the_answer_was_not_delivered(self):
+        server = GlsServer("--clock", "manual", "--no-default-fixtures", "--max-state-documents", "1")
+        self.addCleanup(server.stop)
+        body = json.dumps(large_world(50)).encode()
+        with start_put(server.port, body) as s:
+            # Being handled once it holds the only document place.
+            deadline = time.monotonic() + 10
+            while server.request("GET", "/_gls/state", timeout=30)[0] != 503:
+                self.assertLess(time.monotonic(), deadline, "the restore never started")
+                time.sleep(0.05)
+            t0 = time.monotonic()
+            server.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(server.proc.wait(timeout=40), 0, server.log)
+            took = time.monotonic() - t0
+            try:
+                got = s.recv(65536)
+            except ConnectionResetError:
+                got = b""
+            self.assertEqual(got, b"", "the client got no answer")
+        server.stop()  # the whole log is in
+        # One grace in all (10 s), the time to exit aside.
+        self.assertGreater(took, 9, server.log)
+        self.assertLess(took, 16, server.log)
+        lines = [line for line in server.log if "admin PUT /_gls/state" in line]
+        self.assertEqual(len(lines), 1, server.log)
+        self.assertRegex(lines[0], r"admin PUT /_gls/state \d{3} [\d.]+ms \S+ \(not delivered: server stopping\)$")
 
 
 def exported(test, server):

@@ -188,6 +188,9 @@ TEST_CASE("each flag with a bad value is refused, naming the flag") {
            Case{"--state-body-limit", "1023"}, Case{"--state-body-limit", "65G"}, Case{"--state-body-limit", "1T"},
            Case{"--state-body-limit", "M"}, Case{"--state-body-limit", "-1M"}, Case{"--state-body-limit", "1.5G"},
            Case{"--state-body-limit", "99999999999999999999"},
+           Case{"--max-state-documents", "0"}, Case{"--max-state-documents", "65"},
+           Case{"--max-state-documents", "four"}, Case{"--max-state-documents", "-1"},
+           Case{"--max-state-documents", "1.5"},
        }) {
     CAPTURE(c.flag);
     CAPTURE(c.value);
@@ -317,7 +320,7 @@ TEST_CASE("--help and --version print and exit 0") {
                            "--account-id", "--region", "--clock", "--time-scale", "--seed", "--timings", "--export-dir",
                            "--auto-connect", "--log-level", "--log-format", "--journal-size", "--validate-responses",
                            "--max-connections", "--max-streams", "--allowed-host", "--cors-origin", "--admin-token", "--rate-limits",
-                           "--state-body-limit", "--help",
+                           "--state-body-limit", "--max-state-documents", "--help",
                            "--version"}) {
     CAPTURE(flag);
     CHECK(contains(usage, flag));
@@ -356,6 +359,18 @@ TEST_CASE("default_db_path") {
   CliResult r = parse({}, {{"XDG_DATA_HOME", "/xdg"}});
   REQUIRE(r.run);
   CHECK(r.options.db == "/xdg/gls-local/state.db");
+}
+
+TEST_CASE("--max-state-documents bounds the state documents served at once, 1 to 64") {
+  CHECK(parse({}).options.max_state_documents == 4);
+  CHECK(parse({"--max-state-documents", "1"}).options.max_state_documents == 1);
+  CHECK(parse({"--max-state-documents", "64"}).options.max_state_documents == 64);
+  CliResult r = parse({}, {{"GLS_MAX_STATE_DOCUMENTS", "7"}});
+  REQUIRE_MESSAGE(r.run, r.output);
+  CHECK(r.options.max_state_documents == 7);
+  CHECK(parse({"--max-state-documents", "2"}, {{"GLS_MAX_STATE_DOCUMENTS", "7"}}).options.max_state_documents == 2);
+  require_refused(parse({}, {{"GLS_MAX_STATE_DOCUMENTS", "0"}}),
+                  "GLS_MAX_STATE_DOCUMENTS='0': must be a number of documents from 1 to 64");
 }
 
 TEST_CASE("--max-streams bounds the live WebRTC streams; --help says whether there is a stream") {

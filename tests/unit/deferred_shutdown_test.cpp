@@ -2,6 +2,8 @@
 // its I/O threads have stopped, run() ends the request bodies those threads
 // read and waits for them to let go of the deferred answers they owe, and
 // from then on an answer reaches nothing, whenever the rest is torn down.
+// The whole shutdown, both waits, takes one grace period at most; an
+// answer the transport no longer sends says so to its giver.
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -31,12 +33,13 @@ struct SlowRestorer {
   std::thread worker;
   std::atomic<bool> body_stopped{false};
   std::atomic<bool> answered{false};
+  std::atomic<gls::Delivery> delivery{gls::Delivery::Sending};
   std::promise<void> started;
 
   gls::HttpResponse handle(gls::HttpRequest& request) {
     gls::HttpResponse placeholder;
     placeholder.deferred = std::make_shared<gls::DeferredResponse>();
-    placeholder.deferred->start = [this, source = request.body_source](std::function<void(gls::HttpResponse)> answer) {
+    placeholder.deferred->start = [this, source = request.body_source](gls::DeferredResponse::Answer answer) {
       worker = std::thread([this, source, answer = std::move(answer)]() mutable {
         started.set_value();
         std::string bytes;
@@ -47,7 +50,7 @@ struct SlowRestorer {
         std::this_thread::sleep_for(work_after_body);
         gls::HttpResponse r;
         r.status = 400;
-        answer(std::move(r));
+        delivery = answer(std::move(r));
         answered = true;
         // What it held of the transport goes with the thread's closure.
       });
@@ -56,21 +59,65 @@ struct SlowRestorer {
   }
 };
 
+gls::HttpResponse status_only(int status, const std::string&, const std::string&) {
+  gls::HttpResponse r;
+  r.status = status;
+  return r;
+}
+
+// A server whose handler keeps the answer it owes for the one request it
+// gets (held past any grace, unless the test lets go of it), and the
+// client that sent `request`.
+struct KeptAnswer {
+  KeptAnswer(std::chrono::milliseconds grace, const std::string& request) {
+    gls::ServerOptions o;
+    o.port = 0;
+    o.shutdown_grace = grace;
+    server.emplace(
+        o,
+        [this](gls::HttpRequest&) {
+          gls::HttpResponse placeholder;
+          placeholder.deferred = std::make_shared<gls::DeferredResponse>();
+          placeholder.deferred->start = [this](gls::DeferredResponse::Answer answer) {
+            handed.set_value(std::move(answer));
+          };
+          return placeholder;
+        },
+        status_only);
+    REQUIRE(server->listen());
+    io = std::thread([this] { server->run(); });
+    client.connect({net::ip::make_address("127.0.0.1"), server->port()});
+    net::write(client, net::buffer(request));
+  }
+  ~KeptAnswer() {
+    if (io.joinable()) {
+      server->shutdown();
+      io.join();
+    }
+  }
+  // The answer, once the handler has been handed it.
+  gls::DeferredResponse::Answer take() {
+    auto kept = handed.get_future();
+    REQUIRE(kept.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    return kept.get();
+  }
+
+  std::promise<gls::DeferredResponse::Answer> handed;
+  std::optional<gls::HttpServer> server;
+  std::thread io;
+  net::io_context ioc;
+  tcp::socket client{ioc};
+};
+
 }  // namespace
 
-TEST_CASE("HTTP: run() ends a deferred request's body and waits for its handler's thread to let go") {
+TEST_CASE("HTTP: run() waits, within the grace, for a deferred request's handler to let go once its client left") {
   SlowRestorer restorer(std::chrono::milliseconds(300));
   std::optional<gls::HttpServer> server;
   gls::ServerOptions o;
   o.port = 0;
   o.shutdown_grace = std::chrono::milliseconds(2'000);
-  server.emplace(
-      o, [&restorer](gls::HttpRequest& r) { return restorer.handle(r); },
-      [](int status, const std::string&, const std::string&) {
-        gls::HttpResponse r;
-        r.status = status;
-        return r;
-      });
+  server.emplace(o, [&restorer](gls::HttpRequest& r) { return restorer.handle(r); }, status_only);
   REQUIRE(server->listen());
   std::promise<void> ran;
   std::thread io([&] {
@@ -87,61 +134,59 @@ TEST_CASE("HTTP: run() ends a deferred request's body and waits for its handler'
 
   const auto t0 = std::chrono::steady_clock::now();
   server->shutdown();
+  // The client goes: its request's body stops, its connection closes, and
+  // with no connection left the I/O threads stop before the grace is over.
+  client.close();
   auto done = ran.get_future();
   REQUIRE(done.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
-  // The body stopped once the I/O threads had, and run() returned only
-  // once the handler had given its answer and let go, well within the grace.
+  // run() returned only once the handler had given its answer and let go,
+  // within the grace; the answer went nowhere, and its giver was told.
   CHECK(restorer.body_stopped);
   CHECK(restorer.answered);
-  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2 * 2'000 + 1'500));
+  CHECK(restorer.delivery != gls::Delivery::Sending);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(2'000 + 500));
   io.join();
   server.reset();
   restorer.worker.join();
 }
 
-TEST_CASE("HTTP: an answer given after the server has stopped reaches nothing") {
-  std::promise<std::function<void(gls::HttpResponse)>> handed;
-  std::optional<gls::HttpServer> server;
-  gls::ServerOptions o;
-  o.port = 0;
-  o.shutdown_grace = std::chrono::milliseconds(200);
-  server.emplace(
-      o,
-      [&handed](gls::HttpRequest&) {
-        gls::HttpResponse placeholder;
-        placeholder.deferred = std::make_shared<gls::DeferredResponse>();
-        placeholder.deferred->start = [&handed](std::function<void(gls::HttpResponse)> answer) {
-          handed.set_value(std::move(answer));  // kept past the grace: run() gives up waiting
-        };
-        return placeholder;
-      },
-      [](int status, const std::string&, const std::string&) {
-        gls::HttpResponse r;
-        r.status = status;
-        return r;
-      });
-  REQUIRE(server->listen());
-  std::thread io([&] { server->run(); });
-  net::io_context ioc;
-  tcp::socket client(ioc);
-  client.connect({net::ip::make_address("127.0.0.1"), server->port()});
-  net::write(client, net::buffer(std::string("PUT /_gls/state HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")));
-  auto kept = handed.get_future();
-  REQUIRE(kept.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
-  auto answer = kept.get();
-  server->shutdown();
-  io.join();
-  server.reset();
+TEST_CASE("HTTP: the whole shutdown takes one grace period, however long a handler holds on") {
+  // Half a body, and then nothing: the request is in flight until the grace ends.
+  KeptAnswer kept(std::chrono::milliseconds(1'000), "PUT /_gls/state HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{\"a\"");
+  auto answer = kept.take();
+
+  const auto t0 = std::chrono::steady_clock::now();
+  kept.server->shutdown();
+  kept.server->shutdown();  // again: the deadline stays where the first call put it
+  kept.io.join();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  // In flight until the grace, then no more waiting for the handler: one
+  // grace in all, not one for the requests and another for the handler.
+  CHECK(took >= std::chrono::milliseconds(900));
+  CHECK(took < std::chrono::milliseconds(1'500));
   gls::HttpResponse late;
   late.status = 200;
-  answer(std::move(late));  // the server is gone: nothing happens (and nothing is touched)
+  CHECK(answer(std::move(late)) == gls::Delivery::ServerStopping);
+}
+
+TEST_CASE("HTTP: an answer given after the server has stopped reaches nothing") {
+  KeptAnswer kept(std::chrono::milliseconds(200), "PUT /_gls/state HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}");
+  auto answer = kept.take();
+  kept.server->shutdown();
+  kept.io.join();
+  kept.server.reset();
+  gls::HttpResponse late;
+  late.status = 200;
+  // The server is gone: nothing happens (and nothing is touched), and the
+  // giver is told that the answer was not sent.
+  CHECK(answer(std::move(late)) == gls::Delivery::ServerStopping);
   answer = nullptr;
   // The client was never answered: its connection went with the server.
   timeval limit{10, 0};
-  ::setsockopt(client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  ::setsockopt(kept.client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   char buf[256];
   boost::system::error_code ec;
-  const size_t n = client.read_some(net::buffer(buf), ec);
+  const size_t n = kept.client.read_some(net::buffer(buf), ec);
   CHECK(n == 0);
   CHECK(ec == net::error::eof);
 }
