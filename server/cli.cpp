@@ -250,8 +250,8 @@ Usage: gls-local [flags]
                             answer (default 8; 0: none)
   --max-state-documents N   state documents (GET and PUT /_gls/state) served at once; one
                             more is told 503 with Retry-After: 1 (default 4; 1 to 64)
-  --state-body-limit BYTES  the largest PUT /_gls/state body, held in memory while it loads;
-                            K, M, G: powers of 1024 (default 1G)
+  --state-body-limit BYTES  the largest PUT /_gls/state body, kept beside the database as it
+                            arrives; K, M, G: powers of 1024 (default 1G)
   --allowed-host NAME       also accept requests whose Host is NAME (repeatable; * for any).
                             Otherwise accepted: loopback names; bound beyond loopback, also
                             IP addresses and single-label names (compose service names)

@@ -38,7 +38,7 @@ struct Options {
   size_t max_connections = 10'000;
   size_t max_streams = 8;  // live WebRTC peers at once
   size_t max_state_documents = 4;  // GET and PUT /_gls/state served at once
-  uint64_t state_body_limit = uint64_t{1} << 30;  // bytes of a PUT /_gls/state body, held in memory
+  uint64_t state_body_limit = uint64_t{1} << 30;  // bytes of a PUT /_gls/state body
   // Who may drive it (see server/http/access_policy.hpp).
   std::vector<std::string> allowed_hosts;  // Host names accepted beside the loopback ones
   std::vector<std::string> cors_origins;   // page origins that may call it ("*": any)
