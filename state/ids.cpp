@@ -144,6 +144,15 @@ std::string IdGenerator::uuid() {
 std::string IdGenerator::application() { return "a-" + alphanumeric(9); }
 std::string IdGenerator::stream_group() { return "sg-" + alphanumeric(9); }
 std::string IdGenerator::stream_url() { return "su-" + alphanumeric(9); }
-std::string IdGenerator::stream_session() { return alphanumeric(13); }
+std::string IdGenerator::stream_session() {
+  // The same letters and digits as alphanumeric(), in byte order (as SQLite compares IDs).
+  static constexpr std::string_view ordered = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  constexpr size_t kCounted = 5;
+  std::string id = alphanumeric(13);
+  std::lock_guard lock(mu_);
+  uint64_t n = sessions_named_++;
+  for (size_t i = kCounted; i-- > 0; n /= ordered.size()) id[i] = ordered[n % ordered.size()];
+  return id;
+}
 
 }  // namespace gls

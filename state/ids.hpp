@@ -66,6 +66,11 @@ class IdGenerator {
   std::string application();
   std::string stream_group();
   std::string stream_url();
+  // 13 letters and digits, of which the first 5 count the sessions this
+  // generator has named (in byte order, wrapping after 62^5) and the other
+  // 8 are random: each new session's entries in the indexes keyed by its ID
+  // go next to the previous one's instead of onto a random page, which
+  // halves what a start writes.
   std::string stream_session();
   std::string alphanumeric(size_t n);
   std::string hex(size_t n);
@@ -74,6 +79,7 @@ class IdGenerator {
  private:
   std::mutex mu_;
   std::mt19937_64 rng_;
+  uint64_t sessions_named_ = 0;
 };
 
 }  // namespace gls

@@ -117,6 +117,20 @@ TEST_CASE("IDs are reproducible for a seed and differ between seeds") {
   CHECK(seen.size() == 50);  // no repeats in a short run
 }
 
+TEST_CASE("stream session IDs sort in the order they were named (their index entries append)") {
+  IdGenerator ids(3);
+  std::string previous = ids.stream_session();
+  // Past the first two carries of the counted part (62 and 62^2 sessions).
+  for (int i = 1; i < 5000; ++i) {
+    std::string next = ids.stream_session();
+    CAPTURE(previous);
+    CAPTURE(next);
+    REQUIRE(previous < next);
+    REQUIRE(gls::is_stream_session_id(next));
+    previous = next;
+  }
+}
+
 TEST_CASE("uuid() is a version 4, variant 1 UUID") {
   IdGenerator ids(1);
   std::set<char> variants;
