@@ -69,8 +69,8 @@ class IdGenerator {
   // 13 letters and digits, of which the first 5 count the sessions this
   // generator has named (in byte order, wrapping after 62^5) and the other
   // 8 are random: each new session's entries in the indexes keyed by its ID
-  // go next to the previous one's instead of onto a random page, which
-  // halves what a start writes.
+  // go next to the previous one's instead of onto a random page (a start
+  // writes a third fewer pages; bench/README.md).
   std::string stream_session();
   std::string alphanumeric(size_t n);
   std::string hex(size_t n);
