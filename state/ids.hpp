@@ -70,7 +70,7 @@ class IdGenerator {
   // generator has named (in byte order, wrapping after 62^5) and the other
   // 8 are random: each new session's entries in the indexes keyed by its ID
   // go next to the previous one's instead of onto a random page (a start
-  // writes a third fewer pages; bench/README.md).
+  // makes about a third fewer writes; bench/README.md).
   std::string stream_session();
   std::string alphanumeric(size_t n);
   std::string hex(size_t n);
