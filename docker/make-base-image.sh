@@ -3,8 +3,8 @@
 # debootstrap, imported into Docker. The root's tarball is kept in
 # build-docker/ (git-ignored), so only the first run downloads anything.
 #   docker/make-base-image.sh [IMAGE]      (default gls-local-base:bookworm)
-# Needs root (debootstrap) the first time, and a Debian mirror
-# (GLS_DEBIAN_MIRROR, default http://deb.debian.org/debian).
+# Needs root (debootstrap, installed with apt-get when missing) the first
+# time, and a Debian mirror (GLS_DEBIAN_MIRROR, default http://deb.debian.org/debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-gls-local-base:bookworm}
@@ -15,7 +15,14 @@ if docker image inspect "$image" >/dev/null 2>&1; then
   exit 0
 fi
 if [ ! -s "$tarball" ]; then
-  command -v debootstrap >/dev/null || { echo "make-base-image: debootstrap is needed (apt-get install debootstrap)" >&2; exit 1; }
+  if ! command -v debootstrap >/dev/null; then
+    # Installed as scripts/setup.sh installs what is missing.
+    echo "make-base-image: installing debootstrap"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq debootstrap >/dev/null; } ||
+      { echo "make-base-image: debootstrap is needed and could not be installed (apt-get install debootstrap)" >&2; exit 1; }
+  fi
   mkdir -p build-docker
   root=$(mktemp -d build-docker/rootfs.XXXXXX)
   trap 'rm -rf "$root"' EXIT
