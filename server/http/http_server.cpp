@@ -76,7 +76,11 @@ void DurabilityGate::close() {
 }
 
 void HttpServer::Impl::accept() {
-  acceptor->async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::on_accept, this));
+  // One I/O thread runs every handler in turn: a strand would only add its
+  // queue and lock to each operation.
+  auto executor = options.threads == 1 ? net::any_io_executor(ioc.get_executor())
+                                       : net::any_io_executor(net::make_strand(ioc));
+  acceptor->async_accept(executor, beast::bind_front_handler(&Impl::on_accept, this));
 }
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
