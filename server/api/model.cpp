@@ -57,10 +57,14 @@ std::string to_boost_syntax(const std::string& p) {
 
 class CompiledPattern {
  public:
-  explicit CompiledPattern(const std::string& p) : re_(to_boost_syntax(p), boost::regex::ECMAScript) {}
+  // Only whether it matches counts: no groups are kept (nosubs), and each
+  // thread reuses one set of results rather than allocate one a search.
+  explicit CompiledPattern(const std::string& p)
+      : re_(to_boost_syntax(p), boost::regex::ECMAScript | boost::regex::nosubs) {}
   bool search(std::string_view v) const {
+    thread_local boost::match_results<std::string_view::const_iterator> results;
     try {
-      return boost::regex_search(v.begin(), v.end(), re_);
+      return boost::regex_search(v.begin(), v.end(), results, re_);
     } catch (const std::runtime_error&) {
       // Boost gives up on pathological backtracking; such a value is not valid.
       return false;
