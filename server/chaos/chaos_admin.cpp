@@ -167,6 +167,8 @@ HttpResponse ChaosAdmin::metrics(AdminCall&) {
          emu_.store().commit_sequence());
   append("gls_store_syncs_total", "counter", "fdatasync calls that made commits durable (0 for :memory:).",
          emu_.store().wal_syncs());
+  append("gls_store_bytes", "gauge", "The database's size in bytes (in memory for :memory:).",
+         emu_.store().size_bytes());
   return r;
 }
 

@@ -335,6 +335,13 @@ int Store::schema_version() {
   return static_cast<int>(s.int64(0));
 }
 
+uint64_t Store::size_bytes() {
+  std::lock_guard lock(mu_);
+  Stmt s = prepare("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+  s.step();
+  return static_cast<uint64_t>(s.int64(0));
+}
+
 int Store::latest_schema_version() { return static_cast<int>(schema_migrations().size()); }
 
 void Store::migrate() {

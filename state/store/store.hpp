@@ -193,6 +193,9 @@ class Store {
 
   int schema_version();
   static int latest_schema_version();
+  // The database's size in bytes (its pages), held in memory for
+  // ":memory:", and what a copy_in_memory() holds at the least.
+  uint64_t size_bytes();
 
   // The statement cache: one pool per distinct SQL text; the addresses it has
   // seen that text at stay fewer than about twice the texts.

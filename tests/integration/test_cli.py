@@ -407,6 +407,10 @@ class Lifecycle(CliCase):
         self.assertGreater(commits, 0)
         self.assertLess(commits, len(acknowledged), "concurrent starts share their commits")
         self.assertGreater(syncs, 0, "a file database syncs its commits")
+        # Its pages, the WAL's among them: not less than the file holds.
+        size = int(counters["gls_store_bytes"])
+        self.assertEqual(size % 512, 0, "a whole number of pages")
+        self.assertGreaterEqual(size, os.path.getsize(db))
         second = self.launch("--port", "0", "--db", db, "--no-default-fixtures", "--clock", "manual")
         missing = [s for s in acknowledged if self.get_session(second, session=s)[0] != 200]
         self.assertEqual(missing, [], f"{len(missing)} of {len(acknowledged)} acknowledged sessions are lost")
