@@ -88,7 +88,7 @@ class GlsServer(GlsLocal):
 
     def __init__(self, *args, env=None, db=":memory:", strict=True, wait=True, **popen):
         super().__init__(start=False)
-        cmd = [binary(), "--port", "0", "--db", db, "--threads", "2"]
+        cmd = [binary(), "--port", "0", "--db", db, "--threads", os.environ.get("GLS_TEST_THREADS", "2")]
         if strict:
             cmd.append("--validate-responses")
         cmd += list(args)
