@@ -24,6 +24,10 @@
 
 namespace {
 
+// Requests waiting for their live peer's answer at once, each on a thread
+// of its own; more wait for one to be free.
+constexpr size_t kPeerWaitWorkers = 4;
+
 int fail_start(const std::string& message) {
   std::fprintf(stderr, "gls-local: %s\n", message.c_str());
   return 2;
@@ -113,6 +117,7 @@ int main(int argc, char** argv) {
   pipeline.batch_commits([&io = server.io_context(), &store = emu.store()] {
     boost::asio::post(io, [&store] { store.flush_soon(); });
   });
+  pipeline.answer_peer_waits_apart(kPeerWaitWorkers);
   if (auto s = server.listen(); !s) return fail_start(s.error().message);
   emu.store().on_durable(server.connect_durability([&emu] { return emu.store().commit_sequence(); }));
   emu.signalling().set_origin(gls::browser_origin(o.host, server.port()));

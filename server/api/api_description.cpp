@@ -652,6 +652,12 @@ Operation store_read(Operation o) {
   return o;
 }
 
+// Waits for a live peer's answer when given an offer (Operation::may_await_peer).
+Operation awaits_peer(Operation o) {
+  o.may_await_peer = true;
+  return o;
+}
+
 std::vector<Operation> operations() {
   const std::string sg = "/streamgroups/{Identifier}";
   const std::string session = sg + "/streamsessions/{StreamSessionIdentifier}";
@@ -688,8 +694,8 @@ std::vector<Operation> operations() {
          "DisassociateApplicationsOutput", {kNotFound}),
 
       // stream sessions
-      op("StartStreamSession", "POST", sg + "/streamsessions", 201, "StartStreamSessionInput",
-         "StartStreamSessionOutput", {kNotFound, kConflict}),
+      awaits_peer(op("StartStreamSession", "POST", sg + "/streamsessions", 201, "StartStreamSessionInput",
+                     "StartStreamSessionOutput", {kNotFound, kConflict})),
       store_read(
           op("GetStreamSession", "GET", session, 200, "GetStreamSessionInput", "GetStreamSessionOutput", {kNotFound})),
       op("ListStreamSessions", "GET", sg + "/streamsessions", 200, "ListStreamSessionsInput",
@@ -697,8 +703,9 @@ std::vector<Operation> operations() {
       op("ListStreamSessionsByAccount", "GET", "/streamsessions", 200, "ListStreamSessionsByAccountInput",
          "ListStreamSessionsByAccountOutput", {}),
       op("TerminateStreamSession", "DELETE", session, 204, "TerminateStreamSessionInput", "", {kNotFound}),
-      op("CreateStreamSessionConnection", "POST", session + "/connections", 200,
-         "CreateStreamSessionConnectionInput", "CreateStreamSessionConnectionOutput", {kNotFound, kConflict}),
+      awaits_peer(op("CreateStreamSessionConnection", "POST", session + "/connections", 200,
+                     "CreateStreamSessionConnectionInput", "CreateStreamSessionConnectionOutput",
+                     {kNotFound, kConflict})),
       op("ExportStreamSessionFiles", "PUT", session + "/exportfiles", 200, "ExportStreamSessionFilesInput",
          "ExportStreamSessionFilesOutput", {kNotFound}),
       op("CreateStreamSessionAdminShell", "POST", session + "/access", 200, "CreateStreamSessionAdminShellInput",

@@ -84,6 +84,9 @@ struct Operation {
   // (not of the clock, the request's Host, nor anything kept outside the
   // store): it may be served again while the store is unchanged.
   bool answer_follows_store = false;
+  // Given an offer in its SignalRequest, the operation may wait for a live
+  // stream peer's answer (its ICE gathering, 0.1 to 0.6 s here).
+  bool may_await_peer = false;
 
   bool may_return(std::string_view error) const;
 };

@@ -4,6 +4,8 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <random>
 
@@ -16,6 +18,7 @@
 #include "http/access_policy.hpp"
 #include "chaos/lifecycle_faults.hpp"
 #include "observe/metrics.hpp"
+#include "state/sessions/signalling.hpp"
 #include "api/operations.hpp"
 
 namespace gls {
@@ -118,7 +121,40 @@ Scope Pipeline::scope_of(const HttpRequest& request) const {
   return scope;
 }
 
+Pipeline::~Pipeline() = default;
+
+void Pipeline::answer_peer_waits_apart(size_t workers) {
+  apart_ = std::make_unique<boost::asio::thread_pool>(workers);
+}
+
 HttpResponse Pipeline::handle(HttpRequest& request) {
+  if (awaits_peer(request)) return answer_apart(request);
+  return handle_here(request, static_cast<bool>(flush_soon_));
+}
+
+bool Pipeline::awaits_peer(const HttpRequest& request) const {
+  if (!apart_ || request.method != "POST") return false;
+  const api::RouteMatch route = router_.match(request.method, request.path());
+  if (!route.operation || !route.operation->may_await_peer || !emu_.signalling().peers()->live()) return false;
+  rapidjson::Document body;
+  if (body.Parse(request.body.data(), request.body.size()).HasParseError() || !body.IsObject()) return false;
+  const auto signal = body.FindMember("SignalRequest");
+  return signal != body.MemberEnd() && signal->value.IsString() &&
+         read_signal_request({signal->value.GetString(), signal->value.GetStringLength()}).offer.has_value();
+}
+
+HttpResponse Pipeline::answer_apart(HttpRequest& request) {
+  HttpResponse placeholder;
+  placeholder.deferred = std::make_shared<DeferredResponse>();
+  placeholder.deferred->start = [this, request = std::move(request)](DeferredResponse::Answer answer) mutable {
+    boost::asio::post(*apart_, [this, request = std::move(request), answer = std::move(answer)]() mutable {
+      answer(handle_here(request, false));
+    });
+  };
+  return placeholder;
+}
+
+HttpResponse Pipeline::handle_here(HttpRequest& request, bool batched) {
   const auto start = std::chrono::steady_clock::now();
   // However the request ends (even by an exception), a batch it left open
   // is flushed once the work at hand is done.
@@ -143,7 +179,7 @@ HttpResponse Pipeline::handle(HttpRequest& request) {
     response = std::move(*stop);
   } else if (admin) {
     response = admin_.handle(request);
-  } else if (flush_soon_) {
+  } else if (batched) {
     Store::BatchCommits batch;
     response = dispatch_api(request, record);
   } else {

@@ -28,6 +28,13 @@
 // transport to flush it once the requests at hand are handled, so that
 // those join it too.
 //
+// A request whose operation may wait for a live stream peer's answer (a
+// StartStreamSession or CreateStreamSessionConnection with an offer, while
+// a stream runs) passes the same steps on a worker thread, once
+// answer_peer_waits_apart() is called: the transport holds its connection
+// (a DeferredResponse) and the I/O thread serves its other connections
+// while ICE gathers.
+//
 // Cross-cutting concerns are steps here, never lines inside handlers.
 #pragma once
 
@@ -43,6 +50,10 @@
 #include "http/http_types.hpp"
 #include "observe/request_journal.hpp"
 #include "state/emulator.hpp"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace gls {
 
@@ -78,6 +89,7 @@ struct PipelineSteps {
 class Pipeline {
  public:
   Pipeline(Emulator& emu, AdminApi& admin, PipelineOptions options, PipelineSteps steps = {});
+  ~Pipeline();
 
   HttpResponse handle(HttpRequest& request);
   // A request the transport refused before it was complete.
@@ -93,10 +105,22 @@ class Pipeline {
   // context).
   void batch_commits(std::function<void()> flush_soon) { flush_soon_ = std::move(flush_soon); }
 
+  // Requests that may wait for a live peer are answered from now on by
+  // `workers` threads (joined when the pipeline goes), not where they
+  // arrive.
+  void answer_peer_waits_apart(size_t workers);
+
   // How many rendered answers are kept (api/render_cache.hpp).
   size_t kept_answers() { return rendered_.size(); }
 
  private:
+  // Every step, on the calling thread; `batched`: its transactions join
+  // the store's open batch.
+  HttpResponse handle_here(HttpRequest& request, bool batched);
+  // Whether the request may wait for a live peer's answer (see above).
+  bool awaits_peer(const HttpRequest& request) const;
+  // A placeholder the transport holds until a worker has answered.
+  HttpResponse answer_apart(HttpRequest& request);
   HttpResponse dispatch_api(HttpRequest& request, RequestRecord& record);
   // Step 8: the handler, and what it answers.
   HttpResponse run_operation(const HttpRequest& request, RequestRecord& record, const api::Operation& op,
@@ -119,6 +143,8 @@ class Pipeline {
   // Bodies of reads that depend on the store alone, while it is unchanged.
   api::RenderCache rendered_;
   std::function<void()> flush_soon_;  // empty: every transaction commits alone
+  // Declared last, so joined first: its jobs use all of the above.
+  std::unique_ptr<boost::asio::thread_pool> apart_;  // null: every request answered where it arrives
 };
 
 }  // namespace gls

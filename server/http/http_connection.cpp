@@ -173,6 +173,7 @@ void HttpConnection::on_read() {
   head_ = reader_.is_head();
   const bool keep_alive = reader_.keep_alive();
   const unsigned version = reader_.version();
+  deferred_version_ = version;  // should the handler answer later
   HttpRequest req = reader_.take(peer_);
   HttpResponse out = handle(req);
   const bool keep = keep_alive && !out.close;

@@ -142,8 +142,10 @@ enum class Delivery {
   ClientGone,      // its connection was gone: dropped
 };
 
-// A response given once the handler has dealt with the request's
-// streamed body (HttpRequest::body_source).
+// A response given later: once the handler has dealt with the request's
+// streamed body (HttpRequest::body_source), or, for a request read whole,
+// once work on another thread has answered it (the connection then stays
+// open as the request asked).
 struct DeferredResponse {
   using Answer = std::function<Delivery(HttpResponse)>;
   // Called once, on the connection's strand, as the body starts to

@@ -57,6 +57,7 @@ class SessionStreams::Peers final : public StreamPeers {
     }
     streams_.collect_wakeup_.notify_one();
   }
+  bool live() const override { return media::StreamMedia::built(); }
   // The caller awaits this answer (answer()) and stores it.
   void offer_awaited(const StreamPeerKey& key, const SdpOffer& offer) override {
     streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp);

@@ -4,6 +4,7 @@ CreateStreamSessionConnection, invalid offers, placeholders, the protocol
 script served by the emulator, a stream URL's session as its page reaches it
 (with the URL's token alone), and --auto-connect counting from delivery."""
 
+import http.client
 import json
 import threading
 import time
@@ -231,47 +232,107 @@ class StreamUrlSession(LifecycleCase):
         self.assertEqual(streams["peers"], [], "no refused offer started a peer")
 
 
-class ConnectionsWaitForNoOne(LifecycleCase):
-    """A live peer's answer is awaited with no transaction open: while CreateStreamSessionConnection
-    waits for one session's answer, the other sessions answer at once. The connection's peer is the
-    server's first (it loads GStreamer's elements: 0.3 to 0.7 s here), so this class has one test."""
+class PeerWaitsHoldNoOne(LifecycleCase):
+    """A live peer's answer is awaited with no transaction open and off the I/O thread: while
+    StartStreamSession or CreateStreamSessionConnection waits for one session's answer, the other
+    sessions answer at once, even with one I/O thread. The request's peer is the server's first (it
+    loads GStreamer's elements: 0.1 to 0.7 s here), so each class has one test and a server of its own."""
 
-    def test_get_stream_session_answers_while_a_connection_is_created(self):
+    server_args = ("--clock", "manual", "--threads", "1")
+
+    def setUp(self):
+        super().setUp()
         _, streams = self.server.admin("GET", "/streams")
         if streams["stream"].startswith("off"):
             self.skipTest("gls-local has no stream: " + streams["stream"])
-        busy, _ = self.active_session(SignalRequest="test-offer")  # placeholders: no peer yet
-        other, _ = self.active_session(SignalRequest="test-offer-2")
-        connecting = self.server.client()
+
+    def assertOthersAnswerDuring(self, waits, other, until_waiting):
+        """Runs `waits()` (which returns its live answer's SDP) on a thread of its own; once
+        `until_waiting()`, reads `other` over and over until it returns."""
         took = {}
 
-        def connect():
+        def run():
             t0 = time.monotonic()
-            r = connecting.create_stream_session_connection(
-                Identifier=SG, StreamSessionIdentifier=busy, SignalRequest=web_sdk_request(browser_offer(version=3)))
-            took["connection"] = time.monotonic() - t0
-            took["answer"] = json.loads(r["SignalResponse"])["sdp"]
+            took["answer"] = waits()
+            took["call"] = time.monotonic() - t0
 
-        thread = threading.Thread(target=connect)
+        def timed(call):
+            t0 = time.monotonic()
+            result = call()
+            reads.append(time.monotonic() - t0)
+            return result
+
+        reads = []  # how long each read took, those that waited for the call to be waiting too
+        thread = threading.Thread(target=run)
         thread.start()
-        # The connection's first transaction is done once the session is RECONNECTING; its peer is
-        # gathering then.
-        while thread.is_alive() and self.get(busy)["Status"] != "RECONNECTING":
+        while thread.is_alive() and not timed(until_waiting):
             pass
         gets = []
         while thread.is_alive():
-            t0 = time.monotonic()
-            self.get(other)
-            gets.append(time.monotonic() - t0)
+            timed(lambda: self.get(other))
+            gets.append(reads[-1])
         thread.join()
         self.assertRegex(took["answer"], r"a=candidate:", "the live peer's answer")
-        self.assertGreater(took["connection"], 0.1, "the connection waited for ICE gathering")
-        self.assertTrue(gets, "a GetStreamSession ran during the connection")
-        print(f"\nconnection {took['connection'] * 1000:.0f} ms; GetStreamSession meanwhile: "
-              f"max {max(gets) * 1000:.0f} ms over {len(gets)} calls")
-        # A GetStreamSession held up by the connection would take about as long as the connection
-        # (its gathering); one that is not takes a fraction of it, however loaded the machine.
-        self.assertLess(max(gets), took["connection"] / 2, gets)
+        self.assertGreater(took["call"], 0.1, "the call waited for ICE gathering")
+        self.assertTrue(gets, "a GetStreamSession ran during the call")
+        print(f"\ncall {took['call'] * 1000:.0f} ms; reads meanwhile: "
+              f"max {max(reads) * 1000:.0f} ms over {len(reads)} calls")
+        # A read held up by the call would take about as long as the call (its gathering); one
+        # that is not takes a fraction of it, however loaded the machine.
+        self.assertLess(max(reads), took["call"] / 2, reads)
+
+
+class ConnectionsWaitForNoOne(PeerWaitsHoldNoOne):
+
+    def test_get_stream_session_answers_while_a_connection_is_created(self):
+        busy, _ = self.active_session(SignalRequest="test-offer")  # placeholders: no peer yet
+        other, _ = self.active_session(SignalRequest="test-offer-2")
+        connecting = self.server.client()
+
+        def connect():
+            r = connecting.create_stream_session_connection(
+                Identifier=SG, StreamSessionIdentifier=busy, SignalRequest=web_sdk_request(browser_offer(version=3)))
+            return json.loads(r["SignalResponse"])["sdp"]
+
+        # The connection's first transaction is done once the session is RECONNECTING; its peer is
+        # gathering then.
+        self.assertOthersAnswerDuring(connect, other, lambda: self.get(busy)["Status"] == "RECONNECTING")
+
+
+class StartsWaitForNoOne(PeerWaitsHoldNoOne):
+
+    def test_get_stream_session_answers_while_a_session_starts(self):
+        other, _ = self.active_session(SignalRequest="test-offer")
+        starting = self.server.client()
+        before = len(self.gls.list_stream_sessions(Identifier=SG)["Items"])
+
+        def start():
+            r = starting.start_stream_session(Identifier=SG, ApplicationIdentifier=APP, Protocol="WebRTC",
+                                              SignalRequest=web_sdk_request(browser_offer()))
+            # Placed at once, its peer's answer is ready once the placement delay has passed.
+            self.advance(PLACEMENT)
+            answer = self.get(r["Arn"].rsplit("/", 1)[1])["SignalResponse"]
+            return json.loads(answer)["sdp"]
+
+        # Its transaction is done once the session is listed; its peer is gathering then.
+        self.assertOthersAnswerDuring(
+            start, other, lambda: len(self.gls.list_stream_sessions(Identifier=SG)["Items"]) > before)
+
+    def test_the_connection_stays_open_after_an_answer_given_apart(self):
+        c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        self.addCleanup(c.close)
+        body = json.dumps({"ApplicationIdentifier": APP, "Protocol": "WebRTC",
+                           "SignalRequest": web_sdk_request(browser_offer())})
+        c.request("POST", f"/streamgroups/{SG}/streamsessions", body, {"Content-Type": "application/json"})
+        r = c.getresponse()
+        started = json.loads(r.read())
+        self.assertEqual(r.status, 201, started)
+        self.assertFalse(r.will_close, r.getheaders())
+        first = c.sock
+        c.request("GET", f"/streamgroups/{SG}/streamsessions/{started['Arn'].rsplit('/', 1)[1]}")
+        r = c.getresponse()
+        self.assertEqual((r.status, json.loads(r.read())["Status"]), (200, "ACTIVATING"))
+        self.assertIs(c.sock, first, "the same connection")
 
 
 class RepeatsWhileAnswering(LifecycleCase):
