@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <csignal>
@@ -114,9 +113,7 @@ int main(int argc, char** argv) {
       [&pipeline](int status, const std::string& code, const std::string& message) {
         return pipeline.reject(status, code, message);
       });
-  pipeline.batch_commits([&io = server.io_context(), &store = emu.store()] {
-    boost::asio::post(io, [&store] { store.flush_soon(); });
-  });
+  pipeline.batch_commits([&server, &store = emu.store()] { server.post_here([&store] { store.flush_soon(); }); });
   pipeline.answer_peer_waits_apart(kPeerWaitWorkers);
   if (auto s = server.listen(); !s) return fail_start(s.error().message);
   emu.store().on_durable(server.connect_durability([&emu] { return emu.store().commit_sequence(); }));

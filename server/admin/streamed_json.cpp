@@ -64,7 +64,7 @@ HttpResponse StreamedJson::answer(Slot slot, std::function<void(JsonPieces&)> pr
   r.set_header("Content-Type", "application/json");
   r.stream = std::make_shared<StreamedBody>();
   r.stream->ends = true;
-  // Called on the connection's strand: the document is written elsewhere.
+  // Called on the connection's I/O thread: the document is written elsewhere.
   r.stream->start = [this, slot = std::move(slot), produce = std::move(produce)](std::shared_ptr<BodyStream> out) {
     submit([this, slot, produce, out = std::move(out)] {
       JsonPieces pieces(*out, stopping_);

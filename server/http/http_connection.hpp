@@ -6,8 +6,10 @@
 // arrives). Nothing outside server/http/ includes this header.
 //
 // A connection owns its socket, buffer and reader and loops
-// wait -> read -> handle -> write -> wait on its own strand; its members are
-// touched on that strand only.
+// wait -> read -> handle -> write -> wait on its I/O thread: each I/O
+// thread runs an io_context of its own, which no other thread runs, and a
+// connection stays on the one it was accepted on. Its members are touched
+// on that thread only; other threads post to its executor.
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -85,8 +87,7 @@ class ThrottledLog {
 };
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, RequestHandler h, RejectHandler r)
-      : options(std::move(o)), handler(std::move(h)), reject(std::move(r)), ioc(options.threads) {}
+  Impl(ServerOptions o, RequestHandler h, RejectHandler r);
   ~Impl() {
     destroying = true;
     // Nothing reaches a connection from another thread from now on, and the
@@ -122,7 +123,14 @@ struct HttpServer::Impl {
   std::shared_ptr<OutsideHolds> outside = std::make_shared<OutsideHolds>();
   std::function<uint64_t()> latest_commit;  // set before the I/O threads run
 
-  net::io_context ioc;
+  // One per I/O thread, run by that thread alone (so a connection needs no
+  // strand: its handlers run in turn). The first also runs the acceptor,
+  // the server's timers and what is posted to the server (io_context()).
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  net::io_context& ioc;
+  // The other threads run while their context has no connection.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+  size_t next_context = 0;  // where the next connection goes, in turn (on ioc)
   std::optional<tcp::acceptor> acceptor;
   net::steady_timer accept_backoff{ioc};
   ThrottledLog throttled_log;
@@ -146,15 +154,15 @@ struct StreamFlow {
   std::atomic<bool> closed{false};
   const size_t room;  // a producer that waits writes while fewer bytes are unsent
   const bool ends;    // StreamedBody::ends
-  bool ended = false;  // the producer ended it (on the connection's strand)
+  bool ended = false;  // the producer ended it (on the connection's thread)
   std::mutex mu;
   std::condition_variable changed;
-  size_t in_transit = 0;  // written, not yet on the connection's strand
-  size_t queued = 0;      // on the strand, framed, not yet sent
+  size_t in_transit = 0;  // written, not yet on the connection's thread
+  size_t queued = 0;      // on that thread, framed, not yet sent
 };
 
 // The producer's end of a streamed body: hands bytes to the connection's
-// strand, and says when the connection is gone.
+// thread, and says when the connection is gone.
 class StreamSink final : public BodyStream {
  public:
   // The connection is reached through `outside`, and not once the server has stopped.
@@ -228,16 +236,17 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // waiting for a request; a request being received or handled is answered
   // first (within the read timeout and the shutdown grace period).
   void stop();
-  // Once the I/O threads have stopped (no strand runs): the request body
-  // being read and the body being streamed end, so that the threads that
-  // read or write them let go.
+  // Once the I/O threads have stopped: the request body being read and the
+  // body being streamed end, so that the threads that read or write them
+  // let go.
   void halt();
-  // On the strand: bytes a StreamSink was given.
+  // On the connection's thread: bytes a StreamSink was given.
   void enqueue(std::string bytes);
-  // On the strand: a streamed body's bytes tell of a change that cannot be
-  // made durable; the stream ends without them.
+  // On the connection's thread: a streamed body's bytes tell of a change
+  // that cannot be made durable; the stream ends without them.
   void drop_stream();
-  // On the strand: the last chunk, then close (a body that ends, or shutdown).
+  // On the connection's thread: the last chunk, then close (a body that
+  // ends, or shutdown).
   void end_stream();
 
  private:

@@ -4,7 +4,8 @@
 #include "http/http_server.hpp"
 
 #include <algorithm>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <thread>
 
 #include "http/http_connection.hpp"
@@ -75,12 +76,29 @@ void DurabilityGate::close() {
   }
 }
 
+namespace {
+thread_local net::io_context* this_threads_context = nullptr;
+
+std::vector<std::unique_ptr<net::io_context>> one_context_per_thread(int threads) {
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  for (int i = 0; i < std::max(threads, 1); ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+  return contexts;
+}
+}  // namespace
+
+HttpServer::Impl::Impl(ServerOptions o, RequestHandler h, RejectHandler r)
+    : options(std::move(o)),
+      handler(std::move(h)),
+      reject(std::move(r)),
+      contexts(one_context_per_thread(options.threads)),
+      ioc(*contexts.front()) {
+  for (size_t i = 1; i < contexts.size(); ++i) keep_running.push_back(net::make_work_guard(*contexts[i]));
+}
+
 void HttpServer::Impl::accept() {
-  // One I/O thread runs every handler in turn: a strand would only add its
-  // queue and lock to each operation.
-  auto executor = options.threads == 1 ? net::any_io_executor(ioc.get_executor())
-                                       : net::any_io_executor(net::make_strand(ioc));
-  acceptor->async_accept(executor, beast::bind_front_handler(&Impl::on_accept, this));
+  // Connections are dealt to the I/O threads in turn.
+  net::io_context& next = *contexts[next_context++ % contexts.size()];
+  acceptor->async_accept(next.get_executor(), beast::bind_front_handler(&Impl::on_accept, this));
 }
 
 void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -134,7 +152,7 @@ void HttpServer::Impl::untrack(HttpConnection* c) {
 
 void HttpServer::Impl::stop_io() {
   outside->stop_sending();
-  ioc.stop();
+  for (auto& context : contexts) context->stop();
 }
 
 void HttpServer::Impl::begin_shutdown() {
@@ -210,10 +228,11 @@ uint16_t HttpServer::port() const { return impl_->bound_port; }
 void HttpServer::run() {
   // Each I/O thread survives whatever one handler throws: that handler's
   // connection is gone with it, the others carry on.
-  auto serve = [this] {
+  auto serve = [this](net::io_context& io) {
+    this_threads_context = &io;
     for (;;) {
       try {
-        impl_->ioc.run();
+        io.run();
         return;
       } catch (const std::exception& e) {
         impl_->throttled_log.error(std::string("an I/O handler failed and its connection was dropped: ") + e.what());
@@ -221,8 +240,8 @@ void HttpServer::run() {
     }
   };
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->options.threads; ++i) threads.emplace_back(serve);
-  serve();
+  for (size_t i = 1; i < impl_->contexts.size(); ++i) threads.emplace_back(serve, std::ref(*impl_->contexts[i]));
+  serve(impl_->ioc);
   for (auto& t : threads) t.join();
   impl_->release_outside();
 }
@@ -230,6 +249,10 @@ void HttpServer::run() {
 void HttpServer::shutdown() { impl_->begin_shutdown(); }
 
 boost::asio::io_context& HttpServer::io_context() { return impl_->ioc; }
+
+void HttpServer::post_here(std::function<void()> f) {
+  net::post(this_threads_context ? *this_threads_context : impl_->ioc, std::move(f));
+}
 
 std::function<void(uint64_t, bool)> HttpServer::connect_durability(std::function<uint64_t()> latest_commit) {
   impl_->latest_commit = std::move(latest_commit);

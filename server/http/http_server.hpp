@@ -1,7 +1,7 @@
 // The HTTP/1.1 transport (Boost.Beast), after Beast's advanced server.
 //
 // One Connection object owns its socket, buffer and parser and loops
-// wait -> read -> handle -> write -> wait on its own strand; the pipeline it
+// wait -> read -> handle -> write -> wait on its own I/O thread; the pipeline it
 // calls is the only thing connections share. Requests on one connection are
 // answered strictly in order, so pipelined requests are safe.
 //
@@ -78,7 +78,7 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
 };
 
-// Answers one request; called on the connection's strand, possibly from
+// Answers one request; called on the connection's I/O thread, possibly from
 // several I/O threads at once for different connections.
 using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
 // Answers a request the transport refused before it was complete (too
@@ -103,7 +103,12 @@ class HttpServer {
   // Safe to call from any thread, more than once.
   void shutdown();
 
+  // The first I/O thread's io_context: the acceptor's and the server's
+  // timers'.
   boost::asio::io_context& io_context();
+  // Runs `f` once the work the calling I/O thread has queued is done, on
+  // that thread (on the first I/O thread when called from any other).
+  void post_here(std::function<void()> f);
 
   // Connects durable writes: `latest_commit()` is the sequence of the
   // latest commit (a streamed body's bytes wait for the one when they were

@@ -102,7 +102,7 @@ class BodySource {
 // the server shuts down, or, for a body that `ends`, until the producer
 // ends it.
 struct StreamedBody {
-  // Called once, on the connection's strand, before the response head is
+  // Called once, on the connection's I/O thread, before the response head is
   // sent: whatever is written from then on reaches the client in order.
   std::function<void(std::shared_ptr<BodyStream>)> start;
   // Written whenever `keepalive` passes (e.g. an SSE comment), so that an
@@ -148,7 +148,7 @@ enum class Delivery {
 // open as the request asked).
 struct DeferredResponse {
   using Answer = std::function<Delivery(HttpResponse)>;
-  // Called once, on the connection's strand, as the body starts to
+  // Called once, on the connection's I/O thread, as the body starts to
   // arrive. `answer` is to be called once, from any thread (it posts to the
   // connection): the connection then sends that answer, with the headers
   // of the placeholder response that it lacks, and closes unless the whole
