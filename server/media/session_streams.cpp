@@ -48,6 +48,7 @@ std::string spell_codecs_as_offered(std::string sdp, const SdpOffer& offer) {
 class SessionStreams::Peers final : public StreamPeers {
  public:
   explicit Peers(SessionStreams& streams) : streams_(streams) {}
+  bool live() const override { return media::StreamMedia::built(); }
   // No one else awaits this answer: the collector does.
   void offer(const StreamPeerKey& key, const SdpOffer& offer) override {
     if (!streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp)) return;
@@ -57,7 +58,6 @@ class SessionStreams::Peers final : public StreamPeers {
     }
     streams_.collect_wakeup_.notify_one();
   }
-  bool live() const override { return media::StreamMedia::built(); }
   // The caller awaits this answer (answer()) and stores it.
   void offer_awaited(const StreamPeerKey& key, const SdpOffer& offer) override {
     streams_.offer(key.scope, key.group_id, key.session_id, offer.sdp);

@@ -141,6 +141,9 @@ struct StreamPeerKey {
 class StreamPeers {
  public:
   virtual ~StreamPeers() = default;
+  // Whether an offer may start a live peer (a stream runs): a request that
+  // makes one may then wait for its answer.
+  virtual bool live() const { return false; }
   // A session with a valid offer has been placed (capacity found; it will
   // be ACTIVE once the placement delay has passed), or has received a new
   // offer through CreateStreamSessionConnection (it is RECONNECTING): start
@@ -148,9 +151,6 @@ class StreamPeers {
   // Through offer(), no caller waits for the answer: the peers collect it
   // themselves and hand it to StreamSessions::live_answer_came.
   virtual void offer(const StreamPeerKey&, const SdpOffer&) {}
-  // Whether an offer may start a live peer (a stream runs): a request that
-  // makes one may then wait for its answer.
-  virtual bool live() const { return false; }
   // The same, but the request that made the offer waits for the answer
   // itself (answer(), after its transaction) and stores it: the peers must
   // not collect it too. Each offer's answer is collected exactly once.

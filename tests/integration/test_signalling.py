@@ -235,8 +235,9 @@ class StreamUrlSession(LifecycleCase):
 class PeerWaitsHoldNoOne(LifecycleCase):
     """A live peer's answer is awaited with no transaction open and off the I/O thread: while
     StartStreamSession or CreateStreamSessionConnection waits for one session's answer, the other
-    sessions answer at once, even with one I/O thread. The request's peer is the server's first (it
-    loads GStreamer's elements: 0.1 to 0.7 s here), so each class has one test and a server of its own."""
+    sessions answer at once, even with one I/O thread. The timed request's peer is the server's first
+    (it loads GStreamer's elements: 0.1 to 0.7 s here), so each class has a server of its own, and
+    its timed test runs first."""
 
     server_args = ("--clock", "manual", "--threads", "1")
 
@@ -262,7 +263,7 @@ class PeerWaitsHoldNoOne(LifecycleCase):
             reads.append(time.monotonic() - t0)
             return result
 
-        reads = []  # how long each read took, those that waited for the call to be waiting too
+        reads = []  # how long each read took, the polls until the call waits included
         thread = threading.Thread(target=run)
         thread.start()
         while thread.is_alive() and not timed(until_waiting):
