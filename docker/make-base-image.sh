@@ -18,9 +18,7 @@ if [ ! -s "$tarball" ]; then
   if ! command -v debootstrap >/dev/null; then
     # Installed as scripts/setup.sh installs what is missing.
     echo "make-base-image: installing debootstrap"
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq debootstrap >/dev/null; } ||
+    scripts/apt-install.sh debootstrap ||
       { echo "make-base-image: debootstrap is needed and could not be installed (apt-get install debootstrap)" >&2; exit 1; }
   fi
   mkdir -p build-docker

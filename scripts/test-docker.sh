@@ -206,8 +206,7 @@ if [ ${#compose[@]} = 0 ] && command -v apt-get >/dev/null; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   if [ -z "$sudo" ] || sudo -n true 2>/dev/null; then
     say "compose: installing Debian's docker-compose"
-    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose; } \
-      >"$tmp/compose-install.log" 2>&1 || { cat "$tmp/compose-install.log" >&2; say "compose: could not install docker-compose"; }
+    scripts/apt-install.sh docker-compose >"$tmp/compose-install.log" 2>&1 || { cat "$tmp/compose-install.log" >&2; say "compose: could not install docker-compose"; }
     find_compose
   fi
 fi
