@@ -105,7 +105,7 @@ rapidjson::Value scalar_value(const Shape& shape, const std::string& text, rapid
 std::optional<ApiError> decode_input(const Model& model, const RouteMatch& route, const HttpRequest& request,
                                      rapidjson::Document& input) {
   const Operation& op = *route.operation;
-  const Shape& shape = model.shape_or_die(op.input);
+  const Shape& shape = *op.input_shape;
   auto& a = input.GetAllocator();
   std::vector<Violation> violations;
 
@@ -132,7 +132,7 @@ std::optional<ApiError> decode_input(const Model& model, const RouteMatch& route
 
   for (const Member& m : shape.members) {
     if (m.binding == Binding::Body) continue;
-    const Shape& target = model.shape_or_die(m.shape);
+    const Shape& target = *m.target;
     rapidjson::Value name(m.name.c_str(), static_cast<rapidjson::SizeType>(m.name.size()), a);
     if (m.binding == Binding::Uri) {
       for (const auto& [label, value] : route.labels)

@@ -30,6 +30,8 @@ enum class Binding { Body, Uri, Query, Header };
 std::string_view to_string(Type t);
 std::string_view to_string(Binding b);
 
+struct Shape;
+
 struct Member {
   std::string name;       // PascalCase member name, as SDKs name it
   std::string shape;      // name of the target shape
@@ -38,6 +40,7 @@ struct Member {
   bool required = false;
   bool idempotency_token = false;
   bool deprecated = false;
+  const Shape* target = nullptr;  // the shape named `shape`, set by the Model
 };
 
 class CompiledPattern;
@@ -79,6 +82,7 @@ struct Operation {
   int success_status = 200;
   std::string input;   // input shape name
   std::string output;  // output shape name; empty when the operation returns no body
+  const Shape* input_shape = nullptr;  // the shape named `input`, set by the Model
   std::vector<std::string> errors;
   // The answer is a function of the store, the scope and the input alone
   // (not of the clock, the request's Host, nor anything kept outside the
@@ -93,7 +97,12 @@ struct Operation {
 
 class Model {
  public:
+  // Resolves every shape name a member or an operation's input gives to the
+  // shape it names, so that requests never look a shape up by name.
   Model(std::vector<Shape> shapes, std::vector<Operation> operations);
+  // Not copied: members and operations point into this model's shapes.
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
 
   const Shape* shape(std::string_view name) const;
   const Shape& shape_or_die(std::string_view name) const;

@@ -47,9 +47,8 @@ bool is_account_id(std::string_view s) {
 }
 
 // The resource IDs a request names: its URI labels and its *Identifier members.
-void collect_identifiers(const api::Model& model, const api::Operation& op, const rapidjson::Value& input,
-                         RequestRecord& record) {
-  const api::Shape* shape = model.shape(op.input);
+void collect_identifiers(const api::Operation& op, const rapidjson::Value& input, RequestRecord& record) {
+  const api::Shape* shape = op.input_shape;
   if (!shape || !input.IsObject()) return;
   for (const api::Member& m : shape->members) {
     const bool named = m.binding == api::Binding::Uri || m.name.ends_with("Identifier");
@@ -288,7 +287,7 @@ HttpResponse Pipeline::dispatch_api(HttpRequest& request, RequestRecord& record)
   rapidjson::MemoryPoolAllocator<> input_allocator(input_memory, sizeof input_memory);
   rapidjson::Document input(&input_allocator);
   if (auto error = api::decode_input(model, route, request, input)) return api::error_response(*error);
-  collect_identifiers(model, op, input, record);
+  collect_identifiers(op, input, record);
   const Scope scope = scope_of(request);
   record.account = scope.account;
   record.region = scope.region;

@@ -80,7 +80,7 @@ class Validator {
           out_.push_back({path_of(path, m.name), "null", "Member must not be null"});
         continue;
       }
-      const Shape& target = model_.shape_or_die(m.shape);
+      const Shape& target = *m.target;
       // Scalars build their path only when they are wrong.
       if (target.type == Type::Structure || target.type == Type::List || target.type == Type::Map)
         check(target, it->value, path_of(path, m.name));

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,37 @@ TEST_CASE("patterns: an anchored pattern must match the whole value (Identifier)
   CHECK(v[0].problem == "Member must satisfy regular expression pattern: " + shape.pattern);
   CHECK(gls::api::matches_pattern(shape, "sg-1AB2C3De4"));
   CHECK_FALSE(gls::api::matches_pattern(shape, "sg 1"));
+}
+
+TEST_CASE("patterns: an answer a thread remembers is for that pattern and that value only") {
+  using gls::api::Model;
+  using gls::api::Shape;
+  auto model_of = [](std::string letters, std::string digits) {
+    Shape a, b;
+    a.name = "A";
+    a.pattern = std::move(letters);
+    b.name = "B";
+    b.pattern = std::move(digits);
+    return std::make_unique<Model>(std::vector<Shape>{a, b}, std::vector<gls::api::Operation>{});
+  };
+  const std::string long_digits(200, '7');
+  for (int round = 0; round < 3; ++round) {
+    // A model made and dropped each round: its patterns may reuse the last
+    // round's addresses, with the opposite meaning.
+    const bool flip = round % 2 == 1;
+    auto model = model_of(flip ? "^[0-9]+$" : "^[a-z]+$", flip ? "^[a-z]+$" : "^[0-9]+$");
+    const Shape& letters = *model->shape(flip ? "B" : "A");
+    const Shape& digits = *model->shape(flip ? "A" : "B");
+    for (int again = 0; again < 3; ++again) {
+      CHECK(gls::api::matches_pattern(letters, "abc"));
+      CHECK_FALSE(gls::api::matches_pattern(digits, "abc"));
+      CHECK(gls::api::matches_pattern(digits, "123"));
+      CHECK_FALSE(gls::api::matches_pattern(letters, "123"));
+      CHECK_FALSE(gls::api::matches_pattern(letters, "abc1"));
+      CHECK(gls::api::matches_pattern(digits, long_digits));
+      CHECK_FALSE(gls::api::matches_pattern(digits, long_digits + "x"));
+    }
+  }
 }
 
 TEST_CASE("patterns: an unanchored pattern only needs a match somewhere (Smithy semantics)") {
