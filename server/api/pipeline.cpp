@@ -193,11 +193,11 @@ HttpResponse Pipeline::handle_here(HttpRequest& request, bool batched) {
     log_when_answered(*response.deferred, std::move(record), start);
   } else {
     finish_record(record, response, start);
+    log(record);
     if (!admin) {
       if (steps_.metrics) steps_.metrics->observe_request(record.operation, record.status, record.latency_ms);
-      if (steps_.journal) record.seq = steps_.journal->record(record);
+      if (steps_.journal) steps_.journal->record(std::move(record));
     }
-    log(record);
   }
   // What the operation wrote, or saw another request write, goes out only
   // once it is on disk.
