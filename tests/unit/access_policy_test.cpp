@@ -36,14 +36,15 @@ int status_of(const AccessPolicy& p, const HttpRequest& r) {
 }  // namespace
 
 TEST_CASE("loopback names and addresses") {
-  for (const char* host : {"127.0.0.1", "127.0.0.1:8766", "127.255.255.254:1", "localhost", "LocalHost:80",
+  for (const char* host : {"127.0.0.1", "127.0.0.1:8766", "127.255.255.254:1", "127.1.20.3", "localhost", "LocalHost:80",
                            "localhost.", "a.localhost", "a.b.localhost:9", "[::1]", "[::1]:8766", "::1",
                            "[::ffff:127.0.0.1]:80"}) {
     CAPTURE(host);
     CHECK(AccessPolicy::is_loopback_host(host));
   }
   for (const char* host : {"", "evil.example", "localhost.evil.example", "evillocalhost", "127.0.0.1.nip.io",
-                           "128.0.0.1", "0.0.0.0", "[::2]", "[::]", "10.0.0.1:8766", "[::1", "127.1"}) {
+                           "128.0.0.1", "0.0.0.0", "[::2]", "[::]", "10.0.0.1:8766", "[::1", "127.1",
+                           "127.0.0.256", "127.00.0.1", "127.0.0.1x", "1127.0.0.1", "127.0.0", "127.0.0.1.1"}) {
     CAPTURE(host);
     CHECK_FALSE(AccessPolicy::is_loopback_host(host));
   }
