@@ -1,19 +1,29 @@
 #include "api/router.hpp"
 
+#include <array>
+#include <span>
+#include <stdexcept>
+
 namespace gls::api {
 
 namespace {
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (path.empty() || path[0] != '/') return out;
+// No route has more segments: a longer path matches none.
+constexpr size_t kMaxSegments = 8;
+using Segments = std::array<std::string_view, kMaxSegments>;
+
+// Splits "/a/b/c" into its segments; 0 when the path does not start with
+// '/', or has more segments than any route.
+size_t split_path(std::string_view path, Segments& out) {
+  if (path.empty() || path[0] != '/') return 0;
   path.remove_prefix(1);
+  size_t n = 0;
   while (true) {
+    if (n == out.size()) return 0;
     auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
+    out[n++] = path.substr(0, slash);
+    if (slash == std::string_view::npos) return n;
     path.remove_prefix(slash + 1);
   }
-  return out;
 }
 
 int hex_value(char c) {
@@ -83,7 +93,10 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
 Router::Router(const Model& model) {
   for (const Operation& op : model.operations()) {
     Route r{&op, {}};
-    for (std::string_view seg : split_path(op.uri)) {
+    Segments segments;
+    const size_t n = split_path(op.uri, segments);
+    if (n == 0) throw std::logic_error("an operation's URI has too many segments: " + op.uri);
+    for (std::string_view seg : std::span(segments.data(), n)) {
       if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}')
         r.segments.push_back({"", std::string(seg.substr(1, seg.size() - 2))});
       else
@@ -95,11 +108,12 @@ Router::Router(const Model& model) {
 
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch m;
-  const auto segments = split_path(path);
+  Segments segments;
+  const size_t n = split_path(path, segments);
   for (const Route& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
+    if (r.segments.size() != n) continue;
     bool same = true;
-    for (size_t i = 0; i < segments.size() && same; ++i) {
+    for (size_t i = 0; i < n && same; ++i) {
       const Segment& s = r.segments[i];
       same = s.literal.empty() ? !segments[i].empty() : s.literal == segments[i];
     }
@@ -107,7 +121,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
     m.path_matched = true;
     if (r.operation->method != method) continue;
     m.operation = r.operation;
-    for (size_t i = 0; i < segments.size(); ++i) {
+    for (size_t i = 0; i < n; ++i) {
       if (r.segments[i].label.empty()) continue;
       std::string value;
       if (!percent_decode(segments[i], value)) m.bad_encoding = true;

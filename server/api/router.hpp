@@ -14,7 +14,8 @@ namespace gls::api {
 
 struct RouteMatch {
   const Operation* operation = nullptr;
-  std::vector<std::pair<std::string, std::string>> labels;  // label name -> decoded value
+  // Label name (the Router's, which outlives the match) -> decoded value.
+  std::vector<std::pair<std::string_view, std::string>> labels;
   bool path_matched = false;  // some operation has this path, with another method
   bool bad_encoding = false;  // a label is not valid percent-encoded UTF-8
 };
