@@ -3,6 +3,7 @@
 // wait for the next; refusals of the transport close the connection.
 #include "http/http_connection.hpp"
 
+#include <algorithm>
 #include <array>
 #include <sstream>
 #include <boost/asio/dispatch.hpp>
@@ -76,8 +77,9 @@ std::string beast_bytes(HttpResponse out, unsigned version, bool keep_alive) {
   return std::move(bytes).str();
 }
 
-HttpConnection::HttpConnection(tcp::socket&& socket, HttpServer::Impl& server)
-    : stream_(std::move(socket)),
+HttpConnection::HttpConnection(TimedSocket::Socket&& socket, HttpServer::Impl& server)
+    : stream_(std::move(socket), std::min({server.options.idle_timeout, server.options.read_timeout,
+                                           server.options.write_timeout})),
       server_(server),
       // Room for a whole header and one read of body bytes: what the
       // reader has not consumed never grows past it.

@@ -36,6 +36,7 @@
 #include "http/http_server.hpp"
 #include "http/outside_holds.hpp"
 #include "http/request_reader.hpp"
+#include "http/timed_socket.hpp"
 
 namespace gls {
 
@@ -97,7 +98,7 @@ struct HttpServer::Impl {
   }
 
   void accept();
-  void on_accept(beast::error_code ec, tcp::socket socket);
+  void on_accept(beast::error_code ec, TimedSocket::Socket socket);
   size_t open_connections();
   void track(const std::shared_ptr<HttpConnection>& c);
   void untrack(HttpConnection* c);
@@ -223,7 +224,7 @@ class BodyTap final : public BodySource {
 
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
-  HttpConnection(tcp::socket&& socket, HttpServer::Impl& server);
+  HttpConnection(TimedSocket::Socket&& socket, HttpServer::Impl& server);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -287,7 +288,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void finish_stream();
   void close_stream();
 
-  beast::tcp_stream stream_;
+  TimedSocket stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
   RequestReader reader_;

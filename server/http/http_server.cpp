@@ -98,10 +98,10 @@ HttpServer::Impl::Impl(ServerOptions o, RequestHandler h, RejectHandler r)
 void HttpServer::Impl::accept() {
   // Connections are dealt to the I/O threads in turn.
   net::io_context& next = *contexts[next_context++ % contexts.size()];
-  acceptor->async_accept(next.get_executor(), beast::bind_front_handler(&Impl::on_accept, this));
+  acceptor->async_accept(next, beast::bind_front_handler(&Impl::on_accept, this));
 }
 
-void HttpServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+void HttpServer::Impl::on_accept(beast::error_code ec, TimedSocket::Socket socket) {
   if (stopping) return;
   if (ec == net::error::operation_aborted) return accept();
   if (ec) {
