@@ -6,7 +6,8 @@ namespace gls {
 
 TimedSocket::TimedSocket(Socket socket, Clock::duration period)
     // A period of nothing would wake the timer without end.
-    : state_(std::make_shared<State>(std::move(socket), std::max<Clock::duration>(period, std::chrono::milliseconds(1)))) {}
+    : state_(std::make_shared<State>(std::move(socket),
+                                     std::max<Clock::duration>(period, std::chrono::milliseconds(1)))) {}
 
 void TimedSocket::expires_at(Clock::time_point deadline) {
   State& s = *state_;
@@ -36,6 +37,8 @@ void TimedSocket::arm(const std::shared_ptr<State>& state, Clock::time_point at)
   s.timer.async_wait([weak = std::weak_ptr<State>(state)](const boost::system::error_code& ec) { on_timer(weak, ec); });
 }
 
+// Every wake compares the deadline as it is now, so a wake that had already
+// completed when the timer was armed anew does no harm.
 void TimedSocket::on_timer(const std::weak_ptr<State>& weak, const boost::system::error_code& ec) {
   if (ec) return;  // armed anew, or the socket is gone
   const std::shared_ptr<State> s = weak.lock();

@@ -71,9 +71,12 @@ class TimedSocket {
     Timer timer;
     const Clock::duration period;
     Clock::time_point deadline = Clock::time_point::max();
-    Clock::time_point armed_for = Clock::time_point::max();  // max: no wait pending
-    int in_progress = 0;   // reads and writes started and not yet completed
-    bool expired = false;  // the deadline passed with none in progress
+    // When the wait counted on wakes; max when none is.
+    Clock::time_point armed_for = Clock::time_point::max();
+    // Reads and writes started and not yet completed.
+    int in_progress = 0;
+    // The deadline passed with none in progress.
+    bool expired = false;
   };
 
   // Whether an operation may start; counts it when it may.
@@ -84,7 +87,7 @@ class TimedSocket {
   template <class Handler>
   auto finishing(Handler&& handler) {
     return [state = state_.get(), h = std::forward<Handler>(handler)](const boost::system::error_code& ec,
-                                                                     std::size_t n) mutable {
+                                                                      std::size_t n) mutable {
       --state->in_progress;
       h(ec, n);
     };

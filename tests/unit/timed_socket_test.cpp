@@ -4,6 +4,8 @@
 // read at once unless a new one is set; a deadline that keeps moving ahead
 // of a busy connection never fires, however long it runs; and a deadline
 // nearer than the timer's period is met all the same. Over loopback.
+#include "http/timed_socket.hpp"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -11,8 +13,6 @@
 #include <boost/beast/core/error.hpp>
 #include <chrono>
 #include <optional>
-
-#include "http/timed_socket.hpp"
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
