@@ -148,7 +148,8 @@ std::string IdGenerator::stream_session() {
   // The same letters and digits as alphanumeric(), in byte order (as SQLite compares IDs).
   static constexpr std::string_view ordered = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   constexpr size_t kCounted = 5;
-  std::string id = alphanumeric(13);
+  std::string id(kCounted, ordered.front());
+  id += alphanumeric(13 - kCounted);
   std::lock_guard lock(mu_);
   uint64_t n = sessions_named_++;
   for (size_t i = kCounted; i-- > 0; n /= ordered.size()) id[i] = ordered[n % ordered.size()];
