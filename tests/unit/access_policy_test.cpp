@@ -36,8 +36,8 @@ int status_of(const AccessPolicy& p, const HttpRequest& r) {
 }  // namespace
 
 TEST_CASE("loopback names and addresses") {
-  for (const char* host : {"127.0.0.1", "127.0.0.1:8766", "127.255.255.254:1", "127.1.20.3", "localhost", "LocalHost:80",
-                           "localhost.", "a.localhost", "a.b.localhost:9", "[::1]", "[::1]:8766", "::1",
+  for (const char* host : {"127.0.0.1", "127.0.0.1:8766", "127.255.255.254:1", "127.1.20.3", "localhost",
+                           "LocalHost:80", "localhost.", "a.localhost", "a.b.localhost:9", "[::1]", "[::1]:8766", "::1",
                            "[::ffff:127.0.0.1]:80"}) {
     CAPTURE(host);
     CHECK(AccessPolicy::is_loopback_host(host));
