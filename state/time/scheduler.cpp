@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "state/store/repository.hpp"
+#include "state/time/resource_slots.hpp"
 
 namespace gls {
 
@@ -27,6 +27,11 @@ void insert_timer(Store& db, const Scope& scope, std::string_view kind, std::str
   q.run();
 }
 
+// Whether the timer is one of that resource's.
+bool belongs_to(const Timer& t, const Scope& scope, std::string_view kind, std::string_view resource) {
+  return t.resource == resource && t.kind == kind && t.scope.account == scope.account && t.scope.region == scope.region;
+}
+
 // The batch of timers firing on this thread. Its timers leave the table in
 // one statement before the first fires; cancelling a timer or asking for its
 // due time also looks here, so a timer that a handler cancels never fires,
@@ -37,7 +42,7 @@ class FiringBatch {
 
   FiringBatch(const Scheduler& owner, const std::vector<Timer>& batch)
       : owner_(owner), batch_(batch), state_(batch.size(), kWaiting), outer_(current) {
-    for (size_t i = 0; i < batch.size(); ++i) by_resource_.emplace(batch[i].resource, i);
+    for (size_t i = 0; i < batch.size(); ++i) by_resource_.add(batch[i].resource, static_cast<uint32_t>(i));
     current = this;
   }
   ~FiringBatch() { current = outer_; }
@@ -53,28 +58,24 @@ class FiringBatch {
   // Cancels the waiting timers of a resource: all, or those of one of the events.
   void cancel(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event1 = {},
               std::string_view event2 = {}) {
-    auto [from, to] = by_resource_.equal_range(resource);
-    for (auto it = from; it != to; ++it) {
-      const Timer& t = batch_[it->second];
-      if (state_[it->second] != kWaiting || t.kind != kind || t.scope.account != scope.account ||
-          t.scope.region != scope.region)
-        continue;
-      if (!event1.empty() && t.event != event1 && t.event != event2) continue;
-      state_[it->second] = kCancelled;
-    }
+    by_resource_.candidates(resource, [&](uint32_t i) {
+      const Timer& t = batch_[i];
+      if (state_[i] == kWaiting && belongs_to(t, scope, kind, resource) &&
+          (event1.empty() || t.event == event1 || t.event == event2))
+        state_[i] = kCancelled;
+    });
   }
 
   // The earliest due time of a waiting timer of the resource for `event`.
   std::optional<int64_t> due(const Scope& scope, std::string_view kind, std::string_view resource,
                              std::string_view event) const {
     std::optional<int64_t> earliest;
-    auto [from, to] = by_resource_.equal_range(resource);
-    for (auto it = from; it != to; ++it) {
-      const Timer& t = batch_[it->second];
-      if (state_[it->second] == kWaiting && t.kind == kind && t.event == event && t.scope.account == scope.account &&
-          t.scope.region == scope.region && (!earliest || t.due_ms < *earliest))
+    by_resource_.candidates(resource, [&](uint32_t i) {
+      const Timer& t = batch_[i];
+      if (state_[i] == kWaiting && belongs_to(t, scope, kind, resource) && t.event == event &&
+          (!earliest || t.due_ms < *earliest))
         earliest = t.due_ms;
-    }
+    });
     return earliest;
   }
 
@@ -106,7 +107,7 @@ class FiringBatch {
   const Scheduler& owner_;
   const std::vector<Timer>& batch_;
   std::vector<State> state_;
-  std::unordered_multimap<std::string_view, size_t> by_resource_;
+  ResourceSlots by_resource_;
   FiringBatch* outer_;
 };
 thread_local FiringBatch* FiringBatch::current = nullptr;
@@ -131,79 +132,114 @@ class ArmedTimers {
   // Whether a timer due then fires in this call, so it belongs here.
   bool keeps(int64_t due_ms) const { return due_ms <= horizon_; }
 
-  void add(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event,
-           int64_t due_ms, std::string_view detail) {
-    // Equal keys go after the ones already there: arming order.
-    auto it = order_.emplace(due_ms, Timer{0, due_ms, scope, std::string(kind), std::string(resource),
-                                           std::string(event), std::string(detail)});
-    by_resource_.emplace(it->second.resource, it);
+  void add(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event, int64_t due_ms,
+           std::string_view detail) {
+    const auto slot = static_cast<uint32_t>(timers_.size());
+    timers_.push_back(
+        Timer{0, due_ms, scope, std::string(kind), std::string(resource), std::string(event), std::string(detail)});
+    waiting_.push_back(true);
+    ++waiting_count_;
+    by_resource_.add(resource, slot);
+    order_.push_back({due_ms, slot});
+    std::push_heap(order_.begin(), order_.end(), Later{});
   }
 
   // The earliest waiting timer's due time, if any.
-  std::optional<int64_t> next_due() const {
-    return order_.empty() ? std::nullopt : std::optional<int64_t>(order_.begin()->first);
+  std::optional<int64_t> next_due() {
+    drop_gone();
+    return order_.empty() ? std::nullopt : std::optional<int64_t>(order_.front().due_ms);
   }
-  // Takes the earliest waiting timer out, to fire it.
+  // Takes the earliest waiting timer out, to fire it. Only after next_due() said there is one.
   Timer take_next() {
-    auto it = order_.begin();
-    unindex(it);
-    return std::move(order_.extract(it).mapped());
+    drop_gone();
+    const uint32_t slot = order_.front().slot;
+    std::pop_heap(order_.begin(), order_.end(), Later{});
+    order_.pop_back();
+    Timer t = std::move(timers_[slot]);
+    leave(slot);
+    forget_if_none_waits();
+    return t;
   }
 
   void cancel(const Scope& scope, std::string_view kind, std::string_view resource, std::string_view event1 = {},
               std::string_view event2 = {}) {
-    auto [from, to] = by_resource_.equal_range(resource);
-    for (auto it = from; it != to;) {
-      const Timer& t = it->second->second;
-      if (t.kind == kind && t.scope.account == scope.account && t.scope.region == scope.region &&
-          (event1.empty() || t.event == event1 || t.event == event2)) {
-        order_.erase(it->second);
-        it = by_resource_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    by_resource_.candidates(resource, [&](uint32_t slot) {
+      const Timer& t = timers_[slot];
+      if (waiting_[slot] && belongs_to(t, scope, kind, resource) &&
+          (event1.empty() || t.event == event1 || t.event == event2))
+        leave(slot);
+    });
+    forget_if_none_waits();
   }
 
   std::optional<int64_t> due(const Scope& scope, std::string_view kind, std::string_view resource,
                              std::string_view event) const {
     std::optional<int64_t> earliest;
-    auto [from, to] = by_resource_.equal_range(resource);
-    for (auto it = from; it != to; ++it) {
-      const Timer& t = it->second->second;
-      if (t.kind == kind && t.event == event && t.scope.account == scope.account && t.scope.region == scope.region &&
+    by_resource_.candidates(resource, [&](uint32_t slot) {
+      const Timer& t = timers_[slot];
+      if (waiting_[slot] && belongs_to(t, scope, kind, resource) && t.event == event &&
           (!earliest || t.due_ms < *earliest))
         earliest = t.due_ms;
-    }
+    });
     return earliest;
   }
 
   // Writes the waiting timers to the table, in their order, after the
   // timers already there at their due times; returns the earliest due time.
   std::optional<int64_t> restore(Store& db) {
-    const std::optional<int64_t> earliest = next_due();
-    for (auto& [due, t] : order_) insert_timer(db, t.scope, t.kind, t.resource, t.event, due, t.detail, 0);
-    by_resource_.clear();
-    order_.clear();
+    std::sort_heap(order_.begin(), order_.end(), Later{});  // latest first
+    std::optional<int64_t> earliest;
+    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+      if (!waiting_[it->slot]) continue;
+      const Timer& t = timers_[it->slot];
+      if (!earliest) earliest = t.due_ms;
+      insert_timer(db, t.scope, t.kind, t.resource, t.event, t.due_ms, t.detail, 0);
+    }
+    waiting_count_ = 0;
+    forget_if_none_waits();
     return earliest;
   }
 
  private:
-  using Order = std::multimap<int64_t, Timer>;
-  void unindex(Order::iterator which) {
-    auto [from, to] = by_resource_.equal_range(which->second.resource);
-    for (auto it = from; it != to; ++it)
-      if (it->second == which) {
-        by_resource_.erase(it);
-        return;
-      }
+  // A place in the firing order; slots count up in arming order.
+  struct Due {
+    int64_t due_ms;
+    uint32_t slot;
+  };
+  struct Later {  // makes the heap's top the earliest (due, arming)
+    bool operator()(const Due& a, const Due& b) const {
+      return a.due_ms != b.due_ms ? a.due_ms > b.due_ms : a.slot > b.slot;
+    }
+  };
+
+  void leave(uint32_t slot) {
+    waiting_[slot] = false;
+    --waiting_count_;
+  }
+  // Cancelled timers leave the order when they reach its top.
+  void drop_gone() {
+    while (!order_.empty() && !waiting_[order_.front().slot]) {
+      std::pop_heap(order_.begin(), order_.end(), Later{});
+      order_.pop_back();
+    }
+  }
+  // Slots are not reused while any timer waits; once none does, all go.
+  void forget_if_none_waits() {
+    if (waiting_count_ != 0) return;
+    timers_.clear();
+    waiting_.clear();
+    order_.clear();
+    by_resource_.clear();
   }
 
   static thread_local ArmedTimers* current;
   const Scheduler& owner_;
   const int64_t horizon_;
-  Order order_;
-  std::unordered_multimap<std::string_view, Order::iterator> by_resource_;
+  std::vector<Timer> timers_;  // by slot
+  std::vector<bool> waiting_;  // by slot: neither fired nor cancelled
+  size_t waiting_count_ = 0;
+  std::vector<Due> order_;  // a heap
+  ResourceSlots by_resource_;
   ArmedTimers* outer_;
 };
 thread_local ArmedTimers* ArmedTimers::current = nullptr;
@@ -248,16 +284,15 @@ void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std
 
 void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                               std::string_view event1, std::string_view event2) {
-  db.prepare(
-        "DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
+  db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
       .args_ref(scope.account, scope.region, kind, resource, event1, event2)
       .run();
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event1, event2);
   if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event1, event2);
 }
 
-std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind,
-                                      std::string_view resource, std::string_view event) {
+std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                                      std::string_view event) {
   Stmt q = db.prepare(
       "SELECT MIN(due_ms) FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?");
   q.args_ref(scope.account, scope.region, kind, resource, event);
