@@ -8,6 +8,8 @@
 // variables, display configuration, ...) are kept as canonical JSON text.
 #include "state/store/schema.hpp"
 
+#include <sqlite3.h>
+
 #include <string>
 
 namespace gls {
@@ -432,8 +434,53 @@ INSERT OR REPLACE INTO settings (key, value)
   WHERE latest IS NOT NULL;
 DROP INDEX history_by_time;
 )sql",
+
+      // 11: history rows are found through the hash of their resource's key
+      // (history_key), not the key's four strings: one integer an entry keeps
+      // the index a quarter of the size, so that the rows a clock advance
+      // records, in no order of resource, touch and write fewer of its pages.
+      R"sql(
+ALTER TABLE history ADD COLUMN key_hash INTEGER NOT NULL DEFAULT 0;
+UPDATE history SET key_hash = history_key(account, region, kind, resource);
+DROP INDEX history_by_resource;
+CREATE INDEX history_by_resource ON history (key_hash);
+)sql",
   };
   return migrations;
+}
+
+int64_t history_key(std::string_view account, std::string_view region, std::string_view kind,
+                    std::string_view resource) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  const auto add = [&h](std::string_view part) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // a separator no UTF-8 text contains
+    h *= 1099511628211ull;
+  };
+  add(account);
+  add(region);
+  add(kind);
+  add(resource);
+  return static_cast<int64_t>(h);
+}
+
+namespace {
+std::string_view text_arg(sqlite3_value* v) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return text ? std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v))) : std::string_view();
+}
+}  // namespace
+
+void define_schema_functions(sqlite3* db) {
+  sqlite3_create_function(
+      db, "history_key", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      [](sqlite3_context* ctx, int, sqlite3_value** v) {
+        sqlite3_result_int64(ctx, history_key(text_arg(v[0]), text_arg(v[1]), text_arg(v[2]), text_arg(v[3])));
+      },
+      nullptr, nullptr);
 }
 
 }  // namespace gls

@@ -172,6 +172,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     // thousands of transitions) from spilling pages to the WAL mid-way.
     store->exec("PRAGMA cache_size=-65536");
     store->configure_connection();
+    define_schema_functions(db);
     store->migrate();
     if (!memory) store->start_group_commit();
   } catch (const StoreError& e) {

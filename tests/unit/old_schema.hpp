@@ -21,6 +21,7 @@ class OldSchemaFile {
     remove();
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(path_.c_str(), &raw) == SQLITE_OK);
+    define_schema_functions(raw);
     const auto& migrations = schema_migrations();
     for (size_t v = 0; v < version; ++v)
       REQUIRE(sqlite3_exec(raw, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
