@@ -183,9 +183,6 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
 
 // What the writer and the readers share.
 void Store::configure_connection() {
-  // Reads of a store larger than the page cache map the file instead of
-  // copying pages in with a system call each.
-  if (!memory_) exec("PRAGMA mmap_size=2147418112");
   exec("PRAGMA temp_store=MEMORY");
   exec("PRAGMA foreign_keys=ON");
   // The schema's counting triggers must also see the rows REPLACE deletes.
@@ -245,6 +242,12 @@ Store& Store::this_thread_reader() {
   }
   std::unique_ptr<Store> reader(new Store(db, path_, false, true));
   reader->exec("PRAGMA cache_size=-8192");
+  // Readers map the file: a store larger than their page cache is read
+  // without a system call a page. The writer does not: with the file mapped,
+  // SQLite searches the WAL's index for every page a read in a write
+  // transaction fetches, before looking in its cache (3.5% of a start's
+  // instructions, 2.5% of a clock advance's); and what it writes is cached.
+  reader->exec("PRAGMA mmap_size=2147418112");
   reader->configure_connection();
   Store* r = reader.get();
   {
