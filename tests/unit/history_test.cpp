@@ -78,11 +78,8 @@ INSERT INTO history (account, region, kind, resource, from_status, to_status, re
   ('111122223333', 'us-west-2', 'streamsession', 'sg-1/OLD2', NULL, 'ACTIVATING', NULL, 'api', 1500),
   ('111122223333', 'us-west-2', 'streamsession', 'sg-1/OLD1', 'ACTIVATING', 'ACTIVE', NULL, 'timer', 2000);
 )sql");
-  auto opened = gls::Store::open(file.path());
-  REQUIRE(opened.ok());
-  gls::Store& store = **opened;
-  CHECK(store.schema_version() == gls::Store::latest_schema_version());
-  store.transaction([](gls::Store& db) {
+  const std::unique_ptr<gls::Store> store = file.open_migrated();
+  store->transaction([](gls::Store& db) {
     CHECK(statuses(db, kHere, "streamsession", "sg-1/OLD1") == std::vector<std::string>{"ACTIVATING", "ACTIVE"});
     CHECK(statuses(db, kHere, "streamsession", "sg-1/OLD2") == std::vector<std::string>{"ACTIVATING"});
     gls::repo::record_transition(db, kHere, "streamsession", "sg-1/OLD1", std::string_view("ACTIVE"), "TERMINATING",

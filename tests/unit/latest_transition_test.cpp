@@ -81,11 +81,8 @@ INSERT INTO history (account, region, kind, resource, from_status, to_status, re
   ('111122223333', 'us-west-2', 'streamSession', 'sg-1/OLD2', NULL, 'ACTIVATING', NULL, 'api', 4102444800500);
 )sql");
   {
-    auto opened = gls::Store::open(file.path());
-    REQUIRE(opened.ok());
-    gls::Store& store = **opened;
-    CHECK(store.schema_version() == gls::Store::latest_schema_version());
-    store.transaction([](gls::Store& db) {
+    const std::unique_ptr<gls::Store> store = file.open_migrated();
+    store->transaction([](gls::Store& db) {
       check_latest(db, 4102444801000);
       gls::Stmt q = db.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'history_by_time'");
       REQUIRE(q.step());

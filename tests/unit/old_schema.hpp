@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "state/store/schema.hpp"
+#include "state/store/store.hpp"
 
 namespace gls::test {
 
@@ -34,6 +36,14 @@ class OldSchemaFile {
   OldSchemaFile& operator=(const OldSchemaFile&) = delete;
 
   const std::string& path() const { return path_; }
+
+  // Opens the file as gls-local does, which migrates it to the latest schema.
+  std::unique_ptr<Store> open_migrated() const {
+    auto opened = Store::open(path_);
+    REQUIRE(opened.ok());
+    CHECK((*opened)->schema_version() == Store::latest_schema_version());
+    return std::move(opened).value();
+  }
 
  private:
   void remove() {
