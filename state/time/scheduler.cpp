@@ -223,14 +223,37 @@ class ArmedTimers {
       order_.pop_back();
     }
   }
-  // Slots are not reused while any timer waits; once none does, all go.
+  // Slots are not reused while any timer waits: once none does, all go;
+  // once most are done with (a long advance whose firings keep arming), the
+  // waiting ones move down, in arming order, so that memory follows what
+  // waits rather than what was ever armed.
   void forget_if_none_waits() {
-    if (waiting_count_ != 0) return;
+    if (waiting_count_ != 0) {
+      if (timers_.size() > 2 * waiting_count_ + kSlotsKeptDone) compact();
+      return;
+    }
     timers_.clear();
     waiting_.clear();
     order_.clear();
     by_resource_.clear();
   }
+  void compact() {
+    std::vector<Timer> kept;
+    kept.reserve(waiting_count_);
+    by_resource_.clear();
+    order_.clear();
+    for (size_t slot = 0; slot < timers_.size(); ++slot) {
+      if (!waiting_[slot]) continue;
+      const auto moved = static_cast<uint32_t>(kept.size());
+      kept.push_back(std::move(timers_[slot]));
+      by_resource_.add(kept.back().resource, moved);
+      order_.push_back({kept.back().due_ms, moved});
+    }
+    std::make_heap(order_.begin(), order_.end(), Later{});
+    timers_ = std::move(kept);
+    waiting_.assign(timers_.size(), true);
+  }
+  static constexpr size_t kSlotsKeptDone = 1024;
 
   static thread_local ArmedTimers* current;
   const Scheduler& owner_;

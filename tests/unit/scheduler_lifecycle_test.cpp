@@ -10,10 +10,10 @@
 
 #include "bench/bench_world.hpp"
 #include "state/emulator.hpp"
-#include "state/store/repository.hpp"
-#include "tests/unit/manual_emulator.hpp"
-#include "state/time/scheduler.hpp"
 #include "state/sessions/session_lifecycle.hpp"
+#include "state/store/repository.hpp"
+#include "state/time/scheduler.hpp"
+#include "tests/unit/manual_emulator.hpp"
 #include "tests/unit/old_schema.hpp"
 
 using namespace gls;
@@ -52,9 +52,11 @@ TEST_CASE("timers fire in (due, id) order, each with its own due time, including
   CHECK(sched.next_due() == now + 10);
   REQUIRE(emu->clock().advance(200).ok());
   CHECK(emu->catch_up() == 5);
-  const std::vector<std::pair<std::string, int64_t>> expected = {
-      {"chain", now + 10}, {"follow-up", now + 15}, {"same-due-first", now + 50},
-      {"same-due-second", now + 50}, {"late", now + 100}};
+  const std::vector<std::pair<std::string, int64_t>> expected = {{"chain", now + 10},
+                                                                 {"follow-up", now + 15},
+                                                                 {"same-due-first", now + 50},
+                                                                 {"same-due-second", now + 50},
+                                                                 {"late", now + 100}};
   CHECK(fired == expected);
   // The one not yet due stays, and is the next deadline.
   CHECK(sched.next_due() == now + 1000);
@@ -168,6 +170,45 @@ TEST_CASE("timers armed while firing and due within the advance can be seen, can
   emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 1); });
 }
 
+TEST_CASE("a long chain of timers armed within one advance fires in order, with cancelled ones left behind") {
+  // Each link arms the next, a decoy that a later link cancels, and a tail
+  // timer due after the whole chain: far more timers are armed in the
+  // advance than wait at any time, and more and more of them wait.
+  auto emu = make_emulator();
+  Scheduler& sched = emu->scheduler();
+  constexpr int kLinks = 6000;
+  const int64_t now = emu->clock().now_ms();
+  const int64_t tails_due = now + kLinks + 5;
+  std::vector<int> fired;  // links by number, then tails as kLinks + number
+  sched.on("test", [&](Store& db, const Timer& t) {
+    const int n = std::stoi(t.resource.substr(1));
+    REQUIRE(t.event != "decoy");
+    if (t.event == "tail") {
+      CHECK(t.due_ms == tails_due);
+      fired.push_back(kLinks + n);
+      return;
+    }
+    fired.push_back(n);
+    sched.cancel(db, kScope, "test", "d" + std::to_string(n), "decoy");
+    sched.arm(db, kScope, "test", "t" + std::to_string(n), "tail", tails_due);
+    // The next link first: a decoy armed after it at the same due time fires after it.
+    if (n + 1 < kLinks) {
+      sched.arm(db, kScope, "test", "r" + std::to_string(n + 1), "link", t.due_ms + 1);
+      sched.arm(db, kScope, "test", "d" + std::to_string(n + 1), "decoy", t.due_ms + 1);
+    }
+    // Due after the link after next, which cancels it first.
+    if (n + 2 < kLinks) sched.arm(db, kScope, "test", "d" + std::to_string(n + 2), "decoy", t.due_ms + 3);
+  });
+  emu->store().transaction([&](Store& db) { sched.arm(db, kScope, "test", "r0", "link", now + 1); });
+  REQUIRE(emu->clock().advance(kLinks + 10).ok());
+  CHECK(emu->catch_up() == static_cast<size_t>(2 * kLinks));
+  REQUIRE(fired.size() == static_cast<size_t>(2 * kLinks));
+  // The links in order, then the tails, all due at once, in the order they were armed.
+  for (int i = 0; i < 2 * kLinks; ++i) REQUIRE(fired[static_cast<size_t>(i)] == i);
+  CHECK(sched.next_due() == Scheduler::kNever);
+  emu->store().transaction([](Store& db) { CHECK(repo::count(db, "timers") == 0); });
+}
+
 TEST_CASE("a timer written after all of its resource's timers were cancelled in the advance can still be cancelled") {
   auto emu = make_emulator();
   Scheduler& sched = emu->scheduler();
@@ -175,7 +216,7 @@ TEST_CASE("a timer written after all of its resource's timers were cancelled in 
   sched.on("test", [&](Store& db, const Timer& t) {
     fired.push_back(t.event);
     if (t.event == "first") {
-      sched.cancel(db, kScope, "test", "r");                        // every timer of r, "later" too
+      sched.cancel(db, kScope, "test", "r");                          // every timer of r, "later" too
       sched.arm(db, kScope, "test", "r", "beyond", t.due_ms + 5000);  // after the advance: in the table
       sched.arm(db, kScope, "test", "r", "soon", t.due_ms + 5);
     }
@@ -267,10 +308,10 @@ TEST_CASE("every StatusReason of the model is set by some transition or the fail
     CHECK(is_error_reason(r));  // reached through the fail event (FromEvent rows)
     reasons.insert(r);
   }
-  const std::set<std::string> model = {"internalError",       "invalidSignalRequest",    "placementTimeout",
-                                       "applicationLogS3DestinationError", "assumeRoleFailed", "applicationExit",
-                                       "connectionTimeout",   "reconnectionTimeout",     "maxSessionLengthTimeout",
-                                       "idleTimeout",         "apiTerminated"};
+  const std::set<std::string> model = {
+      "internalError",           "invalidSignalRequest", "placementTimeout",  "applicationLogS3DestinationError",
+      "assumeRoleFailed",        "applicationExit",      "connectionTimeout", "reconnectionTimeout",
+      "maxSessionLengthTimeout", "idleTimeout",          "apiTerminated"};
   CHECK(reasons == model);
 }
 
@@ -309,8 +350,8 @@ INSERT INTO history (account, region, kind, resource, from_status, to_status, re
       emu.scheduler().arm(db, kScope, "test", "r6", "second-c", 2000);
     });
     CHECK(emu.scheduler().run(emu.store(), 5000) == 5);
-    CHECK(fired == std::vector<std::string>{"first@1000", "second-a@2000", "second-b@2000", "second-c@2000",
-                                            "third@3000"});
+    CHECK(fired ==
+          std::vector<std::string>{"first@1000", "second-a@2000", "second-b@2000", "second-c@2000", "third@3000"});
     CHECK(detail == "with detail");
     CHECK(emu.scheduler().next_due() == 9000000000000);
   }
