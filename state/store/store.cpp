@@ -222,10 +222,24 @@ void Store::checkpoint_if_large() {
   // small enough that reads rarely search a long WAL.
   constexpr int kCheckpointFrames = 4000;
   if (wal_frames_.load(std::memory_order_relaxed) < kCheckpointFrames) return;
-  // Passive: copies what no reader still needs and never blocks the writer;
-  // the writer starts the WAL over once all of it has been copied.
-  if (sqlite3_wal_checkpoint_v2(checkpointer_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK)
+  // Passive: copies what no reader still needs and never blocks the writer.
+  const auto copy_frames = [this] {
+    if (sqlite3_wal_checkpoint_v2(checkpointer_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) == SQLITE_OK)
+      return true;
     spdlog::warn("checkpoint of {} failed: {}", path_, sqlite3_errmsg(checkpointer_));
+    return false;
+  };
+  if (!copy_frames()) return;
+  // The writer starts the WAL over only when it begins a transaction after
+  // all of the WAL has been copied. Under steady writes that instant never
+  // comes (commits go on while a checkpoint copies), and the file grows by
+  // everything written meanwhile: hundreds of MiB within seconds of
+  // sustained starts. So the frames committed during the copy are copied
+  // again with writes held back, after the open batch commits: a short
+  // pause, once per checkpoint, after which the next transaction writes
+  // the WAL from its start.
+  std::lock_guard lock(mu_);
+  if (flush()) copy_frames();
 }
 
 Store& Store::this_thread_reader() {

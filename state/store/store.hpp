@@ -10,6 +10,9 @@
 //   acknowledges a write (or shows what one wrote) first waits until
 //   durable_sequence() covers it: pending_commit() says how far, and
 //   on_durable() when. A ":memory:" database has nothing to wait for.
+// - The syncer's thread checkpoints the WAL once it holds about 16 MiB and
+//   then has the next commit write it from its start, so that its file
+//   stays near that size however steadily writes come (checkpoint_if_large).
 // - Every write goes through one connection guarded by one mutex: every
 //   `transaction` runs alone, so two requests on one resource can never
 //   interleave and lose an update. Statements are prepared once and cached.

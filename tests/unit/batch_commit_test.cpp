@@ -299,3 +299,55 @@ TEST_CASE("batch: a snapshot read never shows a fired deadline the batch has not
   CHECK(*core.settled_version() == committed + 1);
   CHECK(committed_rows(store) == std::vector<int64_t>{now});
 }
+
+TEST_CASE("batch: under steady writes and reads the WAL starts over, so its file stays near a checkpoint's size") {
+  TempDb file;
+  auto store = open_store(file);
+  create_table(*store, "CREATE TABLE pages (k INTEGER PRIMARY KEY, v BLOB)");
+  constexpr int kRows = 512;
+  store->transaction([&](Store& db) {
+    for (int k = 0; k < kRows; ++k) db.prepare("INSERT INTO pages (k, v) VALUES (?, randomblob(3000))").args(k).run();
+  });
+  // Reads go on throughout, each on its own snapshot, as GETs do.
+  std::atomic<bool> writing{true};
+  std::atomic<int64_t> reads{0};
+  std::thread reader([&] {
+    while (writing.load()) {
+      store->read([&](Store& db) {
+        gls::Stmt q = db.prepare("SELECT length(v) FROM pages WHERE k = ?");
+        q.args(static_cast<int64_t>(reads.load() % kRows));
+        if (q.step()) reads.fetch_add(1);
+      });
+    }
+  });
+  // About 25 checkpoints' worth of frames (4 KiB pages each), written as an
+  // I/O thread writes: transactions joining a batch, committed every few.
+  const std::string wal = file.path.string() + "-wal";
+  uintmax_t largest = 0;
+  std::mt19937 pick(7);
+  {
+    Store::BatchCommits batch;
+    for (int i = 0; i < 25'000; ++i) {
+      store->transaction([&](Store& db) {
+        for (int n = 0; n < 4; ++n)
+          db.prepare("UPDATE pages SET v = randomblob(3000) WHERE k = ?")
+              .args(static_cast<int64_t>(pick() % kRows))
+              .run();
+      });
+      if (i % 8 == 7) {
+        REQUIRE(store->flush());
+        std::error_code ec;
+        largest = std::max(largest, fs::file_size(wal, ec));
+      }
+    }
+    REQUIRE(store->flush());
+  }
+  writing = false;
+  reader.join();
+  CHECK(reads.load() > 0);
+  CHECK(store->wait_durable());
+  // A checkpoint starts at about 16 MiB of WAL; the file grew by every commit
+  // made while one ran (hundreds of MiB here) when the WAL was never started over.
+  MESSAGE("largest WAL: " << largest / (1024 * 1024) << " MiB");
+  CHECK(largest < 48u * 1024 * 1024);
+}
