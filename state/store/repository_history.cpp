@@ -1,6 +1,5 @@
 // The history of every resource's transitions, and the latest time it holds.
 #include "state/store/repository.hpp"
-#include "state/store/schema.hpp"
 
 namespace gls::repo {
 
@@ -51,10 +50,9 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms) {
   Stmt q = db.prepare(
-      "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms, "
-      "key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms,
-             history_key(s.account, s.region, kind, resource));
+      "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
   q.run();
   if (pending_latest.db != &db) write_latest(db, time_ms);
   else if (!pending_latest.latest || *pending_latest.latest < time_ms) pending_latest.latest = time_ms;
@@ -74,8 +72,8 @@ void recount_latest_transition(Store& db) {
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {
   Stmt q = db.prepare(
       "SELECT from_status, to_status, reason, cause, time_ms FROM history "
-      "WHERE key_hash = ? AND account = ? AND region = ? AND kind = ? AND resource = ? ORDER BY seq");
-  q.args(history_key(s.account, s.region, kind, resource), s.account, s.region, kind, resource);
+      "WHERE resource = ? AND kind = ? AND account = ? AND region = ? ORDER BY seq");
+  q.args(resource, kind, s.account, s.region);
   std::vector<HistoryEntry> out;
   while (q.step()) out.push_back({q.opt_text(0), q.text(1), q.opt_text(2), q.text(3), q.int64(4)});
   return out;
