@@ -13,6 +13,8 @@
 // - The syncer's thread checkpoints the WAL once it holds about 16 MiB and
 //   then has the next commit write it from its start, so that its file
 //   stays near that size however steadily writes come (checkpoint_if_large).
+//   A read that keeps an older snapshot meanwhile (a long dump) holds the
+//   WAL's frames until it ends, and the file grows by what is written until then.
 // - Every write goes through one connection guarded by one mutex: every
 //   `transaction` runs alone, so two requests on one resource can never
 //   interleave and lose an update. Statements are prepared once and cached.
