@@ -1,7 +1,6 @@
 // The versioned schema: migration N takes a database from user_version N-1 to N.
 #pragma once
 
-#include <cstdint>
 #include <string_view>
 #include <vector>
 
