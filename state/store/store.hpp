@@ -64,6 +64,8 @@
 
 namespace gls {
 
+class TempFilesBeside;
+
 // A cached prepared statement, reset and cleared when the handle goes away.
 class Stmt {
  public:
@@ -335,6 +337,7 @@ class Store {
   std::atomic<Flush> flush_{Flush::Unclaimed};
   std::atomic<bool> snapshot_reads_held_{false};
   int lock_fd_ = -1;  // holds the flock that keeps other emulators out
+  std::unique_ptr<TempFilesBeside> temp_files_;  // the writer's VFS (file databases only)
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Store>> readers_;
   // The syncer's own connection, for checkpoints that do not stop writers.
