@@ -1,30 +1,20 @@
 // Where a restore's body is kept while it arrives: an unlinked file beside
 // the database (O_TMPFILE, or a named file unlinked at once where the file
 // system has none), or memory for ":memory:". No way leaves a file behind.
+#include "admin/body_spool.hpp"
+
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
-#include "admin/body_spool.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using gls::BodySpool;
+using gls::test::TempDir;
 
 namespace {
-
-// A directory of the test's own, removed after it.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("gls-unit-spool-" + std::to_string(::getpid()) + "-" +
-                                               std::to_string(reinterpret_cast<uintptr_t>(this)));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  bool empty() const { return fs::is_empty(path); }
-};
 
 // What the spool holds, read back as the loader reads it.
 std::string kept(const BodySpool& spool) {

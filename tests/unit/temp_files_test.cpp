@@ -2,40 +2,24 @@
 // memory goes to a file beside the database (never to the system's
 // temporary directory), unlinked, and what it holds still puts pages back.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "state/store/store.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using gls::Store;
+using gls::test::TempDir;
 
 namespace {
 
-// A directory of its own under the temporary directory, removed with all in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / ("gls-unit-temp-files-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter++) + "-" + std::to_string(std::random_device{}()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-constexpr int kRows = 3000;  // of about 1 KiB each: 3 MiB, well past the 1 MiB a sub-journal keeps in memory
+constexpr int kRows = 3000;  // of about 1 KiB each: 3 MiB, far past the 128 KiB a sub-journal keeps in memory
 
 std::unique_ptr<Store> open_with_rows(const fs::path& db_path) {
   auto opened = Store::open(db_path.string());
