@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -44,6 +43,16 @@ std::vector<std::string> deleted_open_files() {
   return found;
 }
 
+// What a transaction's own code throws (not a StoreError).
+struct HandlerFailed {};
+
+// Whether a temporary file of the database at `db_path` is open now (unlinked).
+bool spilled_beside(const fs::path& db_path) {
+  const std::string prefix = db_path.string() + "-tmp-";
+  const std::vector<std::string> open = deleted_open_files();
+  return std::any_of(open.begin(), open.end(), [&](const std::string& f) { return f.starts_with(prefix); });
+}
+
 int64_t rows_changed(Store& store) {
   return store.transaction([](Store& db) {
     gls::Stmt q = db.prepare("SELECT COUNT(*) FROM big WHERE v <> printf('%.1000c', 'a')");
@@ -54,7 +63,7 @@ int64_t rows_changed(Store& store) {
 
 }  // namespace
 
-TEST_CASE("temporary files: a sub-journal past 1 MiB goes to an unlinked file beside the database") {
+TEST_CASE("temporary files: a sub-journal past 128 KiB goes to an unlinked file beside the database") {
   TempDir dir;
   const fs::path db_path = dir.path / "state.db";
   auto store = open_with_rows(db_path);
@@ -78,11 +87,14 @@ TEST_CASE("temporary files: a sub-journal past 1 MiB goes to an unlinked file be
 
 TEST_CASE("temporary files: a statement that fails is undone from a sub-journal in a file") {
   TempDir dir;
-  auto store = open_with_rows(dir.path / "state.db");
-  store->transaction([](Store& db) {
+  const fs::path db_path = dir.path / "state.db";
+  auto store = open_with_rows(db_path);
+  store->transaction([&](Store& db) {
     // Every row changes, then the last breaks NOT NULL: the statement is undone, the transaction goes on.
-    CHECK_THROWS(db.exec("UPDATE big SET v = CASE WHEN k = " + std::to_string(kRows) +
-                         " THEN NULL ELSE 'b' || substr(v, 2) END WHERE k > 0"));
+    CHECK_THROWS_WITH_AS(db.exec("UPDATE big SET v = CASE WHEN k = " + std::to_string(kRows) +
+                                 " THEN NULL ELSE 'b' || substr(v, 2) END WHERE k > 0"),
+                         doctest::Contains("NOT NULL constraint failed"), gls::StoreError);
+    CHECK(spilled_beside(db_path));
     db.exec("UPDATE big SET v = 'c' || substr(v, 2) WHERE k = 1");
   });
   CHECK(rows_changed(*store) == 1);
@@ -90,15 +102,17 @@ TEST_CASE("temporary files: a statement that fails is undone from a sub-journal 
 
 TEST_CASE("temporary files: a batched transaction that fails is undone from its savepoint's file, the others kept") {
   TempDir dir;
-  auto store = open_with_rows(dir.path / "state.db");
+  const fs::path db_path = dir.path / "state.db";
+  auto store = open_with_rows(db_path);
   {
     Store::BatchCommits batch;
     store->transaction([](Store& db) { db.exec("UPDATE big SET v = 'c' || substr(v, 2) WHERE k = 1"); });
-    CHECK_THROWS_AS(store->transaction([](Store& db) {
+    CHECK_THROWS_AS(store->transaction([&](Store& db) {
       db.exec("UPDATE big SET v = 'b' || substr(v, 2) WHERE k > 0");
-      throw std::runtime_error("a handler fails after writing");
+      CHECK(spilled_beside(db_path));
+      throw HandlerFailed{};  // after writing
     }),
-                    std::runtime_error);
+                    HandlerFailed);
     store->transaction([](Store& db) { db.exec("UPDATE big SET v = 'c' || substr(v, 2) WHERE k = 2"); });
     CHECK(store->flush());
   }
