@@ -184,7 +184,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     store->exec("PRAGMA cache_size=-65536");
     store->configure_connection();
     // The writer's temporary files go beside the database (temp_files_).
-    if (!memory) store->exec("PRAGMA temp_store=FILE");
+    if (store->temp_files_) store->exec("PRAGMA temp_store=FILE");
     define_schema_functions(db);
     store->migrate();
     if (!memory) store->start_group_commit();

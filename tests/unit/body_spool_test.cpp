@@ -1,13 +1,12 @@
 // Where a restore's body is kept while it arrives: an unlinked file beside
 // the database (O_TMPFILE, or a named file unlinked at once where the file
 // system has none), or memory for ":memory:". No way leaves a file behind.
-#include "admin/body_spool.hpp"
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 
+#include "admin/body_spool.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 namespace fs = std::filesystem;

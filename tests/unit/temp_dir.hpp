@@ -13,10 +13,10 @@ namespace gls::test {
 
 struct TempDir {
   std::filesystem::path path;
-  explicit TempDir(const std::string& name = "gls-unit") {
+  TempDir() {
     static std::atomic<int> counter{0};
     path = std::filesystem::temp_directory_path() /
-           (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+           ("gls-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(path);  // left by an earlier process of the same id
     std::filesystem::create_directories(path);
   }
