@@ -346,8 +346,10 @@ TEST_CASE("batch: under steady writes and reads the WAL starts over, so its file
   reader.join();
   CHECK(reads.load() > 0);
   CHECK(store->wait_durable());
-  // A checkpoint starts at about 16 MiB of WAL; the file grew by every commit
-  // made while one ran (hundreds of MiB here) when the WAL was never started over.
+  // A checkpoint starts at about 16 MiB of WAL, and the file grows by what is
+  // committed while it copies: 21-36 MiB here, up to 57 MiB with both cores
+  // busy. It grew by every commit (383 MiB here) when the WAL was never
+  // started over.
   MESSAGE("largest WAL: " << largest / (1024 * 1024) << " MiB");
-  CHECK(largest < 48u * 1024 * 1024);
+  CHECK(largest < 128u * 1024 * 1024);
 }
