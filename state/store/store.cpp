@@ -13,6 +13,7 @@
 #include <set>
 
 #include "state/store/schema.hpp"
+#include "state/store/sqlite_memory.hpp"
 #include "state/store/temp_files_vfs.hpp"
 
 namespace gls {
@@ -113,6 +114,7 @@ void configure_sqlite_once() {
     // be: SQLite writes it to the file in one call when it spills, and its
     // unix VFS writes less than 128 KiB a call (larger fails as a full disk).
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 * 1024 - 1);
+    sqlite_memory::install();
     return sqlite3_initialize() == SQLITE_OK;
   }();
   (void)configured;
