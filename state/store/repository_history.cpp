@@ -7,6 +7,8 @@ namespace gls::repo {
 
 namespace {
 constexpr std::string_view kLatestTransition = "history.latest_ms";
+// The highest seq reserved for history rows (next_seq).
+constexpr std::string_view kHistorySeq = "history.seq";
 
 // The open LatestTransitionBatch of this thread: the latest time recorded meanwhile.
 struct PendingLatest {
@@ -14,6 +16,34 @@ struct PendingLatest {
   std::optional<int64_t> latest;
 };
 thread_local PendingLatest pending_latest;
+
+std::optional<int64_t> integer_setting(Store& db, std::string_view key) {
+  Stmt q = db.prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?");
+  q.args(key);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
+}
+
+// The next seq of a history row. The setting history.seq holds the highest
+// seq reserved: every row written has one no higher. The store hands out
+// the seqs up to it, and reserves the next kReserved (written in the
+// transaction that takes the first of them) when none are left. A rollback
+// makes the store read the setting again (a reservation may have been undone
+// with it), so that seqs only ever go to rows under a reservation that stays.
+constexpr int64_t kReserved = 1024;
+int64_t next_seq(Store& db) {
+  Store::ReservedSeqs& seqs = db.history_seqs();
+  if (seqs.latest < 0) seqs.latest = seqs.ceiling = integer_setting(db, kHistorySeq).value_or(0);
+  if (seqs.latest == seqs.ceiling) {
+    seqs.ceiling = seqs.latest + kReserved;
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT)) ON CONFLICT (key) DO UPDATE "
+          "SET value = excluded.value")
+        .args(kHistorySeq, seqs.ceiling)
+        .run();
+  }
+  return ++seqs.latest;
+}
 
 // Keeps the setting at `time_ms` if that is later than what it holds.
 void write_latest(Store& db, int64_t time_ms) {
@@ -25,12 +55,7 @@ void write_latest(Store& db, int64_t time_ms) {
 }
 }  // namespace
 
-std::optional<int64_t> latest_transition_ms(Store& db) {
-  Stmt q = db.prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?");
-  q.args(kLatestTransition);
-  if (!q.step()) return std::nullopt;
-  return q.int64(0);
-}
+std::optional<int64_t> latest_transition_ms(Store& db) { return integer_setting(db, kLatestTransition); }
 
 LatestTransitionBatch::LatestTransitionBatch(Store& db) : db_(db), owner_(pending_latest.db == nullptr) {
   if (owner_) pending_latest = {&db, std::nullopt};
@@ -50,9 +75,9 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms) {
   Stmt q = db.prepare(
-      "INSERT INTO history (account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args_ref(s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
+      "INSERT INTO history (seq, account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.args_ref(next_seq(db), s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
   q.run();
   if (pending_latest.db != &db) write_latest(db, time_ms);
   else if (!pending_latest.latest || *pending_latest.latest < time_ms) pending_latest.latest = time_ms;

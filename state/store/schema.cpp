@@ -8,9 +8,6 @@
 // variables, display configuration, ...) are kept as canonical JSON text.
 #include "state/store/schema.hpp"
 
-#include <sqlite3.h>
-
-#include <cstdint>
 #include <string>
 
 namespace gls {
@@ -459,42 +456,36 @@ DROP INDEX history_by_resource;
 ALTER TABLE history DROP COLUMN key_hash;
 CREATE INDEX history_by_resource ON history (resource);
 )sql",
+
+      // 13: history is one B-tree keyed by (resource, seq), not a rowid
+      // table and an index of its resource: a transition writes one B-tree,
+      // not two. Rows keep their seq; new rows take theirs from blocks
+      // reserved in the setting history.seq (repo::record_transition), which
+      // starts at the latest seq there is.
+      R"sql(
+INSERT OR REPLACE INTO settings (key, value)
+  SELECT 'history.seq', CAST(latest AS TEXT) FROM (SELECT MAX(seq) AS latest FROM history) WHERE latest IS NOT NULL;
+CREATE TABLE history_v13 (
+  seq          INTEGER NOT NULL,
+  account      TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  resource     TEXT NOT NULL,
+  from_status  TEXT,
+  to_status    TEXT NOT NULL,
+  reason       TEXT,
+  cause        TEXT NOT NULL,
+  time_ms      INTEGER NOT NULL,
+  PRIMARY KEY (resource, seq)
+) WITHOUT ROWID;
+INSERT INTO history_v13 (seq, account, region, kind, resource, from_status, to_status, reason, cause, time_ms)
+  SELECT seq, account, region, kind, resource, from_status, to_status, reason, cause, time_ms FROM history
+  ORDER BY resource, seq;
+DROP TABLE history;
+ALTER TABLE history_v13 RENAME TO history;
+)sql",
   };
   return migrations;
-}
-
-namespace {
-int64_t history_key(std::string_view account, std::string_view region, std::string_view kind,
-                    std::string_view resource) {
-  uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
-  const auto add = [&h](std::string_view part) {
-    for (const char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // a separator no UTF-8 text contains
-    h *= 1099511628211ull;
-  };
-  add(account);
-  add(region);
-  add(kind);
-  add(resource);
-  return static_cast<int64_t>(h);
-}
-
-std::string_view text_arg(sqlite3_value* v) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  return text ? std::string_view(text, static_cast<size_t>(sqlite3_value_bytes(v))) : std::string_view();
-}
-}  // namespace
-
-void define_schema_functions(sqlite3* db) {
-  sqlite3_create_function(
-      db, "history_key", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-      [](sqlite3_context* ctx, int, sqlite3_value** v) {
-        sqlite3_result_int64(ctx, history_key(text_arg(v[0]), text_arg(v[1]), text_arg(v[2]), text_arg(v[3])));
-      },
-      nullptr, nullptr);
 }
 
 }  // namespace gls

@@ -416,6 +416,7 @@ void Store::commit() {
 }
 void Store::rollback() {
   if (batching()) return rollback_in_batch();
+  history_seqs_ = {};
   transitions_.rolled_back();
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);

@@ -229,6 +229,16 @@ class Store {
   // their transaction has committed.
   TransitionFeed& transitions() { return transitions_; }
 
+  // The seqs of history rows (repo::record_transition): the latest handed
+  // out, and the highest the database has reserved. Unknown (-1) until read
+  // from the database, and again after any rollback, which may have undone
+  // a reservation.
+  struct ReservedSeqs {
+    int64_t latest = -1;
+    int64_t ceiling = -1;
+  };
+  ReservedSeqs& history_seqs() { return history_seqs_; }
+
   // ---- durability (group commit)
   // The sequence number of the latest commit that changed the database.
   uint64_t commit_sequence() const { return commit_seq_.load(std::memory_order_acquire); }
@@ -357,6 +367,7 @@ class Store {
   // so this map is forgotten whenever it outgrows the statements it points to.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
   TransitionFeed transitions_;
+  ReservedSeqs history_seqs_;
 };
 
 template <class F>
