@@ -13,8 +13,8 @@ namespace gls::sqlite_memory {
 
 namespace {
 // Size classes: 16-byte steps up to 128, then four steps to each power of
-// two up to kLargestCached (160, 192, 224, 256, 320, ...), so a block is
-// at most a quarter larger than asked.
+// two up to kLargestCached (160, 192, 224, 256, 320, ...), so that a block
+// of more than 128 bytes is at most a quarter larger than asked.
 constexpr int kSmallClasses = 8;
 constexpr int kClasses = kSmallClasses + 4 * (std::bit_width(kLargestCached) - 1 - 7);
 constexpr int kUncached = kClasses;
