@@ -36,11 +36,7 @@ int64_t next_seq(Store& db) {
   if (seqs.latest < 0) seqs.latest = seqs.ceiling = integer_setting(db, kHistorySeq).value_or(0);
   if (seqs.latest == seqs.ceiling) {
     seqs.ceiling = seqs.latest + kReserved;
-    db.prepare(
-          "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT)) ON CONFLICT (key) DO UPDATE "
-          "SET value = excluded.value")
-        .args(kHistorySeq, seqs.ceiling)
-        .run();
+    db.set_setting(kHistorySeq, std::to_string(seqs.ceiling));
   }
   return ++seqs.latest;
 }

@@ -45,6 +45,9 @@ static_assert(kClassBy16[1] == 0 && kClassBy16[9] == kSmallClasses && kClassBy16
 
 int class_of(size_t n) { return n > kLargestCached ? kUncached : kClassBy16[(n + 15) / 16]; }
 
+// What a request of n bytes of class c gets: its class's size, or n rounded up to 8.
+size_t block_bytes(int c, size_t n) { return c == kUncached ? (n + 7) & ~size_t{7} : class_bytes(c); }
+
 // Before each block: its class and what it holds, 16 bytes so that the
 // block keeps malloc's alignment.
 struct Header {
@@ -90,7 +93,7 @@ void* from_malloc(size_t bytes, uint64_t size_class) {
 void* allocate(int bytes) {
   if (bytes < 0) return nullptr;
   const int c = class_of(static_cast<size_t>(bytes));
-  if (c == kUncached) return from_malloc((static_cast<size_t>(bytes) + 7) & ~size_t{7}, kUncached);
+  if (c == kUncached) return from_malloc(block_bytes(c, static_cast<size_t>(bytes)), kUncached);
   if (FreeBlock* b = cache.head[c]) {
     cache.head[c] = b->next;
     cache.bytes -= class_bytes(c);
@@ -148,8 +151,8 @@ void trim() {
 
 namespace {
 int roundup(int bytes) {
-  const int c = class_of(static_cast<size_t>(bytes));
-  return c == kUncached ? (bytes + 7) & ~7 : static_cast<int>(class_bytes(c));
+  const auto n = static_cast<size_t>(bytes);
+  return static_cast<int>(block_bytes(class_of(n), n));
 }
 int init(void*) { return SQLITE_OK; }
 void shutdown(void*) {}
