@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 
+#include "state/store/page_cache.hpp"
 #include "state/store/schema.hpp"
 #include "state/store/sqlite_memory.hpp"
 #include "state/store/temp_files_vfs.hpp"
@@ -115,6 +116,7 @@ void configure_sqlite_once() {
     // unix VFS writes less than 128 KiB a call (larger fails as a full disk).
     sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 128 * 1024 - 1);
     sqlite_memory::install();
+    page_cache::install();
     return sqlite3_initialize() == SQLITE_OK;
   }();
   (void)configured;
