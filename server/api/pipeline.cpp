@@ -12,14 +12,15 @@
 #include "admin/admin_api.hpp"
 #include "api/codec.hpp"
 #include "api/errors.hpp"
-#include "api/validate.hpp"
+#include "api/operations.hpp"
 #include "api/rate_limits.hpp"
+#include "api/validate.hpp"
 #include "chaos/fault_rules.hpp"
-#include "http/access_policy.hpp"
 #include "chaos/lifecycle_faults.hpp"
+#include "http/access_policy.hpp"
 #include "observe/metrics.hpp"
 #include "state/sessions/signalling.hpp"
-#include "api/operations.hpp"
+#include "state/small_json.hpp"
 
 namespace gls {
 
@@ -135,7 +136,7 @@ bool Pipeline::awaits_peer(const HttpRequest& request) const {
   if (!apart_ || request.method != "POST") return false;
   const api::RouteMatch route = router_.match(request.method, request.path());
   if (!route.operation || !route.operation->may_await_peer || !emu_.signalling().peers()->live()) return false;
-  rapidjson::Document body;
+  SmallJson body;
   if (body.Parse(request.body.data(), request.body.size()).HasParseError() || !body.IsObject()) return false;
   const auto signal = body.FindMember("SignalRequest");
   return signal != body.MemberEnd() && signal->value.IsString() &&

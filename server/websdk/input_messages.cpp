@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include "state/small_json.hpp"
+
 namespace gls::websdk {
 
 namespace {
@@ -90,7 +92,7 @@ std::string message(std::string_view kind, const char* member, std::string_view 
 }  // namespace
 
 std::optional<InputMessage> parse_input_message(std::string_view text) {
-  rapidjson::Document d;
+  SmallJson d;
   d.Parse(text.data(), text.size());
   if (d.HasParseError() || !d.IsObject()) return std::nullopt;
   const Object o = std::as_const(d).GetObject();

@@ -6,14 +6,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "state/applications/application.hpp"
 #include "state/cascades.hpp"
 #include "state/core.hpp"
+#include "state/lifecycle/lifecycle_impl.hpp"
 #include "state/sessions/export_archive.hpp"
-#include "state/applications/application.hpp"
+#include "state/sessions/stream_sessions.hpp"
+#include "state/small_json.hpp"
 #include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
-#include "state/sessions/stream_sessions.hpp"
-#include "state/lifecycle/lifecycle_impl.hpp"
 
 namespace gls {
 
@@ -41,7 +42,7 @@ void offer_to_peers(SessionSignalling& signalling, const Scope& scope, const Str
 std::vector<std::string> requested_locations(const StreamSession& s) {
   std::vector<std::string> wanted;
   if (s.requested_locations_json) {
-    rapidjson::Document d;
+    SmallJson d;
     d.Parse(s.requested_locations_json->c_str());
     if (d.IsArray())
       for (const auto& v : d.GetArray()) wanted.emplace_back(v.GetString());
@@ -325,7 +326,7 @@ int64_t SessionMachine::duration_ms(Core& core, Store& db, const Scope& scope, c
   if (name == "connectionTimeoutSeconds") return s.connection_timeout_s * 1000;
   if (name == "autoConnectSeconds") return core.config().auto_connect_ms.value_or(0);
   if (s.timings_json) {
-    rapidjson::Document d;
+    SmallJson d;
     d.Parse(s.timings_json->c_str());
     if (!d.HasParseError() && d.IsObject() && d.HasMember(name.data()) && d[name.data()].IsNumber())
       return seconds_to_ms(d[name.data()].GetDouble());

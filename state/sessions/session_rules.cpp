@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "state/small_json.hpp"
+
 namespace gls {
 
 namespace {
@@ -12,7 +14,7 @@ constexpr int64_t kMaxPixels = 2'073'600;  // 1920 x 1080
 constexpr std::string_view kRolePrefix = "GameLiftStreams-";
 
 Status check_resolution(const std::string& display_json) {
-  rapidjson::Document d;
+  SmallJson d;
   d.Parse(display_json.c_str());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("Resolution") || !d["Resolution"].IsObject()) return ok();
   const auto& r = d["Resolution"];

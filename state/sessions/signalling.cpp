@@ -8,6 +8,8 @@
 #include <charconv>
 #include <set>
 
+#include "state/small_json.hpp"
+
 namespace gls {
 
 namespace {
@@ -251,7 +253,7 @@ SignalRequest read_signal_request(std::string_view text) {
   std::string_view sdp = body;
   std::string version;
   if (body.front() == '{') {
-    rapidjson::Document d;
+    SmallJson d;
     d.Parse(body.data(), body.size());
     if (d.HasParseError() || !d.IsObject()) {
       r.problem = "the SignalRequest starts with '{' but is not a JSON object";

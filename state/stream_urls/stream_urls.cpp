@@ -1,4 +1,3 @@
-#include "state/store/json_text.hpp"
 #include "state/stream_urls/stream_urls.hpp"
 
 #include <rapidjson/document.h>
@@ -7,11 +6,13 @@
 
 #include "state/cascades.hpp"
 #include "state/core.hpp"
-#include "state/sessions/stream_sessions.hpp"
-#include "state/sessions/session_rules.hpp"
-#include "state/store/idempotency.hpp"
-#include "state/store/repository.hpp"
 #include "state/secrets.hpp"
+#include "state/sessions/session_rules.hpp"
+#include "state/sessions/stream_sessions.hpp"
+#include "state/small_json.hpp"
+#include "state/store/idempotency.hpp"
+#include "state/store/json_text.hpp"
+#include "state/store/repository.hpp"
 #include "state/time/scheduler.hpp"
 
 namespace gls {
@@ -221,7 +222,7 @@ Result<std::pair<Scope, StreamSession>> StreamUrls::open(std::string_view group_
     r.draft.protocol = u->protocol;
     r.draft.signal_request = browser_offer(core_.ids());
     r.draft.description = u->description;
-    rapidjson::Document locations;
+    SmallJson locations;
     locations.Parse(u->locations_json.c_str());
     if (locations.IsArray())
       for (const auto& l : locations.GetArray())
