@@ -67,6 +67,7 @@ struct FreeBlock {
 struct ThreadCache {
   FreeBlock* head[kClasses];
   size_t bytes;
+  Header* spare;  // the last freed block above the classes, or null
   bool drain_registered;
   bool closed;
 };
@@ -93,7 +94,14 @@ void* from_malloc(size_t bytes, uint64_t size_class) {
 void* allocate(int bytes) {
   if (bytes < 0) return nullptr;
   const int c = class_of(static_cast<size_t>(bytes));
-  if (c == kUncached) return from_malloc(block_bytes(c, static_cast<size_t>(bytes)), kUncached);
+  if (c == kUncached) {
+    const size_t wanted = block_bytes(c, static_cast<size_t>(bytes));
+    if (Header* spare = cache.spare; spare && spare->bytes >= wanted && spare->bytes / 2 <= wanted) {
+      cache.spare = nullptr;
+      return spare + 1;
+    }
+    return from_malloc(wanted, kUncached);
+  }
   if (FreeBlock* b = cache.head[c]) {
     cache.head[c] = b->next;
     cache.bytes -= class_bytes(c);
@@ -106,13 +114,21 @@ void release(void* block) {
   if (!block) return;
   Header* h = header_of(block);
   const auto c = static_cast<int>(h->size_class);
-  if (c == kUncached || cache.closed || cache.bytes + h->bytes > kMaxCachedBytes) {
+  const bool spare = c == kUncached && h->bytes <= kLargestSpare;
+  if (cache.closed || (c == kUncached && !spare) || (!spare && cache.bytes + h->bytes > kMaxCachedBytes)) {
     std::free(h);
     return;
   }
   if (!cache.drain_registered) {
     cache.drain_registered = true;
     (void)&drain;  // constructs it, so that it runs when the thread ends
+  }
+  if (spare) {  // the larger of the two kept
+    Header* other = cache.spare;
+    if (other && other->bytes > h->bytes) std::swap(other, h);
+    std::free(other);
+    cache.spare = h;
+    return;
   }
   auto* b = static_cast<FreeBlock*>(block);
   b->next = cache.head[c];
@@ -139,6 +155,8 @@ int usable_size(void* block) { return block ? static_cast<int>(header_of(block)-
 
 size_t cached_bytes() { return cache.bytes; }
 
+size_t spare_bytes() { return cache.spare ? cache.spare->bytes : 0; }
+
 void trim() {
   for (int c = 0; c < kClasses; ++c) {
     while (FreeBlock* b = cache.head[c]) {
@@ -147,6 +165,8 @@ void trim() {
     }
   }
   cache.bytes = 0;
+  std::free(cache.spare);
+  cache.spare = nullptr;
 }
 
 namespace {

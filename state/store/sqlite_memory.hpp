@@ -10,18 +10,25 @@
 //
 // Guarantees:
 // - Any thread may free or resize a block any thread allocated.
-// - A thread keeps at most kMaxCachedBytes of free blocks; the rest, and
-//   everything it keeps when it ends, goes back to malloc.
-// - Blocks larger than the largest class are malloc's own, with a header.
+// - A thread keeps at most kMaxCachedBytes of free blocks in its classes;
+//   the rest, and everything it keeps when it ends, goes back to malloc.
+// - Blocks larger than the largest class are malloc's own, with a header;
+//   but a thread keeps one of them as a spare, the largest it has freed of
+//   at most kLargestSpare, and hands it out for a request of at least half
+//   its size. A savepoint's
+//   sub-journal (128 KiB) is taken and given back once a transaction, and
+//   glibc gives back a block that large through its slow, consolidating path.
 #pragma once
 
 #include <cstddef>
 
 namespace gls::sqlite_memory {
 
-// The largest block kept for reuse, and what one thread may keep.
+// The largest block of a class, what one thread may keep in its classes,
+// and the largest spare.
 inline constexpr size_t kLargestCached = 4096;
 inline constexpr size_t kMaxCachedBytes = 64 * 1024;
+inline constexpr size_t kLargestSpare = 256 * 1024;
 
 // SQLite's allocation interface (sqlite3_mem_methods), usable directly.
 void* allocate(int bytes);
@@ -30,8 +37,10 @@ void* resize(void* block, int bytes);
 // What `block` can hold: at least what was asked of allocate or resize.
 int usable_size(void* block);
 
-// The bytes of free blocks this thread keeps.
+// The bytes of free blocks this thread keeps in its classes, and of its
+// larger spare block (0 without one).
 size_t cached_bytes();
+size_t spare_bytes();
 // Gives back to malloc every block this thread keeps.
 void trim();
 

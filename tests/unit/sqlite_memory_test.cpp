@@ -56,10 +56,44 @@ TEST_CASE("sqlite memory: a freed block is handed out again for a request of its
   CHECK(again == first);
   CHECK(mem::cached_bytes() == before);
   mem::release(again);
-  // Larger than any class: malloc's own, never kept.
+  // Larger than any class: malloc's own, kept in no class.
   const size_t kept = mem::cached_bytes();
   mem::release(mem::allocate(static_cast<int>(mem::kLargestCached) + 1));
   CHECK(mem::cached_bytes() == kept);
+}
+
+TEST_CASE("sqlite memory: the largest block freed above the classes is handed out again for half its size or more") {
+  mem::trim();
+  CHECK(mem::spare_bytes() == 0);
+  constexpr int kJournal = 128 * 1024 - 1 + 24;  // a savepoint's sub-journal piece
+  void* journal = mem::allocate(kJournal);
+  fill(journal, kJournal, 5);
+  mem::release(journal);
+  CHECK(mem::spare_bytes() >= static_cast<size_t>(kJournal));
+  CHECK(mem::cached_bytes() == 0);
+  void* again = mem::allocate(kJournal);
+  CHECK(again == journal);
+  CHECK(mem::spare_bytes() == 0);
+  mem::release(again);
+  // Too small a request for it: a block of its own, the spare kept.
+  void* small = mem::allocate(kJournal / 3);
+  CHECK(small != journal);
+  CHECK(mem::spare_bytes() >= static_cast<size_t>(kJournal));
+  void* half = mem::allocate(kJournal / 2 + 8);
+  CHECK(half == journal);
+  CHECK(mem::usable_size(half) >= kJournal / 2 + 8);
+  mem::release(small);  // the spare now, the smaller block
+  CHECK(mem::spare_bytes() < static_cast<size_t>(kJournal));
+  mem::release(half);  // the larger one kept
+  CHECK(mem::spare_bytes() >= static_cast<size_t>(kJournal));
+  mem::release(mem::allocate(kJournal / 4));  // a smaller one freed: not kept
+  // Larger than the bound: never kept.
+  void* huge = mem::allocate(static_cast<int>(mem::kLargestSpare) + 1);
+  mem::release(huge);
+  CHECK(mem::spare_bytes() >= static_cast<size_t>(kJournal));
+  CHECK(mem::spare_bytes() <= mem::kLargestSpare);
+  mem::trim();
+  CHECK(mem::spare_bytes() == 0);
 }
 
 TEST_CASE("sqlite memory: a resized block keeps its contents") {
