@@ -48,10 +48,12 @@ int page_count(sqlite3_pcache* cache) { return inner.xPagecount(of(cache)->inner
 
 sqlite3_pcache_page* fetch(sqlite3_pcache* cache, unsigned key, int create) {
   Cache* c = of(cache);
-  sqlite3_pcache_page* page = inner.xFetch(c->inner, key, create);
-  // A page found rather than created is already within the bound, or followed.
-  if (page && key > c->largest) c->largest = key;
-  return page;
+  // Raised before the call, so that the call is this function's last step
+  // (a tail call: it runs for every page SQLite reads). A page not created
+  // leaves the bound high, which only passes one truncation on; a page found
+  // above it is one that `renumbered` follows.
+  if (create && key > c->largest) c->largest = key;
+  return inner.xFetch(c->inner, key, create);
 }
 
 void unpin(sqlite3_pcache* cache, sqlite3_pcache_page* page, int discard) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace gls::sqlite_memory {
 
@@ -82,6 +83,27 @@ struct Drain {
 };
 thread_local Drain drain;
 
+void register_drain() {
+  if (!cache.drain_registered) {
+    cache.drain_registered = true;
+    (void)&drain;  // constructs it, so that it runs when the thread ends
+  }
+}
+
+// A block above the classes: kept as the spare, the larger of it and the
+// spare kept before, or given back. Apart, to keep release() short.
+[[gnu::noinline]] void release_large(Header* h) {
+  if (cache.closed || h->bytes > kLargestSpare) {
+    std::free(h);
+    return;
+  }
+  register_drain();
+  Header* other = cache.spare;
+  if (other && other->bytes > h->bytes) std::swap(other, h);
+  std::free(other);
+  cache.spare = h;
+}
+
 void* from_malloc(size_t bytes, uint64_t size_class) {
   auto* h = static_cast<Header*>(std::malloc(sizeof(Header) + bytes));
   if (!h) return nullptr;
@@ -114,22 +136,12 @@ void release(void* block) {
   if (!block) return;
   Header* h = header_of(block);
   const auto c = static_cast<int>(h->size_class);
-  const bool spare = c == kUncached && h->bytes <= kLargestSpare;
-  if (cache.closed || (c == kUncached && !spare) || (!spare && cache.bytes + h->bytes > kMaxCachedBytes)) {
+  if (c == kUncached) return release_large(h);
+  if (cache.closed || cache.bytes + h->bytes > kMaxCachedBytes) {
     std::free(h);
     return;
   }
-  if (!cache.drain_registered) {
-    cache.drain_registered = true;
-    (void)&drain;  // constructs it, so that it runs when the thread ends
-  }
-  if (spare) {  // the larger of the two kept
-    Header* other = cache.spare;
-    if (other && other->bytes > h->bytes) std::swap(other, h);
-    std::free(other);
-    cache.spare = h;
-    return;
-  }
+  register_drain();
   auto* b = static_cast<FreeBlock*>(block);
   b->next = cache.head[c];
   cache.head[c] = b;
