@@ -7,8 +7,6 @@ namespace gls::repo {
 
 namespace {
 constexpr std::string_view kLatestTransition = "history.latest_ms";
-// The highest seq reserved for history rows (next_seq).
-constexpr std::string_view kHistorySeq = "history.seq";
 
 // The open LatestTransitionBatch of this thread: the latest time recorded meanwhile.
 struct PendingLatest {
@@ -22,23 +20,6 @@ std::optional<int64_t> integer_setting(Store& db, std::string_view key) {
   q.args(key);
   if (!q.step()) return std::nullopt;
   return q.int64(0);
-}
-
-// The next seq of a history row. The setting history.seq holds the highest
-// seq reserved: every row written has one no higher. The store hands out
-// the seqs up to it, and reserves the next kReserved (written in the
-// transaction that takes the first of them) when none are left. A rollback
-// makes the store read the setting again (a reservation may have been undone
-// with it), so that seqs only ever go to rows under a reservation that stays.
-constexpr int64_t kReserved = 1024;
-int64_t next_seq(Store& db) {
-  Store::ReservedSeqs& seqs = db.history_seqs();
-  if (seqs.latest < 0) seqs.latest = seqs.ceiling = integer_setting(db, kHistorySeq).value_or(0);
-  if (seqs.latest == seqs.ceiling) {
-    seqs.ceiling = seqs.latest + kReserved;
-    db.set_setting(kHistorySeq, std::to_string(seqs.ceiling));
-  }
-  return ++seqs.latest;
 }
 
 // Keeps the setting at `time_ms` if that is later than what it holds.
@@ -73,7 +54,8 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   Stmt q = db.prepare(
       "INSERT INTO history (seq, account, region, kind, resource, from_status, to_status, reason, cause, time_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.args_ref(next_seq(db), s.account, s.region, kind, resource, from, to, reason, cause, time_ms);
+  q.args_ref(db.next_reserved(Store::Counter::HistorySeq), s.account, s.region, kind, resource, from, to, reason, cause,
+             time_ms);
   q.run();
   if (pending_latest.db != &db) write_latest(db, time_ms);
   else if (!pending_latest.latest || *pending_latest.latest < time_ms) pending_latest.latest = time_ms;

@@ -484,6 +484,13 @@ INSERT INTO history_v13 (seq, account, region, kind, resource, from_status, to_s
 DROP TABLE history;
 ALTER TABLE history_v13 RENAME TO history;
 )sql",
+
+      // 14: timers' ids come from blocks reserved in the setting timers.id
+      // (Store::next_reserved), which starts above every id there is.
+      R"sql(
+INSERT OR REPLACE INTO settings (key, value)
+  SELECT 'timers.id', CAST(latest AS TEXT) FROM (SELECT MAX(id) AS latest FROM timers) WHERE latest IS NOT NULL;
+)sql",
   };
   return migrations;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -418,7 +419,7 @@ void Store::commit() {
 }
 void Store::rollback() {
   if (batching()) return rollback_in_batch();
-  history_seqs_ = {};
+  reserved_ = {};
   transitions_.rolled_back();
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);
@@ -447,6 +448,23 @@ std::optional<std::string> Store::setting(std::string_view key) {
     q.args(key);
     return q.step() ? std::optional<std::string>(q.text(0)) : std::nullopt;
   });
+}
+
+int64_t Store::next_reserved(Counter counter) {
+  static constexpr std::string_view kSettings[] = {"history.seq", "timers.id"};
+  const std::string_view key = kSettings[static_cast<size_t>(counter)];
+  Reserved& r = reserved_[static_cast<size_t>(counter)];
+  if (r.latest < 0) {
+    const std::optional<std::string> stored = setting(key);
+    int64_t value = 0;
+    if (stored) std::from_chars(stored->data(), stored->data() + stored->size(), value);
+    r.latest = r.ceiling = value;
+  }
+  if (r.latest == r.ceiling) {
+    r.ceiling = r.latest + kReservedBlock;
+    set_setting(key, std::to_string(r.ceiling));
+  }
+  return ++r.latest;
 }
 
 void Store::set_setting(std::string_view key, std::string_view value) {

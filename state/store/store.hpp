@@ -44,6 +44,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -229,15 +230,16 @@ class Store {
   // their transaction has committed.
   TransitionFeed& transitions() { return transitions_; }
 
-  // The seqs of history rows (repo::record_transition): the latest handed
-  // out, and the highest the database has reserved. Unknown (-1) until read
-  // from the database, and again after any rollback, which may have undone
-  // a reservation.
-  struct ReservedSeqs {
-    int64_t latest = -1;
-    int64_t ceiling = -1;
-  };
-  ReservedSeqs& history_seqs() { return history_seqs_; }
+  // Numbers that order rows, handed out from blocks reserved in a setting:
+  // history rows' seqs (setting history.seq) and timers' ids (timers.id).
+  // Each is above every one handed out before, and no higher than its
+  // setting, which the transaction that takes the first of a block raises by
+  // kReservedBlock. A rollback makes the store read the settings again (it
+  // may have undone a reservation), so that numbers only ever go to rows
+  // under a reservation that stays. Inside a transaction only.
+  enum class Counter { HistorySeq, TimerId };
+  static constexpr int64_t kReservedBlock = 1024;
+  int64_t next_reserved(Counter counter);
 
   // ---- durability (group commit)
   // The sequence number of the latest commit that changed the database.
@@ -367,7 +369,13 @@ class Store {
   // so this map is forgotten whenever it outgrows the statements it points to.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
   TransitionFeed transitions_;
-  ReservedSeqs history_seqs_;
+  // Per Counter: the latest number handed out and the highest reserved;
+  // unknown (-1) until read from the database, and after any rollback.
+  struct Reserved {
+    int64_t latest = -1;
+    int64_t ceiling = -1;
+  };
+  std::array<Reserved, 2> reserved_{};
 };
 
 template <class F>

@@ -60,7 +60,7 @@ void Store::commit_in_batch() {
 }
 
 void Store::rollback_in_batch() {
-  history_seqs_ = {};
+  reserved_ = {};
   if (in_savepoint_) {
     in_savepoint_ = false;
     transitions_.rolled_back_to(staged_at_savepoint_);
@@ -108,7 +108,7 @@ void Store::commit_batch() {
 // answers that wait for it may show) is gone. Reads stay held until the
 // next commit, so no snapshot is taken as current meanwhile.
 void Store::lose_batch(const std::string& why) {
-  history_seqs_ = {};
+  reserved_ = {};
   batch_open_.store(false);
   flush_.store(Flush::Unclaimed);
   in_savepoint_ = false;

@@ -14,17 +14,22 @@ namespace gls {
 
 namespace {
 
-// Writes a timer after the timers already due at the same time, and after
-// the timer `after_id` of that time.
-void insert_timer(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
-                  std::string_view event, int64_t due_ms, std::string_view detail, int64_t after_id) {
+// Writes a timer with its id: one taken from the store's counter orders it
+// after every timer armed before it (those due at the same time included,
+// whether in the table or in a batch being fired).
+void write_timer(Store& db, int64_t id, const Scope& scope, std::string_view kind, std::string_view resource,
+                 std::string_view event, int64_t due_ms, std::string_view detail) {
   Stmt q = db.prepare(
-      "INSERT INTO timers (due_ms, account, region, kind, resource, event, detail, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-      "?7, (SELECT MAX(COALESCE(MAX(id), 0), ?8) + 1 FROM timers WHERE due_ms = ?1))");
-  q.args_ref(due_ms, scope.account, scope.region, kind, resource, event);
-  detail.empty() ? q.bind_null(7) : q.bind_ref(7, detail);
-  q.bind(8, after_id);
+      "INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?)");
+  q.args_ref(due_ms, id, scope.account, scope.region, kind, resource, event);
+  detail.empty() ? q.bind_null(8) : q.bind_ref(8, detail);
   q.run();
+}
+
+void insert_timer(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
+                  std::string_view event, int64_t due_ms, std::string_view detail) {
+  write_timer(db, db.next_reserved(Store::Counter::TimerId), scope, kind, resource, event, due_ms, detail);
 }
 
 // Whether the timer is one of that resource's.
@@ -79,25 +84,12 @@ class FiringBatch {
     return earliest;
   }
 
-  // The largest id in the batch of a timer due at `due_ms` (0 if none): a
-  // timer armed meanwhile at that time comes after every one of them.
-  int64_t last_id(int64_t due_ms) const {
-    auto after = std::upper_bound(batch_.begin(), batch_.end(), due_ms,
-                                  [](int64_t due, const Timer& t) { return due < t.due_ms; });
-    return after != batch_.begin() && std::prev(after)->due_ms == due_ms ? std::prev(after)->id : 0;
-  }
-
   // Puts the timers from `first` on that are still waiting back in the table.
   void restore_from(Store& db, size_t first) {
     for (size_t i = first; i < batch_.size(); ++i) {
       if (state_[i] != kWaiting) continue;
       const Timer& t = batch_[i];
-      Stmt q = db.prepare(
-          "INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      q.args_ref(t.due_ms, t.id, t.scope.account, t.scope.region, t.kind, t.resource, t.event);
-      t.detail.empty() ? q.bind_null(8) : q.bind_ref(8, t.detail);
-      q.run();
+      write_timer(db, t.id, t.scope, t.kind, t.resource, t.event, t.due_ms, t.detail);
       state_[i] = kCancelled;  // no longer this batch's to fire
     }
   }
@@ -193,7 +185,7 @@ class ArmedTimers {
       if (!waiting_[it->slot]) continue;
       const Timer& t = timers_[it->slot];
       if (!earliest) earliest = t.due_ms;
-      insert_timer(db, t.scope, t.kind, t.resource, t.event, t.due_ms, t.detail, 0);
+      insert_timer(db, t.scope, t.kind, t.resource, t.event, t.due_ms, t.detail);
     }
     waiting_count_ = 0;
     forget_if_none_waits();
@@ -284,9 +276,7 @@ void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::s
     armed->add(scope, kind, resource, event, due_ms, detail);
     return;
   }
-  // After the timers already due at the same time (also those of a batch being fired).
-  const FiringBatch* firing = FiringBatch::of(*this);
-  insert_timer(db, scope, kind, resource, event, due_ms, detail, firing ? firing->last_id(due_ms) : int64_t{0});
+  insert_timer(db, scope, kind, resource, event, due_ms, detail);
   lower_next_due(due_ms);
 }
 

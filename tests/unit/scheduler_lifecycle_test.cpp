@@ -15,6 +15,7 @@
 #include "state/time/scheduler.hpp"
 #include "tests/unit/manual_emulator.hpp"
 #include "tests/unit/old_schema.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace gls;
 
@@ -412,4 +413,77 @@ TEST_CASE("one advance applies many session transitions, each at its own due tim
     CHECK(repo::find_location(db, scope, "sg-SCHED0001", scope.region)->allocated == 0);
     CHECK(repo::count(db, "timers") == 0);
   });
+}
+
+TEST_CASE("timers due at one time fire in arming order, through a rolled-back reservation, a reopen and a firing") {
+  test::TempDir dir;
+  const std::string path = (dir.path / "timers.db").string();
+  constexpr int64_t kDue = 5000;
+  EmulatorConfig config;
+  config.clock_mode = ClockMode::Manual;
+  config.seed = 7;
+  auto reopen = [&] {
+    auto store = Store::open(path);
+    REQUIRE(store.ok());
+    return std::make_unique<Emulator>(std::move(*store), config);
+  };
+  auto id_setting = [](Store& db) { return std::stoll(db.setting("timers.id").value_or("0")); };
+  {
+    auto emu = reopen();
+    // The first timer of the database reserves the first block of ids; its
+    // transaction is rolled back, and the reservation with it.
+    CHECK_THROWS(emu->store().transaction([&](Store& db) {
+      emu->scheduler().arm(db, kScope, "test", "r0", "undone", kDue);
+      CHECK(id_setting(db) == Store::kReservedBlock);
+      throw std::runtime_error("rolled back");
+    }));
+    CHECK_FALSE(emu->store().setting("timers.id").has_value());
+    emu->store().transaction([&](Store& db) { emu->scheduler().arm(db, kScope, "test", "r1", "a", kDue); });
+    CHECK(id_setting(emu->store()) == Store::kReservedBlock);
+  }
+  auto emu = reopen();
+  std::vector<std::string> fired;
+  emu->scheduler().on("test", [&](Store& db, const Timer& t) {
+    fired.push_back(t.event);
+    // Armed while its batch fires, at the same time: after the batch's timers.
+    if (t.event == "a") emu->scheduler().arm(db, kScope, "test", "r3", "c", kDue);
+  });
+  emu->store().transaction([&](Store& db) {
+    emu->scheduler().reload(db);
+    emu->scheduler().arm(db, kScope, "test", "r2", "b", kDue);
+  });
+  CHECK(emu->scheduler().run(emu->store(), kDue) == 3);
+  CHECK(fired == std::vector<std::string>{"a", "b", "c"});
+  // Every id written is within what the database reserved.
+  emu->store().transaction([&](Store& db) {
+    emu->scheduler().arm(db, kScope, "test", "r4", "later", kDue + 1);
+    Stmt q = db.prepare("SELECT MAX(id) FROM timers");
+    REQUIRE(q.step());
+    CHECK(q.int64(0) <= id_setting(db));
+    CHECK(q.int64(0) > 1);
+  });
+}
+
+TEST_CASE("a database of schema 13 reserves timer ids above its timers' own") {
+  const test::OldSchemaFile file("gls-unit-timers-v13", 13, R"sql(
+INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) VALUES
+  (2000, 1, '111122223333', 'us-west-2', 'test', 'r1', 'first', NULL),
+  (2000, 2, '111122223333', 'us-west-2', 'test', 'r2', 'second', NULL),
+  (3000, 1, '111122223333', 'us-west-2', 'test', 'r3', 'later', NULL);
+)sql");
+  auto store = Store::open(file.path());
+  REQUIRE(store.ok());
+  CHECK((*store)->setting("timers.id") == std::optional<std::string>("2"));
+  EmulatorConfig config;
+  config.clock_mode = ClockMode::Manual;
+  config.seed = 7;
+  Emulator emu(std::move(*store), config);
+  std::vector<std::string> fired;
+  emu.scheduler().on("test", [&](Store&, const Timer& t) { fired.push_back(t.event); });
+  emu.store().transaction([&](Store& db) {
+    emu.scheduler().reload(db);
+    emu.scheduler().arm(db, kScope, "test", "r4", "third", 2000);
+  });
+  CHECK(emu.scheduler().run(emu.store(), 3000) == 4);
+  CHECK(fired == std::vector<std::string>{"first", "second", "third", "later"});
 }
