@@ -20,8 +20,8 @@ namespace {
 void write_timer(Store& db, int64_t id, const Scope& scope, std::string_view kind, std::string_view resource,
                  std::string_view event, int64_t due_ms, std::string_view detail) {
   Stmt q = db.prepare(
-      "INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "?)");
+      "INSERT INTO timers (due_ms, id, account, region, kind, resource, event, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   q.args_ref(due_ms, id, scope.account, scope.region, kind, resource, event);
   detail.empty() ? q.bind_null(8) : q.bind_ref(8, detail);
   q.run();
