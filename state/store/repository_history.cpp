@@ -15,13 +15,6 @@ struct PendingLatest {
 };
 thread_local PendingLatest pending_latest;
 
-std::optional<int64_t> integer_setting(Store& db, std::string_view key) {
-  Stmt q = db.prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?");
-  q.args(key);
-  if (!q.step()) return std::nullopt;
-  return q.int64(0);
-}
-
 // Keeps the setting at `time_ms` if that is later than what it holds.
 void write_latest(Store& db, int64_t time_ms) {
   db.prepare(
@@ -32,7 +25,7 @@ void write_latest(Store& db, int64_t time_ms) {
 }
 }  // namespace
 
-std::optional<int64_t> latest_transition_ms(Store& db) { return integer_setting(db, kLatestTransition); }
+std::optional<int64_t> latest_transition_ms(Store& db) { return db.integer_setting(kLatestTransition); }
 
 LatestTransitionBatch::LatestTransitionBatch(Store& db) : db_(db), owner_(pending_latest.db == nullptr) {
   if (owner_) pending_latest = {&db, std::nullopt};

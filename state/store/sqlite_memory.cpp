@@ -68,7 +68,7 @@ struct FreeBlock {
 struct ThreadCache {
   FreeBlock* head[kClasses];
   size_t bytes;
-  Header* spare;  // the last freed block above the classes, or null
+  Header* spare;  // the largest block above the classes kept for reuse, or null
   bool drain_registered;
   bool closed;
 };

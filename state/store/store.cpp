@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -450,16 +449,19 @@ std::optional<std::string> Store::setting(std::string_view key) {
   });
 }
 
+std::optional<int64_t> Store::integer_setting(std::string_view key) {
+  return transaction([&](Store& s) {
+    Stmt q = s.prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?");
+    q.args(key);
+    return q.step() ? std::optional<int64_t>(q.int64(0)) : std::nullopt;
+  });
+}
+
 int64_t Store::next_reserved(Counter counter) {
   static constexpr std::string_view kSettings[] = {"history.seq", "timers.id"};
   const std::string_view key = kSettings[static_cast<size_t>(counter)];
   Reserved& r = reserved_[static_cast<size_t>(counter)];
-  if (r.latest < 0) {
-    const std::optional<std::string> stored = setting(key);
-    int64_t value = 0;
-    if (stored) std::from_chars(stored->data(), stored->data() + stored->size(), value);
-    r.latest = r.ceiling = value;
-  }
+  if (r.latest < 0) r.latest = r.ceiling = integer_setting(key).value_or(0);
   if (r.latest == r.ceiling) {
     r.ceiling = r.latest + kReservedBlock;
     set_setting(key, std::to_string(r.ceiling));

@@ -224,6 +224,7 @@ class Store {
 
   // Key/value settings that must survive restarts (e.g. the clock anchor).
   std::optional<std::string> setting(std::string_view key);
+  std::optional<int64_t> integer_setting(std::string_view key);
   void set_setting(std::string_view key, std::string_view value);
 
   // Status transitions written through this store, told to listeners once
