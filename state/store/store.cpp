@@ -74,20 +74,31 @@ int Stmt::changes() const { return sqlite3_changes(sqlite3_db_handle(s_)); }
 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
-std::string_view Stmt::text_view(int col) const {
-  const auto* p = sqlite3_column_text(s_, col);
+// A column is read through its value: each sqlite3_column_* call looks the
+// column up again and enters and leaves the connection (a third of reading
+// a session's row), while the value's own accessors do neither. (The value
+// is one SQLite calls unprotected; a connection is only ever used by one
+// thread at a time, so it needs no mutex of its own.)
+namespace {
+std::string_view value_text(sqlite3_value* v) {
+  const auto* p = sqlite3_value_text(v);
   if (!p) return {};
-  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_value_bytes(v))};
 }
+}  // namespace
+
+std::string_view Stmt::text_view(int col) const { return value_text(sqlite3_column_value(s_, col)); }
 std::string Stmt::text(int col) const { return std::string(text_view(col)); }
 std::optional<std::string> Stmt::opt_text(int col) const {
-  if (is_null(col)) return std::nullopt;
-  return text(col);
+  sqlite3_value* v = sqlite3_column_value(s_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return std::string(value_text(v));
 }
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 std::optional<int64_t> Stmt::opt_int64(int col) const {
-  if (is_null(col)) return std::nullopt;
-  return int64(col);
+  sqlite3_value* v = sqlite3_column_value(s_, col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_value_int64(v);
 }
 double Stmt::real(int col) const { return sqlite3_column_double(s_, col); }
 
