@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "state/store/repository.hpp"
+#include "state/time/emptied_resources.hpp"
 #include "state/time/resource_slots.hpp"
 
 namespace gls {
@@ -176,9 +177,15 @@ class ArmedTimers {
     return earliest;
   }
 
+  // What the advance has emptied of the table's timers.
+  EmptiedResources& emptied() { return emptied_; }
+
   // Writes the waiting timers to the table, in their order, after the
   // timers already there at their due times; returns the earliest due time.
+  // (After a failed handler, with the batch's unfired timers, written back
+  // just before: no resource counts as emptied any more.)
   std::optional<int64_t> restore(Store& db) {
+    emptied_.forget_all();
     std::sort_heap(order_.begin(), order_.end(), Later{});  // latest first
     std::optional<int64_t> earliest;
     for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
@@ -255,6 +262,7 @@ class ArmedTimers {
   size_t waiting_count_ = 0;
   std::vector<Due> order_;  // a heap
   ResourceSlots by_resource_;
+  EmptiedResources emptied_;
   ArmedTimers* outer_;
 };
 thread_local ArmedTimers* ArmedTimers::current = nullptr;
@@ -272,36 +280,44 @@ void Scheduler::lower_next_due(int64_t due_ms) {
 
 void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                     std::string_view event, int64_t due_ms, std::string_view detail) {
-  if (ArmedTimers* armed = ArmedTimers::of(*this); armed && armed->keeps(due_ms)) {
+  ArmedTimers* armed = ArmedTimers::of(*this);
+  if (armed && armed->keeps(due_ms)) {
     armed->add(scope, kind, resource, event, due_ms, detail);
     return;
   }
   insert_timer(db, scope, kind, resource, event, due_ms, detail);
+  if (armed) armed->emptied().refilled(scope, kind, resource);
   lower_next_due(due_ms);
 }
 
 void Scheduler::cancel(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                        std::string_view event) {
-  if (event.empty()) {
-    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
-        .args_ref(scope.account, scope.region, kind, resource)
-        .run();
-  } else {
-    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
-        .args_ref(scope.account, scope.region, kind, resource, event)
-        .run();
+  ArmedTimers* armed = ArmedTimers::of(*this);
+  if (!armed || !armed->emptied().holds_none(scope, kind, resource)) {
+    if (event.empty()) {
+      db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ?")
+          .args_ref(scope.account, scope.region, kind, resource)
+          .run();
+      if (armed) armed->emptied().emptied(scope, kind, resource);
+    } else {
+      db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event = ?")
+          .args_ref(scope.account, scope.region, kind, resource, event)
+          .run();
+    }
   }
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event, event);
-  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event, event);
+  if (armed) armed->cancel(scope, kind, resource, event, event);
 }
 
 void Scheduler::cancel_events(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
                               std::string_view event1, std::string_view event2) {
-  db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
-      .args_ref(scope.account, scope.region, kind, resource, event1, event2)
-      .run();
+  ArmedTimers* armed = ArmedTimers::of(*this);
+  if (!armed || !armed->emptied().holds_none(scope, kind, resource))
+    db.prepare("DELETE FROM timers WHERE account = ? AND region = ? AND kind = ? AND resource = ? AND event IN (?, ?)")
+        .args_ref(scope.account, scope.region, kind, resource, event1, event2)
+        .run();
   if (FiringBatch* firing = FiringBatch::of(*this)) firing->cancel(scope, kind, resource, event1, event2);
-  if (ArmedTimers* armed = ArmedTimers::of(*this)) armed->cancel(scope, kind, resource, event1, event2);
+  if (armed) armed->cancel(scope, kind, resource, event1, event2);
 }
 
 std::optional<int64_t> Scheduler::due(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
