@@ -205,44 +205,6 @@ std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, st
   return binding::select_one(db, sql, session_fields(), s.account, s.region, id);
 }
 
-namespace {
-// An insert_statement of every column, then `offers_value` for the offers
-// the session has used (a column the record does not hold).
-std::string session_row_statement(std::string_view verb, std::string_view offers_value) {
-  std::string sql = binding::insert_statement("stream_sessions", session_fields(), verb);
-  sql.insert(sql.find(") VALUES ("), ", offers");
-  sql.insert(sql.size() - 1, ", " + std::string(offers_value));
-  return sql;
-}
-
-// Binds the scope and every column of the session; returns the next free parameter.
-int bind_session_row(Stmt& q, const Scope& s, const StreamSession& x) {
-  q.args_ref(s.account, s.region);
-  return binding::bind_columns(q, 3, x, session_fields(), 0, binding::kAssigned);
-}
-}  // namespace
-
-void insert_session(Store& db, const Scope& s, const StreamSession& x, std::optional<std::string_view> offers) {
-  static const std::string sql = session_row_statement("INSERT", "?");
-  Stmt q = db.prepare(sql);
-  const int next = bind_session_row(q, s, x);
-  q.bind_ref(next, offers);
-  q.run();
-}
-
-void update_session(Store& db, const Scope& s, const StreamSession& x) {
-  // The REPLACE's delete trigger counts down the stored status, whose count
-  // may not be written yet (a status first reached within the batch).
-  write_pending_counts(db);
-  // REPLACE deletes the old row: its offers are read before it goes.
-  static const std::string sql = session_row_statement(
-      "REPLACE", "(SELECT offers FROM stream_sessions WHERE account = ?1 AND region = ?2 AND group_id = ? AND id = ?)");
-  Stmt q = db.prepare(sql);
-  const int next = bind_session_row(q, s, x);
-  q.bind_ref(next, x.group_id).bind_ref(next + 1, x.id);
-  q.run();
-}
-
 std::vector<StreamSession> waiting_sessions(Store& db, const Scope& s, std::string_view group_id) {
   static const std::string sql = select_sessions(
       "WHERE account = ? AND region = ? AND group_id = ? AND placed = 0 AND status = 'ACTIVATING' "

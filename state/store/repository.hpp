@@ -95,7 +95,9 @@ std::optional<StreamSession> find_session(Store& db, const Scope& s, std::string
 // A session by ID alone, in any stream group of the scope.
 std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, std::string_view id);
 // `offers`: the JSON array of the offers the session has used (as
-// session_rules.hpp keeps them), NULL when not given.
+// session_rules.hpp keeps them), NULL when not given. It keeps the
+// sessions-by-status and units-held counts itself, through the store's
+// CountDeltas.
 void insert_session(Store& db, const Scope& s, const StreamSession& x,
                     std::optional<std::string_view> offers = std::nullopt);
 // Sessions of a group still waiting for capacity, in the order they started.
@@ -122,36 +124,21 @@ std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const Sessio
 // ?5 export status, ?6-?8 the key after which the page starts, ?9 the limit).
 const std::string& session_page_statement(bool one_group, bool next);
 // Every column of the session's row but the offers it has used, which stay.
+// The stored row's counts go by the delete trigger, the new row's as
+// insert_session counts them.
 void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:
 // the lifecycle's hot path. It keeps the sessions-by-status and units-held
-// counts itself (no trigger does for an UPDATE), at once or through the
-// open CountBatch. Nothing for a session that is not stored.
+// counts itself, through the store's CountDeltas. Nothing for a session that is not stored.
 void update_session_state(Store& db, const Scope& s, const StreamSession& x);
 
-// Gathers, while it is open on this thread, the count changes that
-// update_session_state makes in `db`, and writes each changed count once
-// when finished: for a run of many status changes in one transaction (the
-// scheduler firing what is due). Every function here that reads or rewrites
-// a count (find_location, count, count_by_status, a group's locations, ...)
-// writes the gathered changes first, so the transaction always sees its own
-// counts. Call finish() before the transaction commits; a batch destroyed
-// unfinished (its transaction is rolled back) drops what it gathered. A
-// batch opened while one is open on this thread joins it.
-class CountBatch {
- public:
-  explicit CountBatch(Store& db);
-  ~CountBatch();
-  CountBatch(const CountBatch&) = delete;
-  CountBatch& operator=(const CountBatch&) = delete;
-  void finish();
-
- private:
-  Store& db_;
-  bool owner_;
-};
-// Writes what the open CountBatch of `db` has gathered so far (nothing without one).
+// Writes the count changes the transaction has gathered (Store::count_deltas)
+// now, for what reads or rewrites the counted rows by SQL: find_location,
+// count, count_by_status, a group's locations, a location's insert or
+// delete, and REPLACE's delete trigger call it first, so the transaction
+// always sees its own counts. (read_group_for_start, a start's read, adds
+// the changes to what it reads instead.)
 void write_pending_counts(Store& db);
 // (find_session tells update_session_state what the row it read holds.)
 void remember_read(Store& db, const Scope& s, const StreamSession& x, int64_t rowid);

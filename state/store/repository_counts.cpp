@@ -1,15 +1,18 @@
-// A session's status change and the counts it keeps (sessions by status,
-// units of a location held): written at once, or gathered by a CountBatch
-// and written once per changed count before the transaction commits.
+// A session's writes and the counts they keep (sessions by status, units
+// of a location held), gathered by the store's CountDeltas and written once
+// per changed count before the transaction commits.
+//
+// No trigger counts an inserted or updated session: a trigger would write
+// its count at once, for each row, and it runs as a sub-program in a
+// statement that keeps a statement journal. Deleting a session (REPLACE's
+// delete included) is still counted by the delete triggers, which need the
+// gathered changes written first.
 //
 // The write of a status change needs what the counts depend on as stored
 // before it (status, placed, location). The session read last on this
 // thread's writing connection remembers them: the UPDATE then names them in
 // its WHERE clause, so a stale memory changes no row and the change falls
 // back to reading them first.
-#include <map>
-#include <tuple>
-
 #include "state/store/binding_sql.hpp"
 #include "state/store/repository.hpp"
 
@@ -24,36 +27,6 @@ bool holds_unit(bool placed, std::string_view status) {
   return placed && status != kTerminated && status != kError;
 }
 
-void add_held(Store& db, const Scope& s, std::string_view group_id, std::string_view location, int64_t delta) {
-  db.prepare("UPDATE group_locations SET held = held + ? WHERE account = ? AND region = ? AND group_id = ? AND "
-             "location = ?")
-      .args_ref(delta, s.account, s.region, group_id, location)
-      .run();
-}
-
-void add_status(Store& db, std::string_view status, int64_t delta) {
-  if (delta < 0) {
-    db.prepare("UPDATE status_counts SET n = n + ? WHERE tbl = 'stream_sessions' AND status = ?")
-        .args_ref(delta, status)
-        .run();
-  } else if (delta > 0) {
-    db.prepare(
-          "INSERT INTO status_counts (tbl, status, n) VALUES ('stream_sessions', ?, ?) "
-          "ON CONFLICT (tbl, status) DO UPDATE SET n = n + excluded.n")
-        .args_ref(status, delta)
-        .run();
-  }
-}
-
-// The count changes of the open CountBatch of this thread, if any.
-struct PendingCounts {
-  const Store* db = nullptr;  // the batch's store; null when no batch is open
-  std::map<std::string, int64_t, std::less<>> by_status;
-  // (account, region, group, location) -> units held
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, int64_t> held;
-};
-thread_local PendingCounts pending;
-
 // What the counts depend on, as stored, for the session read last.
 struct StoredState {
   const Store* db = nullptr;
@@ -66,19 +39,37 @@ struct StoredState {
 thread_local StoredState last_read;
 
 void count_status(Store& db, std::string_view status, int64_t delta) {
-  if (pending.db != &db) return add_status(db, status, delta);
-  auto it = pending.by_status.find(status);
-  if (it == pending.by_status.end()) it = pending.by_status.emplace(std::string(status), 0).first;
-  it->second += delta;
+  db.count_deltas().add_session_status(status, delta);
 }
 
 void count_held(Store& db, const Scope& s, std::string_view group_id, std::string_view location, int64_t delta) {
-  if (pending.db != &db) return add_held(db, s, group_id, location, delta);
-  pending.held[{s.account, s.region, std::string(group_id), std::string(location)}] += delta;
+  db.count_deltas().add_held(s, group_id, location, delta);
 }
 
 bool same_session(const StoredState& m, const Store& db, const Scope& s, const StreamSession& x) {
   return m.db == &db && m.id == x.id && m.group_id == x.group_id && m.account == s.account && m.region == s.region;
+}
+
+// An insert_statement of every column, then `offers_value` for the offers
+// the session has used (a column the record does not hold).
+std::string session_row_statement(std::string_view verb, std::string_view offers_value) {
+  std::string sql = binding::insert_statement("stream_sessions", session_fields(), verb);
+  sql.insert(sql.find(") VALUES ("), ", offers");
+  sql.insert(sql.size() - 1, ", " + std::string(offers_value));
+  return sql;
+}
+
+// Binds the scope and every column of the session; returns the next free parameter.
+int bind_session_row(Stmt& q, const Scope& s, const StreamSession& x) {
+  q.args_ref(s.account, s.region);
+  return binding::bind_columns(q, 3, x, session_fields(), 0, binding::kAssigned);
+}
+
+// Counts a row just written for `x`.
+void count_new_row(Store& db, const Scope& s, const StreamSession& x) {
+  const std::string_view status = to_string(x.status);
+  count_status(db, status, 1);
+  if (holds_unit(x.placed, status)) count_held(db, s, x.group_id, x.location, 1);
 }
 
 }  // namespace
@@ -95,28 +86,29 @@ void remember_read(Store& db, const Scope& s, const StreamSession& x, int64_t ro
   last_read.location = x.location;
 }
 
-void write_pending_counts(Store& db) {
-  if (pending.db != &db) return;
-  for (const auto& [status, delta] : pending.by_status) add_status(db, status, delta);
-  for (const auto& [key, delta] : pending.held)
-    if (delta != 0) add_held(db, {std::get<0>(key), std::get<1>(key)}, std::get<2>(key), std::get<3>(key), delta);
-  pending.by_status.clear();
-  pending.held.clear();
+void write_pending_counts(Store& db) { db.count_deltas().write(db); }
+
+void insert_session(Store& db, const Scope& s, const StreamSession& x, std::optional<std::string_view> offers) {
+  static const std::string sql = session_row_statement("INSERT", "?");
+  Stmt q = db.prepare(sql);
+  const int next = bind_session_row(q, s, x);
+  q.bind_ref(next, offers);
+  q.run();
+  count_new_row(db, s, x);
 }
 
-CountBatch::CountBatch(Store& db) : db_(db), owner_(pending.db == nullptr) {
-  if (owner_) pending.db = &db;
-}
-
-CountBatch::~CountBatch() {
-  if (!owner_) return;
-  pending.by_status.clear();
-  pending.held.clear();
-  pending.db = nullptr;
-}
-
-void CountBatch::finish() {
-  if (owner_) write_pending_counts(db_);
+void update_session(Store& db, const Scope& s, const StreamSession& x) {
+  // The REPLACE's delete trigger counts down the stored status, whose count
+  // may not be written yet (a status first reached in this transaction).
+  write_pending_counts(db);
+  // REPLACE deletes the old row: its offers are read before it goes.
+  static const std::string sql = session_row_statement(
+      "REPLACE", "(SELECT offers FROM stream_sessions WHERE account = ?1 AND region = ?2 AND group_id = ? AND id = ?)");
+  Stmt q = db.prepare(sql);
+  const int next = bind_session_row(q, s, x);
+  q.bind_ref(next, x.group_id).bind_ref(next + 1, x.id);
+  q.run();
+  count_new_row(db, s, x);
 }
 
 void update_session_state(Store& db, const Scope& s, const StreamSession& x) {

@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "state/result.hpp"
+#include "state/store/count_deltas.hpp"
 #include "state/store/transition_feed.hpp"
 #include "state/store/wal_syncer.hpp"
 
@@ -231,6 +232,11 @@ class Store {
   // their transaction has committed.
   TransitionFeed& transitions() { return transitions_; }
 
+  // Changes to the counts kept on rows (sessions by status, units held)
+  // that the open transaction has made: written just before it commits,
+  // kept and dropped with its savepoint (state/store/count_deltas.hpp).
+  CountDeltas& count_deltas() { return counts_; }
+
   // Numbers that order rows, handed out from blocks reserved in a setting:
   // history rows' seqs (setting history.seq) and timers' ids (timers.id).
   // Each is above every one handed out before, and no higher than its
@@ -370,6 +376,7 @@ class Store {
   // so this map is forgotten whenever it outgrows the statements it points to.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
   TransitionFeed transitions_;
+  CountDeltas counts_;
   // Per Counter: the latest number handed out and the highest reserved;
   // unknown (-1) until read from the database, and after any rollback.
   struct Reserved {

@@ -19,7 +19,6 @@ std::string location_columns() {
 
 std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope, std::string_view group_id,
                                                   std::string_view app_id) {
-  repo::write_pending_counts(db);
   // The locations come in key order and are put in position order here: a
   // few rows need no sorter. The association is one key lookup, run once.
   static const std::string sql =
@@ -39,7 +38,7 @@ std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope,
     if (q.is_null(2)) break;  // a group without locations
     GroupLocation l;
     const int held = binding::read_columns(q, 3, l, location_fields());
-    l.allocated = q.int64(held);
+    l.allocated = q.int64(held) + db.count_deltas().held(scope, group_id, l.name);
     placed.emplace_back(q.int64(2), std::move(l));
   } while (q.step());
   std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

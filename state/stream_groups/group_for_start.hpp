@@ -19,9 +19,10 @@ struct GroupForStart {
   bool app_associated = false;           // with the application the start names
 };
 
-// Nothing when the group does not exist. The counts gathered by an open
-// CountBatch are written first, so that each location's units held are
-// current (as repo::find_stream_group reads them).
+// Nothing when the group does not exist. Each location's units held are
+// current: the stored count plus the changes the transaction has gathered
+// and not written (Store::count_deltas), which stay gathered, so that the
+// starts of one batch write the count once.
 std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope, std::string_view group_id,
                                                   std::string_view app_id);
 

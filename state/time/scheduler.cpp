@@ -363,20 +363,18 @@ bool Scheduler::failed_before(const Timer& t) const {
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
-  // The counts that the fired status changes keep are written once each, at
-  // the end, whether or not a handler fails (the caller decides whether
-  // what was written so far stays).
-  repo::CountBatch counts(db);
+  // The latest transition's time is written once, at the end, whether or
+  // not a handler fails (the caller decides whether what was written so far
+  // stays). (The counts the fired status changes keep are the store's to
+  // write once each, when the transaction commits.)
   repo::LatestTransitionBatch latest(db);
   size_t fired = 0;
   try {
     fired = fire_batches(db, now);
   } catch (...) {
-    counts.finish();
     latest.finish();
     throw;
   }
-  counts.finish();
   latest.finish();
   reload(db);
   return fired;

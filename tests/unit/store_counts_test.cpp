@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,7 +18,9 @@
 #include "state/store/repository.hpp"
 #include "state/store/schema.hpp"
 #include "state/store/store.hpp"
+#include "state/stream_groups/group_for_start.hpp"
 #include "tests/unit/old_schema.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using gls::Store;
 
@@ -83,6 +86,19 @@ gls::StreamSession running(const std::string& id, const std::string& location) {
   x.signal_request = "offer";
   x.placed = true;
   return x;
+}
+
+// The counts as stored, read by SQL rather than through the repository
+// (which would write what the transaction has gathered first), against the rows.
+void check_stored(Store& db) {
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM (SELECT status, COUNT(*) AS n FROM stream_sessions GROUP BY status) c "
+               "LEFT JOIN status_counts k ON k.tbl = 'stream_sessions' AND k.status = c.status "
+               "WHERE k.n IS NOT c.n") == 0);
+  CHECK(scalar(db,
+               "SELECT COUNT(*) FROM group_locations l WHERE l.held != (SELECT COUNT(*) FROM stream_sessions x "
+               "WHERE x.group_id = l.group_id AND x.location = l.location AND x.placed = 1 "
+               "AND x.status NOT IN ('TERMINATED', 'ERROR'))") == 0);
 }
 
 void check_all(Store& db) {
@@ -197,6 +213,16 @@ INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, prot
       CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == 2);
       check_statuses(db);
       CHECK(gls::repo::count(db, "stream_sessions") == 3);
+      // Inserts are counted in code since schema 15, not by triggers as well.
+      CHECK(scalar(db,
+                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                   "('stream_sessions_counted_insert', 'sessions_held_insert')") == 0);
+      gls::repo::insert_session(db, kScope, running("NEWSESSION001", "us-west-2"));
+    });
+    store.transaction([](Store& db) {
+      CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == 3);
+      check_statuses(db);
+      CHECK(gls::repo::count(db, "stream_sessions") == 4);
     });
   }
 }
@@ -251,21 +277,22 @@ TEST_CASE("counts kept through thousands of status changes equal the counted row
   });
 }
 
-TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, written once, equal the counted rows") {
+TEST_CASE("count changes gathered by a transaction: seen by reads within it, written once when it commits") {
   const std::unique_ptr<Store> opened = memory_store();
   Store& store = *opened;
   RandomChanges random(777);
   std::vector<gls::StreamSession> s;
   store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTBATCH", 300); });
+  auto raw_counts = [](Store& db) {
+    gls::Stmt q = db.prepare(
+        "SELECT (SELECT group_concat(status || '=' || n, ' ') FROM status_counts) || ' held ' || "
+        "(SELECT group_concat(held, ' ') FROM group_locations)");
+    REQUIRE(q.step());
+    return q.text(0);
+  };
   for (int round = 0; round < 4; ++round) {
     store.transaction([&](Store& db) {
-      gls::repo::CountBatch batch(db);
-      auto raw_counts = [&db] {
-        gls::Stmt q = db.prepare("SELECT group_concat(status || '=' || n, ' ') FROM status_counts");
-        REQUIRE(q.step());
-        return q.text(0);
-      };
-      const std::string kept_before = raw_counts();
+      const std::string kept_before = raw_counts(db);
       for (int change = 0; change < 1500; ++change) {
         // Read as the scheduler does (so the change may use what the read remembered), or not.
         const size_t i = random.next(static_cast<uint32_t>(s.size()));
@@ -273,26 +300,27 @@ TEST_CASE("counts gathered by a CountBatch: seen by reads within the batch, writ
         random.change(s[i]);
         gls::repo::update_session_state(db, kScope, s[i]);
         if (change == 700) {
-          // Nothing is written yet: the kept rows are as before the batch ...
-          CHECK(raw_counts() == kept_before);
+          // Nothing is written yet: the kept rows are as before the transaction ...
+          CHECK(raw_counts(db) == kept_before);
           // ... but every read through the repository sees the changes so far.
           check_all(db);
         }
       }
-      batch.finish();
-      check_all(db);
     });
-    store.transaction([&](Store& db) { check_all(db); });
+    // The commit wrote them.
+    CHECK(store.count_deltas().empty());
+    store.transaction([&](Store& db) { check_stored(db); });
   }
-  // A batch dropped unfinished leaves its transaction's counts for the rollback to undo.
+  // A transaction rolled back drops the changes it gathered with everything else.
   CHECK_THROWS(store.transaction([&](Store& db) {
-    gls::repo::CountBatch batch(db);
     for (gls::StreamSession& x : s) {
       x.status = gls::SessionStatus::Error;
       gls::repo::update_session_state(db, kScope, x);
     }
+    gls::repo::insert_session(db, kScope, running("C0UNTBATCHNEW", "us-west-2"));
     throw std::runtime_error("rolled back");
   }));
+  CHECK(store.count_deltas().empty());
   store.transaction([&](Store& db) { check_all(db); });
 }
 
@@ -373,50 +401,90 @@ TEST_CASE("a status change writes the state it changed: the row read back equals
   });
 }
 
-TEST_CASE("a whole-row rewrite within a CountBatch counts from the statuses the batch gathered") {
+TEST_CASE("a whole-row rewrite counts from the statuses the transaction gathered") {
   const std::unique_ptr<Store> opened = memory_store();
   Store& store = *opened;
   store.transaction([](Store& db) {
     std::vector<gls::StreamSession> s = group_with_sessions(db, "C0UNTREWRITE", 2);
-    gls::repo::CountBatch batch(db);
-    // A status no session had before the batch, gathered but not yet written ...
+    // A status no session had before, gathered but not yet written ...
     s[0].status = gls::SessionStatus::Terminating;
     gls::repo::update_session_state(db, kScope, s[0]);
     // ... which the REPLACE's delete trigger then counts down.
     s[0].status = gls::SessionStatus::Error;
     s[0].placed = false;
     gls::repo::update_session(db, kScope, s[0]);
-    batch.finish();
-    check_all(db);
   });
+  store.transaction([](Store& db) { check_all(db); });
 }
 
-TEST_CASE("whole-row rewrites mixed with status changes keep the counts, with or without a CountBatch") {
-  // A rewrite by REPLACE is counted by the schema's triggers, a status change
-  // in code (gathered by the batch): each must count from what the other left.
-  for (const bool batched : {true, false}) {
-    CAPTURE(batched);
+TEST_CASE("whole-row rewrites mixed with status changes keep the counts, the changes written often or at the end") {
+  // A rewrite by REPLACE is counted down by the schema's delete triggers, up
+  // in code; a status change in code: each must count from what the other left.
+  for (const bool written_often : {true, false}) {
+    CAPTURE(written_often);
     const std::unique_ptr<Store> opened = memory_store();
     Store& store = *opened;
-    RandomChanges random(batched ? 4242 : 2424);
+    RandomChanges random(written_often ? 4242 : 2424);
     std::vector<gls::StreamSession> s;
     store.transaction([&](Store& db) { s = group_with_sessions(db, "C0UNTMIXED", 40); });
     for (int round = 0; round < 3; ++round) {
       store.transaction([&](Store& db) {
-        std::optional<gls::repo::CountBatch> batch;
-        if (batched) batch.emplace(db);
         for (int change = 0; change < 600; ++change) {
           const size_t i = random.next(static_cast<uint32_t>(s.size()));
           // Read first (so the write may use what the read remembered), or not.
           if (random.next(2) == 0) s[i] = *gls::repo::find_session(db, kScope, kGroup, s[i].id);
           random.change(s[i]);
-          if (random.next(3) == 0) gls::repo::update_session(db, kScope, s[i]);
-          else gls::repo::update_session_state(db, kScope, s[i]);
+          if (random.next(3) == 0)
+            gls::repo::update_session(db, kScope, s[i]);
+          else
+            gls::repo::update_session_state(db, kScope, s[i]);
+          if (written_often && change % 7 == 0) gls::repo::write_pending_counts(db);
         }
-        if (batch) batch->finish();
         check_all(db);
       });
       store.transaction([&](Store& db) { check_all(db); });
     }
   }
+}
+
+TEST_CASE("starts batched in one commit read the units held with what the batch gathered; a failed one drops its own") {
+  gls::test::TempDir dir;
+  auto opened = Store::open((dir.path / "counts.db").string());
+  REQUIRE(opened.ok());
+  Store& store = **opened;
+  store.bound_batches(Store::kBatchLimit, std::chrono::hours(1));  // committed by flush() only
+  store.transaction([](Store& db) { gls::repo::insert_stream_group(db, kScope, two_location_group()); });
+  int64_t placed = 0;
+  {
+    Store::BatchCommits batch;
+    for (int i = 0; i < 40; ++i) {
+      const bool fails = i % 4 == 3;
+      auto start = [&] {
+        store.transaction([&](Store& db) {
+          // As a start does: read the group's locations, then add a session to one.
+          const auto g = gls::read_group_for_start(db, kScope, kGroup, "a-C0UNT1234");
+          REQUIRE(g.has_value());
+          CHECK(g->locations.at(0).allocated == placed);
+          gls::repo::insert_session(db, kScope, running("C0UNTSTART" + std::to_string(i), "us-west-2"));
+          // Now and then what is gathered is written within a transaction of the batch (one that fails too).
+          if (i % 5 == 0) gls::repo::write_pending_counts(db);
+          if (fails) throw std::runtime_error("rolled back alone");
+        });
+      };
+      if (fails) {
+        CHECK_THROWS(start());
+      } else {
+        start();
+        ++placed;
+      }
+    }
+    CHECK(store.flush());
+  }
+  CHECK(store.count_deltas().empty());
+  store.transaction([&](Store& db) {
+    check_stored(db);
+    check_all(db);
+    CHECK(gls::repo::find_location(db, kScope, kGroup, "us-west-2")->allocated == placed);
+    CHECK(gls::repo::count(db, "stream_sessions") == placed);
+  });
 }

@@ -1,0 +1,63 @@
+// The changes a write transaction makes to two counts the store keeps on
+// rows, held in memory and written once each just before it commits: the
+// stream sessions in each status (status_counts) and the sessions holding a
+// unit of each group location (group_locations.held).
+//
+// Why: every session that starts or changes status moves both counts, and
+// writing a count is a statement that rewrites its row (a tenth of a
+// StartStreamSession when each start wrote its own). Held here, the starts
+// of one batched commit, or the transitions of one clock advance, write
+// each count they moved once.
+//
+// Contract (the Store drives it; state/store/store.hpp):
+// - add_*() gather a change; held() and session_statuses() say what is
+//   gathered and not written, for readers that add it to what they read
+//   instead of writing it first.
+// - write() writes what is gathered, within the open transaction, and
+//   forgets it: before every COMMIT, and before a reader or writer of the
+//   counted rows that needs them written (repo::write_pending_counts).
+// - A transaction of a batch runs in a savepoint: savepoint() remembers the
+//   changes gathered so far, rolled_back_to_savepoint() returns to them
+//   (what was written since is undone by SQLite with the savepoint), and
+//   clear() forgets everything when the whole transaction rolls back.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gls {
+
+class Store;
+struct Scope;
+
+class CountDeltas {
+ public:
+  void add_session_status(std::string_view status, int64_t delta);
+  void add_held(const Scope& scope, std::string_view group_id, std::string_view location, int64_t delta);
+
+  // The change gathered for a location's units held.
+  int64_t held(const Scope& scope, std::string_view group_id, std::string_view location) const;
+  // The changes gathered for sessions by status (zeros included).
+  const std::vector<std::pair<std::string, int64_t>>& session_statuses() const { return statuses_; }
+  bool empty() const { return statuses_.empty() && held_.empty(); }
+
+  void write(Store& db);
+  void savepoint();
+  void rolled_back_to_savepoint();
+  void clear();
+
+ private:
+  struct Held {
+    std::string account, region, group_id, location;
+    int64_t delta = 0;
+  };
+  std::vector<std::pair<std::string, int64_t>> statuses_;
+  std::vector<Held> held_;
+  std::vector<std::pair<std::string, int64_t>> statuses_at_savepoint_;
+  std::vector<Held> held_at_savepoint_;
+};
+
+}  // namespace gls
