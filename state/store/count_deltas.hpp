@@ -3,16 +3,15 @@
 // stream sessions in each status (status_counts) and the sessions holding a
 // unit of each group location (group_locations.held).
 //
-// Why: every session that starts or changes status moves both counts, and
-// writing a count is a statement that rewrites its row (a tenth of a
-// StartStreamSession when each start wrote its own). Held here, the starts
-// of one batched commit, or the transitions of one clock advance, write
-// each count they moved once.
+// Why: a session's start moves both counts, and each status change the
+// first; writing a count is a statement that rewrites its row (a tenth of
+// a StartStreamSession's instructions when each start wrote its own).
+// Held here, the starts of one batched commit, or the transitions of one
+// clock advance, write each count they moved once.
 //
 // Contract (the Store drives it; state/store/store.hpp):
-// - add_*() gather a change; held() and session_statuses() say what is
-//   gathered and not written, for readers that add it to what they read
-//   instead of writing it first.
+// - add_*() gather a change; held() says what is gathered and not written,
+//   for a reader that adds it to what it reads instead of writing it first.
 // - write() writes what is gathered, within the open transaction, and
 //   forgets it: before every COMMIT, and before a reader or writer of the
 //   counted rows that needs them written (repo::write_pending_counts).
@@ -40,8 +39,6 @@ class CountDeltas {
 
   // The change gathered for a location's units held.
   int64_t held(const Scope& scope, std::string_view group_id, std::string_view location) const;
-  // The changes gathered for sessions by status (zeros included).
-  const std::vector<std::pair<std::string, int64_t>>& session_statuses() const { return statuses_; }
   bool empty() const { return statuses_.empty() && held_.empty(); }
 
   void write(Store& db);

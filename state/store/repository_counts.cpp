@@ -2,10 +2,10 @@
 // of a location held), gathered by the store's CountDeltas and written once
 // per changed count before the transaction commits.
 //
-// No trigger counts an inserted or updated session: a trigger would write
-// its count at once, for each row, and it runs as a sub-program in a
-// statement that keeps a statement journal. Deleting a session (REPLACE's
-// delete included) is still counted by the delete triggers, which need the
+// No trigger counts an inserted or updated session: a trigger writes its
+// count at once, for each row (in a sub-program), where the gathered
+// changes are written once a commit. Deleting a session (REPLACE's delete
+// included) is still counted by the delete triggers, which need the
 // gathered changes written first.
 //
 // The write of a status change needs what the counts depend on as stored
