@@ -9,8 +9,7 @@
 // Contract:
 // - emptied(...) after a DELETE of every timer of the resource, within the
 //   advance's transaction; refilled(...) whenever a row of that resource is
-//   written to the table (so that the next cancel deletes it); forget_all()
-//   when rows go back to the table in bulk.
+//   written to the table (so that the next cancel deletes it).
 // - holds_none(...) is true only for a resource marked emptied and not
 //   refilled since: never a false yes, since each key is compared whole.
 // - At most kLimit resources are remembered; past that, none are added (an
@@ -48,11 +47,6 @@ class EmptiedResources {
   void refilled(const Scope& scope, std::string_view kind, std::string_view resource) {
     if (keys_.empty()) return;
     if (const size_t at = find(scope, kind, resource); at != kNone) keys_[at].empty = false;
-  }
-
-  void forget_all() {
-    keys_.clear();
-    slots_.clear();
   }
 
  private:

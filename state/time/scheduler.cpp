@@ -15,6 +15,10 @@ namespace gls {
 
 namespace {
 
+// Tells every advance under way on this thread that the resource has a row
+// in the table again (EmptiedResources); defined with ArmedTimers below.
+void timer_row_written(const Scope& scope, std::string_view kind, std::string_view resource);
+
 // Writes a timer with its id: one taken from the store's counter orders it
 // after every timer armed before it (those due at the same time included,
 // whether in the table or in a batch being fired).
@@ -26,6 +30,7 @@ void write_timer(Store& db, int64_t id, const Scope& scope, std::string_view kin
   q.args_ref(due_ms, id, scope.account, scope.region, kind, resource, event);
   detail.empty() ? q.bind_null(8) : q.bind_ref(8, detail);
   q.run();
+  timer_row_written(scope, kind, resource);
 }
 
 void insert_timer(Store& db, const Scope& scope, std::string_view kind, std::string_view resource,
@@ -179,13 +184,14 @@ class ArmedTimers {
 
   // What the advance has emptied of the table's timers.
   EmptiedResources& emptied() { return emptied_; }
+  // The resource has a row in the table again, for this advance and any it runs within.
+  static void row_written(const Scope& scope, std::string_view kind, std::string_view resource) {
+    for (ArmedTimers* a = current; a; a = a->outer_) a->emptied_.refilled(scope, kind, resource);
+  }
 
   // Writes the waiting timers to the table, in their order, after the
   // timers already there at their due times; returns the earliest due time.
-  // (After a failed handler, with the batch's unfired timers, written back
-  // just before: no resource counts as emptied any more.)
   std::optional<int64_t> restore(Store& db) {
-    emptied_.forget_all();
     std::sort_heap(order_.begin(), order_.end(), Later{});  // latest first
     std::optional<int64_t> earliest;
     for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
@@ -267,6 +273,10 @@ class ArmedTimers {
 };
 thread_local ArmedTimers* ArmedTimers::current = nullptr;
 
+void timer_row_written(const Scope& scope, std::string_view kind, std::string_view resource) {
+  ArmedTimers::row_written(scope, kind, resource);
+}
+
 }  // namespace
 
 void Scheduler::on(std::string kind, Handler handler) { handlers_[std::move(kind)] = std::move(handler); }
@@ -286,7 +296,6 @@ void Scheduler::arm(Store& db, const Scope& scope, std::string_view kind, std::s
     return;
   }
   insert_timer(db, scope, kind, resource, event, due_ms, detail);
-  if (armed) armed->emptied().refilled(scope, kind, resource);
   lower_next_due(due_ms);
 }
 
