@@ -10,6 +10,13 @@ namespace gls {
 // A transaction moves few counts (a status or two, a location or two), so
 // they are kept in short vectors, searched in order.
 
+namespace {
+template <class Held>
+bool same_location(const Held& h, const Scope& scope, std::string_view group_id, std::string_view location) {
+  return h.location == location && h.group_id == group_id && h.account == scope.account && h.region == scope.region;
+}
+}  // namespace
+
 void CountDeltas::add_session_status(std::string_view status, int64_t delta) {
   auto it = std::find_if(statuses_.begin(), statuses_.end(), [&](const auto& s) { return s.first == status; });
   if (it == statuses_.end())
@@ -19,9 +26,8 @@ void CountDeltas::add_session_status(std::string_view status, int64_t delta) {
 }
 
 void CountDeltas::add_held(const Scope& scope, std::string_view group_id, std::string_view location, int64_t delta) {
-  auto it = std::find_if(held_.begin(), held_.end(), [&](const Held& h) {
-    return h.location == location && h.group_id == group_id && h.account == scope.account && h.region == scope.region;
-  });
+  auto it = std::find_if(held_.begin(), held_.end(),
+                         [&](const Held& h) { return same_location(h, scope, group_id, location); });
   if (it == held_.end())
     held_.push_back({scope.account, scope.region, std::string(group_id), std::string(location), delta});
   else
@@ -31,8 +37,7 @@ void CountDeltas::add_held(const Scope& scope, std::string_view group_id, std::s
 int64_t CountDeltas::held(const Scope& scope, std::string_view group_id, std::string_view location) const {
   int64_t sum = 0;
   for (const Held& h : held_)
-    if (h.location == location && h.group_id == group_id && h.account == scope.account && h.region == scope.region)
-      sum += h.delta;
+    if (same_location(h, scope, group_id, location)) sum += h.delta;
   return sum;
 }
 
