@@ -97,7 +97,7 @@ std::optional<StreamSession> find_session_anywhere(Store& db, const Scope& s, st
 // `offers`: the JSON array of the offers the session has used (as
 // session_rules.hpp keeps them), NULL when not given. It keeps the
 // sessions-by-status and units-held counts itself, through the store's
-// CountDeltas.
+// CommitDeltas.
 void insert_session(Store& db, const Scope& s, const StreamSession& x,
                     std::optional<std::string_view> offers = std::nullopt);
 // Sessions of a group still waiting for capacity, in the order they started.
@@ -130,10 +130,10 @@ void update_session(Store& db, const Scope& s, const StreamSession& x);
 // Writes back only what a status change alters (status, reason, signalling,
 // export, placement, times), leaving the other indexes of the row alone:
 // the lifecycle's hot path. It keeps the sessions-by-status and units-held
-// counts itself, through the store's CountDeltas. Nothing for a session that is not stored.
+// counts itself, through the store's CommitDeltas. Nothing for a session that is not stored.
 void update_session_state(Store& db, const Scope& s, const StreamSession& x);
 
-// Writes the count changes the transaction has gathered (Store::count_deltas)
+// Writes the count changes the transaction has gathered (Store::commit_deltas)
 // now, for what reads or rewrites the counted rows by SQL: find_location,
 // count, count_by_status, a group's locations, a location's insert or
 // delete, and REPLACE's delete trigger call it first, so the transaction
@@ -150,27 +150,9 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
                        std::optional<std::string_view> from, std::string_view to,
                        std::optional<std::string_view> reason, std::string_view cause, int64_t time_ms);
 
-// The latest time_ms recorded (the largest), if any transition is.
+// The latest time_ms recorded (the largest), if any transition is; kept in
+// a setting written once a commit, with what the open transaction gathered.
 std::optional<int64_t> latest_transition_ms(Store& db);
-// Gathers, while it is open on this thread, the latest time that
-// record_transition records in `db`, and writes it once when finished
-// (outside one, each record writes it): for a run of many transitions in one
-// transaction. Call finish() before the transaction commits; one destroyed
-// unfinished (its transaction is rolled back) drops it. One opened while one
-// is open on this thread joins it.
-class LatestTransitionBatch {
- public:
-  explicit LatestTransitionBatch(Store& db);
-  ~LatestTransitionBatch();
-  LatestTransitionBatch(const LatestTransitionBatch&) = delete;
-  LatestTransitionBatch& operator=(const LatestTransitionBatch&) = delete;
-  void finish();
-
- private:
-  Store& db_;
-  bool owner_;
-};
-
 // Sets the kept latest time from the history rows, after rows were deleted
 // (a scan of them all).
 void recount_latest_transition(Store& db);

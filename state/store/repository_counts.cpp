@@ -1,5 +1,5 @@
 // A session's writes and the counts they keep (sessions by status, units
-// of a location held), gathered by the store's CountDeltas and written once
+// of a location held), gathered by the store's CommitDeltas and written once
 // per changed count before the transaction commits.
 //
 // No trigger counts an inserted or updated session: a trigger writes its
@@ -39,11 +39,11 @@ struct StoredState {
 thread_local StoredState last_read;
 
 void count_status(Store& db, std::string_view status, int64_t delta) {
-  db.count_deltas().add_session_status(status, delta);
+  db.commit_deltas().add_session_status(status, delta);
 }
 
 void count_held(Store& db, const Scope& s, std::string_view group_id, std::string_view location, int64_t delta) {
-  db.count_deltas().add_held(s, group_id, location, delta);
+  db.commit_deltas().add_held(s, group_id, location, delta);
 }
 
 bool same_session(const StoredState& m, const Store& db, const Scope& s, const StreamSession& x) {
@@ -86,7 +86,7 @@ void remember_read(Store& db, const Scope& s, const StreamSession& x, int64_t ro
   last_read.location = x.location;
 }
 
-void write_pending_counts(Store& db) { db.count_deltas().write(db); }
+void write_pending_counts(Store& db) { db.commit_deltas().write(db); }
 
 void insert_session(Store& db, const Scope& s, const StreamSession& x, std::optional<std::string_view> offers) {
   static const std::string sql = session_row_statement("INSERT", "?");

@@ -5,40 +5,14 @@ namespace gls::repo {
 
 // ---- history --------------------------------------------------------------------------
 
-namespace {
-constexpr std::string_view kLatestTransition = "history.latest_ms";
-
-// The open LatestTransitionBatch of this thread: the latest time recorded meanwhile.
-struct PendingLatest {
-  Store* db = nullptr;
-  std::optional<int64_t> latest;
-};
-thread_local PendingLatest pending_latest;
-
-// Keeps the setting at `time_ms` if that is later than what it holds.
-void write_latest(Store& db, int64_t time_ms) {
-  db.prepare(
-        "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT)) ON CONFLICT (key) DO UPDATE "
-        "SET value = excluded.value WHERE CAST(value AS INTEGER) < ?2")
-      .args(kLatestTransition, time_ms)
-      .run();
-}
-}  // namespace
-
-std::optional<int64_t> latest_transition_ms(Store& db) { return db.integer_setting(kLatestTransition); }
-
-LatestTransitionBatch::LatestTransitionBatch(Store& db) : db_(db), owner_(pending_latest.db == nullptr) {
-  if (owner_) pending_latest = {&db, std::nullopt};
-}
-
-LatestTransitionBatch::~LatestTransitionBatch() {
-  if (owner_) pending_latest = {};
-}
-
-void LatestTransitionBatch::finish() {
-  if (!owner_ || !pending_latest.latest) return;
-  write_latest(db_, *pending_latest.latest);
-  pending_latest.latest.reset();
+// The latest time is gathered by the store and written once before each
+// commit (state/store/commit_deltas.hpp): a start or a clock advance's
+// transitions rewrite the setting's row once, not once each.
+std::optional<int64_t> latest_transition_ms(Store& db) {
+  const std::optional<int64_t> written = db.integer_setting(CommitDeltas::kLatestTransitionKey);
+  const std::optional<int64_t> gathered = db.commit_deltas().latest_transition();
+  if (!written || (gathered && *gathered > *written)) return gathered;
+  return written;
 }
 
 void record_transition(Store& db, const Scope& s, std::string_view kind, std::string_view resource,
@@ -50,8 +24,7 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
   q.args_ref(db.next_reserved(Store::Counter::HistorySeq), s.account, s.region, kind, resource, from, to, reason, cause,
              time_ms);
   q.run();
-  if (pending_latest.db != &db) write_latest(db, time_ms);
-  else if (!pending_latest.latest || *pending_latest.latest < time_ms) pending_latest.latest = time_ms;
+  db.commit_deltas().note_transition(time_ms);
   if (db.transitions().listened())
     db.transitions().stage({s, std::string(kind), std::string(resource),
                             from ? std::optional<std::string>(*from) : std::nullopt, std::string(to),
@@ -59,10 +32,10 @@ void record_transition(Store& db, const Scope& s, std::string_view kind, std::st
 }
 
 void recount_latest_transition(Store& db) {
-  if (pending_latest.db == &db) pending_latest.latest.reset();
-  db.prepare("DELETE FROM settings WHERE key = ?").args(kLatestTransition).run();
+  db.commit_deltas().forget_latest_transition();
+  db.prepare("DELETE FROM settings WHERE key = ?").args(CommitDeltas::kLatestTransitionKey).run();
   Stmt q = db.prepare("SELECT MAX(time_ms) FROM history");
-  if (q.step() && !q.is_null(0)) write_latest(db, q.int64(0));
+  if (q.step() && !q.is_null(0)) db.commit_deltas().note_transition(q.int64(0));
 }
 
 std::vector<HistoryEntry> history(Store& db, const Scope& s, std::string_view kind, std::string_view resource) {

@@ -425,7 +425,7 @@ INSERT OR REPLACE INTO settings (key, value)
 )sql",
 
       // 15: an inserted session is counted by repo::insert_session, as 8 did
-      // for status changes, through the store's CountDeltas: the starts of
+      // for status changes, through the store's CommitDeltas: the starts of
       // one batched commit write each count they move once, not once each.
       // Deletes and REPLACE's delete are still counted by triggers.
       R"sql(

@@ -419,7 +419,7 @@ void Store::begin() {
 }
 void Store::commit() {
   if (batching()) return commit_in_batch();
-  counts_.write(*this);
+  deltas_.write(*this);
   prepare("COMMIT").run();
   // A transaction that changed nothing wrote nothing to sync.
   if (sqlite3_total_changes64(db_) != changes_at_begin_) {
@@ -431,7 +431,7 @@ void Store::commit() {
 void Store::rollback() {
   if (batching()) return rollback_in_batch();
   reserved_ = {};
-  counts_.clear();
+  deltas_.clear();
   transitions_.rolled_back();
   char* err = nullptr;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, &err);

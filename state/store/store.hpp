@@ -60,7 +60,7 @@
 #include <vector>
 
 #include "state/result.hpp"
-#include "state/store/count_deltas.hpp"
+#include "state/store/commit_deltas.hpp"
 #include "state/store/transition_feed.hpp"
 #include "state/store/wal_syncer.hpp"
 
@@ -232,10 +232,11 @@ class Store {
   // their transaction has committed.
   TransitionFeed& transitions() { return transitions_; }
 
-  // Changes to the counts kept on rows (sessions by status, units held)
-  // that the open transaction has made: written just before it commits,
-  // kept and dropped with its savepoint (state/store/count_deltas.hpp).
-  CountDeltas& count_deltas() { return counts_; }
+  // Changes the open transaction has made to values kept on rows (sessions
+  // by status, units held, the latest transition's time): written just
+  // before it commits, kept and dropped with its savepoint
+  // (state/store/commit_deltas.hpp).
+  CommitDeltas& commit_deltas() { return deltas_; }
 
   // Numbers that order rows, handed out from blocks reserved in a setting:
   // history rows' seqs (setting history.seq) and timers' ids (timers.id).
@@ -376,7 +377,7 @@ class Store {
   // so this map is forgotten whenever it outgrows the statements it points to.
   std::unordered_map<const char*, std::pair<const std::string*, Stmt::Pool*>> by_address_;
   TransitionFeed transitions_;
-  CountDeltas counts_;
+  CommitDeltas deltas_;
   // Per Counter: the latest number handed out and the highest reserved;
   // unknown (-1) until read from the database, and after any rollback.
   struct Reserved {

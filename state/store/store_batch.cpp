@@ -44,7 +44,7 @@ void Store::begin_in_batch() {
   in_savepoint_ = true;
   ++batch_size_;
   staged_at_savepoint_ = transitions_.staged();
-  counts_.savepoint();
+  deltas_.savepoint();
 }
 
 void Store::commit_in_batch() {
@@ -73,13 +73,13 @@ void Store::rollback_in_batch() {
       if (!sqlite3_get_autocommit(db_)) run_quietly(db_, "ROLLBACK");
       lose_batch(why);
     } else {
-      counts_.rolled_back_to_savepoint();
+      deltas_.rolled_back_to_savepoint();
     }
   } else if (batch_open_.load() && !joins_batches) {
     // Alone in its transaction (begin_in_batch): nothing else to keep.
     run_quietly(db_, "ROLLBACK");
     batch_open_.store(false);
-    counts_.clear();
+    deltas_.clear();
     transitions_.rolled_back();
     return;
   }
@@ -90,7 +90,7 @@ void Store::commit_batch() {
   if (!batch_open_.load()) return;
   flush_.store(Flush::Unclaimed);
   try {
-    counts_.write(*this);
+    deltas_.write(*this);
   } catch (const StoreError& e) {
     if (!sqlite3_get_autocommit(db_)) run_quietly(db_, "ROLLBACK");
     lose_batch(e.what());
@@ -120,7 +120,7 @@ void Store::commit_batch() {
 // next commit, so no snapshot is taken as current meanwhile.
 void Store::lose_batch(const std::string& why) {
   reserved_ = {};
-  counts_.clear();
+  deltas_.clear();
   batch_open_.store(false);
   flush_.store(Flush::Unclaimed);
   in_savepoint_ = false;

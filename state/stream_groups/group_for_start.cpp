@@ -38,7 +38,7 @@ std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope,
     if (q.is_null(2)) break;  // a group without locations
     GroupLocation l;
     const int held = binding::read_columns(q, 3, l, location_fields());
-    l.allocated = q.int64(held) + db.count_deltas().held(scope, group_id, l.name);
+    l.allocated = q.int64(held) + db.commit_deltas().held(scope, group_id, l.name);
     placed.emplace_back(q.int64(2), std::move(l));
   } while (q.step());
   std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -21,7 +21,7 @@ struct GroupForStart {
 
 // Nothing when the group does not exist. Each location's units held are
 // current: the stored count plus the changes the transaction has gathered
-// and not written (Store::count_deltas), which stay gathered, so that the
+// and not written (Store::commit_deltas), which stay gathered, so that the
 // starts of one batch write the count once.
 std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope, std::string_view group_id,
                                                   std::string_view app_id);

@@ -7,7 +7,6 @@
 #include <optional>
 #include <vector>
 
-#include "state/store/repository.hpp"
 #include "state/time/emptied_resources.hpp"
 #include "state/time/resource_slots.hpp"
 
@@ -372,19 +371,10 @@ bool Scheduler::failed_before(const Timer& t) const {
 
 size_t Scheduler::fire_due(Store& db, int64_t now) {
   if (next_due() > now) return 0;
-  // The latest transition's time is written once, at the end, whether or
-  // not a handler fails (the caller decides whether what was written so far
-  // stays). (The counts the fired status changes keep are the store's to
-  // write once each, when the transaction commits.)
-  repo::LatestTransitionBatch latest(db);
-  size_t fired = 0;
-  try {
-    fired = fire_batches(db, now);
-  } catch (...) {
-    latest.finish();
-    throw;
-  }
-  latest.finish();
+  // (The counts and the latest transition's time that the fired status
+  // changes move are the store's to write once each, when the transaction
+  // commits: state/store/commit_deltas.hpp.)
+  const size_t fired = fire_batches(db, now);
   reload(db);
   return fired;
 }

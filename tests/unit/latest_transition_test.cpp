@@ -1,9 +1,10 @@
 // The time of the latest transition recorded, which start-up never starts
-// the clock before: kept in one setting as history rows are recorded (one
-// at a time, or once for a run of them), through wipes, and brought from a
+// the clock before: kept in one setting, written once a commit with the
+// latest of the transitions recorded, through wipes, and brought from a
 // database of schema 9, which found it through an index of every row's time.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "state/store/repository.hpp"
 #include "state/store/store.hpp"
 #include "tests/unit/old_schema.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 namespace {
 
@@ -33,9 +35,16 @@ void check_latest(gls::Store& db, std::optional<int64_t> want) {
   CHECK(gls::repo::latest_transition_ms(db) == want);
 }
 
+// The setting as stored, without what the open transaction has gathered.
+std::optional<int64_t> stored_latest(gls::Store& db) {
+  gls::Stmt q = db.prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'history.latest_ms'");
+  if (!q.step()) return std::nullopt;
+  return q.opt_int64(0);
+}
+
 }  // namespace
 
-TEST_CASE("the latest transition's time is kept as transitions are recorded, gathered or not, and wiped") {
+TEST_CASE("the latest transition's time is gathered as transitions are recorded, written at commit, and wiped") {
   auto opened = gls::Store::open(":memory:");
   REQUIRE(opened.ok());
   gls::Store& store = **opened;
@@ -47,21 +56,21 @@ TEST_CASE("the latest transition's time is kept as transitions are recorded, gat
     check_latest(db, 5000);
     record(db, kThere, 7000);
     check_latest(db, 7000);
+    CHECK(stored_latest(db) == std::nullopt);  // gathered, written when the transaction commits
   });
   store.transaction([](gls::Store& db) {
-    gls::repo::LatestTransitionBatch batch(db);
+    CHECK(stored_latest(db) == 7000);
     for (int64_t t = 8000; t <= 9000; t += 100) record(db, kHere, t);
-    CHECK(gls::repo::latest_transition_ms(db) == 7000);  // written once, when finished
-    batch.finish();
+    CHECK(stored_latest(db) == 7000);
     check_latest(db, 9000);
   });
-  // A batch rolled back unfinished leaves nothing of its own behind.
+  // A transaction rolled back leaves nothing of its own behind.
   CHECK_THROWS(store.transaction([](gls::Store& db) {
-    gls::repo::LatestTransitionBatch batch(db);
     record(db, kHere, 20000);
     throw std::runtime_error("rolled back");
   }));
   store.transaction([](gls::Store& db) {
+    CHECK(stored_latest(db) == 9000);
     check_latest(db, 9000);
     gls::repo::wipe_scope(db, kHere);  // the other scope's latest remains
     check_latest(db, 7000);
@@ -69,6 +78,35 @@ TEST_CASE("the latest transition's time is kept as transitions are recorded, gat
     check_latest(db, std::nullopt);
     record(db, kHere, 100);
     check_latest(db, 100);
+  });
+  store.transaction([](gls::Store& db) { CHECK(stored_latest(db) == 100); });
+}
+
+TEST_CASE("transactions batched in one commit write the latest time of those that stay, once") {
+  gls::test::TempDir dir;
+  auto opened = gls::Store::open((dir.path / "latest.db").string());
+  REQUIRE(opened.ok());
+  gls::Store& store = **opened;
+  store.bound_batches(gls::Store::kBatchLimit, std::chrono::hours(1));  // committed by flush() only
+  {
+    gls::Store::BatchCommits batch;
+    store.transaction([](gls::Store& db) { record(db, kHere, 1000); });
+    // One that fails alone takes its later time with it.
+    CHECK_THROWS(store.transaction([](gls::Store& db) {
+      record(db, kHere, 50000);
+      throw std::runtime_error("rolled back alone");
+    }));
+    store.transaction([](gls::Store& db) {
+      record(db, kThere, 2000);
+      CHECK(stored_latest(db) == std::nullopt);
+      check_latest(db, 2000);
+    });
+    CHECK(store.flush());
+  }
+  CHECK(store.commit_deltas().empty());
+  store.transaction([](gls::Store& db) {
+    CHECK(stored_latest(db) == 2000);
+    check_latest(db, 2000);
   });
 }
 

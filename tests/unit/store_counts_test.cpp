@@ -308,7 +308,7 @@ TEST_CASE("count changes gathered by a transaction: seen by reads within it, wri
       }
     });
     // The commit wrote them.
-    CHECK(store.count_deltas().empty());
+    CHECK(store.commit_deltas().empty());
     store.transaction([&](Store& db) { check_stored(db); });
   }
   // A transaction rolled back drops the changes it gathered with everything else.
@@ -320,7 +320,7 @@ TEST_CASE("count changes gathered by a transaction: seen by reads within it, wri
     gls::repo::insert_session(db, kScope, running("C0UNTBATCHNEW", "us-west-2"));
     throw std::runtime_error("rolled back");
   }));
-  CHECK(store.count_deltas().empty());
+  CHECK(store.commit_deltas().empty());
   store.transaction([&](Store& db) { check_all(db); });
 }
 
@@ -480,7 +480,7 @@ TEST_CASE("starts batched in one commit read the units held with what the batch 
     }
     CHECK(store.flush());
   }
-  CHECK(store.count_deltas().empty());
+  CHECK(store.commit_deltas().empty());
   store.transaction([&](Store& db) {
     check_stored(db);
     check_all(db);

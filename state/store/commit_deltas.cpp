@@ -1,4 +1,4 @@
-#include "state/store/count_deltas.hpp"
+#include "state/store/commit_deltas.hpp"
 
 #include <algorithm>
 
@@ -17,7 +17,7 @@ bool same_location(const Held& h, const Scope& scope, std::string_view group_id,
 }
 }  // namespace
 
-void CountDeltas::add_session_status(std::string_view status, int64_t delta) {
+void CommitDeltas::add_session_status(std::string_view status, int64_t delta) {
   auto it = std::find_if(statuses_.begin(), statuses_.end(), [&](const auto& s) { return s.first == status; });
   if (it == statuses_.end())
     statuses_.emplace_back(std::string(status), delta);
@@ -25,7 +25,7 @@ void CountDeltas::add_session_status(std::string_view status, int64_t delta) {
     it->second += delta;
 }
 
-void CountDeltas::add_held(const Scope& scope, std::string_view group_id, std::string_view location, int64_t delta) {
+void CommitDeltas::add_held(const Scope& scope, std::string_view group_id, std::string_view location, int64_t delta) {
   auto it = std::find_if(held_.begin(), held_.end(),
                          [&](const Held& h) { return same_location(h, scope, group_id, location); });
   if (it == held_.end())
@@ -34,14 +34,18 @@ void CountDeltas::add_held(const Scope& scope, std::string_view group_id, std::s
     it->delta += delta;
 }
 
-int64_t CountDeltas::held(const Scope& scope, std::string_view group_id, std::string_view location) const {
+int64_t CommitDeltas::held(const Scope& scope, std::string_view group_id, std::string_view location) const {
   int64_t sum = 0;
   for (const Held& h : held_)
     if (same_location(h, scope, group_id, location)) sum += h.delta;
   return sum;
 }
 
-void CountDeltas::write(Store& db) {
+void CommitDeltas::note_transition(int64_t time_ms) {
+  if (!latest_transition_ || *latest_transition_ < time_ms) latest_transition_ = time_ms;
+}
+
+void CommitDeltas::write(Store& db) {
   for (const auto& [status, delta] : statuses_) {
     if (delta < 0) {
       db.prepare("UPDATE status_counts SET n = n + ? WHERE tbl = 'stream_sessions' AND status = ?")
@@ -63,25 +67,37 @@ void CountDeltas::write(Store& db) {
         .args_ref(h.delta, h.account, h.region, h.group_id, h.location)
         .run();
   }
+  if (latest_transition_) {
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT)) ON CONFLICT (key) DO UPDATE "
+          "SET value = excluded.value WHERE CAST(value AS INTEGER) < ?2")
+        .args_ref(kLatestTransitionKey, *latest_transition_)
+        .run();
+  }
   statuses_.clear();
   held_.clear();
+  latest_transition_.reset();
 }
 
-void CountDeltas::savepoint() {
+void CommitDeltas::savepoint() {
   statuses_at_savepoint_ = statuses_;
   held_at_savepoint_ = held_;
+  latest_transition_at_savepoint_ = latest_transition_;
 }
 
-void CountDeltas::rolled_back_to_savepoint() {
+void CommitDeltas::rolled_back_to_savepoint() {
   statuses_ = statuses_at_savepoint_;
   held_ = held_at_savepoint_;
+  latest_transition_ = latest_transition_at_savepoint_;
 }
 
-void CountDeltas::clear() {
+void CommitDeltas::clear() {
   statuses_.clear();
   held_.clear();
+  latest_transition_.reset();
   statuses_at_savepoint_.clear();
   held_at_savepoint_.clear();
+  latest_transition_at_savepoint_.reset();
 }
 
 }  // namespace gls
