@@ -136,6 +136,9 @@ bool Pipeline::awaits_peer(const HttpRequest& request) const {
   if (!apart_ || request.method != "POST") return false;
   const api::RouteMatch route = router_.match(request.method, request.path());
   if (!route.operation || !route.operation->may_await_peer || !emu_.signalling().peers()->live()) return false;
+  // Most starts (placeholders, NO_CLIENT_CONNECTION) are told apart without
+  // parsing their body a second time.
+  if (!may_hold_offer(request.body)) return false;
   SmallJson body;
   if (body.Parse(request.body.data(), request.body.size()).HasParseError() || !body.IsObject()) return false;
   const auto signal = body.FindMember("SignalRequest");

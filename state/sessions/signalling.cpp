@@ -293,6 +293,14 @@ SignalRequest read_signal_request(std::string_view text) {
   return r;
 }
 
+bool may_hold_offer(std::string_view json_body) {
+  // An offer has media sections: its text holds "m=". JSON writes 'm' and
+  // '=' as themselves or as \u escapes (at any level of JSON within JSON,
+  // whose escapes are written as "\\u" in the outer text), so without an
+  // escape a body without "m=" holds no offer.
+  return json_body.find("m=") != std::string_view::npos || json_body.find("\\u") != std::string_view::npos;
+}
+
 AnswerCredentials make_answer_credentials(IdGenerator& ids) {
   AnswerCredentials c;
   c.session_id = std::to_string(1 + std::stoull(ids.hex(15), nullptr, 16));

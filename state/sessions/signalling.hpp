@@ -89,6 +89,11 @@ struct SignalRequest {
 
 SignalRequest read_signal_request(std::string_view text);
 
+// False only when a request's JSON body cannot hold an SDP offer in any
+// string, at any level of JSON within JSON: a check of the raw bytes, for a
+// caller that would otherwise parse the body only to find out.
+bool may_hold_offer(std::string_view json_body);
+
 inline constexpr std::string_view kNoClientConnection = "NO_CLIENT_CONNECTION";
 
 // ---- answers ---------------------------------------------------------------------

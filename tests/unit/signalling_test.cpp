@@ -1,13 +1,13 @@
 // SignalRequest classification, SDP offer validation and the inert answer
 // (state/sessions/signalling.hpp).
-#include <doctest/doctest.h>
+#include "state/sessions/signalling.hpp"
 
+#include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
-
-#include "state/sessions/signalling.hpp"
 
 using namespace gls;
 
@@ -143,6 +143,52 @@ TEST_CASE("what is not an offer: placeholders, no client, and invalid requests")
   std::string problem;
   CHECK_FALSE(parse_sdp_offer(no_media, &problem));
   CHECK(problem.find("no media sections") != std::string::npos);
+}
+
+TEST_CASE("a body that holds an offer, however its JSON is escaped, may hold one; others are told apart unparsed") {
+  // Each character JSON-escaped as \uXXXX, as an encoder may write any of them.
+  const auto escaped_all = [](const std::string& text) {
+    std::string out;
+    char code[8];
+    for (unsigned char c : text) {
+      std::snprintf(code, sizeof code, "\\u%04x", c);
+      out += code;
+    }
+    return out;
+  };
+  const auto body = [](const std::string& signal_request_literal) {
+    return R"({"ApplicationIdentifier":"a-9ZY8X7Wv6","Protocol":"WebRTC","SignalRequest":")" + signal_request_literal +
+           R"("})";
+  };
+  const auto as_literal = [](const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"' || c == '\\') out += '\\';
+      if (c == '\r')
+        out += "\\r";
+      else if (c == '\n')
+        out += "\\n";
+      else
+        out += c;
+    }
+    return out;
+  };
+  const std::vector<std::string> offers = {
+      body(as_literal(kBrowserOffer)),                // bare SDP
+      body(as_literal(web_sdk_json(kBrowserOffer))),  // the Web SDK's JSON, in the request's JSON
+      body(escaped_all(kBrowserOffer)),               // every character escaped
+      body(as_literal(R"({"type":"offer","sdp":")" + escaped_all(kBrowserOffer) + R"("})")),  // escaped within
+  };
+  for (const std::string& b : offers) {
+    rapidjson::Document d;
+    REQUIRE_FALSE(d.Parse(b.data(), b.size()).HasParseError());
+    const auto& signal = d["SignalRequest"];
+    REQUIRE(read_signal_request({signal.GetString(), signal.GetStringLength()}).kind == SignalKind::Offer);
+    CHECK_MESSAGE(may_hold_offer(b), b.substr(0, 160));
+  }
+  for (const std::string& literal : {std::string("v=0 offer"), std::string("NO_CLIENT_CONNECTION"),
+                                     std::string("test-offer"), as_literal(web_sdk_json("test-offer"))})
+    CHECK_FALSE_MESSAGE(may_hold_offer(body(literal)), literal);
 }
 
 TEST_CASE("the inert answer mirrors the offer's sections, mids and BUNDLE, with codecs from its rtpmap") {
