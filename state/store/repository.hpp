@@ -119,10 +119,13 @@ struct SessionQuery {
 // Up to limit + 1 sessions in (created, group, id) order: one more than a
 // page, so that the caller knows whether another page follows.
 std::vector<StreamSession> list_sessions(Store& db, const Scope& s, const SessionQuery& q);
-// The SQL list_sessions runs: for one group or all, for the first page or a
-// next one (parameters: ?1 account, ?2 region, ?3 group or NULL, ?4 status,
-// ?5 export status, ?6-?8 the key after which the page starts, ?9 the limit).
-const std::string& session_page_statement(bool one_group, bool next);
+// The SQL list_sessions runs for one group's page, the first or a next one
+// (parameters: ?1 account, ?2 region, ?3 group, ?4 status, ?5 export status,
+// ?6-?8 the key after which the page starts, ?9 the limit); for every group,
+// it merges the groups' pages, finding each group with
+// session_group_statement (the first group after ?3 that holds sessions).
+const std::string& session_page_statement(bool next);
+const std::string& session_group_statement();
 // Every column of the session's row but the offers it has used, which stay.
 // The stored row's counts go by the delete trigger, the new row's as
 // insert_session counts them.

@@ -432,6 +432,14 @@ INSERT OR REPLACE INTO settings (key, value)
 DROP TRIGGER stream_sessions_counted_insert;
 DROP TRIGGER sessions_held_insert;
 )sql",
+
+      // 16: no index of an account's sessions in (created, group, id) order:
+      // ListStreamSessionsByAccount merges the pages of the account's groups
+      // (repo::list_sessions), each read through sessions_by_group. Writing
+      // that index was the costliest of a start's five B-tree inserts.
+      R"sql(
+DROP INDEX sessions_by_account;
+)sql",
   };
   return migrations;
 }

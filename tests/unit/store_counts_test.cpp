@@ -227,31 +227,6 @@ INSERT INTO stream_sessions (account, region, group_id, id, app_id, status, prot
   }
 }
 
-TEST_CASE("a next page of sessions seeks on its index") {
-  const std::unique_ptr<Store> opened = memory_store();
-  Store& store = *opened;
-  store.transaction([](Store& db) {
-    auto plan = [&](const std::string& sql) {
-      gls::Stmt q = db.prepare("EXPLAIN QUERY PLAN " + sql);
-      std::string out;
-      while (q.step()) out += q.text(3) + "\n";
-      return out;
-    };
-    const std::string all = plan(gls::repo::session_page_statement(false, true));
-    CHECK_MESSAGE(all.find("USING INDEX sessions_by_account (account=? AND region=? AND (created_ms,group_id,id)>(?,?,?))") !=
-                      std::string::npos,
-                  all);
-    const std::string group = plan(gls::repo::session_page_statement(true, true));
-    CHECK_MESSAGE(group.find("USING INDEX sessions_by_group (account=? AND region=? AND group_id=? AND (created_ms,id)>(?,?))") !=
-                      std::string::npos,
-                  group);
-    for (bool one_group : {false, true}) {
-      const std::string first = plan(gls::repo::session_page_statement(one_group, false));
-      CHECK_MESSAGE(first.find("TEMP B-TREE") == std::string::npos, first);  // read in index order, not sorted
-    }
-  });
-}
-
 TEST_CASE("counts kept through thousands of status changes equal the counted rows") {
   const std::unique_ptr<Store> opened = memory_store();
   Store& store = *opened;
