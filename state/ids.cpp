@@ -118,21 +118,18 @@ Result<std::string> resolve_child_id(const Scope& scope, std::string_view group_
 
 IdGenerator::IdGenerator(uint64_t seed) : rng_(seed) {}
 
-std::string IdGenerator::alphanumeric(size_t n) {
-  static constexpr std::string_view chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+std::string IdGenerator::draw(size_t n, std::string_view alphabet) {
   std::lock_guard lock(mu_);
   std::string s(n, ' ');
-  for (char& c : s) c = chars[rng_() % chars.size()];
+  for (char& c : s) c = alphabet[rng_() % alphabet.size()];
   return s;
 }
 
-std::string IdGenerator::hex(size_t n) {
-  static constexpr std::string_view chars = "0123456789abcdef";
-  std::lock_guard lock(mu_);
-  std::string s(n, ' ');
-  for (char& c : s) c = chars[rng_() % chars.size()];
-  return s;
+std::string IdGenerator::alphanumeric(size_t n) {
+  return draw(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 }
+
+std::string IdGenerator::hex(size_t n) { return draw(n, "0123456789abcdef"); }
 
 std::string IdGenerator::uuid() {
   std::string h = hex(32);

@@ -74,6 +74,9 @@ class IdGenerator {
   std::string stream_session();
   std::string alphanumeric(size_t n);
   std::string hex(size_t n);
+  // n characters, each drawn from `alphabet` by one draw of the generator
+  // (alphanumeric() and hex() are this with their alphabets).
+  std::string draw(size_t n, std::string_view alphabet);
   std::string uuid();
 
  private:

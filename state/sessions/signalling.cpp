@@ -1,14 +1,13 @@
 #include "state/sessions/signalling.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <charconv>
 #include <set>
 
 #include "state/small_json.hpp"
+#include "state/store/json_text.hpp"
 
 namespace gls {
 
@@ -303,14 +302,18 @@ bool may_hold_offer(std::string_view json_body) {
 
 AnswerCredentials make_answer_credentials(IdGenerator& ids) {
   AnswerCredentials c;
-  c.session_id = std::to_string(1 + std::stoull(ids.hex(15), nullptr, 16));
+  const std::string session = ids.hex(15);
+  uint64_t value = 0;
+  std::from_chars(session.data(), session.data() + session.size(), value, 16);
+  c.session_id = std::to_string(value + 1);
   c.ice_ufrag = ids.alphanumeric(8);
   c.ice_pwd = ids.alphanumeric(24);
-  std::string hex = ids.hex(64);
-  std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  for (size_t i = 0; i < hex.size(); i += 2) {
+  // What hex(64) draws, in upper case, written two digits at a time.
+  const std::string digits = ids.draw(64, "0123456789ABCDEF");
+  c.fingerprint.reserve(digits.size() * 3 / 2);
+  for (size_t i = 0; i < digits.size(); i += 2) {
     if (i) c.fingerprint += ':';
-    c.fingerprint += hex.substr(i, 2);
+    c.fingerprint.append(digits, i, 2);
   }
   return c;
 }
@@ -360,17 +363,12 @@ std::string minimal_answer(const AnswerCredentials& c) {
 }
 
 std::string signal_response_json(std::string_view sdp, std::string_view protocol_url) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("type");
-  w.String("answer");
-  w.Key("sdp");
-  w.String(sdp.data(), static_cast<rapidjson::SizeType>(sdp.size()));
-  w.Key("webSdkProtocolUrl");
-  w.String(protocol_url.data(), static_cast<rapidjson::SizeType>(protocol_url.size()));
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  std::string out = R"({"type":"answer","sdp":)";
+  append_json_string(out, sdp);
+  out += R"(,"webSdkProtocolUrl":)";
+  append_json_string(out, protocol_url);
+  out += '}';
+  return out;
 }
 
 std::string browser_origin(std::string_view host, unsigned port) {
@@ -381,7 +379,15 @@ std::string browser_origin(std::string_view host, unsigned port) {
   return "http://" + name + ":" + std::to_string(port);
 }
 
-SessionSignalling::SessionSignalling() : peers_(std::make_shared<StreamPeers>()), origin_("http://127.0.0.1:8766") {}
+namespace {
+std::string protocol_url_at(std::string_view origin) {
+  return std::string(origin) + std::string(kWebSdkScriptPrefix) + std::string(kWebSdkScriptVersion) + "/" +
+         std::string(kWebSdkScriptName);
+}
+}  // namespace
+
+SessionSignalling::SessionSignalling()
+    : peers_(std::make_shared<StreamPeers>()), protocol_url_(protocol_url_at("http://127.0.0.1:8766")) {}
 
 void SessionSignalling::set_peers(std::shared_ptr<StreamPeers> peers) {
   std::lock_guard lock(mu_);
@@ -395,13 +401,12 @@ std::shared_ptr<StreamPeers> SessionSignalling::peers() const {
 
 void SessionSignalling::set_origin(std::string origin) {
   std::lock_guard lock(mu_);
-  origin_ = std::move(origin);
+  protocol_url_ = protocol_url_at(origin);
 }
 
 std::string SessionSignalling::protocol_url() const {
   std::lock_guard lock(mu_);
-  return origin_ + std::string(kWebSdkScriptPrefix) + std::string(kWebSdkScriptVersion) + "/" +
-         std::string(kWebSdkScriptName);
+  return protocol_url_;
 }
 
 std::string SessionSignalling::respond(const StreamPeerKey& key, const SignalRequest& request, IdGenerator& ids,

@@ -221,7 +221,7 @@ class SessionSignalling {
  private:
   mutable std::mutex mu_;
   std::shared_ptr<StreamPeers> peers_;
-  std::string origin_;
+  std::string protocol_url_;  // made once an origin is set: every start and answer names it
 };
 
 }  // namespace gls

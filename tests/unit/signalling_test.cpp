@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <cctype>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -189,6 +190,32 @@ TEST_CASE("a body that holds an offer, however its JSON is escaped, may hold one
   for (const std::string& literal : {std::string("v=0 offer"), std::string("NO_CLIENT_CONNECTION"),
                                      std::string("test-offer"), as_literal(web_sdk_json("test-offer"))})
     CHECK_FALSE_MESSAGE(may_hold_offer(body(literal)), literal);
+}
+
+TEST_CASE("an inert answer's credentials: the formats browsers check, reproducible for a seed") {
+  IdGenerator ids(99), same_seed(99);
+  for (int i = 0; i < 50; ++i) {
+    const AnswerCredentials c = make_answer_credentials(ids);
+    // As drawn one value at a time: hex(15) as a number, plus one; then the
+    // ICE credentials; then 32 bytes as upper-case hex, colon-separated.
+    const std::string session_hex = same_seed.hex(15);
+    CHECK(c.session_id == std::to_string(1 + std::stoull(session_hex, nullptr, 16)));
+    CHECK(c.ice_ufrag == same_seed.alphanumeric(8));
+    CHECK(c.ice_pwd == same_seed.alphanumeric(24));
+    std::string fingerprint;
+    const std::string digits = same_seed.hex(64);
+    for (size_t at = 0; at < digits.size(); at += 2) {
+      if (at) fingerprint += ':';
+      fingerprint += static_cast<char>(std::toupper(static_cast<unsigned char>(digits[at])));
+      fingerprint += static_cast<char>(std::toupper(static_cast<unsigned char>(digits[at + 1])));
+    }
+    CHECK(c.fingerprint == fingerprint);
+    REQUIRE(c.fingerprint.size() == 95);
+    for (size_t at = 0; at < c.fingerprint.size(); ++at)
+      CHECK((at % 3 == 2 ? c.fingerprint[at] == ':'
+                         : std::isxdigit(static_cast<unsigned char>(c.fingerprint[at])) &&
+                               !std::islower(static_cast<unsigned char>(c.fingerprint[at]))));
+  }
 }
 
 TEST_CASE("the inert answer mirrors the offer's sections, mids and BUNDLE, with codecs from its rtpmap") {
