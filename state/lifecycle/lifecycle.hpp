@@ -7,7 +7,12 @@
 //     its duration, an optional condition); leaving the status cancels them,
 //     so a deadline only ever fires in the status it was armed for.
 //   - lifetime timers: deadlines of the resource as a whole (an expiry, a
-//     maximum length), armed when it starts and cancelled only when it ends.
+//     maximum length), cancelled only when it ends. One is written to the
+//     timers table once it would fall due no later than the earliest timer
+//     its status arms (or the status arms none): until then a status timer
+//     fires first, and whatever follows (a status entered, a timer re-armed
+//     or cancelled, a timer that changed nothing) looks again. Most sessions
+//     end long before their maximum length: they never write that timer.
 //   - entries: what entering a status does: whether it ends every pending
 //     timer, an action before the resource is written and one after.
 //   - timer events: the typed timer events, each with its name in the timers
@@ -226,7 +231,13 @@ class Lifecycle {
   void leave(Store& db, const Scope& scope, const std::string& key, State from);
   // Entry action and timers of the resource's status.
   void enter(Step& step, bool fresh, const std::string& key);
-  void arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only = nullptr);
+  // Returns the earliest due time it armed.
+  std::optional<int64_t> arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only = nullptr);
+  // Writes the lifetime timers that fall due no later than `earliest` (a
+  // status timer's due time; nullopt: none known), unless written already
+  // (`fresh`: nothing of the resource's is yet).
+  void keep_lifetime_timers(Store& db, const Scope& scope, const Resource& r, const std::string& key,
+                            std::optional<int64_t> earliest, bool fresh);
 
   Core& core_;
   Owner& owner_;

@@ -51,12 +51,30 @@ const StatusEntry<Spec>* Lifecycle<Spec>::entry(State s) {
 template <class Spec>
 void Lifecycle<Spec>::arm(Store& db, const Scope& scope, const Resource& r, TimerEvent t, int64_t due,
                           std::string_view detail) {
-  core_.scheduler().arm(db, scope, Spec::kKind, Spec::key(r), timer_name(t), due, detail);
+  const std::string key = Spec::key(r);
+  core_.scheduler().arm(db, scope, Spec::kKind, key, timer_name(t), due, detail);
+  keep_lifetime_timers(db, scope, r, key, due, false);
 }
 
 template <class Spec>
 void Lifecycle<Spec>::cancel(Store& db, const Scope& scope, const Resource& r, TimerEvent t) {
-  core_.scheduler().cancel(db, scope, Spec::kKind, Spec::key(r), timer_name(t));
+  const std::string key = Spec::key(r);
+  core_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t));
+  // The timer that fell due first may be gone.
+  keep_lifetime_timers(db, scope, r, key, std::nullopt, false);
+}
+
+template <class Spec>
+void Lifecycle<Spec>::keep_lifetime_timers(Store& db, const Scope& scope, const Resource& r, const std::string& key,
+                                           std::optional<int64_t> earliest, bool fresh) {
+  for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers) {
+    if (t.armed_if && !t.armed_if(r)) continue;
+    const std::optional<int64_t> due_ms = t.due(r);
+    if (!due_ms || (earliest && *due_ms > *earliest)) continue;  // a status timer falls due first
+    const std::string_view name = timer_name(t.timer);
+    if (!fresh && core_.scheduler().due(db, scope, Spec::kKind, key, name)) continue;
+    core_.scheduler().arm(db, scope, Spec::kKind, key, name, *due_ms);
+  }
 }
 
 template <class Spec>
@@ -90,14 +108,18 @@ void Lifecycle<Spec>::leave(Store& db, const Scope& scope, const std::string& ke
 }
 
 template <class Spec>
-void Lifecycle<Spec>::arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only) {
+std::optional<int64_t> Lifecycle<Spec>::arm_status_timers(const Step& step, const std::string& key,
+                                                          const TimerEvent* only) {
   const State now = Spec::status(step.resource);
+  std::optional<int64_t> earliest;
   for (const StatusTimer<Spec>& t : Spec::kTables.timers) {
     if (t.status != now || (only && t.timer != *only)) continue;
     if (t.armed_if && !t.armed_if(step)) continue;
-    core_.scheduler().arm(step.db, step.scope, Spec::kKind, key, timer_name(t.timer),
-                          step.at + Spec::duration_ms(step.core, step.db, step.scope, step.resource, t.duration));
+    const int64_t due = step.at + Spec::duration_ms(step.core, step.db, step.scope, step.resource, t.duration);
+    core_.scheduler().arm(step.db, step.scope, Spec::kKind, key, timer_name(t.timer), due);
+    if (!earliest || due < *earliest) earliest = due;
   }
+  return earliest;
 }
 
 template <class Spec>
@@ -105,7 +127,9 @@ void Lifecycle<Spec>::enter(Step& step, bool fresh, const std::string& key) {
   const StatusEntry<Spec>* e = entry(Spec::status(step.resource));
   if (e && e->ends_timers && !fresh) core_.scheduler().cancel(step.db, step.scope, Spec::kKind, key);
   if (e && e->on_enter) e->on_enter(step);
-  arm_status_timers(step, key);
+  const std::optional<int64_t> earliest = arm_status_timers(step, key);
+  // A status that ends every timer has no lifetime left (unless new).
+  if (!e || !e->ends_timers || fresh) keep_lifetime_timers(step.db, step.scope, step.resource, key, earliest, fresh);
 }
 
 template <class Spec>
@@ -116,8 +140,6 @@ void Lifecycle<Spec>::start(Store& db, const Scope& scope, Resource& r, State in
   Step step{core_, owner_, cascades_, db, scope, r, initial, at, cause};
   const std::string key = Spec::key(r);
   enter(step, true, key);
-  for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
-    if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
   repo::record_transition(db, scope, Spec::kKind, key, std::nullopt, to_string(initial), std::nullopt,
                           to_string(cause), at);
 }
@@ -128,9 +150,6 @@ void Lifecycle<Spec>::adopt(Store& db, const Scope& scope, Resource& r) {
   if (Spec::is_final(s)) return;
   Step step{core_, owner_, cascades_, db, scope, r, s, Spec::entered_at(r), Cause::Admin};
   enter(step, true, Spec::key(r));
-  for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers)
-    if (!t.armed_if || t.armed_if(r))
-      if (auto due_ms = t.due(r)) arm(db, scope, r, t.timer, *due_ms);
 }
 
 template <class Spec>
@@ -206,14 +225,16 @@ void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, int64_t 
   const std::string key = Spec::key(r);
   leave(db, scope, key, Spec::status(r));
   Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
-  arm_status_timers(step, key);
+  keep_lifetime_timers(db, scope, r, key, arm_status_timers(step, key), false);
 }
 
 template <class Spec>
 void Lifecycle<Spec>::rearm(Store& db, const Scope& scope, Resource& r, TimerEvent t, int64_t at) {
-  cancel(db, scope, r, t);
+  const std::string key = Spec::key(r);
+  core_.scheduler().cancel(db, scope, Spec::kKind, key, timer_name(t));
   Step step{core_, owner_, cascades_, db, scope, r, Spec::status(r), at, Cause::Timer};
-  arm_status_timers(step, Spec::key(r), &t);
+  // The status's other timers may fall due first; this one's due time is enough to decide by.
+  keep_lifetime_timers(db, scope, r, key, arm_status_timers(step, key, &t), false);
 }
 
 template <class Spec>
@@ -228,12 +249,18 @@ void Lifecycle<Spec>::on_timer(Store& db, const Timer& t) {
     if (e.timer == *timer) row = &e;
   Spec::visit(core_, db, t.scope, t.resource, [&](Resource& r) {
     TimerFiring<Spec> firing{core_, owner_, cascades_, db, t.scope, r, t, row->event, row->cause, std::nullopt};
-    if (row->interpret && !row->interpret(firing)) return;
+    // A timer that changes nothing may have been the one that fell due
+    // before the resource's lifetime timers.
+    const auto unchanged = [&] {
+      const StatusEntry<Spec>* e = entry(Spec::status(r));
+      if (!e || !e->ends_timers) keep_lifetime_timers(db, t.scope, r, t.resource, std::nullopt, false);
+    };
+    if (row->interpret && !row->interpret(firing)) return unchanged();
     if (!find(Spec::status(r), firing.event)) {
       // Timers are cancelled when their status is left, so this only happens
       // for a deadline that no longer applies (e.g. a fault timer on an ending resource).
       spdlog::debug("timer {} for {} ignored in status {}", t.event, t.resource, to_string(Spec::status(r)));
-      return;
+      return unchanged();
     }
     (void)apply(db, t.scope, r, firing.event, t.due_ms, firing.cause, std::move(firing.reason));
   });

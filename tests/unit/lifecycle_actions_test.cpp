@@ -25,8 +25,7 @@ TEST_CASE("a session placed holds a unit; ending gives it back and places the ol
   });
   CHECK(first.placed);
   CHECK_FALSE(second.placed);  // the only unit is taken: it waits
-  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) ==
-        Timers{"placementTimeout", "maxSessionLength"});
+  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) == Timers{"placementTimeout"});
   first.export_status = "PENDING";
   w.in_store([&](Store& db) {
     REQUIRE(lifecycle.apply(db, kScope, first, SessionEvent::Placed, w.now, Cause::Timer).ok());
@@ -38,7 +37,7 @@ TEST_CASE("a session placed holds a unit; ending gives it back and places the ol
   auto placed = w.in_store([&](Store& db) { return repo::find_session(db, kScope, w.group_id, second.id); });
   REQUIRE(placed);
   CHECK(placed->placed);
-  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) == Timers{"placed", "maxSessionLength"});
+  CHECK(w.timers("streamsession", SessionLifecycle::resource_key(second)) == Timers{"placed"});
 
   // Entering ERROR fails a pending export.
   placed->export_status = "PENDING";
@@ -46,6 +45,60 @@ TEST_CASE("a session placed holds a unit; ending gives it back and places the ol
     REQUIRE(lifecycle.apply(db, kScope, *placed, SessionEvent::Failed, w.now, Cause::Admin, "internalError").ok());
   });
   CHECK(placed->export_status == "FAILED");
+}
+
+TEST_CASE("a maximum length is written as a timer once it falls due first, and ends the session at its time") {
+  World w;
+  SessionLifecycle& lifecycle = w.emu->session_lifecycle();
+  const auto key = [](const StreamSession& s) { return SessionLifecycle::resource_key(s); };
+  const auto stored = [&](const StreamSession& s) {
+    auto found = w.in_store([&](Store& db) { return repo::find_session(db, kScope, s.group_id, s.id); });
+    REQUIRE(found);
+    return *found;
+  };
+
+  // 60 s: placed after 2 s, then the 120 s connection timeout would come later.
+  StreamSession short_one = w.session(SessionStatus::Activating);
+  short_one.session_length_s = 60;
+  // 90 minutes: CONNECTED's 60-minute idle timeout comes first, until user input moves it past the end.
+  StreamSession idle_one = w.session(SessionStatus::Activating);
+  idle_one.session_length_s = 90 * 60;
+  const int64_t started = w.now;
+  w.in_store([&](Store& db) {
+    for (StreamSession* s : {&short_one, &idle_one}) {
+      lifecycle.start(db, kScope, *s, w.now);
+      repo::insert_session(db, kScope, *s);
+    }
+  });
+  CHECK(w.timers("streamsession", key(short_one)) == Timers{"placed"});
+  CHECK(w.timers("streamsession", key(idle_one)) == Timers{"placed"});
+
+  w.advance(2000);  // both placed: ACTIVE
+  CHECK(stored(short_one).status == SessionStatus::Active);
+  CHECK(w.timers("streamsession", key(short_one)) == Timers{"connectionTimeout", "maxSessionLength"});
+  CHECK(w.timers("streamsession", key(idle_one)) == Timers{"connectionTimeout"});
+
+  StreamSession connected = stored(idle_one);
+  w.in_store([&](Store& db) {
+    REQUIRE(lifecycle.apply(db, kScope, connected, SessionEvent::ClientConnected, w.emu->clock().now_ms(), Cause::Admin)
+                .ok());
+  });
+  CHECK(w.timers("streamsession", key(idle_one)) == Timers{"idleTimeout"});
+  w.advance(58'000);  // the short one's 60 s are up
+  StreamSession ended = stored(short_one);
+  CHECK(ended.status == SessionStatus::Terminating);
+  CHECK(ended.status_reason == "maxSessionLengthTimeout");
+  CHECK(ended.updated_ms == started + 60'000);
+
+  w.advance(40 * 60'000 - 60'000);  // 40 minutes in: input moves the idle timeout to 100 minutes, past the end
+  connected = stored(idle_one);
+  w.in_store([&](Store& db) { REQUIRE(lifecycle.user_input(db, kScope, connected, w.emu->clock().now_ms()).ok()); });
+  CHECK(w.timers("streamsession", key(idle_one)) == Timers{"idleTimeout", "maxSessionLength"});
+  w.advance(50 * 60'000);  // 90 minutes in
+  ended = stored(idle_one);
+  CHECK(ended.status == SessionStatus::Terminating);
+  CHECK(ended.status_reason == "maxSessionLengthTimeout");
+  CHECK(ended.updated_ms == started + 90 * 60'000);
 }
 
 TEST_CASE("entering DELETING ends a group's sessions; entering REMOVING ends a location's") {
