@@ -95,7 +95,7 @@ template <class Spec>
 struct LifetimeTimer {
   typename Spec::TimerEvent timer;
   std::optional<int64_t> (*due)(const typename Spec::Resource&);
-  bool (*armed_if)(const typename Spec::Resource&) = nullptr;  // when adopting a resource; null: always
+  bool (*armed_if)(const typename Spec::Resource&) = nullptr;  // whether it applies in the status; null: always
 };
 
 template <class Spec>
@@ -161,6 +161,7 @@ struct RecordSpec {
   using Event = EventT;
   using TimerEvent = TimerEventT;
   static State& status(Record& r) { return r.status; }
+  static State status(const Record& r) { return r.status; }
   static std::optional<std::string>* reason(Record& r) { return &r.status_reason; }
   static void touch(Record& r, int64_t at) { r.updated_ms = at; }
   static bool is_final(State) { return false; }
@@ -235,7 +236,7 @@ class Lifecycle {
   std::optional<int64_t> arm_status_timers(const Step& step, const std::string& key, const TimerEvent* only = nullptr);
   // Writes the lifetime timers that fall due no later than `earliest` (a
   // status timer's due time; nullopt: none known), unless written already
-  // (`fresh`: nothing of the resource's is yet).
+  // (`fresh`: nothing of the resource's is yet) or its status ends timers.
   void keep_lifetime_timers(Store& db, const Scope& scope, const Resource& r, const std::string& key,
                             std::optional<int64_t> earliest, bool fresh);
 

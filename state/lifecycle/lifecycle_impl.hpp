@@ -67,6 +67,8 @@ void Lifecycle<Spec>::cancel(Store& db, const Scope& scope, const Resource& r, T
 template <class Spec>
 void Lifecycle<Spec>::keep_lifetime_timers(Store& db, const Scope& scope, const Resource& r, const std::string& key,
                                            std::optional<int64_t> earliest, bool fresh) {
+  // A status that ends every timer has no lifetime left.
+  if (const StatusEntry<Spec>* e = entry(Spec::status(r)); e && e->ends_timers) return;
   for (const LifetimeTimer<Spec>& t : Spec::kTables.lifetime_timers) {
     if (t.armed_if && !t.armed_if(r)) continue;
     const std::optional<int64_t> due_ms = t.due(r);
@@ -127,9 +129,7 @@ void Lifecycle<Spec>::enter(Step& step, bool fresh, const std::string& key) {
   const StatusEntry<Spec>* e = entry(Spec::status(step.resource));
   if (e && e->ends_timers && !fresh) core_.scheduler().cancel(step.db, step.scope, Spec::kKind, key);
   if (e && e->on_enter) e->on_enter(step);
-  const std::optional<int64_t> earliest = arm_status_timers(step, key);
-  // A status that ends every timer has no lifetime left (unless new).
-  if (!e || !e->ends_timers || fresh) keep_lifetime_timers(step.db, step.scope, step.resource, key, earliest, fresh);
+  keep_lifetime_timers(step.db, step.scope, step.resource, key, arm_status_timers(step, key), fresh);
 }
 
 template <class Spec>
@@ -251,10 +251,7 @@ void Lifecycle<Spec>::on_timer(Store& db, const Timer& t) {
     TimerFiring<Spec> firing{core_, owner_, cascades_, db, t.scope, r, t, row->event, row->cause, std::nullopt};
     // A timer that changes nothing may have been the one that fell due
     // before the resource's lifetime timers.
-    const auto unchanged = [&] {
-      const StatusEntry<Spec>* e = entry(Spec::status(r));
-      if (!e || !e->ends_timers) keep_lifetime_timers(db, t.scope, r, t.resource, std::nullopt, false);
-    };
+    const auto unchanged = [&] { keep_lifetime_timers(db, t.scope, r, t.resource, std::nullopt, false); };
     if (row->interpret && !row->interpret(firing)) return unchanged();
     if (!find(Spec::status(r), firing.event)) {
       // Timers are cancelled when their status is left, so this only happens

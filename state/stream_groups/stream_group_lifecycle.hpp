@@ -78,6 +78,7 @@ struct LocationMachine {
   static const LifecycleTables<LocationMachine> kTables;
 
   static LocationStatus& status(GroupLocationRef& r) { return r.location.status; }
+  static LocationStatus status(const GroupLocationRef& r) { return r.location.status; }
   static std::optional<std::string>* reason(GroupLocationRef&) { return nullptr; }  // locations have none
   static void touch(GroupLocationRef&, int64_t) {}
   static std::string key(const GroupLocationRef& r) { return r.group.id + "/" + r.location.name; }

@@ -90,6 +90,20 @@ TEST_CASE("a maximum length is written as a timer once it falls due first, and e
   CHECK(ended.status_reason == "maxSessionLengthTimeout");
   CHECK(ended.updated_ms == started + 60'000);
 
+  // An ended session arms no maximum length, even with a timer of its own due after it.
+  StreamSession exporting = w.session(SessionStatus::Activating);
+  exporting.session_length_s = 60;
+  exporting.export_status = "PENDING";
+  exporting.export_fails_at_ms = w.emu->clock().now_ms() + 120'000;
+  w.in_store([&](Store& db) {
+    lifecycle.start(db, kScope, exporting, w.emu->clock().now_ms());
+    repo::insert_session(db, kScope, exporting);
+    REQUIRE(
+        lifecycle.force(db, kScope, exporting, SessionStatus::Terminated, std::nullopt, true, w.emu->clock().now_ms())
+            .ok());
+  });
+  CHECK(w.timers("streamsession", key(exporting)) == Timers{"exportFailed"});
+
   w.advance(40 * 60'000 - 60'000);  // 40 minutes in: input moves the idle timeout to 100 minutes, past the end
   connected = stored(idle_one);
   w.in_store([&](Store& db) { REQUIRE(lifecycle.user_input(db, kScope, connected, w.emu->clock().now_ms()).ok()); });

@@ -55,6 +55,7 @@ struct LampMachine {
   static const LifecycleTables<LampMachine> kTables;
 
   static LampStatus& status(Lamp& l) { return l.status; }
+  static LampStatus status(const Lamp& l) { return l.status; }
   static std::optional<std::string>* reason(Lamp& l) { return &l.reason; }
   static void touch(Lamp& l, int64_t at) { l.updated_ms = at; }
   static std::string key(const Lamp& l) { return l.id; }
