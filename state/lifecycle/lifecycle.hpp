@@ -11,7 +11,7 @@
 //     timers table once it would fall due no later than the earliest timer
 //     its status arms (or the status arms none): until then a status timer
 //     fires first, and whatever follows (a status entered, a timer re-armed
-//     or cancelled, a timer that changed nothing) looks again. Most sessions
+//     or cancelled, a timer ignored in its status) looks again. Most sessions
 //     end long before their maximum length: they never write that timer.
 //   - entries: what entering a status does: whether it ends every pending
 //     timer, an action before the resource is written and one after.
@@ -128,7 +128,9 @@ struct TimerEventRow {
   typename Spec::Event event;
   Cause cause = Cause::Timer;
   // Refines the event from the resource and the timer's detail; false when
-  // the timer was handled without a status change (null: fire `event`).
+  // the timer was handled without a status change (null: fire `event`), in
+  // which case it has also written any lifetime timer the resource needs
+  // now, or ended the resource.
   bool (*interpret)(TimerFiring<Spec>&) = nullptr;
 };
 

@@ -249,15 +249,15 @@ void Lifecycle<Spec>::on_timer(Store& db, const Timer& t) {
     if (e.timer == *timer) row = &e;
   Spec::visit(core_, db, t.scope, t.resource, [&](Resource& r) {
     TimerFiring<Spec> firing{core_, owner_, cascades_, db, t.scope, r, t, row->event, row->cause, std::nullopt};
-    // A timer that changes nothing may have been the one that fell due
-    // before the resource's lifetime timers.
-    const auto unchanged = [&] { keep_lifetime_timers(db, t.scope, r, t.resource, std::nullopt, false); };
-    if (row->interpret && !row->interpret(firing)) return unchanged();
+    // (One that handled the timer itself may have ended the resource: `r` is not touched again.)
+    if (row->interpret && !row->interpret(firing)) return;
     if (!find(Spec::status(r), firing.event)) {
       // Timers are cancelled when their status is left, so this only happens
       // for a deadline that no longer applies (e.g. a fault timer on an ending resource).
       spdlog::debug("timer {} for {} ignored in status {}", t.event, t.resource, to_string(Spec::status(r)));
-      return unchanged();
+      // It may have been the one that fell due before the resource's lifetime timers.
+      keep_lifetime_timers(db, t.scope, r, t.resource, std::nullopt, false);
+      return;
     }
     (void)apply(db, t.scope, r, firing.event, t.due_ms, firing.cause, std::move(firing.reason));
   });
