@@ -54,7 +54,12 @@ if ! docker info >/dev/null 2>&1; then
     done
   fi
   if ! docker info >/dev/null 2>&1; then
-    say "SKIPPED: no Docker daemon answers and none could be started (see build-docker/dockerd.log)"; exit 0
+    if [ -n "$started_dockerd" ]; then
+      say "SKIPPED: no Docker daemon answers and the one started did not (see build-docker/dockerd.log)"
+    else
+      say "SKIPPED: no Docker daemon answers and none can be started here (dockerd is not installed, or not root)"
+    fi
+    exit 0
   fi
 fi
 
