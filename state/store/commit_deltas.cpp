@@ -18,35 +18,38 @@ bool same_location(const Held& h, const Scope& scope, std::string_view group_id,
 }  // namespace
 
 void CommitDeltas::add_session_status(std::string_view status, int64_t delta) {
-  auto it = std::find_if(statuses_.begin(), statuses_.end(), [&](const auto& s) { return s.first == status; });
-  if (it == statuses_.end())
-    statuses_.emplace_back(std::string(status), delta);
+  auto& statuses = gathered_.statuses;
+  auto it = std::find_if(statuses.begin(), statuses.end(), [&](const auto& s) { return s.first == status; });
+  if (it == statuses.end())
+    statuses.emplace_back(std::string(status), delta);
   else
     it->second += delta;
 }
 
 void CommitDeltas::add_held(const Scope& scope, std::string_view group_id, std::string_view location, int64_t delta) {
-  auto it = std::find_if(held_.begin(), held_.end(),
+  auto& held = gathered_.held;
+  auto it = std::find_if(held.begin(), held.end(),
                          [&](const Held& h) { return same_location(h, scope, group_id, location); });
-  if (it == held_.end())
-    held_.push_back({scope.account, scope.region, std::string(group_id), std::string(location), delta});
+  if (it == held.end())
+    held.push_back({scope.account, scope.region, std::string(group_id), std::string(location), delta});
   else
     it->delta += delta;
 }
 
 int64_t CommitDeltas::held(const Scope& scope, std::string_view group_id, std::string_view location) const {
   int64_t sum = 0;
-  for (const Held& h : held_)
+  for (const Held& h : gathered_.held)
     if (same_location(h, scope, group_id, location)) sum += h.delta;
   return sum;
 }
 
 void CommitDeltas::note_transition(int64_t time_ms) {
-  if (!latest_transition_ || *latest_transition_ < time_ms) latest_transition_ = time_ms;
+  std::optional<int64_t>& latest = gathered_.latest_transition;
+  if (!latest || *latest < time_ms) latest = time_ms;
 }
 
 void CommitDeltas::write(Store& db) {
-  for (const auto& [status, delta] : statuses_) {
+  for (const auto& [status, delta] : gathered_.statuses) {
     if (delta < 0) {
       db.prepare("UPDATE status_counts SET n = n + ? WHERE tbl = 'stream_sessions' AND status = ?")
           .args_ref(delta, status)
@@ -59,7 +62,7 @@ void CommitDeltas::write(Store& db) {
           .run();
     }
   }
-  for (const Held& h : held_) {
+  for (const Held& h : gathered_.held) {
     if (h.delta == 0) continue;
     db.prepare(
           "UPDATE group_locations SET held = held + ? WHERE account = ? AND region = ? AND group_id = ? AND "
@@ -67,37 +70,23 @@ void CommitDeltas::write(Store& db) {
         .args_ref(h.delta, h.account, h.region, h.group_id, h.location)
         .run();
   }
-  if (latest_transition_) {
+  if (gathered_.latest_transition) {
     db.prepare(
           "INSERT INTO settings (key, value) VALUES (?1, CAST(?2 AS TEXT)) ON CONFLICT (key) DO UPDATE "
           "SET value = excluded.value WHERE CAST(value AS INTEGER) < ?2")
-        .args_ref(kLatestTransitionKey, *latest_transition_)
+        .args_ref(kLatestTransitionKey, *gathered_.latest_transition)
         .run();
   }
-  statuses_.clear();
-  held_.clear();
-  latest_transition_.reset();
+  gathered_ = {};
 }
 
-void CommitDeltas::savepoint() {
-  statuses_at_savepoint_ = statuses_;
-  held_at_savepoint_ = held_;
-  latest_transition_at_savepoint_ = latest_transition_;
-}
+void CommitDeltas::savepoint() { at_savepoint_ = gathered_; }
 
-void CommitDeltas::rolled_back_to_savepoint() {
-  statuses_ = statuses_at_savepoint_;
-  held_ = held_at_savepoint_;
-  latest_transition_ = latest_transition_at_savepoint_;
-}
+void CommitDeltas::rolled_back_to_savepoint() { gathered_ = at_savepoint_; }
 
 void CommitDeltas::clear() {
-  statuses_.clear();
-  held_.clear();
-  latest_transition_.reset();
-  statuses_at_savepoint_.clear();
-  held_at_savepoint_.clear();
-  latest_transition_at_savepoint_.reset();
+  gathered_ = {};
+  at_savepoint_ = {};
 }
 
 }  // namespace gls

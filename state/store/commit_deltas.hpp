@@ -47,12 +47,12 @@ class CommitDeltas {
 
   // A transition recorded at `time_ms`; the latest one gathered, if any.
   void note_transition(int64_t time_ms);
-  std::optional<int64_t> latest_transition() const { return latest_transition_; }
+  std::optional<int64_t> latest_transition() const { return gathered_.latest_transition; }
   // Forgets the gathered time (the history it came from was deleted).
-  void forget_latest_transition() { latest_transition_.reset(); }
+  void forget_latest_transition() { gathered_.latest_transition.reset(); }
   static constexpr std::string_view kLatestTransitionKey = "history.latest_ms";
 
-  bool empty() const { return statuses_.empty() && held_.empty() && !latest_transition_; }
+  bool empty() const { return gathered_.statuses.empty() && gathered_.held.empty() && !gathered_.latest_transition; }
 
   void write(Store& db);
   void savepoint();
@@ -64,12 +64,13 @@ class CommitDeltas {
     std::string account, region, group_id, location;
     int64_t delta = 0;
   };
-  std::vector<std::pair<std::string, int64_t>> statuses_;
-  std::vector<Held> held_;
-  std::optional<int64_t> latest_transition_;
-  std::vector<std::pair<std::string, int64_t>> statuses_at_savepoint_;
-  std::vector<Held> held_at_savepoint_;
-  std::optional<int64_t> latest_transition_at_savepoint_;
+  struct Gathered {
+    std::vector<std::pair<std::string, int64_t>> statuses;
+    std::vector<Held> held;
+    std::optional<int64_t> latest_transition;
+  };
+  Gathered gathered_;
+  Gathered at_savepoint_;  // what was gathered when the open savepoint began
 };
 
 }  // namespace gls
