@@ -16,6 +16,7 @@
 #include "state/store/schema.hpp"
 #include "state/store/sqlite_memory.hpp"
 #include "state/store/temp_files_vfs.hpp"
+#include "state/store/wal_writes_vfs.hpp"
 
 namespace gls {
 
@@ -173,7 +174,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   auto temp_files = memory ? nullptr : std::make_unique<TempFilesBeside>(path);
-  if (sqlite3_open_v2(path.c_str(), &db, flags, temp_files ? temp_files->name() : nullptr) != SQLITE_OK) {
+  auto wal_writes = memory ? nullptr : std::make_unique<WalWritesGathered>(temp_files->name());
+  if (sqlite3_open_v2(path.c_str(), &db, flags, wal_writes ? wal_writes->name() : nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
     std::unique_ptr<Store> unused(new Store(nullptr, path, memory, false));
@@ -183,6 +185,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   std::unique_ptr<Store> store(new Store(db, path, memory, false));
   store->lock_fd_ = lock_fd;
   store->temp_files_ = std::move(temp_files);
+  store->wal_writes_ = std::move(wal_writes);
   try {
     // Reading the schema version forces SQLite to read the file: a file that
     // is not a database fails here, before anything is written to it.
@@ -244,8 +247,12 @@ void Store::start_group_commit() {
   // it; until then it takes a checkpoint for a no-op.
   if (sqlite3_exec(checkpointer_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr) != SQLITE_OK)
     fail(checkpointer_, "cannot open the checkpoint connection");
+  // After a WAL write that SQLite could not be told of failed, no sync succeeds (wal_writes_vfs.hpp).
+  const auto sync = [this](int fd) {
+    return wal_writes_ && wal_writes_->failed() ? (errno = EIO, -1) : ::fdatasync(fd);
+  };
   syncer_ = std::make_unique<WalSyncer>(
-      path_ + "-wal", [this] { checkpoint_if_large(); }, ::fdatasync, [this] { flush_deferred(); });
+      path_ + "-wal", [this] { checkpoint_if_large(); }, sync, [this] { flush_deferred(); });
 }
 
 void Store::checkpoint_if_large() {

@@ -67,6 +67,7 @@
 namespace gls {
 
 class TempFilesBeside;
+class WalWritesGathered;
 
 // A cached prepared statement, reset and cleared when the handle goes away.
 class Stmt {
@@ -357,7 +358,8 @@ class Store {
   std::atomic<Flush> flush_{Flush::Unclaimed};
   std::atomic<bool> snapshot_reads_held_{false};
   int lock_fd_ = -1;  // holds the flock that keeps other emulators out
-  std::unique_ptr<TempFilesBeside> temp_files_;  // the writer's VFS (file databases only)
+  std::unique_ptr<TempFilesBeside> temp_files_;    // under the writer's VFS (file databases only)
+  std::unique_ptr<WalWritesGathered> wal_writes_;  // the writer's VFS, over temp_files_
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<Store>> readers_;
   // The syncer's own connection, for checkpoints that do not stop writers.
