@@ -1,29 +1,29 @@
 // The writer's WAL, written in few system calls.
 //
 // SQLite writes a WAL frame in two writes, its 24-byte header and then its
-// page: a batched commit of 35 pages is 70 pwrite calls, and each pays for
-// its system call and for the file system's work per call (the inode's
-// lock, a journal handle, the file's times). Through this VFS, the writes
-// to a WAL file that follow one another wait in a buffer and reach the
-// base VFS as one write: when the buffer is full (just under 128 KiB, the
-// most the unix VFS writes in one call), when the commit's last frame is
-// in it, and before anything else reaches the file.
+// page: a batched commit of 35 pages is 70 pwrite calls, each paying for a
+// system call and for the file system's own work per call. Through this
+// VFS, the writes to a WAL file that follow one another wait in a buffer
+// and reach the base VFS as one write: when the buffer is full (just under
+// 128 KiB, the most the unix VFS writes in one call), when the commit's
+// last frame is in it, and before anything else reaches the file.
 //
 // Guarantees, which SQLite's WAL and the WAL syncer rely on:
-// - Writes reach the base VFS in the order they were made, and each of
-//   them before the file is read, sized, synced, truncated, controlled or
-//   closed.
+// - Writes reach the base VFS in the order they were made, all of them
+//   before the file is read, sized, synced, truncated, controlled or closed.
 // - A commit's frames are all in the file (written, not yet synced) when
 //   the write of its commit frame's page returns; if writing them fails,
 //   that write fails, and the commit with it. The WAL index announces a
 //   commit to readers only after that, and the WAL syncer syncs a commit
 //   only after COMMIT has returned.
-// - Whatever is still buffered (a commit frame's header that SQLite
-//   rewrote after its page) is written before the WAL index's barrier,
-//   which SQLite passes just before it announces a commit. A failure
-//   there cannot be told to SQLite: it is kept (failed()), and every later
-//   write or sync of the WAL fails, so that no later commit is taken for
-//   durable (the store's syncer asks failed() before it syncs).
+// - Whatever is still held then (a commit frame's header that SQLite
+//   rewrites after its page, when a transaction rewrote frames of its own)
+//   is written at the WAL index's barrier, which SQLite passes just before
+//   it announces a commit.
+// - A failed write is final, wherever it happened (at the barrier, SQLite
+//   cannot be told): failed() says so, every later write or sync of the
+//   WAL fails, and the store's syncer, which asks failed() before each
+//   sync, takes no later commit for durable.
 // Every other file (the database's own writes, temporary files) passes
 // through unchanged. Connections opened through name() must be used by one
 // thread at a time each, as the store's writer is.
