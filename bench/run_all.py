@@ -2,6 +2,7 @@
 """Every performance target of gls-local, measured in one run, printed as one table.
 
 Usage: bench/run-all [BUILD_DIR] [--quick] [--only NAME,...] [--keep DIR] [--baseline BUILD_DIR]
+                     [--against BUILD_DIR]
 
 Builds nothing: it runs BUILD_DIR/gls-local (default build/) and the
 benchmark programs in BUILD_DIR/bench. Each figure comes with its baseline
@@ -10,6 +11,11 @@ the first page, the store without sessions), so the ratios hold on a shared,
 noisy machine where absolute figures do not. The server runs on CPU 0 with one
 I/O thread and wrk (-t1 -c32) on CPU 1; throughputs are medians of rounds that
 alternate between the figure and its baseline.
+
+With --against OTHER_BUILD_DIR, every benchmark runs for both builds, one
+right after the other (which goes first alternates from one benchmark to
+the next), and the table shows both: a before and after from one run, in
+which a machine whose speed drifts over minutes favours neither build.
 
 Large stores are written by BUILD_DIR/bench/store_gen through the emulator's
 own store layer (see bench/store_gen.cpp), not through API calls.
@@ -118,8 +124,8 @@ class Server:
 
 
 class Bench:
-    def __init__(self, args):
-        self.build = os.path.abspath(args.build_dir)
+    def __init__(self, args, build_dir=None):
+        self.build = os.path.abspath(build_dir or args.build_dir)
         self.binary = os.path.join(self.build, "gls-local")
         # --baseline: another build's gls-local, started in turn with this one (startup only).
         self.baseline = os.path.join(os.path.abspath(args.baseline), "gls-local") if args.baseline else None
@@ -477,6 +483,28 @@ request = function() return wrk.format("GET", "{path}?MaxResults=25") end
             shutil.rmtree(self.work, ignore_errors=True)
 
 
+def run_against(args, only):
+    """Each benchmark for args.against's build and for this one in turn; returns the table's rows
+    (what, other build's figure, this build's, target, this build's verdict)."""
+    other, this = Bench(args, build_dir=args.against), Bench(args)
+    rows = []
+    try:
+        for i, name in enumerate(only):
+            got = {}
+            for label, bench in ([("other", other), ("this", this)] if i % 2 == 0 else
+                                 [("this", this), ("other", other)]):
+                print(f"[{bench.build}]", flush=True)
+                before = len(bench.rows)
+                bench.run([name])
+                got[label] = bench.rows[before:]
+            for (what, figure_other, target, _), (_, figure_this, _, met) in zip(got["other"], got["this"]):
+                rows.append((what, figure_other, figure_this, target, met))
+    finally:
+        other.close()
+        this.close()
+    return rows
+
+
 def platform_line():
     try:
         with open("/proc/cpuinfo") as f:
@@ -494,6 +522,8 @@ def main():
     ap.add_argument("--keep", help="write the stores into this directory and keep them")
     ap.add_argument("--baseline", metavar="BUILD_DIR",
                     help="startup: also start BUILD_DIR/gls-local, in turn with this build's, and show both")
+    ap.add_argument("--against", metavar="BUILD_DIR",
+                    help="every benchmark for BUILD_DIR's build and this one in turn; a table of both")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
@@ -503,9 +533,22 @@ def main():
     if unknown:
         sys.exit(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(Bench.ALL)}")
     bench = Bench(args)
-    if not os.path.exists(bench.binary):
-        sys.exit(f"{bench.binary} does not exist: build first (cmake --build {args.build_dir})")
+    for build in [args.build_dir] + ([args.against] if args.against else []):
+        if not os.path.exists(os.path.join(build, "gls-local")):
+            sys.exit(f"{build}/gls-local does not exist: build first (cmake --build {build})")
     t0 = time.monotonic()
+    if args.against:
+        bench.close()
+        rows = run_against(args, only)
+        print(f"\ngls-local targets, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+              f"{'--quick' if args.quick else 'full'} run on {os.cpu_count()} CPUs ({platform_line()}), "
+              f"each benchmark for both builds in turn\n")
+        print(f"| what | {os.path.abspath(args.against)} | {os.path.abspath(args.build_dir)} | target | |")
+        print("| --- | --- | --- | --- | --- |")
+        for what, figure_other, figure_this, target, met in rows:
+            print(f"| {what} | {figure_other} | {figure_this} | {target} | {met} |")
+        print(f"\n(run-all took {time.monotonic() - t0:.0f} s; the machine was shared with other work)")
+        return
     try:
         bench.run(only)
     finally:
