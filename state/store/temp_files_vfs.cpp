@@ -1,26 +1,16 @@
 #include "state/store/temp_files_vfs.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <cstdio>
 
 namespace gls {
 
-TempFilesBeside::TempFilesBeside(const std::string& path) : base_(sqlite3_vfs_find(nullptr)), prefix_(path + "-tmp-") {
-  static std::atomic<uint64_t> next{1};
-  name_ = "gls-temp-beside-" + std::to_string(next.fetch_add(1));
-  vfs_ = *base_;
-  vfs_.pNext = nullptr;
-  vfs_.zName = name_.c_str();
-  vfs_.pAppData = this;
-  vfs_.xOpen = &TempFilesBeside::open;
-  // A temporary file's name lives after the base VFS's file object, as
-  // long as the file: the base keeps a pointer to the name it was opened by.
-  vfs_.szOsFile = base_->szOsFile + base_->mxPathname + 2;
-  sqlite3_vfs_register(&vfs_, 0);
-}
-
-TempFilesBeside::~TempFilesBeside() { sqlite3_vfs_unregister(&vfs_); }
+// A temporary file's name lives after the base VFS's file object, as long
+// as the file: the base keeps a pointer to the name it was opened by.
+TempFilesBeside::TempFilesBeside(const std::string& path)
+    : base_(sqlite3_vfs_find(nullptr)),
+      prefix_(path + "-tmp-"),
+      vfs_(base_, "gls-temp-beside", this, &TempFilesBeside::open, base_->szOsFile + base_->mxPathname + 2) {}
 
 int TempFilesBeside::open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   const auto* self = static_cast<const TempFilesBeside*>(vfs->pAppData);

@@ -13,27 +13,26 @@
 
 #include <string>
 
+#include "state/store/vfs_over.hpp"
+
 namespace gls {
 
 class TempFilesBeside {
  public:
   // Registers a VFS, under a name of its own, for the database at `path`.
+  // It is unregistered with this: every connection opened through name()
+  // must be closed by then.
   explicit TempFilesBeside(const std::string& path);
-  // Unregisters it: every connection opened through name() must be closed.
-  ~TempFilesBeside();
-  TempFilesBeside(const TempFilesBeside&) = delete;
-  TempFilesBeside& operator=(const TempFilesBeside&) = delete;
 
   // The name to open connections with (sqlite3_open_v2's zVfs).
-  const char* name() const { return name_.c_str(); }
+  const char* name() const { return vfs_.name(); }
 
  private:
   static int open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags);
 
   sqlite3_vfs* base_;
-  sqlite3_vfs vfs_;
-  std::string name_;
   std::string prefix_;  // "<database path>-tmp-", as its WAL is "<database path>-wal"
+  VfsOver vfs_;
 };
 
 }  // namespace gls

@@ -261,19 +261,9 @@ void WalWritesGathered::write_all_held() {
   }
 }
 
-WalWritesGathered::WalWritesGathered(const char* base) : base_(sqlite3_vfs_find(base)) {
-  static std::atomic<uint64_t> next{1};
-  name_ = "gls-wal-gathered-" + std::to_string(next.fetch_add(1));
-  vfs_ = *base_;
-  vfs_.pNext = nullptr;
-  vfs_.zName = name_.c_str();
-  vfs_.pAppData = this;
-  vfs_.xOpen = &WalWritesGathered::open;
-  vfs_.szOsFile = static_cast<int>(kRealAt) + base_->szOsFile;
-  sqlite3_vfs_register(&vfs_, 0);
-}
-
-WalWritesGathered::~WalWritesGathered() { sqlite3_vfs_unregister(&vfs_); }
+WalWritesGathered::WalWritesGathered(const char* base)
+    : base_(sqlite3_vfs_find(base)),
+      vfs_(base_, "gls-wal-gathered", this, &WalWritesGathered::open, static_cast<int>(kRealAt) + base_->szOsFile) {}
 
 int WalWritesGathered::open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   auto* self = static_cast<WalWritesGathered*>(vfs->pAppData);

@@ -34,8 +34,9 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <string>
 #include <vector>
+
+#include "state/store/vfs_over.hpp"
 
 namespace gls {
 
@@ -46,14 +47,12 @@ class WalWritesGathered {
   static constexpr int kMostPerWrite = 128 * 1024 - 1;
 
   // Registers a VFS, under a name of its own, over the VFS named `base`.
+  // It is unregistered with this: every connection opened through name()
+  // must be closed by then.
   explicit WalWritesGathered(const char* base);
-  // Unregisters it: every connection opened through name() must be closed.
-  ~WalWritesGathered();
-  WalWritesGathered(const WalWritesGathered&) = delete;
-  WalWritesGathered& operator=(const WalWritesGathered&) = delete;
 
   // The name to open connections with (sqlite3_open_v2's zVfs).
-  const char* name() const { return name_.c_str(); }
+  const char* name() const { return vfs_.name(); }
   // A write of buffered frames failed where SQLite could not be told (see above).
   bool failed() const { return failed_.load(); }
   // Writes SQLite made to WAL files, and the writes that reached the base VFS for them.
@@ -69,13 +68,12 @@ class WalWritesGathered {
   void write_all_held();
 
   sqlite3_vfs* base_;
-  sqlite3_vfs vfs_;
-  std::string name_;
   std::atomic<bool> failed_{false};
   std::atomic<uint64_t> wal_writes_{0};
   std::atomic<uint64_t> base_writes_{0};
   std::mutex wal_files_mu_;
   std::vector<File*> wal_files_;  // open WAL files
+  VfsOver vfs_;                   // last: registered once the rest is ready
 };
 
 }  // namespace gls

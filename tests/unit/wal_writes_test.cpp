@@ -62,6 +62,14 @@ sqlite3* open_copy(const fs::path& db_path, const fs::path& copy_dir) {
   return open_db(copy_dir / "copy.db", nullptr);
 }
 
+// A database in a directory of its own, its writer opened through a WalWritesGathered.
+struct Writer {
+  TempDir dir;
+  fs::path path = dir.path / "w.db";
+  WalWritesGathered vfs{nullptr};
+  sqlite3* db = open_writer(path, vfs);
+};
+
 // Writes past `bytes` into any file fail (EFBIG) until this goes.
 struct FileSizeLimit {
   rlimit before{};
@@ -78,10 +86,8 @@ struct FileSizeLimit {
 }  // namespace
 
 TEST_CASE("WAL writes: each commit is readable at once, in a tenth of the writes or fewer") {
-  TempDir dir;
-  const fs::path path = dir.path / "w.db";
-  WalWritesGathered vfs(nullptr);
-  sqlite3* writer = open_writer(path, vfs);
+  Writer w;
+  auto& [dir, path, vfs, writer] = w;
   sqlite3* reader = open_db(path, nullptr, SQLITE_OPEN_READONLY);
   const uint64_t writes_before = vfs.wal_writes(), base_before = vfs.base_writes();
   for (int i = 1; i <= 20; ++i) {
@@ -99,10 +105,8 @@ TEST_CASE("WAL writes: each commit is readable at once, in a tenth of the writes
 }
 
 TEST_CASE("WAL writes: the files as a crash would leave them hold every commit made, large ones included") {
-  TempDir dir;
-  const fs::path path = dir.path / "w.db";
-  WalWritesGathered vfs(nullptr);
-  sqlite3* writer = open_writer(path, vfs);
+  Writer w;
+  auto& [dir, path, vfs, writer] = w;
   int64_t rows = 0;
   for (int i = 0; i < 5; ++i) {
     REQUIRE(insert_rows(writer, 40) == SQLITE_OK);
@@ -132,10 +136,8 @@ TEST_CASE("WAL writes: the files as a crash would leave them hold every commit m
 }
 
 TEST_CASE("WAL writes: a write that fails fails its commit, and every later write and sync") {
-  TempDir dir;
-  const fs::path path = dir.path / "w.db";
-  WalWritesGathered vfs(nullptr);
-  sqlite3* writer = open_writer(path, vfs);
+  Writer w;
+  auto& [dir, path, vfs, writer] = w;
   REQUIRE(insert_rows(writer, 100) == SQLITE_OK);
   const auto wal_size = static_cast<rlim_t>(fs::file_size(path.string() + "-wal"));
   // Room for a few more frames, not for the commit's: a commit held whole
