@@ -169,11 +169,14 @@ def api_worker(url, group, stats, stop, seed):
     while not stop.is_set():
         roll = rng.random()
         if roll < 0.25 or not mine:
+            # Read before the start: a restore that runs between its answer
+            # and a later reading would take the session away unseen.
+            born = generation()
             r = timed(stats, "StartStreamSession", lambda: gls.start_stream_session(
                 Identifier=group, ApplicationIdentifier=APP, Protocol="WebRTC", SignalRequest="v=0 soak",
                 ConnectionTimeoutSeconds=300))
             if r:
-                mine.append((r["Arn"].rsplit("/", 1)[1], generation(), time.monotonic()))
+                mine.append((r["Arn"].rsplit("/", 1)[1], born, time.monotonic()))
                 mine = mine[-20:]
         elif roll < 0.60:
             sid, born, _ = rng.choice(mine)
