@@ -14,8 +14,10 @@
 #  - brings up docker/compose.yaml (installing Debian's docker-compose when
 #    no compose is there): healthy, reached by service name from a neighbour
 #    container, its state kept across down / up.
-# Host networking only, the emulator bound to 127.0.0.1. Starts dockerd when
-# none answers and this runs as root; without a daemon it says so and exits 0.
+# Host networking only, the emulator bound to 127.0.0.1. When no daemon
+# answers it installs Debian's docker.io if dockerd is missing (as root or
+# through sudo), and starts dockerd as root; without a daemon it says so and
+# exits 0.
 # Everything it starts (containers, volume, daemon) is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +41,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Like the set-up scripts, install what is missing: Debian's docker.io (the
+# daemon and a client), when no daemon answers and none is installed.
+can_install() {
+  command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }
+}
+if ! { command -v docker >/dev/null && docker info >/dev/null 2>&1; } && ! command -v dockerd >/dev/null && can_install
+then
+  say "installing Debian's docker.io (no Docker daemon here)"
+  mkdir -p build-docker
+  scripts/apt-install.sh docker.io >build-docker/docker-install.log 2>&1 ||
+    say "could not install docker.io (see build-docker/docker-install.log)"
+fi
 if ! command -v docker >/dev/null; then
-  say "SKIPPED: no docker command on this machine"; exit 0
+  say "SKIPPED: no docker command on this machine, and docker.io could not be installed"; exit 0
 fi
 if ! docker info >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v dockerd >/dev/null; then
@@ -206,14 +220,10 @@ find_compose() {
 }
 find_compose
 # Like the set-up scripts, install what is missing: Debian's docker-compose.
-if [ ${#compose[@]} = 0 ] && command -v apt-get >/dev/null; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if [ -z "$sudo" ] || sudo -n true 2>/dev/null; then
-    say "compose: installing Debian's docker-compose"
-    scripts/apt-install.sh docker-compose >"$tmp/compose-install.log" 2>&1 || { cat "$tmp/compose-install.log" >&2; say "compose: could not install docker-compose"; }
-    find_compose
-  fi
+if [ ${#compose[@]} = 0 ] && can_install; then
+  say "compose: installing Debian's docker-compose"
+  scripts/apt-install.sh docker-compose >"$tmp/compose-install.log" 2>&1 || { cat "$tmp/compose-install.log" >&2; say "compose: could not install docker-compose"; }
+  find_compose
 fi
 if [ ${#compose[@]} = 0 ]; then
   say "compose: SKIPPED: neither docker compose nor docker-compose is installed"
