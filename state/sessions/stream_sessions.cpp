@@ -54,11 +54,6 @@ Status not_associated(std::string_view group_id, std::string_view app_id) {
                     std::string(group_id) + "; associate it with AssociateApplications first");
 }
 
-Status check_association(const StreamGroup& group, std::string_view app_id) {
-  if (std::find(group.app_ids.begin(), group.app_ids.end(), app_id) != group.app_ids.end()) return ok();
-  return not_associated(group.id, app_id);
-}
-
 const GroupLocation* location_of(const std::vector<GroupLocation>& locations, std::string_view name) {
   auto it = std::find_if(locations.begin(), locations.end(), [&](const GroupLocation& l) { return l.name == name; });
   return it == locations.end() ? nullptr : &*it;
@@ -175,17 +170,23 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
 }
 
 Status StreamSessions::adopt(Store& db, const Scope& scope, StreamSession& x) {
-  auto group = repo::find_stream_group(db, scope, x.group_id);
+  // The group as a start reads it: one statement, which leaves the counts a
+  // load of many sessions gathers unwritten (find_stream_group writes them
+  // first, for each session).
+  auto group = read_group_for_start(db, scope, x.group_id, x.app_id);
   if (!group) return validation("member 'StreamGroupId': stream group " + x.group_id + " is not defined");
   if (repo::find_session(db, scope, x.group_id, x.id)) return validation("session " + x.id + " is defined twice");
   if (x.app_id.empty()) {
     if (!group->default_app_id)
       return validation("a stream session needs 'ApplicationArn' when its group has no default application");
     x.app_id = *group->default_app_id;
+    group = read_group_for_start(db, scope, x.group_id, x.app_id);  // its association
   }
   auto app = repo::find_application(db, scope, x.app_id);
   if (!app) return validation("member 'ApplicationArn': application " + x.app_id + " is not defined");
-  if (auto st = check_association(*group, x.app_id); !st) return st;
+  if (!group->app_associated) return not_associated(x.group_id, x.app_id);
+  if (group->locations.empty())
+    return validation("member 'StreamGroupId': stream group " + x.group_id + " has no location");
   if (x.location.empty()) x.location = group->locations.front().name;
   if (!location_of(group->locations, x.location))
     return validation("member 'Location': stream group " + x.group_id + " has no location " + x.location);

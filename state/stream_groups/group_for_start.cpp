@@ -23,7 +23,7 @@ std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope,
   // few rows need no sorter. The association is one key lookup, run once.
   static const std::string sql =
       "SELECT g.status, EXISTS (SELECT 1 FROM associations a WHERE a.account = ?1 AND a.region = ?2 AND "
-      "a.group_id = ?3 AND a.app_id = ?4), l.position, " +
+      "a.group_id = ?3 AND a.app_id = ?4), g.default_app_id, l.position, " +
       location_columns() +
       ", l.held FROM stream_groups g LEFT JOIN group_locations l ON l.account = ?1 AND l.region = ?2 AND "
       "l.group_id = ?3 WHERE g.account = ?1 AND g.region = ?2 AND g.id = ?3";
@@ -33,13 +33,14 @@ std::optional<GroupForStart> read_group_for_start(Store& db, const Scope& scope,
   GroupForStart g;
   g.status = parse_enum<StreamGroupStatus>(q.text_view(0)).value_or(g.status);
   g.app_associated = q.int64(1) != 0;
+  g.default_app_id = q.opt_text(2);
   std::vector<std::pair<int64_t, GroupLocation>> placed;
   do {
-    if (q.is_null(2)) break;  // a group without locations
+    if (q.is_null(3)) break;  // a group without locations
     GroupLocation l;
-    const int held = binding::read_columns(q, 3, l, location_fields());
+    const int held = binding::read_columns(q, 4, l, location_fields());
     l.allocated = q.int64(held) + db.commit_deltas().held(scope, group_id, l.name);
-    placed.emplace_back(q.int64(2), std::move(l));
+    placed.emplace_back(q.int64(3), std::move(l));
   } while (q.step());
   std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   g.locations.reserve(placed.size());

@@ -1,9 +1,11 @@
-// What starting a stream session needs of its group, read with one
-// statement: the group's status, its locations with the units they hold,
-// and whether the application is associated with it.
+// What starting a stream session, or adopting one from fixtures, needs of
+// its group, read with one statement: the group's status, its default
+// application, its locations with the units they hold, and whether the
+// application is associated with it.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +17,7 @@ namespace gls {
 
 struct GroupForStart {
   StreamGroupStatus status = StreamGroupStatus::Activating;
+  std::optional<std::string> default_app_id;
   std::vector<GroupLocation> locations;  // primary first, as find_stream_group gives them
   bool app_associated = false;           // with the application the start names
 };

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -219,6 +220,33 @@ TEST_CASE("minimal items get defaults") {
   CHECK(gls::is_stream_session_id(id));
 }
 
+TEST_CASE("fixture sessions run their group's default application, and hold its units once loaded") {
+  auto emu = make_emulator();
+  // Sessions that name no application, then one that names it; all placed in the primary location
+  // but that one, placed in the other.
+  std::string sessions;
+  for (int i = 0; i < 30; ++i) {
+    char id[14];
+    std::snprintf(id, sizeof id, "ABCDEFGH%05d", i);
+    sessions += std::string(i ? "," : "") + R"({"Id":")" + id + R"(","StreamGroupId":"sg-111111111")" +
+                (i == 29 ? R"(,"ApplicationArn":"a-111111111","Location":"us-east-1")" : "") + "}";
+  }
+  gls::Status s = gls::load_fixtures(*emu, FixtureSource{"many.json", with_sessions(sessions)});
+  REQUIRE_MESSAGE(s.ok(), why(s));
+  emu->store().transaction([](gls::Store& db) {
+    auto first = gls::repo::find_session(db, kDefault, "sg-111111111", "ABCDEFGH00000");
+    REQUIRE(first.has_value());
+    CHECK(first->app_id == "a-111111111");
+    CHECK(first->location == "us-west-2");
+    auto group = gls::repo::find_stream_group(db, kDefault, "sg-111111111");
+    REQUIRE(group.has_value());
+    REQUIRE(group->locations.size() == 2);
+    CHECK(group->locations[0].allocated == 29);
+    CHECK(group->locations[1].allocated == 1);
+  });
+  CHECK(count(*emu, "stream_sessions") == 30);
+}
+
 TEST_CASE("bad fixtures are refused naming source, item and member; nothing of the file loads") {
   SUBCASE("a session status outside the enum") {
     require_refused(with_sessions(R"({"Id":"ABCDEFGHIJKLM","StreamGroupId":"sg-111111111","Status":"FOO"})"),
@@ -239,6 +267,12 @@ TEST_CASE("bad fixtures are refused naming source, item and member; nothing of t
   }
   SUBCASE("a session without a group") {
     require_refused(with_sessions(R"({"Id":"ABCDEFGHIJKLM"})"), "streamSessions[0]", "StreamGroupId");
+  }
+  SUBCASE("a session that names no application, in a group without a default application") {
+    require_refused("{" + kApps +
+                        R"(,"streamGroups":[{"Id":"sg-111111111","AssociatedApplications":["a-111111111"]}],)" +
+                        R"("streamSessions":[{"StreamGroupId":"sg-111111111"}]})",
+                    "streamSessions[0]", "needs 'ApplicationArn' when its group has no default application");
   }
   SUBCASE("a session whose application is not associated with its group") {
     require_refused(with_sessions(R"({"StreamGroupId":"sg-111111111","ApplicationArn":"a-222222222"})"),
