@@ -1,7 +1,7 @@
-// What starting a stream session, or adopting one from fixtures, needs of
-// its group, read with one statement: the group's status, its default
-// application, its locations with the units they hold, and whether the
-// application is associated with it.
+// What starting a stream session, or adopting one from fixtures or a state
+// document (PUT /_gls/state), needs of its group, read with one statement:
+// the group's status, its default application, its locations with the units
+// they hold, and whether the application is associated with it.
 #pragma once
 
 #include <optional>
