@@ -407,13 +407,14 @@ def main():
             proc.terminate()
         code = proc.wait(timeout=30)
 
-    # The highs of a whole restore cycle (60 s) each, after the warm-up and
-    # at the end: single samples swing by the restores' memory either way.
+    # The highs of a whole restore cycle (--restore-every) each, after the
+    # warm-up and at the end: single samples swing by the restores' memory.
     def high(since, until):
         window = [r for t, r in samples if since <= t < until and r]
         return max(window) if window else None
 
-    after_warmup, end = high(warmup, warmup + 60), high(duration - 60, duration + 1)
+    cycle = args.restore_every
+    after_warmup, end = high(warmup, warmup + cycle), high(duration - cycle, duration + 1)
     requests = sum(len(v) for v in stats.latency.values())
     print(f"soak: {duration:.0f} s on a real clock at scale 60, warm-up {warmup:.0f} s, {requests} answered calls, "
           f"exit code {code}")
@@ -427,8 +428,8 @@ def main():
     print(f"RSS each minute (MiB): {' '.join(minutes)}")
     if after_warmup and end:
         growth = (end - after_warmup) / after_warmup * 100
-        print(f"RSS high of the minute after warm-up {after_warmup / 1024:.1f} MiB, of the last minute "
-              f"{end / 1024:.1f} MiB: {growth:+.1f}% (target within 5%)")
+        print(f"RSS high of the restore cycle ({cycle:.0f} s) after warm-up {after_warmup / 1024:.1f} MiB, of the "
+              f"last cycle {end / 1024:.1f} MiB: {growth:+.1f}% (target within 5%)")
     print(f"{'operation':32} {'calls':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for op in sorted(stats.latency):
         values = sorted(stats.latency[op])
