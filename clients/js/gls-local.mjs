@@ -129,8 +129,9 @@ export class GlsLocal {
     return this;
   }
 
-  // SIGTERM (SIGKILL after 20 s); resolves to the exit code.
-  async stop() {
+  // SIGTERM (SIGKILL after timeoutMs); resolves to the exit code (null when
+  // a signal ended it).
+  async stop({ timeoutMs = 20000 } = {}) {
     const proc = this.proc;
     let code = null;
     if (proc) {
@@ -138,8 +139,12 @@ export class GlsLocal {
         code = proc.exitCode;
       } else {
         const exited = new Promise((resolve) => proc.once("exit", (c) => resolve(c)));
+        // The wait for its exit keeps Node running, as the running emulator
+        // does not (unref above): else, once SIGKILL has been sent, nothing
+        // would, and Node could end with stop() still pending.
+        proc.ref();
         proc.kill("SIGTERM");
-        const timer = setTimeout(() => proc.kill("SIGKILL"), 20000);
+        const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
         code = await exited;
         clearTimeout(timer);
       }

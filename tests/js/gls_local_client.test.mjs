@@ -91,6 +91,15 @@ test("stop ends the process with 0 and removes the temporary database", async ()
   assert.ok(!existsSync(tmpdir));
 });
 
+test("stop() of an emulator that does not end on SIGTERM resolves once SIGKILL has ended it", async () => {
+  const gls = await startGlsLocal();
+  process.kill(gls.proc.pid, "SIGSTOP");  // a stopped process leaves SIGTERM pending; SIGKILL ends it
+  // Nothing else keeps this test's process running meanwhile: the wait for
+  // the exit must (else node:test cancels the test, the promise pending).
+  assert.equal(await gls.stop({ timeoutMs: 300 }), null);
+  assert.equal(gls.proc.signalCode, "SIGKILL");
+});
+
 test("a gls-local that cannot start rejects start() with its output", async () => {
   await assert.rejects(startGlsLocal({ args: ["--no-such-flag"] }), /exited with 2 during start-up:\n.*unknown flag --no-such-flag/s);
 });
