@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/render.hpp"
+#include "state/digest.hpp"
 
 namespace gls::input {
 
@@ -71,11 +72,13 @@ inline void canonical(const rapidjson::Value& v, JsonWriter& w, bool top) {
   }
 }
 
+// What a ClientToken's repeat is compared with: the digest of the canonical
+// input (kept with the token; an input carries kilobytes of SDP offer).
 inline std::string fingerprint(const rapidjson::Value& in) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   canonical(in, w, true);
-  return std::string(buf.GetString(), buf.GetSize());
+  return text_digest(std::string_view(buf.GetString(), buf.GetSize()));
 }
 
 }  // namespace gls::input

@@ -177,7 +177,7 @@ Result<Application> Applications::create(const Scope& scope, const CreateApplica
   if (auto st = tags::check_new(r.tags, 0); !st) return std::move(st).take_error();
   return core_.transact([&](Store& db, int64_t now) -> Result<Application> {
     if (r.client_token) {
-      auto earlier = idempotency::recall(db, scope, "CreateApplication", *r.client_token, r.fingerprint);
+      auto earlier = idempotency::recall(db, scope, "CreateApplication", *r.client_token, r.fingerprint, now);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier) {
         if (auto a = repo::find_application(db, scope, **earlier)) {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "state/digest.hpp"
 #include "state/small_json.hpp"
 
 namespace gls {
@@ -41,16 +42,6 @@ Status check_role(const std::string& arn) {
   return ok();
 }
 
-// Offers are long: the session keeps a digest of each (FNV-1a, 64 bits).
-std::string digest(std::string_view offer) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : offer) h = (h ^ c) * 1099511628211ull;
-  static const char* digits = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<size_t>(i)] = digits[h & 15];
-  return out;
-}
-
 }  // namespace
 
 Status check_start_input(const std::optional<std::string>& display_json, const std::optional<std::string>& role_arn) {
@@ -65,7 +56,7 @@ bool offer_used(Store& db, const Scope& scope, const StreamSession& s, std::stri
   Stmt q = db.prepare(
       "SELECT 1 FROM stream_sessions s, json_each(s.offers) o WHERE s.account = ? AND s.region = ? AND "
       "s.group_id = ? AND s.id = ? AND o.value = ?");
-  q.args(scope.account, scope.region, s.group_id, s.id, digest(offer));
+  q.args(scope.account, scope.region, s.group_id, s.id, text_digest(offer));
   return q.step();
 }
 
@@ -73,12 +64,12 @@ void remember_offer(Store& db, const Scope& scope, const StreamSession& s, std::
   db.prepare(
         "UPDATE stream_sessions SET offers = json_insert(COALESCE(offers, '[]'), '$[#]', ?) "
         "WHERE account = ? AND region = ? AND group_id = ? AND id = ?")
-      .args(digest(offer), scope.account, scope.region, s.group_id, s.id)
+      .args(text_digest(offer), scope.account, scope.region, s.group_id, s.id)
       .run();
 }
 
 // As remember_offer leaves a session that had used none: a JSON array of one
 // digest (hexadecimal digits, which need no escaping).
-std::string offers_started_with(std::string_view offer) { return "[\"" + digest(offer) + "\"]"; }
+std::string offers_started_with(std::string_view offer) { return "[\"" + text_digest(offer) + "\"]"; }
 
 }  // namespace gls

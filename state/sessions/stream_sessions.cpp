@@ -113,7 +113,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
                     "; stream sessions start only in an ACTIVE stream group");
 
   if (r.client_token) {
-    auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint);
+    auto earlier = idempotency::recall(db, scope, "StartStreamSession", *r.client_token, r.fingerprint, now);
     if (!earlier) return std::move(earlier).take_error();
     if (*earlier) {
       if (auto original = idempotency::original_response(db, scope, "StartStreamSession", *r.client_token))
@@ -299,7 +299,7 @@ Result<std::string> StreamSessions::create_connection(const Scope& scope, std::s
     auto s = require_session(db, scope, group_identifier, session_identifier);
     if (!s) return std::move(s).take_error();
     if (client_token) {
-      auto earlier = idempotency::recall(db, scope, kOperation, *client_token, fingerprint);
+      auto earlier = idempotency::recall(db, scope, kOperation, *client_token, fingerprint, now);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier) {
         if (auto original = idempotency::original_response(db, scope, kOperation, *client_token))

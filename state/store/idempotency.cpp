@@ -3,11 +3,17 @@
 namespace gls::idempotency {
 
 Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::string_view operation,
-                                          std::string_view token, std::string_view fingerprint) {
+                                          std::string_view token, std::string_view fingerprint, int64_t now_ms) {
   Stmt q = db.prepare(
-      "SELECT fingerprint, resource FROM idempotency WHERE account = ? AND region = ? AND operation = ? AND token = ?");
-  q.args(scope.account, scope.region, operation, token);
+      "SELECT fingerprint, resource, created_ms, rowid FROM idempotency "
+      "WHERE token = ? AND operation = ? AND account = ? AND region = ?");
+  q.args(token, operation, scope.account, scope.region);
   if (!q.step()) return std::optional<std::string>();
+  if (q.int64(2) < now_ms - kRememberedMs) {
+    // Forgotten: the request that follows remembers the token anew.
+    db.prepare("DELETE FROM idempotency WHERE rowid = ?").args(q.int64(3)).run();
+    return std::optional<std::string>();
+  }
   if (q.text_view(0) != fingerprint)
     return conflict("The ClientToken " + std::string(token) + " was already used for a " + std::string(operation) +
                     " request with different parameters");
@@ -17,25 +23,38 @@ Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::st
 void remember(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
               std::string_view fingerprint, std::string_view resource, int64_t now_ms,
               const std::optional<std::string>& response) {
-  db.prepare(
+  int64_t last = 0;
+  {
+    Stmt q = db.prepare(
         "INSERT INTO idempotency (account, region, operation, token, fingerprint, resource, created_ms, response) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .args(scope.account, scope.region, operation, token, fingerprint, resource, now_ms, response)
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid");
+    q.args(scope.account, scope.region, operation, token, fingerprint, resource, now_ms, response);
+    if (q.step()) last = q.int64(0);
+  }
+  // Every so often, what is too old or too many leaves: tokens in the order
+  // they came (rowid), so both are a range at the start of the table.
+  constexpr int64_t kSweepEvery = 256;
+  if (last % kSweepEvery != 0) return;
+  db.prepare("DELETE FROM idempotency WHERE rowid <= ?").args(last - kMostKept).run();
+  db.prepare(
+        "DELETE FROM idempotency WHERE rowid < COALESCE((SELECT rowid FROM idempotency WHERE created_ms >= ? "
+        "ORDER BY rowid LIMIT 1), ?)")
+      .args(now_ms - kRememberedMs, last + 1)
       .run();
 }
 
 void keep_response(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
                    const std::string& response) {
-  db.prepare("UPDATE idempotency SET response = ? WHERE account = ? AND region = ? AND operation = ? AND token = ?")
-      .args(response, scope.account, scope.region, operation, token)
+  db.prepare("UPDATE idempotency SET response = ? WHERE token = ? AND operation = ? AND account = ? AND region = ?")
+      .args(response, token, operation, scope.account, scope.region)
       .run();
 }
 
 std::optional<std::string> original_response(Store& db, const Scope& scope, std::string_view operation,
                                              std::string_view token) {
-  Stmt q = db.prepare(
-      "SELECT response FROM idempotency WHERE account = ? AND region = ? AND operation = ? AND token = ?");
-  q.args(scope.account, scope.region, operation, token);
+  Stmt q =
+      db.prepare("SELECT response FROM idempotency WHERE token = ? AND operation = ? AND account = ? AND region = ?");
+  q.args(token, operation, scope.account, scope.region);
   if (!q.step()) return std::nullopt;
   return q.opt_text(0);
 }

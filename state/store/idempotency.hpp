@@ -7,6 +7,12 @@
 // performing the operation again" (the model's ClientToken documentation);
 // with other input it is a ConflictException, as the service does. Must be
 // called inside Store::transaction().
+//
+// SDKs fill in a new token for every such call, so the tokens kept are
+// bounded: a token is remembered for kRememberedMs of emulator time, after
+// which it is new again, and at most kMostKept tokens are kept, the oldest
+// leaving first (the clock may stand still while requests come). Both
+// outlast an SDK's retries of one call by far.
 #pragma once
 
 #include <optional>
@@ -20,9 +26,13 @@
 
 namespace gls::idempotency {
 
-// The resource an earlier request with this token made, if any.
+inline constexpr int64_t kRememberedMs = 24 * 3600 * 1000;
+inline constexpr int64_t kMostKept = 10000;
+
+// The resource an earlier request with this token made, if any (none once
+// the token is older than kRememberedMs at `now_ms`).
 Result<std::optional<std::string>> recall(Store& db, const Scope& scope, std::string_view operation,
-                                          std::string_view token, std::string_view fingerprint);
+                                          std::string_view token, std::string_view fingerprint, int64_t now_ms);
 void remember(Store& db, const Scope& scope, std::string_view operation, std::string_view token,
               std::string_view fingerprint, std::string_view resource, int64_t now_ms,
               const std::optional<std::string>& response = std::nullopt);

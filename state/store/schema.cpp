@@ -440,6 +440,27 @@ DROP TRIGGER sessions_held_insert;
       R"sql(
 DROP INDEX sessions_by_account;
 )sql",
+      // 17: ClientTokens are kept in the order they came (rowid), so that the
+      // oldest leave first (state/store/idempotency.hpp), with the digest of
+      // their request instead of the request itself.
+      R"sql(
+CREATE TABLE idempotency_v2 (
+  account      TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  operation    TEXT NOT NULL,
+  token        TEXT NOT NULL,
+  fingerprint  TEXT NOT NULL,
+  resource     TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  response     TEXT
+);
+INSERT INTO idempotency_v2 (account, region, operation, token, fingerprint, resource, created_ms, response)
+  SELECT account, region, operation, token, text_digest(fingerprint), resource, created_ms, response
+  FROM idempotency ORDER BY created_ms;
+DROP TABLE idempotency;
+ALTER TABLE idempotency_v2 RENAME TO idempotency;
+CREATE UNIQUE INDEX idempotency_by_token ON idempotency (token, operation, account, region);
+)sql",
   };
   return migrations;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "state/digest.hpp"
 #include "state/store/schema.hpp"
 
 namespace gls {
@@ -38,6 +39,13 @@ void define_schema_functions(sqlite3* db) {
       db, "history_key", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
       [](sqlite3_context* ctx, int, sqlite3_value** v) {
         sqlite3_result_int64(ctx, history_key(text_arg(v[0]), text_arg(v[1]), text_arg(v[2]), text_arg(v[3])));
+      },
+      nullptr, nullptr);
+  sqlite3_create_function(
+      db, "text_digest", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      [](sqlite3_context* ctx, int, sqlite3_value** v) {
+        const std::string digest = text_digest(text_arg(v[0]));
+        sqlite3_result_text(ctx, digest.data(), static_cast<int>(digest.size()), SQLITE_TRANSIENT);
       },
       nullptr, nullptr);
 }

@@ -88,7 +88,7 @@ Result<StreamGroup> StreamGroups::create(const Scope& scope, const CreateStreamG
         return validation("Location " + r.locations[i].name + " appears more than once in LocationConfigurations");
   return core_.transact([&](Store& db, int64_t now) -> Result<StreamGroup> {
     if (r.client_token) {
-      auto earlier = idempotency::recall(db, scope, "CreateStreamGroup", *r.client_token, r.fingerprint);
+      auto earlier = idempotency::recall(db, scope, "CreateStreamGroup", *r.client_token, r.fingerprint, now);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier)
         if (auto g = repo::find_stream_group(db, scope, **earlier)) return std::move(*g);

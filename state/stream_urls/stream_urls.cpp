@@ -93,7 +93,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     auto group = repo::find_stream_group(db, scope, *group_id);
     if (!group) return not_found("Stream group " + *group_id + " was not found");
     if (r.client_token) {
-      auto earlier = idempotency::recall(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint);
+      auto earlier = idempotency::recall(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, now);
       if (!earlier) return std::move(earlier).take_error();
       if (*earlier) {
         if (auto original = idempotency::original_response(db, scope, "CreateStreamUrl", *r.client_token))

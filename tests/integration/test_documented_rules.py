@@ -284,6 +284,20 @@ class OriginalResponse(RulesCase):
         self.assertNotEqual(self.session(group, sid)["SignalResponse"], first)
         self.assertEqual(self.gls.create_stream_session_connection(**args)["SignalResponse"], first)
 
+    def test_token_is_new_again_after_a_day(self):
+        # Decided: the model gives no period. SDKs send a new token with every call, so
+        # keeping each for ever would grow the store with every start and connection.
+        app, group = self.group_with_app()
+        token = "day-token-00000000000000000000001"
+        first = last(self.start(group, app, ClientToken=token, Description="one")["Arn"])
+        self.advance(23 * 3600)
+        with self.assertRaises(self.gls.exceptions.ConflictException):
+            self.start(group, app, ClientToken=token, Description="two")
+        self.advance(3600 + 1)
+        again = last(self.start(group, app, ClientToken=token, Description="two")["Arn"])
+        self.assertNotEqual(again, first)
+        self.assertEqual(self.session(group, again)["Description"], "two")
+
 
 # ---- 6. capacity while provisioning ---------------------------------------------------------------
 
