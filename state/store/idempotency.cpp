@@ -33,7 +33,6 @@ void remember(Store& db, const Scope& scope, std::string_view operation, std::st
   }
   // Every so often, what is too old or too many leaves: tokens in the order
   // they came (rowid), so both are a range at the start of the table.
-  constexpr int64_t kSweepEvery = 256;
   if (last % kSweepEvery != 0) return;
   db.prepare("DELETE FROM idempotency WHERE rowid <= ?").args(last - kMostKept).run();
   db.prepare(

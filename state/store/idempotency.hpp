@@ -28,6 +28,9 @@ namespace gls::idempotency {
 
 inline constexpr int64_t kRememberedMs = 24 * 3600 * 1000;
 inline constexpr int64_t kMostKept = 10000;
+// Every kSweepEvery-th token remembered, those past either bound leave (so
+// up to kSweepEvery - 1 more than kMostKept may be kept meanwhile).
+inline constexpr int64_t kSweepEvery = 256;
 
 // The resource an earlier request with this token made, if any (none once
 // the token is older than kRememberedMs at `now_ms`).

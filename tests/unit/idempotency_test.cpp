@@ -70,7 +70,7 @@ TEST_CASE("at most kMostKept ClientTokens are kept, the oldest leaving first") {
   });
   const int64_t n = kept(*store);
   CHECK(n >= idempotency::kMostKept);
-  CHECK(n < idempotency::kMostKept + 256);
+  CHECK(n < idempotency::kMostKept + idempotency::kSweepEvery);
   CHECK(recalled(*store, "t0", kT0, "x") == "");
   const std::string newest = "t" + std::to_string(total - 1);
   CHECK(store->transaction([&](Store& db) {
@@ -83,6 +83,7 @@ TEST_CASE("tokens past kRememberedMs leave the store, not only the answers") {
   for (int i = 0; i < 200; ++i) remember(*store, "old" + std::to_string(i), kT0);
   const int64_t later = kT0 + idempotency::kRememberedMs + 1;
   for (int i = 0; i < 56; ++i) remember(*store, "new" + std::to_string(i), later);  // the 256th sweeps
+  static_assert(idempotency::kSweepEvery == 256);
   CHECK(kept(*store) == 56);
 }
 
