@@ -3,6 +3,7 @@
 does not move with the load of a shared machine.
 
 Usage: bench/start_instructions.py [BUILD_DIR] [--starts N] [--warm-up W] [--runs R] [--clients C]
+                                  [--client-token]
 
 Writes a store with BUILD_DIR/bench/store_gen (the default fixtures' group
 with room for every start), runs BUILD_DIR/gls-local on it under
@@ -13,7 +14,8 @@ while it runs), sends W starts (default 200) from C client threads (default
 more starts the same way and dumps again. The second dump holds only what
 the N starts cost (default 1000), start-up and warm-up excluded: its
 instructions divided by N are printed, one line per run, then the median of
-the runs. How many starts share a commit, and when the WAL is checkpointed,
+the runs. With --client-token every start carries a new ClientToken, as
+the AWS SDKs send one (the emulator then remembers each). How many starts share a commit, and when the WAL is checkpointed,
 depend on timing: runs differ by a few percent (--clients 1 is steadier).
 Everything it writes (store, callgrind files, valgrind's FIFOs) stays in a
 temporary directory ($TMPDIR), removed at the end. Python 3 standard library
@@ -34,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUP = "sg-1AB2C3De4"
@@ -71,7 +74,15 @@ def wait_healthy(port, proc, deadline_s=300):
         time.sleep(0.2)
 
 
-def send_starts(port, total, clients):
+def start_body(client_token):
+    """A start's request body; with `client_token`, one with a new ClientToken, as the SDKs send."""
+    if not client_token:
+        return BODY
+    return json.dumps({"ApplicationIdentifier": APP, "Protocol": "WebRTC", "SignalRequest": "v=0 offer",
+                       "ClientToken": str(uuid.uuid4())})
+
+
+def send_starts(port, total, clients, client_token=False):
     """`total` starts, shared among `clients` keep-alive connections, each on a thread of its own."""
     errors = []
 
@@ -79,7 +90,7 @@ def send_starts(port, total, clients):
         try:
             c = connect(port)
             for _ in range(count):
-                c.request("POST", f"/streamgroups/{GROUP}/streamsessions", BODY,
+                c.request("POST", f"/streamgroups/{GROUP}/streamsessions", start_body(client_token),
                           {"Content-Type": "application/json"})
                 r = c.getresponse()
                 body = r.read()
@@ -133,7 +144,7 @@ def stop(proc):
         proc.wait()
 
 
-def measure(build, starts, warm_up, clients=8):
+def measure(build, starts, warm_up, clients=8, client_token=False):
     """Instructions per start of one run (see the module's description)."""
     work = tempfile.mkdtemp(prefix="gls-start-instructions-")
     proc = None
@@ -148,9 +159,9 @@ def measure(build, starts, warm_up, clients=8):
                "--log-level", "warn", "--no-default-fixtures", "--clock", "manual"]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
         wait_healthy(port, proc)
-        send_starts(port, warm_up, clients)
+        send_starts(port, warm_up, clients, client_token)
         dump(work, proc.pid, "warm")
-        send_starts(port, starts, clients)
+        send_starts(port, starts, clients, client_token)
         dump(work, proc.pid, "measured")
         return dumped_instructions(work, "measured") / starts
     finally:
@@ -167,6 +178,8 @@ def main():
     ap.add_argument("--runs", type=int, default=1, help="runs; the median is printed last (default 1)")
     ap.add_argument("--clients", type=int, default=8,
                     help="client threads (default 8); with 1, every start commits alone")
+    ap.add_argument("--client-token", action="store_true",
+                    help="every start carries a new ClientToken, as the AWS SDKs send")
     args = ap.parse_args()
     if args.starts < 1 or args.warm_up < 0 or args.runs < 1 or args.clients < 1:
         sys.exit("--starts, --runs and --clients must be positive, --warm-up not negative")
@@ -179,9 +192,9 @@ def main():
     figures = []
     for run in range(args.runs):
         t0 = time.monotonic()
-        figures.append(measure(build, args.starts, args.warm_up, args.clients))
+        figures.append(measure(build, args.starts, args.warm_up, args.clients, args.client_token))
         print(f"run {run + 1}: {figures[-1]:,.0f} instructions per start ({args.starts} starts after "
-              f"{args.warm_up}, {args.clients} clients; {time.monotonic() - t0:.0f} s)", flush=True)
+              f"{args.warm_up}, {args.clients} clients{', ClientTokens' if args.client_token else ''}; {time.monotonic() - t0:.0f} s)", flush=True)
     print(f"{statistics.median(figures):,.0f} instructions per StartStreamSession (median of {len(figures)})")
 
 

@@ -165,7 +165,7 @@ Result<StreamSession> StreamSessions::start_in(Store& db, const Scope& scope, co
   repo::insert_session(db, scope, s, offers_started_with(s.signal_request));
   if (r.client_token)
     idempotency::remember(db, scope, "StartStreamSession", *r.client_token, r.fingerprint,
-                          SessionLifecycle::resource_key(s), now, idempotency::snapshot(db, s, session_fields()));
+                          SessionLifecycle::resource_key(s), now, idempotency::snapshot(s, session_fields()));
   return s;
 }
 

@@ -130,6 +130,8 @@ class Stmt {
   void run();
   // Rows changed by the last run().
   int changes() const;
+  // The rowid of the row the last run() inserted.
+  int64_t inserted_rowid() const;
 
   bool is_null(int col) const;
   std::string text(int col) const;

@@ -137,7 +137,7 @@ Result<StreamUrl> StreamUrls::create(const Scope& scope, const CreateStreamUrlRe
     repo::insert_stream_url(db, scope, u);
     if (r.client_token)
       idempotency::remember(db, scope, "CreateStreamUrl", *r.client_token, r.fingerprint, resource_key(u), now,
-                            idempotency::snapshot(db, u, stream_url_fields()));
+                            idempotency::snapshot(u, stream_url_fields()));
     return u;
   });
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "state/digest.hpp"
+#include "state/sessions/stream_session.hpp"
 #include "tests/unit/old_schema.hpp"
 
 using namespace gls;
@@ -98,4 +99,48 @@ TEST_CASE("migration 17 keeps the ClientTokens an older schema kept, by the dige
   CHECK(store->transaction([](Store& db) {
     return idempotency::original_response(db, kScope, "StartStreamSession", "tok");
   }) == std::optional<std::string>("[1]"));
+}
+
+TEST_CASE("a snapshot restores every field of the record, as one SQL's json_array made does") {
+  StreamSession s;
+  s.group_id = "sg-1AB2C3De4";
+  s.id = "ABC123def4567";
+  s.app_id = "";
+  s.description = "quote \" backslash \\ newline \n tab \t control \x01 and UTF-8 \xc3\xa9\xe2\x82\xac";
+  s.status = SessionStatus::PendingClientReconnection;
+  s.signal_request = std::string(3000, 'o') + "\r\n";
+  s.launch_args_json = R"(["-x","y z"])";
+  s.export_fails_at_ms = -1;
+  s.created_ms = INT64_MAX;
+  s.updated_ms = INT64_MIN;
+  s.placed = false;
+
+  const std::string kept = idempotency::snapshot(s, session_fields());
+  auto store = memory_store();
+  // What the store keeps a record as before this version: SQL's json_array
+  // of its columns. Both restore to the same record.
+  const std::string kept_by_sql = store->transaction([&](Store& db) {
+    Stmt q = db.prepare("SELECT json_array(" + binding::placeholders(binding::count(session_fields())) + ")");
+    binding::bind_columns(q, 1, s, session_fields());
+    REQUIRE(q.step());
+    return q.text(0);
+  });
+  for (const std::string& json : {kept, kept_by_sql}) {
+    CAPTURE(json.substr(0, 200));
+    const StreamSession r =
+        store->transaction([&](Store& db) { return idempotency::restore(db, json, session_fields()); });
+    CHECK(r.group_id == s.group_id);
+    CHECK(r.id == s.id);
+    CHECK(r.app_id == "");
+    CHECK(r.description == s.description);
+    CHECK(!r.user_id);
+    CHECK(r.status == SessionStatus::PendingClientReconnection);
+    CHECK(r.signal_request == s.signal_request);
+    CHECK(r.launch_args_json == s.launch_args_json);
+    CHECK(r.export_fails_at_ms == std::optional<int64_t>(-1));
+    CHECK(r.created_ms == INT64_MAX);
+    CHECK(r.updated_ms == INT64_MIN);
+    CHECK(!r.placed);
+    CHECK(idempotency::snapshot(r, session_fields()) == kept);
+  }
 }
