@@ -71,9 +71,6 @@ void Stmt::run() {
   }
 }
 
-int Stmt::changes() const { return sqlite3_changes(sqlite3_db_handle(s_)); }
-int64_t Stmt::inserted_rowid() const { return sqlite3_last_insert_rowid(sqlite3_db_handle(s_)); }
-
 bool Stmt::is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
 // A column is read through its value: each sqlite3_column_* call looks the

@@ -129,9 +129,9 @@ class Stmt {
   // Runs a statement that returns no rows.
   void run();
   // Rows changed by the last run().
-  int changes() const;
+  int changes() const { return sqlite3_changes(sqlite3_db_handle(s_)); }
   // The rowid of the row the last run() inserted.
-  int64_t inserted_rowid() const;
+  int64_t inserted_rowid() const { return sqlite3_last_insert_rowid(sqlite3_db_handle(s_)); }
 
   bool is_null(int col) const;
   std::string text(int col) const;
