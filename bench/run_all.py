@@ -130,6 +130,7 @@ class Bench:
         # --baseline: another build's gls-local, started in turn with this one (startup only).
         self.baseline = os.path.join(os.path.abspath(args.baseline), "gls-local") if args.baseline else None
         self.quick = args.quick
+        self.client_token = args.client_token
         self.work = args.keep or tempfile.mkdtemp(prefix="gls-run-all-")
         os.makedirs(self.work, exist_ok=True)
         self.keep = bool(args.keep)
@@ -251,10 +252,23 @@ end
     def start_sustained(self):
         total = 20 if self.quick else 60
         db = self.store("start", 0, spare=10_000_000)
-        script = self.lua("start", f"""
+        body = f'{{"ApplicationIdentifier": "{APP}", "Protocol": "WebRTC", "SignalRequest": "v=0 offer"'
+        if self.client_token:
+            # A new ClientToken with every start, as the SDKs send (32 to 128 printable characters).
+            script = self.lua("start", f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{{"ApplicationIdentifier": "{APP}", "Protocol": "WebRTC", "SignalRequest": "v=0 offer"}}'
+local n, salt = 0, string.format("%08x", os.time() % 0x7fffffff)
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{body}, "ClientToken": "token-' .. salt .. '-' .. string.format("%024d", n) .. '"}}')
+end
+""")
+        else:
+            script = self.lua("start", f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{body}}}'
 """)
         rates, cpu = [], []
         # The emulator's real clock: placements and activations fall due while it runs.
@@ -267,7 +281,8 @@ wrk.body = '{{"ApplicationIdentifier": "{APP}", "Protocol": "WebRTC", "SignalReq
                 print(f"  StartStreamSession 10 s slice: {rates[-1]:,.0f}/s, server CPU {cpu[-1]:.0f} us/request",
                       flush=True)
         flat = rates[-1] / rates[0]
-        self.row(f"StartStreamSession sustained, group with room for all ({total} s)",
+        self.row(f"StartStreamSession sustained, group with room for all ({total} s"
+                 f"{', a ClientToken each' if self.client_token else ''})",
                  f"{rates[0]:,.0f}/s first 10 s, {rates[-1]:,.0f}/s last 10 s (x{flat:.2f}; median "
                  f"{statistics.median(rates):,.0f}/s, server CPU {statistics.median(cpu):.0f} us/request)",
                  ">= 10,000/s, flat over 60 s", min(rates) >= 10_000 and flat >= 0.9)
@@ -530,6 +545,8 @@ def main():
                     help="startup: also start BUILD_DIR/gls-local, in turn with this build's, and show both")
     ap.add_argument("--against", metavar="BUILD_DIR",
                     help="every benchmark for BUILD_DIR's build and this one in turn; a table of both")
+    ap.add_argument("--client-token", action="store_true",
+                    help="start_sustained: every start carries a new ClientToken, as the AWS SDKs send")
     args = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool):
