@@ -253,22 +253,16 @@ end
         total = 20 if self.quick else 60
         db = self.store("start", 0, spare=10_000_000)
         body = f'{{"ApplicationIdentifier": "{APP}", "Protocol": "WebRTC", "SignalRequest": "v=0 offer"'
-        if self.client_token:
-            # A new ClientToken with every start, as the SDKs send (32 to 128 printable characters).
-            script = self.lua("start", f"""
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local n, salt = 0, string.format("%08x", os.time() % 0x7fffffff)
+        # With --client-token, a new ClientToken with every start, as the SDKs send (32 to 128 printable characters).
+        requests = f"""local n, salt = 0, string.format("%08x", os.time() % 0x7fffffff)
 request = function()
   n = n + 1
   return wrk.format(nil, nil, nil, '{body}, "ClientToken": "token-' .. salt .. '-' .. string.format("%024d", n) .. '"}}')
-end
-""")
-        else:
-            script = self.lua("start", f"""
+end""" if self.client_token else f"wrk.body = '{body}}}'"
+        script = self.lua("start", f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{body}}}'
+{requests}
 """)
         rates, cpu = [], []
         # The emulator's real clock: placements and activations fall due while it runs.

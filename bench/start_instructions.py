@@ -15,8 +15,9 @@ more starts the same way and dumps again. The second dump holds only what
 the N starts cost (default 1000), start-up and warm-up excluded: its
 instructions divided by N are printed, one line per run, then the median of
 the runs. With --client-token every start carries a new ClientToken, as
-the AWS SDKs send one (the emulator then remembers each). How many starts share a commit, and when the WAL is checkpointed,
-depend on timing: runs differ by a few percent (--clients 1 is steadier).
+the AWS SDKs send one (the emulator then remembers each). How many starts
+share a commit, and when the WAL is checkpointed, depend on timing: runs
+differ by a few percent (--clients 1 is steadier).
 Everything it writes (store, callgrind files, valgrind's FIFOs) stays in a
 temporary directory ($TMPDIR), removed at the end. Python 3 standard library
 only; needs valgrind.
@@ -41,7 +42,8 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUP = "sg-1AB2C3De4"
 APP = "a-9ZY8X7Wv6"
-BODY = json.dumps({"ApplicationIdentifier": APP, "Protocol": "WebRTC", "SignalRequest": "v=0 offer"})
+START = {"ApplicationIdentifier": APP, "Protocol": "WebRTC", "SignalRequest": "v=0 offer"}
+BODY = json.dumps(START)
 
 
 def free_port():
@@ -78,8 +80,7 @@ def start_body(client_token):
     """A start's request body; with `client_token`, one with a new ClientToken, as the SDKs send."""
     if not client_token:
         return BODY
-    return json.dumps({"ApplicationIdentifier": APP, "Protocol": "WebRTC", "SignalRequest": "v=0 offer",
-                       "ClientToken": str(uuid.uuid4())})
+    return json.dumps({**START, "ClientToken": str(uuid.uuid4())})
 
 
 def send_starts(port, total, clients, client_token=False):
@@ -194,7 +195,8 @@ def main():
         t0 = time.monotonic()
         figures.append(measure(build, args.starts, args.warm_up, args.clients, args.client_token))
         print(f"run {run + 1}: {figures[-1]:,.0f} instructions per start ({args.starts} starts after "
-              f"{args.warm_up}, {args.clients} clients{', ClientTokens' if args.client_token else ''}; {time.monotonic() - t0:.0f} s)", flush=True)
+              f"{args.warm_up}, {args.clients} clients{', ClientTokens' if args.client_token else ''}; "
+              f"{time.monotonic() - t0:.0f} s)", flush=True)
     print(f"{statistics.median(figures):,.0f} instructions per StartStreamSession (median of {len(figures)})")
 
 
