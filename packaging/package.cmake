@@ -1,8 +1,9 @@
 # Installation and the Debian package (CPack):
 #   cmake --build build && cd build && cpack -G DEB   ->  gls-local_<version>_amd64.deb
-# The package holds the binary, the default fixtures (also compiled into the
-# binary) and a man page made from `gls-local --help`, so it cannot drift
-# from the flags. Its dependencies come from dpkg-shlibdeps.
+# The package holds the binary, its stream module (GStreamer, loaded with the
+# first stream), the default fixtures (also compiled into the binary) and a
+# man page made from `gls-local --help`, so it cannot drift from the flags.
+# Its dependencies come from dpkg-shlibdeps.
 include(GNUInstallDirs)
 
 set(GLS_MANPAGE ${CMAKE_BINARY_DIR}/gls-local.1)
@@ -15,6 +16,10 @@ add_custom_command(
 add_custom_target(gls_manpage ALL DEPENDS ${GLS_MANPAGE})
 
 install(TARGETS gls-local RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The stream module, where gls-local looks for it: ../lib/gls-local beside its bin/.
+if(gls_webrtc_found)
+  install(TARGETS gls_stream LIBRARY DESTINATION lib/gls-local)
+endif()
 install(FILES fixtures/default.json DESTINATION ${CMAKE_INSTALL_DATADIR}/gls-local/fixtures)
 install(FILES ${GLS_MANPAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 

@@ -1,15 +1,14 @@
 #include "media/gst_support.hpp"
 
 #define GST_USE_UNSTABLE_API
+#include <dlfcn.h>
 #include <gst/webrtc/webrtc.h>
 #include <nice/agent.h>
-
-#include <dlfcn.h>
 
 #include <cstdlib>
 #include <mutex>
 
-#include "media/stream_peer.hpp"
+#include "media/stream_module.hpp"
 
 namespace gls::media {
 
@@ -77,9 +76,7 @@ bool restrict_ice_to(GstElement* webrtcbin, const std::vector<std::string>& addr
   return nice.loaded();
 }
 
-bool webrtc_built() { return true; }
-
-std::string webrtc_description() {
+std::string gstreamer_description() {
   init_gstreamer();
   gchar* version = gst_version_string();
   std::string text = version ? version : "GStreamer";
@@ -87,7 +84,7 @@ std::string webrtc_description() {
   return text;
 }
 
-std::string missing_elements() {
+std::string missing_gst_elements() {
   init_gstreamer();
   std::string missing;
   for (const char* name : {"webrtcbin", "nicesrc", "dtlssrtpenc", "sctpenc", "srtpenc", "rtpbin", "videotestsrc",
@@ -104,3 +101,10 @@ std::string missing_elements() {
 }
 
 }  // namespace gls::media
+
+// The module's one exported symbol (the module is built with hidden visibility).
+extern "C" __attribute__((visibility("default"))) const gls::media::StreamModule* gls_local_stream_module() {
+  static const gls::media::StreamModule module{gls::media::kStreamModuleVersion, gls::media::gstreamer_description,
+                                               gls::media::missing_gst_elements, gls::media::make_gst_peer};
+  return &module;
+}

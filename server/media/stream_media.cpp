@@ -133,7 +133,7 @@ bool StreamMedia::built() { return webrtc_built(); }
 std::string StreamMedia::describe() {
   if (!built()) return "off (" + webrtc_description() + "): sessions get inert answers";
   const std::string missing = missing_elements();
-  if (!missing.empty()) return "off (GStreamer elements missing: " + missing + ")";
+  if (!missing.empty()) return "off (" + missing + ")";
   return "on (" + webrtc_description() + ", WebRTC VP8 + Opus test stream)";
 }
 

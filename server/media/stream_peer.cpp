@@ -491,7 +491,7 @@ void GstPeer::release() {
 
 }  // namespace
 
-std::shared_ptr<StreamPeer> make_stream_peer(Strand strand, PeerSetup setup, PeerCallbacks callbacks) {
+std::shared_ptr<StreamPeer> make_gst_peer(Strand strand, PeerSetup setup, PeerCallbacks callbacks) {
   return std::make_shared<GstPeer>(strand, std::move(setup), std::move(callbacks));
 }
 

@@ -5,7 +5,8 @@
 // Threading: every member is called on the peer's strand, and every
 // callback is made there. GStreamer's own threads only post to the strand;
 // pipeline state changes happen on the strand alone. No GStreamer type
-// appears here: only stream_peer.cpp includes its headers.
+// appears here: only the stream module's files (stream_peer.cpp,
+// gst_support.cpp) include its headers.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -54,11 +55,14 @@ class StreamPeer {
   virtual uint64_t frames_sent() const = 0;
 };
 
-// Whether this build streams (GStreamer's WebRTC support was found).
+// Whether this build streams: GStreamer's WebRTC support was found, and the
+// stream module that links it is installed (media/stream_module.hpp; this
+// does not load it).
 bool webrtc_built();
 // "GStreamer 1.22.0" or why there is no stream.
 std::string webrtc_description();
-// Checks the GStreamer elements a peer needs are installed; empty when all are.
+// Why no peer can be made though the build streams ("GStreamer elements
+// missing: ...", a module that does not load); empty when peers can be made.
 std::string missing_elements();
 
 // Null when the build has no WebRTC support.

@@ -11,6 +11,7 @@
 //
 // Skipped, saying why, when gls-local was built without GStreamer's WebRTC
 // support (or GLS_SKIP_BROWSER=1).
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -24,6 +25,10 @@ import {
 } from "./webrtc-lib.mjs";
 
 const skip = skipReason();
+
+// Whether gls-local has GStreamer's library mapped: its stream module links
+// it, and is loaded by the first stream, not at start-up.
+const mapsGStreamer = (server) => readFileSync(`/proc/${server.proc.pid}/maps`, "utf8").includes("libgstreamer-1.0");
 
 async function withPage(fn, args = []) {
   const server = await startServer(["--clock", "manual", ...args]);
@@ -59,9 +64,11 @@ async function startStreaming(server, page) {
 
 test("a plain RTCPeerConnection streams through the AWS SDK, closes, and reconnects", { skip, timeout: 120000 }, async () => {
   await withPage(async (server, page) => {
+    assert.equal(mapsGStreamer(server), false, "a start-up maps none of GStreamer");
     const { c, id, status } = await startStreaming(server, page);
     const first = await expectPlaying(page, "#v0");
     assert.deepEqual([first.width, first.height], [640, 360]);
+    assert.equal(mapsGStreamer(server), true, "the first stream has loaded the stream module");
     await eventually(status, "CONNECTED", "the session once ICE and DTLS are up");
     await page.waitForFunction(() => window.received.some((m) => m.includes("hello")));
 
