@@ -104,7 +104,7 @@ std::string missing_gst_elements() {
 
 // The module's one exported symbol (the module is built with hidden visibility).
 extern "C" __attribute__((visibility("default"))) const gls::media::StreamModule* gls_local_stream_module() {
-  static const gls::media::StreamModule module{gls::media::kStreamModuleVersion, gls::media::gstreamer_description,
+  static const gls::media::StreamModule module{GLS_VERSION, gls::media::gstreamer_description,
                                                gls::media::missing_gst_elements, gls::media::make_gst_peer};
   return &module;
 }

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -60,8 +61,8 @@ const Loaded& loaded() {
     using Entry = const StreamModule* (*)();
     const auto entry = reinterpret_cast<Entry>(dlsym(handle, kStreamModuleEntry));
     const StreamModule* module = entry ? entry() : nullptr;
-    if (!module || module->version != kStreamModuleVersion) {
-      l.error = *module_path() + " is not this build's stream module";
+    if (!module || !module->release || std::string_view(module->release) != GLS_VERSION) {
+      l.error = *module_path() + " is not the stream module of gls-local " GLS_VERSION;
       return l;
     }
     l.module = module;

@@ -3,9 +3,9 @@
 // (or the first description of the stream), so that a start-up without
 // streams maps none of GStreamer's libraries (about 4 ms and 3 MiB a process).
 //
-// The module and the binary come from one build: the table passes C++ types
-// (std::string, std::shared_ptr) across, and its version only tells a module
-// of another release apart.
+// The module and the binary must come from one build: the table passes C++
+// types (std::string, std::shared_ptr, PeerSetup) across. Its release tells
+// a module of another release apart, which gls-local does not load.
 #pragma once
 
 #include <memory>
@@ -17,13 +17,12 @@ namespace gls::media {
 
 // The module's side of stream_peer.hpp's functions.
 struct StreamModule {
-  int version = 0;                              // kStreamModuleVersion of the module's build
+  const char* release = nullptr;                // GLS_VERSION of the module's build
   std::string (*description)() = nullptr;       // "GStreamer 1.22.0"
   std::string (*missing_elements)() = nullptr;  // the GStreamer elements not installed, space separated
   std::shared_ptr<StreamPeer> (*make_peer)(Strand, PeerSetup, PeerCallbacks) = nullptr;
 };
 
-inline constexpr int kStreamModuleVersion = 1;
 // The module's file name, and the function it exports (returning its StreamModule).
 inline constexpr const char* kStreamModuleFile = "gls-local-stream.so";
 inline constexpr const char* kStreamModuleEntry = "gls_local_stream_module";
