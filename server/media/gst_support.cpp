@@ -1,9 +1,10 @@
 #include "media/gst_support.hpp"
 
 #define GST_USE_UNSTABLE_API
-#include <dlfcn.h>
 #include <gst/webrtc/webrtc.h>
 #include <nice/agent.h>
+
+#include <dlfcn.h>
 
 #include <cstdlib>
 #include <mutex>

@@ -49,7 +49,7 @@ const Loaded& loaded() {
   static const Loaded once = [] {
     Loaded l;
     if (!module_path()) {
-      l.error = std::string(kStreamModuleFile) + " is not installed";
+      l.error = "the stream module " + std::string(kStreamModuleFile) + " is not installed";
       return l;
     }
     void* handle = dlopen(module_path()->c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -76,9 +76,8 @@ const Loaded& loaded() {
 bool webrtc_built() { return module_path().has_value(); }
 
 std::string webrtc_description() {
-  if (!module_path()) return "the stream module " + std::string(kStreamModuleFile) + " is not installed";
   const Loaded& l = loaded();
-  return l.module ? l.module->description() : "GStreamer";
+  return l.module ? l.module->description() : l.error;
 }
 
 std::string missing_elements() {
